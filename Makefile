@@ -1,0 +1,40 @@
+# Two commands set everything up on a fresh machine: `make build` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.installed
+OUT    := build
+
+# Everything a build depends on; folders are listed too so that a deleted file counts.
+DEPS := $(shell find declarations templates generator -name __pycache__ -prune -o -print 2>/dev/null)
+
+.DEFAULT_GOAL := build
+.PHONY: build check test lint clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+$(READY): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+build: $(OUT)/.stamp  ## validate and build every declaration into build/<year>/
+
+# One Python process for the whole tree; it re-renders only declarations whose inputs changed.
+$(OUT)/.stamp: $(READY) $(DEPS)
+	$(BIN)/python -m generator build declarations --out $(OUT)
+	@touch $@
+
+check: $(READY)  ## validate every declaration, write nothing
+	$(BIN)/python -m generator check declarations
+
+test: $(READY)  ## run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(READY)  ## ruff: lint and format check of the Python code
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+clean:  ## remove build/ (keeps .venv)
+	rm -rf $(OUT)

@@ -1,0 +1,141 @@
+"""The `check` and `build` commands, each one function reading top to bottom:
+find → load and validate every file → (build only) context → render → write.
+
+Nothing is written unless every declaration is valid. Builds are incremental: a manifest in the
+output folder records, for each output, a digest of what it was made from (the declaration's
+bytes and the generator's own code and templates); an output whose digest still matches and
+that still exists is not rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.context import DeclarationContext, declaration_context, index_context
+from generator.errors import Diagnostic, sort_diagnostics
+from generator.model import Declaration
+from generator.render import TEMPLATES, Renderer
+from generator.sources import Checked, check_unique_outputs, find_declarations, read_checked
+from generator.write import Artifact, Writer
+
+MANIFEST = ".manifest.json"
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Output:
+    """One kind of file made for each declaration: its suffix and how to make its bytes."""
+
+    suffix: str
+    render: Callable[[Renderer, DeclarationContext], bytes]
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output(".md", lambda r, d: r.render_markdown("summary.md.j2", d=d).encode()),
+)
+
+
+@dataclass
+class Report:
+    """What a command found and did."""
+
+    checked: list[Checked] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: int = 0  # declarations whose outputs were already up to date
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def check(paths: Iterable[Path]) -> Report:
+    """Load and validate every declaration under `paths`; write nothing."""
+    report = Report()
+    report.checked = [read_checked(path) for path in find_declarations(paths)]
+    report.diagnostics = sort_diagnostics(
+        [d for item in report.checked for d in item.diagnostics]
+        + check_unique_outputs(report.checked)
+    )
+    return report
+
+
+def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Report:
+    """Validate every declaration under `paths` and, when all are valid, write their outputs
+    to `out/<year>/` with an index per year."""
+    report = check(paths)
+    if not report.ok:
+        return report
+    declarations = [item.declaration for item in report.checked if item.declaration]
+    renderer = Renderer(templates)
+    writer = Writer(out)
+    manifest = _read_manifest(out)
+    environment = _digest_tree([PACKAGE, templates])
+    new_manifest: dict[str, str] = {}
+    by_year: dict[int, list[tuple[Declaration, str]]] = defaultdict(list)
+
+    for decl in declarations:
+        digest = _digest(environment, Path(decl.source).read_bytes())
+        by_year[decl.year].append((decl, digest))
+        paths_out = [f"{decl.year}/{decl.slug}{o.suffix}" for o in OUTPUTS]
+        new_manifest.update(dict.fromkeys(paths_out, digest))
+        if _up_to_date(out, manifest, paths_out, digest):
+            report.skipped += 1
+            continue
+        context = declaration_context(decl)
+        for output, path in zip(OUTPUTS, paths_out, strict=True):
+            writer.write(Artifact(path, output.render(renderer, context)))
+
+    for year, members in sorted(by_year.items()):
+        members.sort(key=lambda pair: pair[0].slug)
+        digest = _digest(environment, *(f"{d.slug}:{h}".encode() for d, h in members))
+        path = f"{year}/index.md"
+        new_manifest[path] = digest
+        if _up_to_date(out, manifest, [path], digest):
+            continue
+        index = index_context(year, [declaration_context(d) for d, _ in members])
+        writer.write(Artifact(path, renderer.render_markdown("index.md.j2", index=index).encode()))
+
+    writer.write(Artifact(MANIFEST, _manifest_bytes({**manifest, **new_manifest})))
+    report.written = [p for p in writer.written if p != MANIFEST]
+    report.unchanged = [p for p in writer.unchanged if p != MANIFEST]
+    return report
+
+
+def _up_to_date(out: Path, manifest: dict[str, str], paths: list[str], digest: str) -> bool:
+    return all(manifest.get(p) == digest and (out / p).is_file() for p in paths)
+
+
+def _digest(*parts: str | bytes) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        sha.update(len(data).to_bytes(8, "big"))
+        sha.update(data)
+    return sha.hexdigest()
+
+
+def _digest_tree(folders: list[Path]) -> str:
+    """A digest of the generator's code, data and templates: change any and all is rebuilt."""
+    files = sorted(
+        p for folder in folders for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    return _digest(*(part for p in files for part in (p.name, p.read_bytes())))
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _manifest_bytes(manifest: dict[str, str]) -> bytes:
+    return (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()

@@ -1,0 +1,212 @@
+"""The template context: everything a template prints, computed once from validated models.
+
+Amounts are formatted, shares and counts computed and row spans worked out here, so that no
+template (Markdown, DOCX, XLSX) computes anything. Templates see these records and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from generator.model import GLOSSARY as G
+from generator.model import Declaration, Level1, format_amount
+from generator.vocabulary import amount_units
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount with its printed form."""
+
+    value: Decimal
+    text: str  # 18,417,248.00
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One line of 预算情况: its group (资金来源/资金结构, "" for the total), label, amount and
+    share of the total as printed (75.36 %)."""
+
+    group: str
+    label: str
+    amount: Money
+    share: str
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    name: str
+    target: str
+    kind: str  # 定量 / 定性
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Level2Row:
+    name: str
+    indicators: tuple[IndicatorRow, ...]
+    rows: int  # form rows it spans: its indicators, or 1 when it has none
+
+
+@dataclass(frozen=True)
+class Level1Row:
+    name: str
+    note: str
+    children: tuple[Level2Row, ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class Count:
+    """Indicator counts of one 一级 or 二级 (or of a whole declaration when name is "")."""
+
+    name: str
+    total: int
+    quantitative: int
+    qualitative: int
+    children: tuple[Count, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    name: str
+    content: str
+
+
+@dataclass(frozen=True)
+class DeclarationContext:
+    """What the templates of one declaration see."""
+
+    slug: str
+    year: int
+    department: str  # as printed, with (汇总) when consolidated
+    subordinate_units: int
+    duties: str
+    annual_goal: str
+    tasks: tuple[TaskRow, ...]
+    amount_unit: str
+    amount_label: str  # （元）
+    total: Money
+    budget: tuple[BudgetLine, ...]  # sources then structure, in form order
+    year_end_assets: Money
+    staff: int
+    internal_units: int
+    goals: tuple[Level1Row, ...]
+    counts: Count
+
+
+@dataclass(frozen=True)
+class IndexContext:
+    """What the index of one year sees: one context per declaration, and the sums."""
+
+    year: int
+    declarations: tuple[DeclarationContext, ...]
+    amount_label: str
+    totals: tuple[Money, ...]  # total, fiscal, other, basic, project, assets, in that order
+    staff: int
+    counts: Count
+
+
+def money(value: Decimal) -> Money:
+    return Money(value, format_amount(value))
+
+
+def share(part: Decimal, total: Decimal) -> str:
+    """`part` as a percentage of `total`, two decimals, half up: 75.36 %."""
+    if total == 0:
+        return "—"
+    percent = (part * 100 / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{percent} %"
+
+
+def declaration_context(decl: Declaration) -> DeclarationContext:
+    """The context of one validated declaration."""
+    b = decl.budget
+    lines = (
+        (G["sources"], G["fiscal"], b.fiscal),
+        (G["sources"], G["other_funds"], b.other_funds),
+        (G["structure"], G["basic"], b.basic),
+        (G["structure"], G["project"], b.project),
+    )
+    return DeclarationContext(
+        slug=decl.slug,
+        year=decl.year,
+        department=decl.department + (G["consolidated_suffix"] if decl.consolidated else ""),
+        subordinate_units=decl.subordinate_units,
+        duties=decl.duties,
+        annual_goal=decl.annual_goal,
+        tasks=tuple(TaskRow(t.name, t.content) for t in decl.tasks),
+        amount_unit=decl.amount_unit,
+        amount_label=amount_units()[decl.amount_unit].label,
+        total=money(b.total),
+        budget=tuple(
+            BudgetLine(group, label, money(value), share(value, b.total))
+            for group, label, value in lines
+        ),
+        year_end_assets=money(decl.year_end_assets),
+        staff=decl.staff,
+        internal_units=decl.internal_units,
+        goals=tuple(_level1_row(level1) for level1 in decl.goals),
+        counts=_count("", decl.goals),
+    )
+
+
+def index_context(year: int, contexts: Sequence[DeclarationContext]) -> IndexContext:
+    """The index of one year's declarations, with column sums."""
+    columns = [
+        [c.total.value, *(line.amount.value for line in c.budget), c.year_end_assets.value]
+        for c in contexts
+    ]
+    sums = [sum(column, Decimal(0)) for column in zip(*columns, strict=True)] or [Decimal(0)] * 6
+    labels = {c.amount_label for c in contexts}
+    return IndexContext(
+        year=year,
+        declarations=tuple(contexts),
+        amount_label=labels.pop() if len(labels) == 1 else "",
+        totals=tuple(money(value) for value in sums),
+        staff=sum(c.staff for c in contexts),
+        counts=_sum_counts("", [c.counts for c in contexts]),
+    )
+
+
+def _level1_row(level1: Level1) -> Level1Row:
+    children = tuple(
+        Level2Row(
+            level2.name,
+            tuple(
+                IndicatorRow(
+                    i.name,
+                    i.target.text,
+                    G["qualitative"] if i.target.qualitative else G["quantitative"],
+                    i.explanation,
+                )
+                for i in level2.indicators
+            ),
+            max(1, len(level2.indicators)),
+        )
+        for level2 in level1.children
+    )
+    return Level1Row(level1.name, level1.note, children, sum(c.rows for c in children) or 1)
+
+
+def _count(name: str, goals: Iterable[Level1]) -> Count:
+    by_level1 = []
+    for level1 in goals:
+        by_level2 = []
+        for level2 in level1.children:
+            quantitative = sum(1 for i in level2.indicators if not i.target.qualitative)
+            qualitative = len(level2.indicators) - quantitative
+            by_level2.append(Count(level2.name, len(level2.indicators), quantitative, qualitative))
+        by_level1.append(_sum_counts(level1.name, by_level2))
+    return _sum_counts(name, by_level1)
+
+
+def _sum_counts(name: str, parts: Sequence[Count]) -> Count:
+    return Count(
+        name,
+        sum(p.total for p in parts),
+        sum(p.quantitative for p in parts),
+        sum(p.qualitative for p in parts),
+        tuple(parts),
+    )

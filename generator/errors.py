@@ -1,0 +1,61 @@
+"""Diagnostics: the one shape in which every stage reports a problem in the user's input.
+
+Errors are data (beancount, sqlfluff): stages return them, the CLI prints them. Each carries a
+stable code, so documentation, tests and tools can refer to it, and a location editors jump to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit status of every command."""
+
+    OK = 0
+    INVALID = 1  # invalid input (or, for comparisons, differences)
+    USAGE = 2  # bad arguments or a broken environment
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something came from: a file and a 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: `file:line:col: CODE message (hint)`."""
+
+    location: Location
+    code: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.code} {self.message}"
+        return f"{text}（提示：{self.hint}）" if self.hint else text
+
+    def as_dict(self) -> dict[str, object]:
+        """The diagnostic as plain data, for `--format json`."""
+        return {
+            "file": self.location.file,
+            "line": self.location.line,
+            "col": self.location.col,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics in file and line order, each once."""
+    unique = {(d.location, d.code, d.message): d for d in diagnostics}
+    return [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[1], k[2]))]

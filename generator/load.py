@@ -1,0 +1,213 @@
+"""Loading YAML into a tree of located nodes. The only module that imports `yaml`.
+
+PyYAML is used only to *compose* (parse into nodes with marks); it never constructs Python
+objects, so no tag can run code and no YAML 1.1 resolution (`no` → False, `0123` → 83) reaches
+the data: scalars stay text and the schema decides what they mean. Duplicate keys, anchors and
+aliases, explicit tags and several documents are rejected here, with their line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Diagnostic, Location
+
+try:  # libyaml is much faster; both give the same nodes and marks
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+# Tags the resolver gives untagged nodes; any other tag was written in the file (`!!python/…`,
+# `!foo`) and is refused, even though nothing would ever be constructed from it.
+_IMPLICIT_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value", "seq", "map")
+}
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A scalar exactly as written. `quoted` is False for plain scalars, whose meaning
+    (number, true/false, empty) the schema decides; block scalars count as quoted."""
+
+    text: str
+    quoted: bool
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapping; `items` keeps the order of the file. Keys are always text."""
+
+    items: tuple[tuple[Scalar, Node], ...]
+    loc: Location
+
+    def keys(self) -> list[str]:
+        return [key.text for key, _ in self.items]
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """A list, in the order of the file."""
+
+    items: tuple[Node, ...]
+    loc: Location
+
+
+Node = Scalar | Mapping | Sequence
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The composed document (None when nothing usable) and what was wrong with it."""
+
+    root: Node | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def load_text(text: str, filename: str) -> LoadResult:
+    """Compose `text` (the contents of `filename`) into located nodes."""
+    diagnostics: list[Diagnostic] = []
+    text = text.removeprefix("\ufeff")
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        return LoadResult(None, (_syntax_diagnostic(error, text, filename),))
+    except yaml.YAMLError as error:  # unmarked: reader errors on invalid characters
+        loc = Location(filename, 1, 1)
+        return LoadResult(None, (Diagnostic(loc, "E001", f"YAML 无法读取：{error}"),))
+    if node is None:
+        loc = Location(filename, 1, 1)
+        return LoadResult(None, (Diagnostic(loc, "E005", "文件是空的，没有任何申报内容"),))
+    root = _convert(node, filename, diagnostics, set())
+    return LoadResult(root, tuple(diagnostics))
+
+
+def load_file(path: Path, filename: str | None = None) -> LoadResult:
+    """Read `path` as UTF-8 and compose it; `filename` is how diagnostics name it."""
+    name = filename or str(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return LoadResult(
+            None,
+            (
+                Diagnostic(
+                    Location(name, line, col),
+                    "E006",
+                    "文件不是 UTF-8 编码",
+                    "在编辑器中以 UTF-8 编码另存（GBK/GB2312 等编码无法读取）",
+                ),
+            ),
+        )
+    return load_text(text, name)
+
+
+def load_resource(path: Path) -> Any:
+    """Load one of the package's own data files (taxonomy, operators): trusted plain YAML."""
+    with path.open(encoding="utf-8") as stream:
+        return yaml.load(stream, Loader=_Loader)
+
+
+def _location(node: yaml.Node, filename: str) -> Location:
+    return Location(filename, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(
+    node: yaml.Node, filename: str, diagnostics: list[Diagnostic], seen: set[int]
+) -> Node:
+    loc = _location(node, filename)
+    # An alias composes to the very node object it names: seeing it twice means an alias.
+    # Refusing them also defuses "billion laughs" before any expansion happens.
+    if id(node) in seen:
+        diagnostics.append(
+            Diagnostic(loc, "E004", "申报文件中不能使用锚点和别名（& 和 *）", "把内容直接写出来")
+        )
+        return Scalar("", True, loc)
+    seen.add(id(node))
+    if _is_explicit_tag(node):
+        diagnostics.append(
+            Diagnostic(loc, "E003", f"不允许使用 YAML 标签 {node.tag}", "删除以 ! 开头的标签")
+        )
+        return Scalar("", True, loc)
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, node.style not in (None, ""), loc)
+    if isinstance(node, yaml.SequenceNode):
+        return Sequence(tuple(_convert(n, filename, diagnostics, seen) for n in node.value), loc)
+    return Mapping(tuple(_convert_items(node, filename, diagnostics, seen)), loc)
+
+
+def _convert_items(
+    node: yaml.MappingNode, filename: str, diagnostics: list[Diagnostic], seen: set[int]
+) -> Iterator[tuple[Scalar, Node]]:
+    first_seen: dict[str, Location] = {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, filename, diagnostics, seen)
+        if not isinstance(key, Scalar):
+            diagnostics.append(Diagnostic(key.loc, "E007", "键必须是文字，不能是列表或映射"))
+            continue
+        if key.text in first_seen:
+            diagnostics.append(
+                Diagnostic(
+                    key.loc,
+                    "E002",
+                    f"重复的键“{key.text}”（第一次出现在第 {first_seen[key.text].line} 行）",
+                    "删除或合并其中一项",
+                )
+            )
+            continue
+        first_seen[key.text] = key.loc
+        yield key, _convert(value_node, filename, diagnostics, seen)
+
+
+def _is_explicit_tag(node: yaml.Node) -> bool:
+    """True when the file wrote a tag other than `!!str` (which changes nothing)."""
+    if isinstance(node, yaml.ScalarNode) and node.style not in (None, ""):
+        return node.tag != "tag:yaml.org,2002:str"  # quoted scalars resolve to str
+    return node.tag not in _IMPLICIT_TAGS
+
+
+def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, filename: str) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else 1
+    col = mark.column + 1 if mark else 1
+    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    problem = error.problem or "语法错误"
+    if "expected a single document" in str(error):
+        return Diagnostic(
+            Location(filename, line, col),
+            "E008",
+            "一个文件里只能有一份申报（发现了第二个 --- 文档）",
+            "每份申报单独存为一个文件",
+        )
+    return Diagnostic(
+        Location(filename, line, col),
+        "E001",
+        f"YAML 语法错误：{problem}",
+        _guess_syntax_hint(source_line, problem),
+    )
+
+
+def _guess_syntax_hint(source_line: str, problem: str) -> str:
+    stripped = source_line.lstrip(" ")
+    if "\t" in source_line[: len(source_line) - len(stripped) + 1] or "tab" in problem:
+        return "缩进只能用空格，不能用 Tab"
+    if "：" in source_line and ":" not in source_line:
+        return "键和值之间要用英文冒号“: ”，不能用中文冒号“：”"
+    if "\u3000" in source_line:
+        return "行内有全角空格，缩进和冒号后只能用半角空格"
+    if any(op in source_line for op in (": >", ": <", ": |", ": %", ": @", ": `")):
+        return '以 > < | % @ ` 开头的值要加引号，例如 ">=90%"'
+    return "检查这一行及上一行的缩进、冒号和引号"

@@ -1,0 +1,376 @@
+"""The declaration's structure, declared once, and the reader that turns located YAML nodes into
+the model: unknown keys (with "did you mean"), missing keys, wrong types and scalar syntax.
+
+Scalars arrive as the text the user wrote; each field's kind decides what the text may be, so
+YAML 1.1's guesses (`no` → False, `0123` → 83, `1e3`, dates) never become data.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Diagnostic, Location
+from generator.load import Mapping, Node, Scalar, Sequence
+from generator.model import (
+    GLOSSARY,
+    Budget,
+    Declaration,
+    Indicator,
+    Level1,
+    Level2,
+    Target,
+    Task,
+)
+from generator.targets import TargetError, parse_target
+from generator.vocabulary import amount_units
+
+
+class Kind(Enum):
+    """What a scalar field holds."""
+
+    TEXT = "文字"
+    YEAR = "年份"
+    COUNT = "非负整数"
+    AMOUNT = "金额"
+    BOOL = "true 或 false"
+    UNIT = "金额单位"
+    TARGET = "指标目标值"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: its identifier (see GLOSSARY), what it holds, whether required."""
+
+    name: str
+    kind: Kind | Record | ListOf | GoalTree
+    required: bool = True
+    default: Any = None
+
+    @property
+    def key(self) -> str:
+        return GLOSSARY[self.name]
+
+
+@dataclass(frozen=True)
+class Record:
+    """A mapping with a fixed set of keys."""
+
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list whose items are all `item`."""
+
+    item: Record
+
+
+@dataclass(frozen=True)
+class GoalTree:
+    """分解目标: 一级 → 二级 → 三级: 目标值, keyed by the user's names (checked against the
+    taxonomy later). A 一级 may carry a 说明; an indicator is a target text or an INDICATOR."""
+
+
+INDICATOR = Record(
+    (
+        Field("target", Kind.TARGET),
+        Field("explanation", Kind.TEXT, required=False, default=""),
+        Field("remark", Kind.TEXT, required=False, default=""),
+    )
+)
+TASK = Record((Field("task_name", Kind.TEXT), Field("task_content", Kind.TEXT)))
+BUDGET = Record(
+    (
+        Field("total", Kind.AMOUNT),
+        Field("sources", Record((Field("fiscal", Kind.AMOUNT), Field("other_funds", Kind.AMOUNT)))),
+        Field("structure", Record((Field("basic", Kind.AMOUNT), Field("project", Kind.AMOUNT)))),
+    )
+)
+DECLARATION = Record(
+    (
+        Field("year", Kind.YEAR),
+        Field("department", Kind.TEXT),
+        Field("consolidated", Kind.BOOL, required=False, default=False),
+        Field("subordinate_units", Kind.COUNT),
+        Field("duties", Kind.TEXT),
+        Field("annual_goal", Kind.TEXT),
+        Field("tasks", ListOf(TASK)),
+        Field("amount_unit", Kind.UNIT, required=False, default="元"),
+        Field("budget", BUDGET),
+        Field("year_end_assets", Kind.AMOUNT),
+        Field("staff", Kind.COUNT),
+        Field("internal_units", Kind.COUNT),
+        Field("goals", GoalTree()),
+    )
+)
+
+_PLACEHOLDER: dict[Kind, Any] = {
+    Kind.TEXT: "",
+    Kind.YEAR: 0,
+    Kind.COUNT: 0,
+    Kind.AMOUNT: Decimal(0),
+    Kind.BOOL: False,
+    Kind.UNIT: "元",
+    Kind.TARGET: Target("", None, None, ""),
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "是", "否"}
+_NODE_KIND = {Mapping: "映射（键: 值）", Sequence: "列表（- 项）", Scalar: "单个值"}
+
+
+def read_declaration(root: Node, source: str) -> tuple[Declaration, list[Diagnostic]]:
+    """Read a composed document into a Declaration, with every structural problem found.
+
+    Missing or invalid fields get placeholders so that later checks still run; a declaration
+    with any diagnostic is never rendered.
+    """
+    reader = _Reader(source)
+    values = reader.read(root, DECLARATION, "")
+    budget = values["budget"]
+    declaration = Declaration(
+        source=source,
+        slug=Path(source).stem,
+        year=values["year"],
+        department=values["department"],
+        consolidated=values["consolidated"],
+        subordinate_units=values["subordinate_units"],
+        duties=values["duties"],
+        annual_goal=values["annual_goal"],
+        tasks=tuple(
+            Task(t["task_name"], t["task_content"], reader.locations[path])
+            for path, t in values["tasks"]
+        ),
+        amount_unit=values["amount_unit"],
+        budget=Budget(
+            total=budget["total"],
+            fiscal=budget["sources"]["fiscal"],
+            other_funds=budget["sources"]["other_funds"],
+            basic=budget["structure"]["basic"],
+            project=budget["structure"]["project"],
+        ),
+        year_end_assets=values["year_end_assets"],
+        staff=values["staff"],
+        internal_units=values["internal_units"],
+        goals=values["goals"],
+        locations=reader.locations,
+    )
+    return declaration, reader.diagnostics
+
+
+@dataclass
+class _Reader:
+    source: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    def report(self, loc: Location, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(loc, code, message, hint))
+
+    def read(self, node: Node, kind: Kind | Record | ListOf | GoalTree, path: str) -> Any:
+        """Read `node` as `kind`; `path` names it in messages and in `locations`."""
+        if path:
+            self.locations[path] = node.loc
+        if isinstance(kind, Record):
+            return self._record(node, kind, path)
+        if isinstance(kind, ListOf):
+            return self._list(node, kind, path)
+        if isinstance(kind, GoalTree):
+            return self._goals(node, path)
+        return self._scalar(node, kind, path)
+
+    def placeholder(self, kind: Kind | Record | ListOf | GoalTree) -> Any:
+        if isinstance(kind, Record):
+            return {f.name: f.default if not f.required else self.placeholder(f.kind) for f in kind.fields}
+        if isinstance(kind, ListOf):
+            return []
+        if isinstance(kind, GoalTree):
+            return ()
+        return _PLACEHOLDER[kind]
+
+    def _expect(self, node: Node, wanted: type, path: str) -> bool:
+        if isinstance(node, wanted):
+            return True
+        self.report(
+            node.loc,
+            "E103",
+            f"“{_label(path)}”应为{_NODE_KIND[wanted]}，这里是{_NODE_KIND[type(node)]}",
+            _shape_hint(wanted),
+        )
+        return False
+
+    def _record(self, node: Node, record: Record, path: str) -> dict[str, Any]:
+        if _is_null(node):
+            self.report(node.loc, "E102", f"“{_label(path)}”没有填写")
+            return self.placeholder(record)
+        if not self._expect(node, Mapping, path):
+            return self.placeholder(record)
+        assert isinstance(node, Mapping)
+        by_key = {f.key: f for f in record.fields}
+        given: dict[str, Node] = {}
+        for key, value in node.items:
+            name = key.text.strip()
+            if name in by_key:
+                given[name] = value
+            else:
+                self.report(key.loc, "E101", f"未知的键“{key.text}”", _did_you_mean(name, by_key))
+        values: dict[str, Any] = {}
+        for f in record.fields:
+            child_path = f"{path}.{f.key}" if path else f.key
+            child = given.get(f.key)
+            if child is not None and not (_is_null(child) and not f.required):
+                values[f.name] = self.read(child, f.kind, child_path)
+            elif f.required:
+                where = child.loc if child is not None else node.loc
+                self.report(where, "E102", f"缺少必填项“{child_path}”")
+                values[f.name] = self.placeholder(f.kind)
+            else:
+                values[f.name] = f.default
+        return values
+
+    def _list(self, node: Node, of: ListOf, path: str) -> list[tuple[str, dict[str, Any]]]:
+        if not self._expect(node, Sequence, path):
+            return []
+        assert isinstance(node, Sequence)
+        items = []
+        for index, item in enumerate(node.items, start=1):
+            item_path = f"{path}[{index}]"
+            items.append((item_path, self.read(item, of.item, item_path)))
+        return items
+
+    def _scalar(self, node: Node, kind: Kind, path: str) -> Any:
+        if not self._expect(node, Scalar, path):
+            return _PLACEHOLDER[kind]
+        assert isinstance(node, Scalar)
+        text = node.text.strip()
+        if not text or (not node.quoted and text in _NULLS):
+            self.report(node.loc, "E102", f"“{_label(path)}”没有填写")
+            return _PLACEHOLDER[kind]
+        value = _convert_scalar(text, node.quoted, kind)
+        if isinstance(value, _Problem):
+            self.report(node.loc, value.code, f"“{_label(path)}”{value.message}", value.hint)
+            return _PLACEHOLDER[kind]
+        return value
+
+    def _goals(self, node: Node, path: str) -> tuple[Level1, ...]:
+        if not self._expect(node, Mapping, path):
+            return ()
+        assert isinstance(node, Mapping)
+        return tuple(self._level1(key, value, f"{path}.{key.text}") for key, value in node.items)
+
+    def _level1(self, key: Scalar, node: Node, path: str) -> Level1:
+        note = ""
+        children: list[Level2] = []
+        if not _is_null(node) and self._expect(node, Mapping, path):
+            assert isinstance(node, Mapping)
+            for k2, v2 in node.items:
+                if k2.text.strip() == GLOSSARY["note"]:
+                    note = self._scalar(v2, Kind.TEXT, f"{path}.{k2.text}")
+                else:
+                    children.append(self._level2(k2, v2, f"{path}.{k2.text}"))
+        return Level1(key.text.strip(), note, tuple(children), key.loc)
+
+    def _level2(self, key: Scalar, node: Node, path: str) -> Level2:
+        indicators: list[Indicator] = []
+        if not _is_null(node) and self._expect(node, Mapping, path):
+            assert isinstance(node, Mapping)
+            indicators = [self._indicator(k3, v3, f"{path}.{k3.text}") for k3, v3 in node.items]
+        return Level2(key.text.strip(), tuple(indicators), key.loc)
+
+    def _indicator(self, key: Scalar, node: Node, path: str) -> Indicator:
+        if isinstance(node, Mapping):
+            values = self._record(node, INDICATOR, path)
+        else:
+            values = {"target": self.read(node, Kind.TARGET, path), "explanation": "", "remark": ""}
+        return Indicator(
+            key.text.strip(), values["target"], values["explanation"], values["remark"], key.loc
+        )
+
+
+@dataclass(frozen=True)
+class _Problem:
+    code: str
+    message: str
+    hint: str = ""
+
+
+def _convert_scalar(text: str, quoted: bool, kind: Kind) -> Any:
+    """The value of a non-empty scalar for `kind`, or the problem with it."""
+    if kind is Kind.TEXT:
+        return text
+    if kind is Kind.TARGET:
+        parsed = parse_target(text)
+        if isinstance(parsed, TargetError):
+            return _Problem("E401", f"的{parsed.message}", parsed.hint)
+        return parsed
+    if kind is Kind.BOOL:
+        if not quoted and text in ("true", "false", "True", "False"):
+            return text.lower() == "true"
+        hint = "YAML 1.1 把 yes/no/on/off 当作真假，这里不接受" if text.lower() in _YAML11_BOOLS else ""
+        return _Problem("E104", f"应为 true 或 false，这里是“{text}”", hint or "写 true 或 false")
+    if kind is Kind.UNIT:
+        units = amount_units()
+        if text in units:
+            return text
+        return _Problem("E104", f"不是可用的金额单位：“{text}”", "可用：" + "、".join(units))
+    folded = unicodedata.normalize("NFKC", text)
+    if kind in (Kind.COUNT, Kind.YEAR):
+        return _convert_integer(folded, kind)
+    return _convert_amount(folded)
+
+
+def _convert_integer(text: str, kind: Kind) -> int | _Problem:
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}.*", text):
+        return _Problem("E104", f"应为{kind.value}，这里是日期“{text}”", "只写年份，例如 2023")
+    if not re.fullmatch(r"[+-]?\d+", text):
+        return _Problem("E104", f"应为{kind.value}，这里是“{text}”", "用阿拉伯数字书写，例如 26")
+    if text.startswith("-"):
+        return _Problem("E104", f"不能为负数：{text}")
+    if len(text) > 1 and text.startswith("0"):
+        return _Problem(
+            "E104",
+            f"“{text}”以 0 开头",
+            f"去掉前导 0，写 {int(text)}（YAML 1.1 会把 {text} 读成八进制数）",
+        )
+    value = int(text)
+    if kind is Kind.YEAR and not 1900 <= value <= 2999:
+        return _Problem("E104", f"应为四位年份，这里是 {text}", "例如 2023")
+    return value
+
+
+def _convert_amount(text: str) -> Decimal | _Problem:
+    if _AMOUNT.fullmatch(text):
+        return Decimal(text.replace(",", "").removeprefix("+"))
+    if re.fullmatch(r"[+-]?[\d.]+[eE][+-]?\d+", text):
+        return _Problem("E104", f"不能用科学计数法：“{text}”", "把金额完整写出，例如 1000.00")
+    return _Problem("E104", f"应为金额，这里是“{text}”", '例如 18417248.00 或 "18,417,248.00"')
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, Scalar) and not node.quoted and node.text.strip() in _NULLS
+
+
+def _label(path: str) -> str:
+    return path.rsplit(".", 1)[-1] if path else "申报"
+
+
+def _shape_hint(wanted: type) -> str:
+    if wanted is Mapping:
+        return "在下一行缩进写出“键: 值”"
+    if wanted is Sequence:
+        return "每项以“- ”开头"
+    return ""
+
+
+def _did_you_mean(name: str, known: dict[str, Any]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    if close:
+        return f"是否应为“{close[0]}”？"
+    return "可用的键：" + "、".join(known)

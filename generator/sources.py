@@ -1,0 +1,84 @@
+"""Finding declaration files and reading each into a checked declaration.
+
+`read_checked` is the whole front half of the pipeline for one file:
+load (YAML → located nodes) → read (schema → model) → validate (semantic rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Diagnostic, Location
+from generator.load import load_file
+from generator.model import Declaration
+from generator.schema import read_declaration
+from generator.validate import validate
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A declaration file after loading and validation; `declaration` is usable only when
+    `diagnostics` is empty."""
+
+    path: Path
+    declaration: Declaration | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.declaration is not None and not self.diagnostics
+
+
+class UsageError(Exception):
+    """A path given on the command line does not exist or is not a declaration."""
+
+
+def find_declarations(paths: Iterable[Path]) -> list[Path]:
+    """Declaration files named by `paths` (files, or folders searched recursively), sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        elif path.is_file():
+            found.add(path)
+        else:
+            raise UsageError(f"{path}: 文件或目录不存在")
+    return sorted(found)
+
+
+def read_checked(path: Path) -> Checked:
+    """Load, read and validate one declaration file."""
+    name = path.as_posix()
+    loaded = load_file(path, name)
+    diagnostics = list(loaded.diagnostics)
+    if loaded.root is None:
+        return Checked(path, None, tuple(diagnostics))
+    declaration, problems = read_declaration(loaded.root, name)
+    diagnostics += problems
+    diagnostics += validate(declaration)
+    return Checked(path, declaration, tuple(diagnostics))
+
+
+def check_unique_outputs(checked: Iterable[Checked]) -> list[Diagnostic]:
+    """Two declarations of one year may not share a file name (they would share outputs)."""
+    owners: dict[tuple[int, str], Path] = {}
+    problems = []
+    for item in checked:
+        if item.declaration is None:
+            continue
+        key = (item.declaration.year, item.declaration.slug)
+        if key in owners:
+            problems.append(
+                Diagnostic(
+                    Location(item.path.as_posix(), 1, 1),
+                    "E230",
+                    f"与 {owners[key].as_posix()} 同为 {key[0]} 年度且文件名相同，输出会互相覆盖",
+                    "给其中一个文件改名",
+                )
+            )
+        owners.setdefault(key, item.path)
+    return problems

@@ -1,0 +1,53 @@
+"""The domain's vocabularies, read from the package's data files: indicator taxonomy, target
+operators, amount units. Code asks here; no list of domain words is written in Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from generator.load import load_resource
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Level1Spec:
+    """One 一级指标 of the framework and the 二级 allowed under it."""
+
+    name: str
+    level2: tuple[str, ...]
+    note_only: bool  # its 二级 may be listed without 三级 when the 一级 has a 说明
+
+
+@dataclass(frozen=True)
+class AmountUnit:
+    """A 金额单位: its name, the decimal places allowed, and its label on the forms."""
+
+    name: str
+    places: int
+    label: str
+
+
+@cache
+def taxonomy() -> dict[str, Level1Spec]:
+    """一级 name → its spec, in the framework's order."""
+    raw = load_resource(DATA / "taxonomy.yaml")
+    return {
+        name: Level1Spec(name, tuple(spec["二级"]), bool(spec.get("note_only", False)))
+        for name, spec in raw.items()
+    }
+
+
+@cache
+def operators() -> dict[str, str]:
+    """Operator as written (half-width, no spaces) → operator as printed."""
+    return {str(k): str(v) for k, v in load_resource(DATA / "operators.yaml").items()}
+
+
+@cache
+def amount_units() -> dict[str, AmountUnit]:
+    """金额单位 name → unit."""
+    raw = load_resource(DATA / "units.yaml")
+    return {name: AmountUnit(name, int(s["places"]), str(s["label"])) for name, s in raw.items()}
