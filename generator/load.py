@@ -8,6 +8,7 @@ aliases, explicit tags and several documents are rejected here, with their line 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,14 @@ class Sequence:
     loc: Location
 
 
-Node = Scalar | Mapping | Sequence
+@dataclass(frozen=True)
+class Rejected:
+    """A node refused by the loader (an alias, a tag); already reported, read as absent."""
+
+    loc: Location
+
+
+Node = Scalar | Mapping | Sequence | Rejected
 
 
 @dataclass(frozen=True)
@@ -135,13 +143,13 @@ def _convert(
         diagnostics.append(
             Diagnostic(loc, "E004", "申报文件中不能使用锚点和别名（& 和 *）", "把内容直接写出来")
         )
-        return Scalar("", True, loc)
+        return Rejected(loc)
     seen.add(id(node))
     if _is_explicit_tag(node):
         diagnostics.append(
             Diagnostic(loc, "E003", f"不允许使用 YAML 标签 {node.tag}", "删除以 ! 开头的标签")
         )
-        return Scalar("", True, loc)
+        return Rejected(loc)
     if isinstance(node, yaml.ScalarNode):
         return Scalar(node.value, node.style not in (None, ""), loc)
     if isinstance(node, yaml.SequenceNode):
@@ -183,7 +191,9 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, filename: str) ->
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
-    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    lines = text.splitlines()
+    # The problem is often on the line before the one the parser stopped at.
+    source_line = "\n".join(lines[max(0, line - 2) : line])
     problem = error.problem or "语法错误"
     if "expected a single document" in str(error):
         return Diagnostic(
@@ -201,10 +211,9 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, filename: str) ->
 
 
 def _guess_syntax_hint(source_line: str, problem: str) -> str:
-    stripped = source_line.lstrip(" ")
-    if "\t" in source_line[: len(source_line) - len(stripped) + 1] or "tab" in problem:
+    if "tab" in problem or re.search(r"^ *\t", source_line, re.MULTILINE):
         return "缩进只能用空格，不能用 Tab"
-    if "：" in source_line and ":" not in source_line:
+    if re.search(r"^[^:#]*：", source_line, re.MULTILINE):
         return "键和值之间要用英文冒号“: ”，不能用中文冒号“：”"
     if "\u3000" in source_line:
         return "行内有全角空格，缩进和冒号后只能用半角空格"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import Diagnostic, Location
-from generator.load import Mapping, Node, Scalar, Sequence
+from generator.load import Mapping, Node, Rejected, Scalar, Sequence
 from generator.model import (
     GLOSSARY,
     Budget,
@@ -176,7 +176,9 @@ class _Reader:
 
     def read(self, node: Node, kind: Kind | Record | ListOf | GoalTree, path: str) -> Any:
         """Read `node` as `kind`; `path` names it in messages and in `locations`."""
-        if path:
+        if isinstance(node, Rejected):  # already reported by the loader
+            return self.placeholder(kind)
+        if path and not isinstance(kind, Kind):
             self.locations[path] = node.loc
         if isinstance(kind, Record):
             return self._record(node, kind, path)
@@ -198,11 +200,16 @@ class _Reader:
     def _expect(self, node: Node, wanted: type, path: str) -> bool:
         if isinstance(node, wanted):
             return True
+        if isinstance(node, Rejected):
+            return False
+        hint = _shape_hint(wanted)
+        if isinstance(node, Scalar) and wanted is Mapping and "：" in node.text:
+            hint = "键和值之间要用英文冒号“: ”，不能用中文冒号“：”"
         self.report(
             node.loc,
             "E103",
             f"“{_label(path)}”应为{_NODE_KIND[wanted]}，这里是{_NODE_KIND[type(node)]}",
-            _shape_hint(wanted),
+            hint,
         )
         return False
 
@@ -215,18 +222,25 @@ class _Reader:
         assert isinstance(node, Mapping)
         by_key = {f.key: f for f in record.fields}
         given: dict[str, Node] = {}
+        misspelt: set[str] = set()  # keys an unknown key probably meant: not reported missing
         for key, value in node.items:
             name = key.text.strip()
             if name in by_key:
                 given[name] = value
-            else:
-                self.report(key.loc, "E101", f"未知的键“{key.text}”", _did_you_mean(name, by_key))
+                continue
+            close = _closest(name, [k for k in by_key if k not in given])
+            if close:
+                misspelt.add(close)
+            hint = f"是否应为“{close}”？" if close else "可用的键：" + "、".join(by_key)
+            self.report(key.loc, "E101", f"未知的键“{key.text}”", hint)
         values: dict[str, Any] = {}
         for f in record.fields:
             child_path = f"{path}.{f.key}" if path else f.key
             child = given.get(f.key)
             if child is not None and not (_is_null(child) and not f.required):
                 values[f.name] = self.read(child, f.kind, child_path)
+            elif f.required and f.key in misspelt:
+                values[f.name] = self.placeholder(f.kind)
             elif f.required:
                 where = child.loc if child is not None else node.loc
                 self.report(where, "E102", f"缺少必填项“{child_path}”")
@@ -250,20 +264,25 @@ class _Reader:
             return _PLACEHOLDER[kind]
         assert isinstance(node, Scalar)
         text = node.text.strip()
+        what = f"“{_label(path)}”" + ("的指标目标值" if kind is Kind.TARGET else "")
         if not text or (not node.quoted and text in _NULLS):
-            self.report(node.loc, "E102", f"“{_label(path)}”没有填写")
+            self.report(node.loc, "E102", f"{what}没有填写")
             return _PLACEHOLDER[kind]
         value = _convert_scalar(text, node.quoted, kind)
         if isinstance(value, _Problem):
             self.report(node.loc, value.code, f"“{_label(path)}”{value.message}", value.hint)
             return _PLACEHOLDER[kind]
+        if path:  # only values that were written and understood; checks skip the others
+            self.locations[path] = node.loc
         return value
 
     def _goals(self, node: Node, path: str) -> tuple[Level1, ...]:
         if not self._expect(node, Mapping, path):
             return ()
         assert isinstance(node, Mapping)
-        return tuple(self._level1(key, value, f"{path}.{key.text}") for key, value in node.items)
+        return tuple(
+            self._level1(key, value, f"{path}.{key.text.strip()}") for key, value in node.items
+        )
 
     def _level1(self, key: Scalar, node: Node, path: str) -> Level1:
         note = ""
@@ -272,16 +291,21 @@ class _Reader:
             assert isinstance(node, Mapping)
             for k2, v2 in node.items:
                 if k2.text.strip() == GLOSSARY["note"]:
-                    note = self._scalar(v2, Kind.TEXT, f"{path}.{k2.text}")
+                    note = self.read(v2, Kind.TEXT, f"{path}.{GLOSSARY['note']}")
                 else:
-                    children.append(self._level2(k2, v2, f"{path}.{k2.text}"))
+                    children.append(self._level2(k2, v2, f"{path}.{k2.text.strip()}"))
         return Level1(key.text.strip(), note, tuple(children), key.loc)
 
     def _level2(self, key: Scalar, node: Node, path: str) -> Level2:
         indicators: list[Indicator] = []
-        if not _is_null(node) and self._expect(node, Mapping, path):
+        if _is_null(node):
+            self.locations[path] = key.loc
+        elif self._expect(node, Mapping, path):
             assert isinstance(node, Mapping)
-            indicators = [self._indicator(k3, v3, f"{path}.{k3.text}") for k3, v3 in node.items]
+            self.locations[path] = key.loc
+            indicators = [
+                self._indicator(k3, v3, f"{path}.{k3.text.strip()}") for k3, v3 in node.items
+            ]
         return Level2(key.text.strip(), tuple(indicators), key.loc)
 
     def _indicator(self, key: Scalar, node: Node, path: str) -> Indicator:
@@ -336,7 +360,7 @@ def _convert_integer(text: str, kind: Kind) -> int | _Problem:
     if len(text) > 1 and text.startswith("0"):
         return _Problem(
             "E104",
-            f"“{text}”以 0 开头",
+            f"的值“{text}”以 0 开头",
             f"去掉前导 0，写 {int(text)}（YAML 1.1 会把 {text} 读成八进制数）",
         )
     value = int(text)
@@ -369,8 +393,6 @@ def _shape_hint(wanted: type) -> str:
     return ""
 
 
-def _did_you_mean(name: str, known: dict[str, Any]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-    if close:
-        return f"是否应为“{close[0]}”？"
-    return "可用的键：" + "、".join(known)
+def _closest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    return close[0] if close else ""

@@ -136,7 +136,12 @@ def check_taxonomy(decl: Declaration) -> Iterator[Diagnostic]:
                     f"“{level2.name}”不是“{level1.name}”下的二级目标",
                     hint,
                 )
-            elif not level2.indicators and not (spec.note_only and level1.note):
+            elif (
+                not level2.indicators
+                and not (spec.note_only and level1.note)
+                # a 二级 whose shape was wrong was reported already and is not "empty"
+                and f"{G['goals']}.{level1.name}.{level2.name}" in decl.locations
+            ):
                 yield Diagnostic(
                     level2.loc,
                     "E303",

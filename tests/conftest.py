@@ -1,0 +1,69 @@
+"""Shared test helpers: paths, a declaration writer, and Markdown read back with markdown-it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED_YAML = ROOT / "declarations" / "2023" / "minhang-cppcc-office.yaml"
+SEED_TEXT = DATA / "seed-2023.txt"
+MINIMAL = DATA / "minimal.yaml"
+
+
+@pytest.fixture
+def write_declaration(tmp_path: Path):
+    """Write YAML text as <tmp>/src/<year>/<name>.yaml and return its path."""
+
+    def write(text: str, name: str = "case", year: str = "2023") -> Path:
+        path = tmp_path / "src" / year / f"{name}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """Every table of a Markdown document as rows of cell texts, as a reader sees them
+    (escapes resolved, <br> read as a line break). The header row is the first row."""
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(text)
+    tables: list[list[list[str]]] = []
+    row: list[str] = []
+    for token in tokens:
+        if token.type == "table_open":
+            tables.append([])
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            tables[-1].append(row)
+        elif token.type == "inline" and tables and token.level >= 3:
+            row.append(_inline_text(token.children or []))
+    return tables
+
+
+def markdown_paragraphs(text: str) -> list[str]:
+    """The text of every top-level paragraph."""
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(text)
+    return [
+        _inline_text(tokens[i + 1].children or [])
+        for i, token in enumerate(tokens)
+        if token.type == "paragraph_open" and token.level == 0
+    ]
+
+
+def _inline_text(children) -> str:
+    parts = []
+    for child in children:
+        if child.type == "html_inline" and child.content.lower().startswith("<br"):
+            parts.append("\n")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.children:
+            parts.append(_inline_text(child.children))
+        else:
+            parts.append(child.content)
+    return "".join(parts)
