@@ -179,7 +179,7 @@ class _Reader:
         if isinstance(node, Rejected):  # already reported by the loader
             return self.placeholder(kind)
         if path and not isinstance(kind, Kind):
-            self.locations[path] = node.loc
+            self.locations.setdefault(path, node.loc)
         if isinstance(kind, Record):
             return self._record(node, kind, path)
         if isinstance(kind, ListOf):
@@ -222,11 +222,13 @@ class _Reader:
         assert isinstance(node, Mapping)
         by_key = {f.key: f for f in record.fields}
         given: dict[str, Node] = {}
+        key_locs: dict[str, Location] = {}
         misspelt: set[str] = set()  # keys an unknown key probably meant: not reported missing
         for key, value in node.items:
             name = key.text.strip()
             if name in by_key:
                 given[name] = value
+                key_locs[name] = key.loc
                 continue
             close = _closest(name, [k for k in by_key if k not in given])
             if close:
@@ -238,6 +240,8 @@ class _Reader:
             child_path = f"{path}.{f.key}" if path else f.key
             child = given.get(f.key)
             if child is not None and not (_is_null(child) and not f.required):
+                if not isinstance(f.kind, Kind):  # a group is found by its key's line
+                    self.locations[child_path] = key_locs[f.key]
                 values[f.name] = self.read(child, f.kind, child_path)
             elif f.required and f.key in misspelt:
                 values[f.name] = self.placeholder(f.kind)

@@ -33,14 +33,17 @@ def markdown_tables(text: str) -> list[list[list[str]]]:
     tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(text)
     tables: list[list[list[str]]] = []
     row: list[str] = []
+    in_table = False
     for token in tokens:
-        if token.type == "table_open":
-            tables.append([])
+        if token.type in ("table_open", "table_close"):
+            in_table = token.type == "table_open"
+            if in_table:
+                tables.append([])
         elif token.type == "tr_open":
             row = []
         elif token.type == "tr_close":
             tables[-1].append(row)
-        elif token.type == "inline" and tables and token.level >= 3:
+        elif token.type == "inline" and in_table:
             row.append(_inline_text(token.children or []))
     return tables
 
