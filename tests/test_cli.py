@@ -1,0 +1,69 @@
+"""The command line: exit codes, --help, JSON diagnostics, usage errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import MINIMAL, ROOT
+from generator.cli import main
+
+
+def test_check_valid_tree_exits_0(write_declaration, capsys):
+    source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
+    assert main(["check", str(source.parent)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_json_format(write_declaration, capsys):
+    source = write_declaration(MINIMAL.read_text(encoding="utf-8").replace("年末在职人数: 3", "年末在职人数: 0123"))
+    assert main(["check", "--format", "json", str(source)]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert problems == [
+        {
+            "file": source.as_posix(),
+            "line": 18,
+            "col": 9,
+            "code": "E104",
+            "message": "“年末在职人数”的值“0123”以 0 开头",
+            "hint": "去掉前导 0，写 123（YAML 1.1 会把 0123 读成八进制数）",
+        }
+    ]
+
+
+def test_missing_path_is_a_usage_error(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope")]) == 2
+    assert "文件或目录不存在" in capsys.readouterr().err
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    assert main(["frobnicate"]) == 2
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_help(command, capsys):
+    assert main([command, "--help"]) == 0
+    assert "PATH" in capsys.readouterr().out
+
+
+def test_unwritable_output_is_an_environment_error(write_declaration, tmp_path, capsys):
+    source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be")
+    assert main(["build", str(source), "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert "无法写入" in err and "Traceback" not in err
+
+
+def test_python_m_generator_runs_without_traceback(write_declaration):
+    source = write_declaration("部门名称：测试局\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(source)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{source.as_posix()}:1:1: E103 ")
+    assert "Traceback" not in result.stderr

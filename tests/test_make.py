@@ -1,0 +1,43 @@
+"""The Makefile: a second `make build` has nothing to do; a changed declaration makes it work."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    not (ROOT / ".venv" / ".installed").exists() or shutil.which("make") is None,
+    reason="needs make and the project's .venv (make test sets both up)",
+)
+
+
+def make(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["make", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+
+
+def test_build_twice_does_no_work_the_second_time(tmp_path):
+    out = f"OUT={tmp_path / 'build'}"
+    assert make("build", out).returncode == 0
+    assert (tmp_path / "build/2023/minhang-cppcc-office.md").is_file()
+    assert make("-q", "build", out).returncode == 0  # -q: exit 0 only when up to date
+    source = ROOT / "declarations/2023/minhang-cppcc-office.yaml"
+    stat = source.stat()
+    try:
+        future = time.time_ns() + 10**9 * 3600  # newer than the stamp just written
+        os.utime(source, ns=(stat.st_atime_ns, future))
+        assert make("-q", "build", out).returncode == 1
+    finally:
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_help_lists_targets():
+    result = make("help")
+    assert result.returncode == 0
+    for target in ("build", "check", "test", "clean", "help"):
+        assert f"{target} " in result.stdout
