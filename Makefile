@@ -32,9 +32,10 @@ check: $(READY)  ## validate every declaration, write nothing
 test: $(READY)  ## run the test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(READY)  ## ruff: lint and format check of the Python code
+lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy
 
 clean:  ## remove build/ (keeps .venv)
 	rm -rf $(OUT)

@@ -124,7 +124,10 @@ def _digest(*parts: str | bytes) -> str:
 def _digest_tree(folders: list[Path]) -> str:
     """A digest of the generator's code, data and templates: change any and all is rebuilt."""
     files = sorted(
-        p for folder in folders for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        p
+        for folder in folders
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
     )
     return _digest(*(part for p in files for part in (p.name, p.read_bytes())))
 

@@ -133,9 +133,7 @@ def _location(node: yaml.Node, filename: str) -> Location:
     return Location(filename, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(
-    node: yaml.Node, filename: str, diagnostics: list[Diagnostic], seen: set[int]
-) -> Node:
+def _convert(node: yaml.Node, filename: str, diagnostics: list[Diagnostic], seen: set[int]) -> Node:
     loc = _location(node, filename)
     # An alias composes to the very node object it names: seeing it twice means an alias.
     # Refusing them also defuses "billion laughs" before any expansion happens.
@@ -154,6 +152,7 @@ def _convert(
         return Scalar(node.value, node.style not in (None, ""), loc)
     if isinstance(node, yaml.SequenceNode):
         return Sequence(tuple(_convert(n, filename, diagnostics, seen) for n in node.value), loc)
+    assert isinstance(node, yaml.MappingNode)
     return Mapping(tuple(_convert_items(node, filename, diagnostics, seen)), loc)
 
 

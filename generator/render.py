@@ -64,11 +64,15 @@ class Renderer:
         try:
             return self.markdown.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
-            raise TemplateError(f"{error.filename or name}:{error.lineno}: {error.message}") from None
+            raise TemplateError(
+                f"{error.filename or name}:{error.lineno}: {error.message}"
+            ) from None
         except jinja2.TemplateNotFound as error:
-            raise TemplateError(f"{self.folder / error.name}: 模板不存在") from None
+            raise TemplateError(f"{self.folder / str(error.name)}: 模板不存在") from None
         except jinja2.TemplateError as error:
-            raise TemplateError(f"{self.folder / name}:{_template_line(error, name)}: {error}") from None
+            raise TemplateError(
+                f"{self.folder / name}:{_template_line(error, name)}: {error}"
+            ) from None
 
 
 def _template_line(error: Exception, name: str) -> int:

@@ -190,7 +190,10 @@ class _Reader:
 
     def placeholder(self, kind: Kind | Record | ListOf | GoalTree) -> Any:
         if isinstance(kind, Record):
-            return {f.name: f.default if not f.required else self.placeholder(f.kind) for f in kind.fields}
+            return {
+                f.name: f.default if not f.required else self.placeholder(f.kind)
+                for f in kind.fields
+            }
         if isinstance(kind, ListOf):
             return []
         if isinstance(kind, GoalTree):
@@ -216,9 +219,9 @@ class _Reader:
     def _record(self, node: Node, record: Record, path: str) -> dict[str, Any]:
         if _is_null(node):
             self.report(node.loc, "E102", f"“{_label(path)}”没有填写")
-            return self.placeholder(record)
+            return dict(self.placeholder(record))
         if not self._expect(node, Mapping, path):
-            return self.placeholder(record)
+            return dict(self.placeholder(record))
         assert isinstance(node, Mapping)
         by_key = {f.key: f for f in record.fields}
         given: dict[str, Node] = {}
@@ -341,7 +344,11 @@ def _convert_scalar(text: str, quoted: bool, kind: Kind) -> Any:
     if kind is Kind.BOOL:
         if not quoted and text in ("true", "false", "True", "False"):
             return text.lower() == "true"
-        hint = "YAML 1.1 把 yes/no/on/off 当作真假，这里不接受" if text.lower() in _YAML11_BOOLS else ""
+        hint = (
+            "YAML 1.1 把 yes/no/on/off 当作真假，这里不接受"
+            if text.lower() in _YAML11_BOOLS
+            else ""
+        )
         return _Problem("E104", f"应为 true 或 false，这里是“{text}”", hint or "写 true 或 false")
     if kind is Kind.UNIT:
         units = amount_units()

@@ -57,4 +57,6 @@ def parse_target(text: str) -> Target | TargetError:
         )
     unit = rest[number.end() :].strip()
     value = Decimal(number.group().replace(",", ""))
-    return Target(text=f"{operator}{number.group()}{unit}", operator=operator, number=value, unit=unit)
+    return Target(
+        text=f"{operator}{number.group()}{unit}", operator=operator, number=value, unit=unit
+    )

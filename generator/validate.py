@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 from generator.errors import Diagnostic
@@ -20,7 +21,7 @@ Check = Callable[[Declaration], Iterator[Diagnostic]]
 _SOURCES = f"{G['budget']}.{G['sources']}"
 _STRUCTURE = f"{G['budget']}.{G['structure']}"
 _TOTAL = f"{G['budget']}.{G['total']}"
-_AMOUNT_PATHS = {
+_AMOUNT_PATHS: dict[str, Callable[[Declaration], Decimal]] = {
     _TOTAL: lambda d: d.budget.total,
     f"{_SOURCES}.{G['fiscal']}": lambda d: d.budget.fiscal,
     f"{_SOURCES}.{G['other_funds']}": lambda d: d.budget.other_funds,
@@ -50,7 +51,9 @@ def check_amounts(decl: Declaration) -> Iterator[Diagnostic]:
             )
 
 
-def _check_sum(decl: Declaration, group: str, parts: tuple[str, str], code: str) -> Iterator[Diagnostic]:
+def _check_sum(
+    decl: Declaration, group: str, parts: tuple[str, str], code: str
+) -> Iterator[Diagnostic]:
     paths = [_TOTAL, *(f"{group}.{G[p]}" for p in parts)]
     if not all(p in decl.locations for p in paths):
         return
@@ -79,14 +82,14 @@ def check_budget_structure(decl: Declaration) -> Iterator[Diagnostic]:
 def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
     """A declaration in a folder named by a year declares that year."""
     folder = Path(decl.source).parent.name
-    if folder.isdigit() and len(folder) == 4 and G["year"] in decl.locations:
-        if decl.year != int(folder):
-            yield Diagnostic(
-                decl.where(G["year"]),
-                "E210",
-                f"年度 {decl.year} 与所在文件夹 {folder} 不一致",
-                f"改为 {folder}，或把文件移到 {decl.year} 文件夹",
-            )
+    named_by_year = folder.isdigit() and len(folder) == 4
+    if named_by_year and G["year"] in decl.locations and decl.year != int(folder):
+        yield Diagnostic(
+            decl.where(G["year"]),
+            "E210",
+            f"年度 {decl.year} 与所在文件夹 {folder} 不一致",
+            f"改为 {folder}，或把文件移到 {decl.year} 文件夹",
+        )
 
 
 def check_unique_tasks(decl: Declaration) -> Iterator[Diagnostic]:

@@ -61,9 +61,9 @@ def markdown_paragraphs(text: str) -> list[str]:
 def _inline_text(children) -> str:
     parts = []
     for child in children:
-        if child.type == "html_inline" and child.content.lower().startswith("<br"):
-            parts.append("\n")
-        elif child.type in ("softbreak", "hardbreak"):
+        if (
+            child.type == "html_inline" and child.content.lower().startswith("<br")
+        ) or child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
         elif child.children:
             parts.append(_inline_text(child.children))

@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, SEED_TEXT, SEED_YAML, markdown_paragraphs, markdown_tables
+from test_seed import seed_indicators, seed_rows
+
 from generator.build import build
 from generator.cli import main
 from generator.render import TemplateError
 from generator.sources import read_checked
-from test_seed import seed_indicators, seed_rows
 
 
 @pytest.fixture
@@ -54,11 +54,15 @@ def test_seed_summary_has_every_indicator_budget_figure_and_task(seed_tree, tmp_
 
 
 def test_index_lists_each_declaration_with_a_total_line(seed_tree, tmp_path):
-    second = (MINIMAL.read_text(encoding="utf-8"))
+    second = MINIMAL.read_text(encoding="utf-8")
     (seed_tree / "2023" / "test-bureau.yaml").write_text(second, encoding="utf-8")
     build([seed_tree], tmp_path / "out")
     table = markdown_tables((tmp_path / "out/2023/index.md").read_text(encoding="utf-8"))[0]
-    assert [row[0] for row in table[1:]] == ["中国人民政治协商会议闵行区委员会办公室(汇总)", "测试局", "合计"]
+    assert [row[0] for row in table[1:]] == [
+        "中国人民政治协商会议闵行区委员会办公室(汇总)",
+        "测试局",
+        "合计",
+    ]
     assert table[-1][1:] == [
         "18,417,348.00", "18,417,328.00", "20.00", "13,879,208.00", "4,538,140.00",
         "1,295,710.00", "29", "75", "58", "17",
@@ -66,14 +70,18 @@ def test_index_lists_each_declaration_with_a_total_line(seed_tree, tmp_path):
 
 
 def test_second_build_does_nothing_and_one_change_rebuilds_only_its_outputs(seed_tree, tmp_path):
-    (seed_tree / "2023" / "test-bureau.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    (seed_tree / "2023" / "test-bureau.yaml").write_text(
+        MINIMAL.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     out = tmp_path / "out"
     first = build([seed_tree], out)
     assert len(first.written) == 3 and first.skipped == 0
     again = build([seed_tree], out)
     assert (again.written, again.unchanged, again.skipped) == ([], [], 2)
     edited = seed_tree / "2023" / "test-bureau.yaml"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("测试局", "测试二局"), encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("测试局", "测试二局"), encoding="utf-8"
+    )
     third = build([seed_tree], out)
     assert sorted(third.written) == ["2023/index.md", "2023/test-bureau.md"]
     assert third.skipped == 1
@@ -86,12 +94,19 @@ def test_invalid_declaration_writes_nothing_and_keeps_earlier_build(seed_tree, t
     build([seed_tree], out)
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     bad = seed_tree / "2023" / "bad.yaml"
-    bad.write_text(MINIMAL.read_text(encoding="utf-8").replace("其他资金: 20.00", "其他资金: 21.00"), encoding="utf-8")
+    bad.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace("其他资金: 20.00", "其他资金: 21.00"),
+        encoding="utf-8",
+    )
     seed = seed_tree / "2023" / SEED_YAML.name
-    seed.write_text(seed.read_text(encoding="utf-8").replace("=50人次", "=60人次"), encoding="utf-8")
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("=50人次", "=60人次"), encoding="utf-8"
+    )
     report = build([seed_tree], out)
     assert not report.ok and report.written == []
-    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == before
+    assert {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()
+    } == before
 
 
 def test_five_planted_errors_in_one_run(tmp_path, capsys, monkeypatch):
@@ -113,7 +128,7 @@ def test_five_planted_errors_in_one_run(tmp_path, capsys, monkeypatch):
         "declarations/2023/x.yaml:3:1: E102 缺少必填项“部门名称”",
         "declarations/2023/x.yaml:34:3: E201 财政拨款 + 其他资金 = 18,417,249.00 ≠ 部门整体预算总额 18,417,248.00（相差 -1.00）（提示：核对各项金额，合计须与总额分毫不差）",
         "declarations/2023/x.yaml:44:1: E002 重复的键“内设机构数”（第一次出现在第 43 行）（提示：删除或合并其中一项）",
-        "declarations/2023/x.yaml:61:20: E401 “政协之友活动小组运行数”的指标目标值“=abc%”在运算符后没有数字（提示：写成 \"=数字单位\"，例如 \"=90%\"）",
+        'declarations/2023/x.yaml:61:20: E401 “政协之友活动小组运行数”的指标目标值“=abc%”在运算符后没有数字（提示：写成 "=数字单位"，例如 "=90%"）',
         "declarations/2023/x.yaml:82:5: E302 “质量指票”不是“产出指标”下的二级目标（提示：是否应为“质量指标”？）",
     ]
     assert not (tmp_path / "build").exists()
@@ -122,7 +137,9 @@ def test_five_planted_errors_in_one_run(tmp_path, capsys, monkeypatch):
 def test_template_error_names_template_and_line(seed_tree, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(Path(__file__).parent.parent / "templates", templates)
-    (templates / "summary.md.j2").write_text("# {{ d.department }}\n\n{{ d.no_such_field }}\n", encoding="utf-8")
+    (templates / "summary.md.j2").write_text(
+        "# {{ d.department }}\n\n{{ d.no_such_field }}\n", encoding="utf-8"
+    )
     with pytest.raises(TemplateError, match=r"summary\.md\.j2:3: .*no_such_field"):
         build([seed_tree], tmp_path / "out", templates)
     assert not (tmp_path / "out" / "2023" / "minhang-cppcc-office.md").exists()

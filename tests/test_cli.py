@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import MINIMAL, ROOT
+
 from generator.cli import main
 
 
@@ -19,7 +19,9 @@ def test_check_valid_tree_exits_0(write_declaration, capsys):
 
 
 def test_json_format(write_declaration, capsys):
-    source = write_declaration(MINIMAL.read_text(encoding="utf-8").replace("年末在职人数: 3", "年末在职人数: 0123"))
+    source = write_declaration(
+        MINIMAL.read_text(encoding="utf-8").replace("年末在职人数: 3", "年末在职人数: 0123")
+    )
     assert main(["check", "--format", "json", str(source)]) == 1
     problems = json.loads(capsys.readouterr().out)
     assert problems == [
@@ -67,3 +69,18 @@ def test_python_m_generator_runs_without_traceback(write_declaration):
     assert result.returncode == 1
     assert result.stdout.startswith(f"{source.as_posix()}:1:1: E103 ")
     assert "Traceback" not in result.stderr
+
+
+def test_same_file_name_twice_in_one_year(tmp_path, capsys):
+    for folder in ("a", "b"):
+        path = tmp_path / folder / "2023" / "same.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert (
+        main(["build", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out")])
+        == 1
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        f"{tmp_path.as_posix()}/b/2023/same.yaml:1:1: E230 与 {tmp_path.as_posix()}/a/2023/same.yaml 同为 2023 年度且文件名相同，输出会互相覆盖（提示：给其中一个文件改名）"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -8,7 +8,6 @@ import subprocess
 import time
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -18,7 +17,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def make(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["make", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["make", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+    )
 
 
 def test_build_twice_does_no_work_the_second_time(tmp_path):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import MINIMAL, markdown_paragraphs, markdown_tables
+
 from generator.build import build
 from generator.render import escape_markdown
 
@@ -43,10 +43,10 @@ def test_every_field_prints_exactly_as_written(write_declaration, tmp_path):
     texts = {
         "部门名称: 测试局": "部门名称: '测试局 | <总局> & {{ 7*7 }}'",
         "部门职责: 测试职责": "部门职责: |-\n  第一行 *不是强调*\n  1. 第二行 | 竖线",
-        "任务名称: 任务一": "任务名称: \"`任务` [一]\"",
-        "主要内容: 内容一": "主要内容: \"{% raw %} & _x0041_ ]]>\"",
-        '会议次数: "=4次"': "\"会议|次数<script>\": \"=4次\"",
-        '满意度: ">=90%"': "满意度: \"提升 {{ x }}\"",
+        "任务名称: 任务一": '任务名称: "`任务` [一]"',
+        "主要内容: 内容一": '主要内容: "{% raw %} & _x0041_ ]]>"',
+        '会议次数: "=4次"': '"会议|次数<script>": "=4次"',
+        '满意度: ">=90%"': '满意度: "提升 {{ x }}"',
     }
     for old, new in texts.items():
         text = text.replace(old, new)

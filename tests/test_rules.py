@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import MINIMAL
+
 from generator.cli import main
 
 RULES = Path(__file__).parent / "rules"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from conftest import SEED_TEXT, SEED_YAML
+
 from generator.sources import read_checked
 
 # (一级, 二级, first 三级, last 三级) in the export's order; the 时效 and 社会效益 ranges are the
@@ -94,10 +94,16 @@ def test_tasks_match_seed(decl):
 def test_budget_matches_seed(decl):
     rows = seed_rows()
     assert decl.amount_unit == "元"
-    assert decl.budget.total == amount(cells_of(rows, "部门整体预算总额（元）")[1]) == Decimal("18417248.00")
+    assert (
+        decl.budget.total
+        == amount(cells_of(rows, "部门整体预算总额（元）")[1])
+        == Decimal("18417248.00")
+    )
     assert decl.budget.fiscal == amount(cells_of(rows, "1、资金来源：（1）财政拨款")[1])
     assert decl.budget.basic == amount(cells_of(rows, "2、资金结构：（1）基本支出")[1])
-    other, project = [amount(row[1]) for row in rows if row[0] == "（2）其他资金" or row[0] == "（2）项目支出"]
+    other, project = [
+        amount(row[1]) for row in rows if row[0] == "（2）其他资金" or row[0] == "（2）项目支出"
+    ]
     assert (decl.budget.other_funds, decl.budget.project) == (other, project)
     assets, staff, units = row_after(rows, "年末资产总额（元）")[:3]
     assert decl.year_end_assets == amount(assets) == Decimal("1295700.00")
@@ -131,7 +137,9 @@ def test_input_management_level2_and_note(decl):
     rows = seed_rows()
     start = next(i for i, row in enumerate(rows) if row[0] == "投入管理指标")
     end = next(i for i, row in enumerate(rows) if row[0] == "产出指标")
-    level2 = [c for row in rows[start:end] for c in row[1:3] if c.endswith(("管理", "透明度", "信息化"))]
+    level2 = [
+        c for row in rows[start:end] for c in row[1:3] if c.endswith(("管理", "透明度", "信息化"))
+    ]
     input_management = decl.goals[0]
     assert input_management.name == "投入管理指标"
     assert [c.name for c in input_management.children] == level2
