@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.context import DeclarationContext, declaration_context, index_context
+from generator.context import declaration_context, index_context
 from generator.errors import Diagnostic, sort_diagnostics
 from generator.model import Declaration
 from generator.render import TEMPLATES, Renderer
@@ -27,17 +27,9 @@ MANIFEST = ".manifest.json"
 PACKAGE = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
-class Output:
-    """One kind of file made for each declaration: its suffix and how to make its bytes."""
-
-    suffix: str
-    render: Callable[[Renderer, DeclarationContext], bytes]
-
-
-OUTPUTS: tuple[Output, ...] = (
-    Output(".md", lambda r, d: r.render_markdown("summary.md.j2", d=d).encode()),
-)
+# The files made for each declaration and for each year's index (see Renderer).
+DECLARATION_SUFFIXES = (".md", ".docx", ".xlsx")
+INDEX_SUFFIXES = (".md", ".xlsx")
 
 
 @dataclass
@@ -83,24 +75,26 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
     for decl in declarations:
         digest = _digest(environment, Path(decl.source).read_bytes())
         by_year[decl.year].append((decl, digest))
-        paths_out = [f"{decl.year}/{decl.slug}{o.suffix}" for o in OUTPUTS]
+        paths_out = [f"{decl.year}/{decl.slug}{suffix}" for suffix in DECLARATION_SUFFIXES]
         new_manifest.update(dict.fromkeys(paths_out, digest))
         if _up_to_date(out, manifest, paths_out, digest):
             report.skipped += 1
             continue
-        context = declaration_context(decl)
-        for output, path in zip(OUTPUTS, paths_out, strict=True):
-            writer.write(Artifact(path, output.render(renderer, context)))
+        files = renderer.declaration_files(declaration_context(decl))
+        for suffix in DECLARATION_SUFFIXES:
+            writer.write(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
 
     for year, members in sorted(by_year.items()):
         members.sort(key=lambda pair: pair[0].slug)
         digest = _digest(environment, *(f"{d.slug}:{h}".encode() for d, h in members))
-        path = f"{year}/index.md"
-        new_manifest[path] = digest
-        if _up_to_date(out, manifest, [path], digest):
+        paths_out = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
+        new_manifest.update(dict.fromkeys(paths_out, digest))
+        if _up_to_date(out, manifest, paths_out, digest):
             continue
         index = index_context(year, [declaration_context(d) for d, _ in members])
-        writer.write(Artifact(path, renderer.render_markdown("index.md.j2", index=index).encode()))
+        files = renderer.index_files(index)
+        for suffix in INDEX_SUFFIXES:
+            writer.write(Artifact(f"{year}/index{suffix}", files[suffix]))
 
     writer.write(Artifact(MANIFEST, _manifest_bytes({**manifest, **new_manifest})))
     report.written = [p for p in writer.written if p != MANIFEST]

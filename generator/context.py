@@ -51,10 +51,14 @@ class Level2Row:
 
 @dataclass(frozen=True)
 class Level1Row:
+    """A 一级 and its 二级. With a `note`, the 二级 without indicators come first and the note
+    spans their `note_rows` rows (as 投入管理指标's 说明 does on the form)."""
+
     name: str
     note: str
     children: tuple[Level2Row, ...]
     rows: int
+    note_rows: int
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,14 @@ def _level1_row(level1: Level1) -> Level1Row:
         )
         for level2 in level1.children
     )
-    return Level1Row(level1.name, level1.note, children, sum(c.rows for c in children) or 1)
+    note_rows = 0
+    if level1.note:
+        empty = tuple(c for c in children if not c.indicators)
+        children = empty + tuple(c for c in children if c.indicators)
+        note_rows = len(empty)
+    return Level1Row(
+        level1.name, level1.note, children, sum(c.rows for c in children) or 1, note_rows
+    )
 
 
 def _count(name: str, goals: Iterable[Level1]) -> Count:

@@ -124,9 +124,13 @@ def load_file(path: Path, filename: str | None = None) -> LoadResult:
 
 
 def load_resource(path: Path) -> Any:
-    """Load one of the package's own data files (taxonomy, operators): trusted plain YAML."""
+    """Load a trusted configuration file (the package's data files, the form's style file).
+    A YAML error is raised as ValueError, with its line."""
     with path.open(encoding="utf-8") as stream:
-        return yaml.load(stream, Loader=_Loader)
+        try:
+            return yaml.load(stream, Loader=_Loader)
+        except yaml.YAMLError as error:
+            raise ValueError(str(error).replace("\n", " ")) from None
 
 
 def _location(node: yaml.Node, filename: str) -> Location:

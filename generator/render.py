@@ -1,19 +1,31 @@
-"""Rendering templates from `templates/` with a prepared context.
+"""Rendering templates from `templates/` with a prepared context into output files.
 
-The Jinja environment is sandboxed and strict (an unknown name is an error naming the template
-and line), and escapes by construction: every `{{ value }}` in a Markdown template passes through
-`escape_markdown`, so user text (`|`, `*`, `<`, line breaks, `{{ 7*7 }}`) prints as written and
-cannot break a table. Templates never see raw YAML or the model, only the context.
+The Jinja environments are sandboxed and strict (an unknown name is an error naming the template
+and line), and escape by construction: every `{{ value }}` in a Markdown template passes through
+`escape_markdown`, every one in a layout template is HTML-escaped, so user text (`|`, `*`, `<`,
+`&`, line breaks, `{{ 7*7 }}`) prints as written and cannot break a table. Templates never see
+raw YAML or the model, only the context.
+
+Per declaration: `summary.md.j2` → .md; `form.html.j2` → one Layout → .docx and .xlsx.
+Per year: `index.md.j2` → index.md; `index.html.j2` → index.xlsx.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from generator.archive import build_time
+from generator.context import DeclarationContext, IndexContext
+from generator.layout import Layout, LayoutError, parse_layout
+from generator.render_docx import DocxWriter
+from generator.render_xlsx import XlsxWriter
+from generator.style import FormStyle, StyleError, load_style
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -45,24 +57,70 @@ def _escape_block_start(match: re.Match[str]) -> str:
 
 
 class Renderer:
-    """Renders the templates of one templates folder."""
+    """Renders the templates of one templates folder into output files."""
 
     def __init__(self, folder: Path = TEMPLATES) -> None:
         self.folder = folder
+        options: dict[str, Any] = {
+            "loader": jinja2.FileSystemLoader(folder),
+            "undefined": jinja2.StrictUndefined,
+            "keep_trailing_newline": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        }
         self.markdown = ImmutableSandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(folder),
-            undefined=jinja2.StrictUndefined,
-            finalize=escape_markdown,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            autoescape=False,
+            finalize=escape_markdown, autoescape=False, **options
         )
+        self.html = ImmutableSandboxedEnvironment(autoescape=True, **options)
+
+    @cached_property
+    def style(self) -> FormStyle:
+        try:
+            return load_style(self.folder)
+        except StyleError as error:
+            raise TemplateError(str(error)) from None
+
+    @cached_property
+    def docx(self) -> DocxWriter:
+        return DocxWriter(self.style)
+
+    @cached_property
+    def xlsx(self) -> XlsxWriter:
+        return XlsxWriter(self.style)
+
+    def declaration_files(self, d: DeclarationContext) -> dict[str, bytes]:
+        """The outputs of one declaration, by suffix."""
+        form = self.render_layout("form.html.j2", d=d)
+        when = build_time(d.year)
+        return {
+            ".md": self.render_markdown("summary.md.j2", d=d).encode(),
+            ".docx": self.docx.write(form, when),
+            ".xlsx": self.xlsx.write(form, when),
+        }
+
+    def index_files(self, index: IndexContext) -> dict[str, bytes]:
+        """The outputs of one year's index, by suffix."""
+        when = build_time(index.year)
+        return {
+            ".md": self.render_markdown("index.md.j2", index=index).encode(),
+            ".xlsx": self.xlsx.write(self.render_layout("index.html.j2", index=index), when),
+        }
+
+    def render_layout(self, name: str, **context: Any) -> Layout:
+        """Render layout template `name` and read it into a Layout."""
+        html = self._render(self.html, name, context)
+        try:
+            return parse_layout(html, name.split(".", 1)[0])
+        except LayoutError as error:
+            raise TemplateError(f"{self.folder / name}: {error}") from None
 
     def render_markdown(self, name: str, **context: Any) -> str:
         """Render Markdown template `name` with `context`."""
+        return self._render(self.markdown, name, context)
+
+    def _render(self, environment: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
         try:
-            return self.markdown.get_template(name).render(**context)
+            return environment.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(
                 f"{error.filename or name}:{error.lineno}: {error.message}"

@@ -26,7 +26,13 @@ def seed_tree(tmp_path: Path) -> Path:
 
 def test_seed_summary_has_every_indicator_budget_figure_and_task(seed_tree, tmp_path):
     report = build([seed_tree], tmp_path / "out")
-    assert report.ok and sorted(report.written) == ["2023/index.md", "2023/minhang-cppcc-office.md"]
+    assert report.ok and sorted(report.written) == [
+        "2023/index.md",
+        "2023/index.xlsx",
+        "2023/minhang-cppcc-office.docx",
+        "2023/minhang-cppcc-office.md",
+        "2023/minhang-cppcc-office.xlsx",
+    ]
     text = (tmp_path / "out/2023/minhang-cppcc-office.md").read_text(encoding="utf-8")
     tables = markdown_tables(text)
     header, tasks, budget = tables[0], tables[1], tables[2]
@@ -75,7 +81,7 @@ def test_second_build_does_nothing_and_one_change_rebuilds_only_its_outputs(seed
     )
     out = tmp_path / "out"
     first = build([seed_tree], out)
-    assert len(first.written) == 3 and first.skipped == 0
+    assert len(first.written) == 8 and first.skipped == 0
     again = build([seed_tree], out)
     assert (again.written, again.unchanged, again.skipped) == ([], [], 2)
     edited = seed_tree / "2023" / "test-bureau.yaml"
@@ -83,7 +89,13 @@ def test_second_build_does_nothing_and_one_change_rebuilds_only_its_outputs(seed
         edited.read_text(encoding="utf-8").replace("测试局", "测试二局"), encoding="utf-8"
     )
     third = build([seed_tree], out)
-    assert sorted(third.written) == ["2023/index.md", "2023/test-bureau.md"]
+    assert sorted(third.written) == [
+        "2023/index.md",
+        "2023/index.xlsx",
+        "2023/test-bureau.docx",
+        "2023/test-bureau.md",
+        "2023/test-bureau.xlsx",
+    ]
     assert third.skipped == 1
     (out / "2023/test-bureau.md").unlink()  # a deleted output is made again
     assert build([seed_tree], out).written == ["2023/test-bureau.md"]

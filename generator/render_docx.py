@@ -1,0 +1,271 @@
+"""Writing a Layout as a DOCX. The only module that imports python-docx.
+
+python-docx prepares, once per build and year, a base package: page size and margins, styles
+with the fonts of the style file applied for real (explicit ascii/hAnsi/eastAsia fonts, theme
+fonts removed, language zh-CN) and fixed core properties. Each form then only needs its
+document body, built directly as WordprocessingML with lxml: python-docx's `table.cell()` API
+is quadratic and would take seconds for a form of 80 rows.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from lxml import etree
+
+from generator.archive import write_package
+from generator.layout import Cell, Heading, Layout, Table
+from generator.style import Font, FormStyle
+
+TWIPS_PER_MM = 1440 / 25.4
+_THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+_CELL_PADDING_TWIPS = 85  # 1.5 mm left and right inside every cell
+# Paragraph styles the body uses, defined in the base package.
+TITLE, SUBTITLE, LABEL, TEXT, NUMBER, CENTERED, GAP = (
+    "FormTitle",
+    "FormSubtitle",
+    "FormLabel",
+    "FormText",
+    "FormNumber",
+    "FormCentered",
+    "FormTableGap",
+)
+
+
+@dataclass
+class DocxWriter:
+    """Turns layouts into DOCX bytes with one style; caches the base package per year."""
+
+    style: FormStyle
+    _bases: dict[datetime, _Base] = field(default_factory=dict)
+
+    def write(self, layout: Layout, when: datetime) -> bytes:
+        """The DOCX of `layout`, stamped `when`."""
+        base = self._bases.get(when)
+        if base is None:
+            base = self._bases[when] = _make_base(self.style, when)
+        document = etree.fromstring(base.document)
+        body = document.find(qn("w:body"))
+        assert body is not None
+        section = body.find(qn("w:sectPr"))
+        elements: list[etree._Element] = []
+        for block in layout.blocks:
+            if isinstance(block, Heading):
+                elements.append(_heading(block))
+                continue
+            if elements and elements[-1].tag == qn("w:tbl"):
+                # Word and LibreOffice join tables that touch, and a header row in the middle
+                # of a table cannot repeat: a small gap keeps them two tables.
+                elements.append(_paragraph("", GAP))
+            elements.append(_table(block, self.style, layout.name))
+        for element in elements:
+            if section is not None:
+                section.addprevious(element)
+            else:
+                body.append(element)
+        xml = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+        entries = [(n, xml if n == "word/document.xml" else data) for n, data in base.entries]
+        return write_package(entries, when)
+
+
+@dataclass(frozen=True)
+class _Base:
+    entries: list[tuple[str, bytes]]
+    document: bytes
+
+
+def _make_base(style: FormStyle, when: datetime) -> _Base:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(style.page_width), Mm(style.page_height)
+    section.top_margin, section.bottom_margin = Mm(style.margin_top), Mm(style.margin_bottom)
+    section.left_margin, section.right_margin = Mm(style.margin_left), Mm(style.margin_right)
+    section.header_distance = section.footer_distance = Mm(8)
+
+    styles = document.styles
+    for fonts in styles.element.iter(qn("w:rFonts")):
+        for attribute in _THEME_ATTRIBUTES:  # a theme font would override the explicit one
+            fonts.attrib.pop(qn(attribute), None)
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        run_defaults = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if run_defaults is not None:
+            _apply_font(run_defaults, style.body)
+    normal = styles["Normal"]
+    _apply_font(normal.element.get_or_add_rPr(), style.body)
+    normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+
+    for name, font, alignment in (
+        (TITLE, style.title, WD_ALIGN_PARAGRAPH.CENTER),
+        (SUBTITLE, style.subtitle, WD_ALIGN_PARAGRAPH.CENTER),
+        (LABEL, style.label, WD_ALIGN_PARAGRAPH.CENTER),
+        (TEXT, style.body, WD_ALIGN_PARAGRAPH.JUSTIFY),
+        (NUMBER, style.body, WD_ALIGN_PARAGRAPH.RIGHT),
+        (CENTERED, style.body, WD_ALIGN_PARAGRAPH.CENTER),
+        (GAP, style.body, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        paragraph_style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        paragraph_style.base_style = normal
+        paragraph_style.paragraph_format.alignment = alignment
+        _apply_font(paragraph_style.element.get_or_add_rPr(), font)
+    title_format = styles[TITLE].paragraph_format
+    title_format.space_after = Pt(style.title.size / 2)
+    styles[SUBTITLE].paragraph_format.space_after = Pt(style.subtitle.size / 2)
+    gap = styles[GAP].paragraph_format
+    gap.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    gap.line_spacing = Pt(max(style.table_gap, 1))
+
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = ""
+    properties.title = "部门（单位）整体支出绩效目标申报表"
+    properties.created = properties.modified = when.replace(tzinfo=None)
+    properties.revision = 1
+    properties.language = "zh-CN"
+
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):  # the template's empty paragraph
+            body.remove(child)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
+        names = sorted(package.namelist(), key=lambda n: n != "[Content_Types].xml")
+        entries = [(n, package.read(n)) for n in names]
+    return _Base(entries, dict(entries)["word/document.xml"])
+
+
+def _apply_font(run_properties: etree._Element, font: Font) -> None:
+    """Explicit fonts for every script, size, weight and zh-CN language on a w:rPr."""
+    fonts = run_properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = etree.SubElement(run_properties, qn("w:rFonts"))
+        run_properties.insert(0, fonts)
+    for attribute in _THEME_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
+    fonts.set(qn("w:ascii"), font.latin)
+    fonts.set(qn("w:hAnsi"), font.latin)
+    fonts.set(qn("w:cs"), font.latin)
+    fonts.set(qn("w:eastAsia"), font.east_asian)
+    fonts.set(qn("w:hint"), "eastAsia")
+    for tag in ("w:b", "w:sz", "w:szCs", "w:lang"):
+        old = run_properties.find(qn(tag))
+        if old is not None:
+            run_properties.remove(old)
+    if font.bold:
+        etree.SubElement(run_properties, qn("w:b"))
+    half_points = str(round(font.size * 2))
+    etree.SubElement(run_properties, qn("w:sz")).set(qn("w:val"), half_points)
+    etree.SubElement(run_properties, qn("w:szCs")).set(qn("w:val"), half_points)
+    language = etree.SubElement(run_properties, qn("w:lang"))
+    language.set(qn("w:val"), "zh-CN")
+    language.set(qn("w:eastAsia"), "zh-CN")
+    # CT_RPr is a sequence: keep rFonts first and the rest in schema order.
+    order = ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:color", "w:sz", "w:szCs", "w:lang"]
+    rank = {qn(tag): i for i, tag in enumerate(order)}
+    children = sorted(run_properties, key=lambda e: rank.get(e.tag, len(order)))
+    run_properties[:] = children
+
+
+def _paragraph(text: str, style: str) -> etree._Element:
+    paragraph = etree.Element(qn("w:p"))
+    properties = etree.SubElement(paragraph, qn("w:pPr"))
+    etree.SubElement(properties, qn("w:pStyle")).set(qn("w:val"), style)
+    if text:
+        run = etree.SubElement(paragraph, qn("w:r"))
+        for index, line in enumerate(text.split("\n")):
+            if index:
+                etree.SubElement(run, qn("w:br"))
+            if line:
+                t = etree.SubElement(run, qn("w:t"))
+                t.text = line
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return paragraph
+
+
+def _heading(heading: Heading) -> etree._Element:
+    return _paragraph(heading.text, TITLE if heading.level == "title" else SUBTITLE)
+
+
+def _table(table: Table, style: FormStyle, layout: str) -> etree._Element:
+    fractions = style.measures(layout, table.columns).fractions()
+    widths = [round(f * style.text_width * TWIPS_PER_MM) for f in fractions]
+    element = etree.Element(qn("w:tbl"))
+    properties = etree.SubElement(element, qn("w:tblPr"))
+    _set(etree.SubElement(properties, qn("w:tblW")), w=str(sum(widths)), type="dxa")
+    _set(etree.SubElement(properties, qn("w:jc")), val="center")
+    borders = etree.SubElement(properties, qn("w:tblBorders"))
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _set(etree.SubElement(borders, qn(f"w:{side}")), val="single", sz="4", space="0", color=style.border)
+    _set(etree.SubElement(properties, qn("w:tblLayout")), type="fixed")
+    margins = etree.SubElement(properties, qn("w:tblCellMar"))
+    for side in ("left", "right"):
+        _set(etree.SubElement(margins, qn(f"w:{side}")), w=str(_CELL_PADDING_TWIPS), type="dxa")
+    grid = etree.SubElement(element, qn("w:tblGrid"))
+    for width in widths:
+        _set(etree.SubElement(grid, qn("w:gridCol")), w=str(width))
+
+    # Cells covered by a rowspan from above appear in each row as "continue" cells.
+    continuing: dict[int, list[Cell]] = {}
+    for row in table.rows:
+        for cell in row.cells:
+            for r in range(cell.row + 1, cell.row + cell.rowspan):
+                continuing.setdefault(r, []).append(cell)
+    for index, row in enumerate(table.rows):
+        tr = etree.SubElement(element, qn("w:tr"))
+        row_properties = etree.SubElement(tr, qn("w:trPr"))
+        etree.SubElement(row_properties, qn("w:cantSplit"))
+        if row.header:
+            etree.SubElement(row_properties, qn("w:tblHeader"))
+        placed = [(c.col, c, True) for c in row.cells] + [
+            (c.col, c, False) for c in continuing.get(index, [])
+        ]
+        for _, cell, starts_here in sorted(placed, key=lambda item: item[0]):
+            tr.append(_cell(cell, starts_here, widths, style))
+    return element
+
+
+def _cell(cell: Cell, starts_here: bool, widths: list[int], style: FormStyle) -> etree._Element:
+    tc = etree.Element(qn("w:tc"))
+    properties = etree.SubElement(tc, qn("w:tcPr"))
+    width = sum(widths[cell.col : cell.col + cell.colspan])
+    _set(etree.SubElement(properties, qn("w:tcW")), w=str(width), type="dxa")
+    if cell.colspan > 1:
+        _set(etree.SubElement(properties, qn("w:gridSpan")), val=str(cell.colspan))
+    if cell.rowspan > 1:
+        merge = etree.SubElement(properties, qn("w:vMerge"))
+        if starts_here:
+            merge.set(qn("w:val"), "restart")
+    if cell.label and style.label_fill:
+        _set(etree.SubElement(properties, qn("w:shd")), val="clear", color="auto", fill=style.label_fill)
+    _set(etree.SubElement(properties, qn("w:vAlign")), val="center")
+    if not starts_here:
+        tc.append(_paragraph("", TEXT))  # a cell must hold a paragraph, even when merged away
+        return tc
+    tc.append(_paragraph(cell.text, _cell_style(cell)))
+    return tc
+
+
+def _cell_style(cell: Cell) -> str:
+    if cell.label:
+        return LABEL
+    if "center" in cell.classes:
+        return CENTERED
+    if cell.numeric:
+        return NUMBER
+    return TEXT
+
+
+def _set(element: etree._Element, **attributes: str) -> None:
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
