@@ -9,7 +9,7 @@ OUT    := build
 DEPS := $(shell find declarations templates generator -name __pycache__ -prune -o -print 2>/dev/null)
 
 .DEFAULT_GOAL := build
-.PHONY: build check test lint clean help
+.PHONY: build check test golden lint clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -31,6 +31,9 @@ check: $(READY)  ## validate every declaration, write nothing
 
 test: $(READY)  ## run the test suite
 	$(BIN)/python -m pytest -q
+
+golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
 	$(BIN)/ruff check generator tests

@@ -117,7 +117,9 @@ class _LayoutParser(HTMLParser):
         elif tag == "thead":
             self._in_thead = True
         elif tag == "tr":
-            self._require_table(tag).append(([], self._in_thead, "data" in values.get("class", "").split()))
+            self._require_table(tag).append(
+                ([], self._in_thead, "data" in values.get("class", "").split())
+            )
         elif tag in ("th", "td"):
             rows = self._require_table(tag)
             if not rows:
@@ -176,7 +178,9 @@ def _grid(raw_rows: list[tuple[list[_RawCell], bool, bool]]) -> Table:
             classes = frozenset(raw.attrs.get("class", "").split())
             text = "".join(raw.text)
             cells.append(
-                Cell(text, r, col, rowspan, colspan, raw.label, classes, _number(raw, classes, text))
+                Cell(
+                    text, r, col, rowspan, colspan, raw.label, classes, _number(raw, classes, text)
+                )
             )
             col += colspan
         while (r, col) in covered:

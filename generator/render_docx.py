@@ -202,18 +202,18 @@ def _table(table: Table, style: FormStyle, layout: str) -> etree._Element:
     widths = [round(f * style.text_width * TWIPS_PER_MM) for f in fractions]
     element = etree.Element(qn("w:tbl"))
     properties = etree.SubElement(element, qn("w:tblPr"))
-    _set(etree.SubElement(properties, qn("w:tblW")), w=str(sum(widths)), type="dxa")
-    _set(etree.SubElement(properties, qn("w:jc")), val="center")
-    borders = etree.SubElement(properties, qn("w:tblBorders"))
+    _add(properties, "w:tblW", w=str(sum(widths)), type="dxa")
+    _add(properties, "w:jc", val="center")
+    borders = _add(properties, "w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        _set(etree.SubElement(borders, qn(f"w:{side}")), val="single", sz="4", space="0", color=style.border)
-    _set(etree.SubElement(properties, qn("w:tblLayout")), type="fixed")
+        _add(borders, f"w:{side}", val="single", sz="4", space="0", color=style.border)
+    _add(properties, "w:tblLayout", type="fixed")
     margins = etree.SubElement(properties, qn("w:tblCellMar"))
     for side in ("left", "right"):
-        _set(etree.SubElement(margins, qn(f"w:{side}")), w=str(_CELL_PADDING_TWIPS), type="dxa")
+        _add(margins, f"w:{side}", w=str(_CELL_PADDING_TWIPS), type="dxa")
     grid = etree.SubElement(element, qn("w:tblGrid"))
     for width in widths:
-        _set(etree.SubElement(grid, qn("w:gridCol")), w=str(width))
+        _add(grid, "w:gridCol", w=str(width))
 
     # Cells covered by a rowspan from above appear in each row as "continue" cells.
     continuing: dict[int, list[Cell]] = {}
@@ -239,16 +239,16 @@ def _cell(cell: Cell, starts_here: bool, widths: list[int], style: FormStyle) ->
     tc = etree.Element(qn("w:tc"))
     properties = etree.SubElement(tc, qn("w:tcPr"))
     width = sum(widths[cell.col : cell.col + cell.colspan])
-    _set(etree.SubElement(properties, qn("w:tcW")), w=str(width), type="dxa")
+    _add(properties, "w:tcW", w=str(width), type="dxa")
     if cell.colspan > 1:
-        _set(etree.SubElement(properties, qn("w:gridSpan")), val=str(cell.colspan))
+        _add(properties, "w:gridSpan", val=str(cell.colspan))
     if cell.rowspan > 1:
         merge = etree.SubElement(properties, qn("w:vMerge"))
         if starts_here:
             merge.set(qn("w:val"), "restart")
     if cell.label and style.label_fill:
-        _set(etree.SubElement(properties, qn("w:shd")), val="clear", color="auto", fill=style.label_fill)
-    _set(etree.SubElement(properties, qn("w:vAlign")), val="center")
+        _add(properties, "w:shd", val="clear", color="auto", fill=style.label_fill)
+    _add(properties, "w:vAlign", val="center")
     if not starts_here:
         tc.append(_paragraph("", TEXT))  # a cell must hold a paragraph, even when merged away
         return tc
@@ -266,6 +266,9 @@ def _cell_style(cell: Cell) -> str:
     return TEXT
 
 
-def _set(element: etree._Element, **attributes: str) -> None:
+def _add(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
+    """A new child `tag` of `parent` with w: attributes."""
+    element = etree.SubElement(parent, qn(tag))
     for name, value in attributes.items():
         element.set(qn(f"w:{name}"), value)
+    return element

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,11 +20,12 @@ from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from generator.archive import normalise_package
 from generator.layout import Cell, Heading, Layout, Table
-from generator.style import FormStyle, LayoutMeasures
 from generator.style import Font as StyleFont
+from generator.style import FormStyle, LayoutMeasures
 
 _NUMBER_FORMATS = {"amount": "#,##0.00", "integer": "0"}
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -86,7 +88,9 @@ class XlsxWriter:
         workbook.properties.lastModifiedBy = ""
         workbook.properties.created = workbook.properties.modified = when.replace(tzinfo=None)
         buffer = io.BytesIO()
-        workbook.save(buffer)
+        # ExcelWriter directly: Workbook.save() would stamp `modified` with the current time.
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            ExcelWriter(workbook, archive).save()
         return normalise_package(buffer.getvalue(), when)
 
     def _heading(
