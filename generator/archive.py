@@ -1,17 +1,26 @@
 """Reproducible ZIP packages (DOCX and XLSX are ZIP files).
 
-Libraries stamp every entry with the current time; rewriting the package with a fixed time and a
-fixed entry order makes the same inputs give the same bytes.
+Libraries stamp every entry with the current time; we write the package ourselves with a fixed
+time and a fixed entry order, so the same inputs give the same bytes. Entries that are the same
+in every package (styles, theme, settings) are compressed once per process, not once per file.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # the earliest time a ZIP entry can hold
+_VERSION = 20  # "2.0": deflate
+_DEFLATED = 8
+_FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
+_MADE_ON_UNIX = 3 << 8  # so that readers take _FILE_MODE as Unix permissions
 
 
 def build_time(year: int) -> datetime:
@@ -23,17 +32,59 @@ def build_time(year: int) -> datetime:
     return datetime(year, 1, 1, tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class _Member:
+    name: bytes
+    crc: int
+    size: int
+    compressed: bytes
+
+
+@lru_cache(maxsize=512)
+def _compress(name: str, data: bytes) -> _Member:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)  # raw deflate, as ZIP stores it
+    compressed = compressor.compress(data) + compressor.flush()
+    return _Member(name.encode(), zlib.crc32(data), len(data), compressed)
+
+
 def write_package(entries: list[tuple[str, bytes]], when: datetime) -> bytes:
     """A ZIP of `entries`, in the given order, every entry stamped `when`."""
-    buffer = io.BytesIO()
-    stamp = when.timetuple()[:6]
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            package.writestr(info, data, compresslevel=6)
-    return buffer.getvalue()
+    time = (when.hour << 11) | (when.minute << 5) | (when.second // 2)
+    date = ((when.year - 1980) << 9) | (when.month << 5) | when.day
+    out = io.BytesIO()
+    directory = io.BytesIO()
+    for name, data in entries:
+        member = _compress(name, data)
+        offset = out.tell()
+        fields = (_DEFLATED, time, date, member.crc, len(member.compressed), member.size)
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, _VERSION, 0, *fields, len(member.name), 0)
+        out.write(header)
+        out.write(member.name)
+        out.write(member.compressed)
+        directory.write(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                _MADE_ON_UNIX | _VERSION,
+                _VERSION,
+                0,
+                *fields,
+                len(member.name),
+                0,
+                0,
+                0,
+                0,
+                _FILE_MODE,
+                offset,
+            )
+        )
+        directory.write(member.name)
+    start = out.tell()
+    central = directory.getvalue()
+    out.write(central)
+    count = len(entries)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central), start, 0))
+    return out.getvalue()
 
 
 def normalise_package(data: bytes, when: datetime) -> bytes:

@@ -13,12 +13,13 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml.ns import qn
+from docx.oxml.ns import qn as _qualify
 from docx.shared import Mm, Pt
 from lxml import etree
 
@@ -27,6 +28,7 @@ from generator.layout import Cell, Heading, Layout, Table
 from generator.style import Font, FormStyle
 
 TWIPS_PER_MM = 1440 / 25.4
+qn = cache(_qualify)  # "w:tc" → "{namespace}tc", looked up thousands of times per form
 _THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _CELL_PADDING_TWIPS = 85  # 1.5 mm left and right inside every cell
 # Paragraph styles the body uses, defined in the base package.

@@ -12,13 +12,16 @@ import io
 import math
 import unicodedata
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -89,7 +92,8 @@ class XlsxWriter:
         workbook.properties.created = workbook.properties.modified = when.replace(tzinfo=None)
         buffer = io.BytesIO()
         # ExcelWriter directly: Workbook.save() would stamp `modified` with the current time.
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        # Stored, not compressed: write_package compresses each entry once.
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
             ExcelWriter(workbook, archive).save()
         return normalise_package(buffer.getvalue(), when)
 
@@ -102,7 +106,7 @@ class XlsxWriter:
         cell.font = font
         cell.alignment = Alignment(horizontal="center", vertical="center")
         if columns > 1:
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+            _merge(sheet, row, 1, 1, columns)
         size = self.style.title.size if heading.level == "title" else self.style.subtitle.size
         heights[row] = size * self.style.line_spacing * 1.4
 
@@ -115,24 +119,21 @@ class XlsxWriter:
         heights: dict[int, float],
     ) -> list[int]:
         """Write `table` from sheet row `top`; return the sheet rows of its header."""
-        look = self.look
-        for r in range(len(table.rows)):  # borders on every grid position, merged ones too
+        formats = _Formats(self.look)
+        starts = {(c.row, c.col) for row in table.rows for c in row.cells}
+        for r in range(len(table.rows)):  # borders on the grid positions a merge covers, too
             for c in range(table.columns):
-                sheet.cell(row=top + r, column=c + 1).border = look.border
+                if (r, c) not in starts:
+                    formats.apply(sheet.cell(row=top + r, column=c + 1), _COVERED)
         data_rows = [top + i for i, row in enumerate(table.rows) if row.data]
         line_height = self.style.body.size * self.style.line_spacing
         spans: list[tuple[Cell, float]] = []
         for row in table.rows:
             for cell in row.cells:
                 target = sheet.cell(row=top + cell.row, column=cell.col + 1)
-                self._fill(target, cell, data_rows)
+                _fill(target, cell, data_rows, formats)
                 if cell.rowspan > 1 or cell.colspan > 1:
-                    sheet.merge_cells(
-                        start_row=top + cell.row,
-                        start_column=cell.col + 1,
-                        end_row=top + cell.row + cell.rowspan - 1,
-                        end_column=cell.col + cell.colspan,
-                    )
+                    _merge(sheet, top + cell.row, cell.col + 1, cell.rowspan, cell.colspan)
                 available = sum(widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
                 size = (self.style.label if cell.label else self.style.body).size
                 needed = _line_count(cell.text, available, size) * line_height + 4
@@ -147,29 +148,6 @@ class XlsxWriter:
                 for r in rows:
                     heights[r] = heights.get(r, 0.0) + extra
         return [top + i for i, row in enumerate(table.rows) if row.header]
-
-    def _fill(self, target: SheetCell, cell: Cell, data_rows: list[int]) -> None:
-        look = self.look
-        kind = next((k for k in _NUMBER_FORMATS if k in cell.classes), "")
-        if "sum" in cell.classes and data_rows:
-            letter = get_column_letter(cell.col + 1)
-            target.value = f"=SUM({letter}{data_rows[0]}:{letter}{data_rows[-1]})"
-            target.number_format = _NUMBER_FORMATS.get(kind, "General")
-        elif cell.value is not None:
-            target.value = cell.value
-            target.number_format = _NUMBER_FORMATS[kind]
-        else:
-            _set_text(target, cell.text)
-        target.font = look.label if cell.label else look.body
-        if cell.label and look.fill is not None:
-            target.fill = look.fill
-        if cell.label or "center" in cell.classes:
-            horizontal = "center"
-        elif kind:
-            horizontal = "right"
-        else:
-            horizontal = "left"
-        target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
 
     def _page_setup(
         self, sheet: Worksheet, header_rows: list[int], measures: LayoutMeasures
@@ -187,6 +165,67 @@ class XlsxWriter:
         if header_rows:
             sheet.print_title_rows = f"{header_rows[0]}:{header_rows[-1]}"
         sheet.sheet_view.showGridLines = False
+
+
+# A format: (label cell, number kind "amount"/"integer"/"", horizontal alignment, quote prefix).
+_Format = tuple[bool, str, str, bool]
+_COVERED: _Format = (False, "", "", False)  # a grid position under a merge: borders only
+
+
+class _Formats:
+    """The cell formats of one sheet. Each is set up once through openpyxl's style API, which
+    hashes every style object on every assignment (most of the time of a naive writer), and
+    then copied to the other cells of that format as openpyxl's own compact style array."""
+
+    def __init__(self, look: _Look) -> None:
+        self.look = look
+        self.arrays: dict[_Format, StyleArray] = {}
+
+    def apply(self, target: SheetCell, key: _Format) -> None:
+        array = self.arrays.get(key)
+        if array is not None:
+            target._style = copy(array)
+            return
+        label, kind, horizontal, quote = key
+        look = self.look
+        target.border = look.border
+        if key != _COVERED:
+            target.font = look.label if label else look.body
+            if label and look.fill is not None:
+                target.fill = look.fill
+            target.number_format = _NUMBER_FORMATS.get(kind, "General")
+            target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+            target.quotePrefix = quote  # Excel keeps such text as text when the cell is edited
+        self.arrays[key] = copy(target._style)
+
+
+def _fill(target: SheetCell, cell: Cell, data_rows: list[int], formats: _Formats) -> None:
+    kind = next((k for k in _NUMBER_FORMATS if k in cell.classes), "")
+    quote = False
+    if "sum" in cell.classes and data_rows:
+        letter = get_column_letter(cell.col + 1)
+        target.value = f"=SUM({letter}{data_rows[0]}:{letter}{data_rows[-1]})"
+    elif cell.value is not None:
+        target.value = cell.value
+    else:
+        target.value = cell.text
+        target.data_type = "s"  # openpyxl would take a text starting with "=" for a formula
+        quote = cell.text.startswith(_FORMULA_STARTS)
+    if cell.label or "center" in cell.classes:
+        horizontal = "center"
+    elif kind:
+        horizontal = "right"
+    else:
+        horizontal = "left"
+    formats.apply(target, (cell.label, kind, horizontal, quote))
+
+
+def _merge(sheet: Worksheet, row: int, column: int, rows: int, columns: int) -> None:
+    """Record a merged range. Worksheet.merge_cells would also rebuild the borders of every
+    covered cell, which are already in place."""
+    sheet.merged_cells.add(
+        CellRange(min_row=row, min_col=column, max_row=row + rows - 1, max_col=column + columns - 1)
+    )
 
 
 def _set_text(target: SheetCell, text: str) -> None:
