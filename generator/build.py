@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.context import declaration_context, index_context
+from generator.context import DeclarationContext, declaration_context, index_context
 from generator.errors import Diagnostic, sort_diagnostics
 from generator.model import Declaration
 from generator.render import TEMPLATES, Renderer
@@ -67,10 +67,17 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
     declarations = [item.declaration for item in report.checked if item.declaration]
     renderer = Renderer(templates)
     writer = Writer(out)
+    artifacts: list[Artifact] = []
     manifest = _read_manifest(out)
     environment = _digest_tree([PACKAGE, templates])
     new_manifest: dict[str, str] = {}
     by_year: dict[int, list[tuple[Declaration, str]]] = defaultdict(list)
+    contexts: dict[str, DeclarationContext] = {}
+
+    def context_of(decl: Declaration) -> DeclarationContext:
+        if decl.source not in contexts:
+            contexts[decl.source] = declaration_context(decl)
+        return contexts[decl.source]
 
     for decl in declarations:
         digest = _digest(environment, Path(decl.source).read_bytes())
@@ -80,9 +87,9 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
         if _up_to_date(out, manifest, paths_out, digest):
             report.skipped += 1
             continue
-        files = renderer.declaration_files(declaration_context(decl))
+        files = renderer.declaration_files(context_of(decl))
         for suffix in DECLARATION_SUFFIXES:
-            writer.write(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
+            artifacts.append(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
 
     for year, members in sorted(by_year.items()):
         members.sort(key=lambda pair: pair[0].slug)
@@ -91,12 +98,16 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
         new_manifest.update(dict.fromkeys(paths_out, digest))
         if _up_to_date(out, manifest, paths_out, digest):
             continue
-        index = index_context(year, [declaration_context(d) for d, _ in members])
+        index = index_context(year, [context_of(d) for d, _ in members])
         files = renderer.index_files(index)
         for suffix in INDEX_SUFFIXES:
-            writer.write(Artifact(f"{year}/index{suffix}", files[suffix]))
+            artifacts.append(Artifact(f"{year}/index{suffix}", files[suffix]))
 
-    writer.write(Artifact(MANIFEST, _manifest_bytes({**manifest, **new_manifest})))
+    # Everything is rendered before anything is written: a template error half-way through
+    # must not leave a build that is half old, half new.
+    artifacts.append(Artifact(MANIFEST, _manifest_bytes({**manifest, **new_manifest})))
+    for artifact in artifacts:
+        writer.write(artifact)
     report.written = [p for p in writer.written if p != MANIFEST]
     report.unchanged = [p for p in writer.unchanged if p != MANIFEST]
     return report

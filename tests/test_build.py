@@ -157,6 +157,29 @@ def test_template_error_names_template_and_line(seed_tree, tmp_path):
     assert not (tmp_path / "out" / "2023" / "minhang-cppcc-office.md").exists()
 
 
+def test_template_error_half_way_leaves_the_earlier_build_intact(seed_tree, tmp_path):
+    (seed_tree / "2023" / "zz-last.yaml").write_text(
+        MINIMAL.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert build([seed_tree], out).ok
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    for source in (seed_tree / "2023").glob("*.yaml"):  # both change, so both are rendered again
+        source.write_text(
+            source.read_text(encoding="utf-8").replace("内设机构数: 1", "内设机构数: 2"),
+            encoding="utf-8",
+        )
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).parent.parent / "templates", templates)
+    summary = templates / "summary.md.j2"
+    broken = "{% if d.slug == 'zz-last' %}{{ d.no_such_field }}{% endif %}\n"
+    summary.write_text(summary.read_text(encoding="utf-8") + broken, encoding="utf-8")
+    with pytest.raises(TemplateError, match="no_such_field"):
+        build([seed_tree], out, templates)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in out.rglob("*.tmp")]
+
+
 def test_seed_text_copy_is_the_shared_seed():
     shared = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_80bc35dd5de88e13.txt"
     if not shared.exists():
