@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,27 @@ DATA = Path(__file__).resolve().parent / "data"
 SEED_YAML = ROOT / "declarations" / "2023" / "minhang-cppcc-office.yaml"
 SEED_TEXT = DATA / "seed-2023.txt"
 MINIMAL = DATA / "minimal.yaml"
+
+
+def make_seed_tree(root: Path, *others: tuple[str, str]) -> Path:
+    """`root/declarations/2023/` holding a copy of the seed and `others` (file name, YAML text);
+    returns `root/declarations`."""
+    folder = root / "declarations" / "2023"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEED_YAML, folder / SEED_YAML.name)
+    for name, text in others:
+        (folder / name).write_text(text, encoding="utf-8")
+    return root / "declarations"
+
+
+@pytest.fixture(scope="session")
+def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed built once per test session: the folder holding its 2023 outputs."""
+    from generator.build import build
+
+    root = tmp_path_factory.mktemp("seed")
+    assert build([make_seed_tree(root)], root / "out").ok
+    return root / "out" / "2023"
 
 
 @pytest.fixture

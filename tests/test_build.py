@@ -7,7 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, SEED_TEXT, SEED_YAML, markdown_paragraphs, markdown_tables
+from conftest import (
+    MINIMAL,
+    SEED_TEXT,
+    SEED_YAML,
+    make_seed_tree,
+    markdown_paragraphs,
+    markdown_tables,
+)
 from test_seed import seed_indicators, seed_rows
 
 from generator.build import build
@@ -18,10 +25,7 @@ from generator.sources import read_checked
 
 @pytest.fixture
 def seed_tree(tmp_path: Path) -> Path:
-    source = tmp_path / "declarations" / "2023"
-    source.mkdir(parents=True)
-    shutil.copy(SEED_YAML, source / SEED_YAML.name)
-    return tmp_path / "declarations"
+    return make_seed_tree(tmp_path)
 
 
 def test_seed_summary_has_every_indicator_budget_figure_and_task(seed_tree, tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import MINIMAL, ROOT, SEED_YAML
+from conftest import MINIMAL, ROOT, SEED_YAML, make_seed_tree
 from docx.oxml.ns import qn
 from projection import GridCell, docx_tables, paragraph_text, xlsx_cells
 from test_seed import seed_indicators, seed_rows
@@ -28,14 +27,9 @@ from generator.build import build
 SLUG = SEED_YAML.stem
 
 
-@pytest.fixture(scope="module")
-def seed_build(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("forms")
-    (root / "declarations/2023").mkdir(parents=True)
-    shutil.copy(SEED_YAML, root / "declarations/2023")
-    report = build([root / "declarations"], root / "out")
-    assert report.ok
-    return root / "out" / "2023"
+@pytest.fixture
+def seed_build(seed_outputs) -> Path:
+    return seed_outputs
 
 
 def by_place(cells: list[GridCell]) -> dict[tuple[int, int], GridCell]:
@@ -176,11 +170,10 @@ def test_docx_fonts_language_page_and_header_rows(seed_build):
 
 
 def test_index_xlsx_has_a_row_per_declaration_and_sum_formulas(tmp_path):
-    source = tmp_path / "declarations/2023"
-    source.mkdir(parents=True)
-    shutil.copy(SEED_YAML, source)
-    (source / "test-bureau.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
-    build([tmp_path / "declarations"], tmp_path / "out")
+    build(
+        [make_seed_tree(tmp_path, ("test-bureau.yaml", MINIMAL.read_text(encoding="utf-8")))],
+        tmp_path / "out",
+    )
     workbook, _ = xlsx_cells(tmp_path / "out/2023/index.xlsx")
     sheet = workbook.active
     assert [sheet.cell(r, 1).value for r in (4, 5, 6)] == [
@@ -231,10 +224,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 def test_builds_are_byte_identical_at_different_times(tmp_path):
     """Two processes (different hash seeds), more than a second apart, in two folders."""
-    source = tmp_path / "declarations/2023"
-    source.mkdir(parents=True)
-    shutil.copy(SEED_YAML, source)
-    (source / "test-bureau.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    make_seed_tree(tmp_path, ("test-bureau.yaml", MINIMAL.read_text(encoding="utf-8")))
     for run, seed in (("first", "1"), ("second", "2")):
         if run == "second":
             time.sleep(1.1)  # core properties and ZIP entries record seconds
@@ -259,9 +249,7 @@ def test_builds_are_byte_identical_at_different_times(tmp_path):
 
 
 def test_source_date_epoch_sets_the_timestamps(tmp_path, monkeypatch):
-    source = tmp_path / "declarations/2023"
-    source.mkdir(parents=True)
-    shutil.copy(SEED_YAML, source)
+    make_seed_tree(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
     build([tmp_path / "declarations"], tmp_path / "out")
     properties = docx.Document(str(tmp_path / f"out/2023/{SLUG}.docx")).core_properties

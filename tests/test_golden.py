@@ -5,27 +5,15 @@ the DOCX and XLSX (cells, spans, number formats, fonts, page set-up). Regenerate
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import SEED_YAML
 from projection import project_docx, project_xlsx
 
-from generator.build import build
-
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 SLUG = SEED_YAML.stem
-
-
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("golden")
-    (root / "declarations/2023").mkdir(parents=True)
-    shutil.copy(SEED_YAML, root / "declarations/2023")
-    assert build([root / "declarations"], root / "out").ok
-    return root / "out/2023"
 
 
 @pytest.mark.parametrize(
@@ -38,8 +26,8 @@ def outputs(tmp_path_factory) -> Path:
         ("index.xlsx", project_xlsx),
     ],
 )
-def test_matches_golden(outputs, output, project):
-    actual = project(outputs / output)
+def test_matches_golden(seed_outputs, output, project):
+    actual = project(seed_outputs / output)
     golden = GOLDEN / f"{output}.txt"
     if UPDATE:
         golden.write_text(actual, encoding="utf-8")

@@ -13,8 +13,6 @@ import pytest
 from conftest import SEED_YAML
 from test_seed import seed_indicators, seed_rows
 
-from generator.build import build
-
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # CI installs LibreOffice (.ci/run): there a missing office fails the tests instead of skipping.
 pytestmark = pytest.mark.skipif(
@@ -25,11 +23,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def pdf_texts(tmp_path_factory) -> dict[str, str]:
+def pdf_texts(tmp_path_factory, seed_outputs) -> dict[str, str]:
     root = tmp_path_factory.mktemp("office")
-    (root / "declarations/2023").mkdir(parents=True)
-    shutil.copy(SEED_YAML, root / "declarations/2023")
-    assert build([root / "declarations"], root / "out").ok
     texts = {}
     for suffix in ("docx", "xlsx"):
         pdf_folder = root / f"pdf-{suffix}"
@@ -42,7 +37,7 @@ def pdf_texts(tmp_path_factory) -> dict[str, str]:
                 "pdf",
                 "--outdir",
                 str(pdf_folder),
-                str(root / "out/2023" / f"{SEED_YAML.stem}.{suffix}"),
+                str(seed_outputs / f"{SEED_YAML.stem}.{suffix}"),
             ],
             capture_output=True,
             text=True,
