@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
-import pytest
 from conftest import MINIMAL, ROOT, SEED_YAML, make_seed_tree
 from docx.oxml.ns import qn
 from projection import GridCell, docx_tables, paragraph_text, xlsx_cells
@@ -27,17 +26,12 @@ from generator.build import build
 SLUG = SEED_YAML.stem
 
 
-@pytest.fixture
-def seed_build(seed_outputs) -> Path:
-    return seed_outputs
-
-
 def by_place(cells: list[GridCell]) -> dict[tuple[int, int], GridCell]:
     return {(c.row, c.col): c for c in cells}
 
 
-def test_docx_holds_every_seed_value_at_its_place(seed_build):
-    upper, goals = docx_tables(seed_build / f"{SLUG}.docx")
+def test_docx_holds_every_seed_value_at_its_place(seed_outputs):
+    upper, goals = docx_tables(seed_outputs / f"{SLUG}.docx")
     top = by_place(upper)
     assert [top[0, c].text for c in (0, 1, 2, 3)] == [
         "部门名称",
@@ -65,8 +59,8 @@ def test_docx_holds_every_seed_value_at_its_place(seed_build):
     assert indicators == seed_indicators(seed_rows())
 
 
-def test_docx_merges_level1_and_level2_over_their_rows(seed_build):
-    goals = by_place(docx_tables(seed_build / f"{SLUG}.docx")[1])
+def test_docx_merges_level1_and_level2_over_their_rows(seed_outputs):
+    goals = by_place(docx_tables(seed_outputs / f"{SLUG}.docx")[1])
     assert (goals[2, 0].text, goals[2, 0].rowspan) == ("投入管理指标", 7)
     assert (goals[2, 2].rowspan, goals[2, 2].colspan) == (7, 2)
     assert goals[2, 2].text == "根据沪财绩【2022】13号文的规定要求设置三级指标和指标值"
@@ -82,9 +76,9 @@ def test_docx_merges_level1_and_level2_over_their_rows(seed_build):
     ]
 
 
-def test_xlsx_has_the_docx_spans_and_values(seed_build):
-    upper, goals = docx_tables(seed_build / f"{SLUG}.docx")
-    _, cells = xlsx_cells(seed_build / f"{SLUG}.xlsx")
+def test_xlsx_has_the_docx_spans_and_values(seed_outputs):
+    upper, goals = docx_tables(seed_outputs / f"{SLUG}.docx")
+    _, cells = xlsx_cells(seed_outputs / f"{SLUG}.xlsx")
     # The sheet: title row, year row, then the two tables one below the other.
     expected = [GridCell(c.row + 3, c.col + 1, c.rowspan, c.colspan, c.text) for c in upper]
     expected += [GridCell(c.row + 3 + 22, c.col + 1, c.rowspan, c.colspan, c.text) for c in goals]
@@ -115,8 +109,8 @@ def _number_text(text: str) -> str:
         return text
 
 
-def test_xlsx_types_formats_and_page_setup(seed_build):
-    workbook, _ = xlsx_cells(seed_build / f"{SLUG}.xlsx")
+def test_xlsx_types_formats_and_page_setup(seed_outputs):
+    workbook, _ = xlsx_cells(seed_outputs / f"{SLUG}.xlsx")
     sheet = workbook.active
     assert len(workbook.worksheets) == 1
     total = sheet["B18"]
@@ -144,8 +138,8 @@ def test_xlsx_types_formats_and_page_setup(seed_build):
     assert sheet.row_dimensions[12].height > one_line  # a task name that wraps
 
 
-def test_docx_fonts_language_page_and_header_rows(seed_build):
-    document = docx.Document(str(seed_build / f"{SLUG}.docx"))
+def test_docx_fonts_language_page_and_header_rows(seed_outputs):
+    document = docx.Document(str(seed_outputs / f"{SLUG}.docx"))
     styles = document.styles.element
     for fonts in styles.iter(qn("w:rFonts")):
         assert not any(name.endswith("Theme") or name.endswith("theme") for name in fonts.attrib)
