@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 
 from generator.errors import Diagnostic, Location
 
@@ -29,6 +30,13 @@ _IMPLICIT_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value", "seq", "map")
 }
+
+
+# The longest text one value may hold: what an Excel cell can (32,767 characters).
+MAX_TEXT = 32_767
+# Characters XML 1.0, and so DOCX and XLSX, cannot hold: C0 controls but tab and line breaks,
+# surrogates, U+FFFE and U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,12 @@ def load_text(text: str, filename: str) -> LoadResult:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
         return LoadResult(None, (_syntax_diagnostic(error, text, filename),))
-    except yaml.YAMLError as error:  # unmarked: reader errors on invalid characters
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, written raw
+        # libyaml counts bytes; PyYAML's own reader gives the character's index.
+        index = next((i for i, ch in enumerate(text) if ch == chr(error.character)), 0)
+        loc = _position(text, index, filename)
+        return LoadResult(None, (_invalid_character(loc, chr(int(error.character))),))
+    except yaml.YAMLError as error:  # pragma: no cover - PyYAML marks all other errors
         loc = Location(filename, 1, 1)
         return LoadResult(None, (Diagnostic(loc, "E001", f"YAML 无法读取：{error}"),))
     if node is None:
@@ -153,6 +166,21 @@ def _convert(node: yaml.Node, filename: str, diagnostics: list[Diagnostic], seen
         )
         return Rejected(loc)
     if isinstance(node, yaml.ScalarNode):
+        # Escapes in double quotes ("\x01") can still produce characters no output can hold.
+        bad = _FORBIDDEN.search(node.value)
+        if bad:
+            diagnostics.append(_invalid_character(loc, bad.group()))
+            return Rejected(loc)
+        if len(node.value) > MAX_TEXT:
+            diagnostics.append(
+                Diagnostic(
+                    loc,
+                    "E106",
+                    f"文字太长：{len(node.value):,} 个字符，一个单元格最多 {MAX_TEXT:,} 个",
+                    "Excel 单元格容纳不下；请精简，或把细节放到附件中",
+                )
+            )
+            return Rejected(loc)
         return Scalar(node.value, node.style not in (None, ""), loc)
     if isinstance(node, yaml.SequenceNode):
         return Sequence(tuple(_convert(n, filename, diagnostics, seen) for n in node.value), loc)
@@ -190,14 +218,24 @@ def _is_explicit_tag(node: yaml.Node) -> bool:
     return node.tag not in _IMPLICIT_TAGS
 
 
+def _position(text: str, index: int, filename: str) -> Location:
+    line = text.count("\n", 0, index) + 1
+    return Location(filename, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def _invalid_character(loc: Location, character: str) -> Diagnostic:
+    return Diagnostic(
+        loc,
+        "E105",
+        f"文字中有不允许的控制字符 U+{ord(character):04X}",
+        "删除这个看不见的字符（常见于从其他系统复制的文字）",
+    )
+
+
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, filename: str) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else 1
     col = mark.column + 1 if mark else 1
-    lines = text.splitlines()
-    # The problem is often on the line before the one the parser stopped at.
-    source_line = "\n".join(lines[max(0, line - 2) : line])
-    problem = error.problem or "语法错误"
     if "expected a single document" in str(error):
         return Diagnostic(
             Location(filename, line, col),
@@ -205,21 +243,42 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, filename: str) ->
             "一个文件里只能有一份申报（发现了第二个 --- 文档）",
             "每份申报单独存为一个文件",
         )
-    return Diagnostic(
-        Location(filename, line, col),
-        "E001",
-        f"YAML 语法错误：{problem}",
-        _guess_syntax_hint(source_line, problem),
+    problem = error.problem or "语法错误"
+    lines = text.splitlines()
+    # The cause is usually on the line the parser stopped at or the one before; a tab or a
+    # full-width space or colon elsewhere can derail it much later, so those are looked for too.
+    for number in (line, line - 1):
+        if 0 < number <= len(lines):
+            hint = _hint_for_line(lines[number - 1])
+            if hint:  # at the parser's place, or at the start of the line that shows the cause
+                where = Location(filename, number, col if number == line else 1)
+                return Diagnostic(where, "E001", f"YAML 语法错误：{problem}", hint)
+    for number, source_line in enumerate(lines, start=1):
+        hint = _hint_for_line(source_line, anywhere=False)
+        if hint:
+            return Diagnostic(
+                Location(filename, number, 1), "E001", f"YAML 语法错误：{problem}", hint
+            )
+    hint = (
+        "缩进只能用空格，不能用 Tab" if "tab" in problem else "检查这一行及上一行的缩进、冒号和引号"
     )
+    return Diagnostic(Location(filename, line, col), "E001", f"YAML 语法错误：{problem}", hint)
 
 
-def _guess_syntax_hint(source_line: str, problem: str) -> str:
-    if "tab" in problem or re.search(r"^ *\t", source_line, re.MULTILINE):
+def _hint_for_line(source_line: str, anywhere: bool = True) -> str:
+    """A hint for a line that shows a typical mistake; `anywhere` also takes the weaker signs
+    that only count on the line the parser stopped at."""
+    indent = source_line[: len(source_line) - len(source_line.lstrip(" \t\u3000"))]
+    if "\t" in indent:
         return "缩进只能用空格，不能用 Tab"
-    if re.search(r"^[^:#]*：", source_line, re.MULTILINE):
+    if "\u3000" in indent:
+        return "这一行以全角空格缩进，缩进只能用半角空格"
+    if re.match(r"^\s*[^:#\s]+：", source_line):
         return "键和值之间要用英文冒号“: ”，不能用中文冒号“：”"
-    if "\u3000" in source_line:
-        return "行内有全角空格，缩进和冒号后只能用半角空格"
-    if any(op in source_line for op in (": >", ": <", ": |", ": %", ": @", ": `")):
+    if not anywhere:
+        return ""
+    if re.search(r":\u3000", source_line):
+        return "冒号后是全角空格，只能用半角空格"
+    if re.search(r":\s+[>|%@`<]", source_line):
         return '以 > < | % @ ` 开头的值要加引号，例如 ">=90%"'
-    return "检查这一行及上一行的缩进、冒号和引号"
+    return ""

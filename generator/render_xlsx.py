@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import unicodedata
 import zipfile
 from copy import copy
@@ -31,7 +32,9 @@ from generator.style import Font as StyleFont
 from generator.style import FormStyle, LayoutMeasures
 
 _NUMBER_FORMATS = {"amount": "#,##0.00", "integer": "0"}
-_FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Office reads "_x0041_" in a cell as the escape of "A"; a literal one is written "_x005F_x0041_".
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CELL_PADDING = 1.0  # character units lost to the cell's margins
 
 
@@ -208,7 +211,7 @@ def _fill(target: SheetCell, cell: Cell, data_rows: list[int], formats: _Formats
     elif cell.value is not None:
         target.value = cell.value
     else:
-        target.value = cell.text
+        target.value = _escape(cell.text)
         target.data_type = "s"  # openpyxl would take a text starting with "=" for a formula
         quote = cell.text.startswith(_FORMULA_STARTS)
     if cell.label or "center" in cell.classes:
@@ -228,9 +231,13 @@ def _merge(sheet: Worksheet, row: int, column: int, rows: int, columns: int) -> 
     )
 
 
+def _escape(text: str) -> str:
+    return _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+
+
 def _set_text(target: SheetCell, text: str) -> None:
     """Store `text` as a string cell: openpyxl would make `=…` a formula."""
-    target.value = text
+    target.value = _escape(text)
     target.data_type = "s"
     if text.startswith(_FORMULA_STARTS):
         target.quotePrefix = True  # Excel keeps it text when the cell is edited, too

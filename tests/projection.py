@@ -4,6 +4,7 @@ textual projections (cells, spans, number formats, styles) that golden files com
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,12 @@ def xlsx_cells(path: Path | bytes) -> tuple[openpyxl.Workbook, list[GridCell]]:
             text = "" if cell.value is None else str(cell.value)
             cells.append(GridCell(cell.row, cell.column, rowspan, colspan, text))
     return workbook, cells
+
+
+def office_text(value: str) -> str:
+    """A cell string as Excel and LibreOffice show it: OOXML's _xHHHH_ escapes decoded
+    (openpyxl returns them undecoded)."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
 
 
 def project_docx(path: Path) -> str:

@@ -1,5 +1,6 @@
-"""Rule cases as data: each case in tests/rules/*.yaml edits tests/data/minimal.yaml and states
-the exact lines `check` prints (none for an accepted input)."""
+"""Rule cases as data: each case in tests/rules/*.yaml edits tests/data/minimal.yaml (or gives
+the whole text) and states the exact lines `build` prints. A broken declaration exits 1 with no
+traceback and writes nothing; an accepted one builds every output."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def case_bytes(case: dict) -> bytes:
     text = case["text"] if "text" in case else MINIMAL.read_text(encoding="utf-8")
     for old, new in case.get("replace", []):
         assert old in text, f"case edit does not apply: {old!r}"
-        text = text.replace(old, new, 1)
+        text = text.replace(old, new.replace("{{5MB}}", "长" * (5 * 1024 * 1024 // 3)), 1)
     text = case.get("prefix", "") + text + case.get("append", "")
     if case.get("crlf"):
         text = text.replace("\n", "\r\n")
@@ -39,9 +40,15 @@ def test_rule_case(rule_file, case, tmp_path, capsys, monkeypatch):
     source.parent.mkdir()
     source.write_bytes(case_bytes(case))
     monkeypatch.chdir(tmp_path)
-    status = main(["check", "2023/case.yaml"])
-    printed = capsys.readouterr().out.splitlines()
-    assert "Traceback" not in "".join(printed)
+    status = main(["build", "2023/case.yaml", "--out", "out"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
     expected = case.get("expect", [])
-    assert printed == expected
+    assert captured.out.splitlines() == expected
     assert status == (1 if expected else 0)
+    if expected:
+        assert not (tmp_path / "out").exists()
+    else:
+        assert sorted(p.name for p in (tmp_path / "out/2023").iterdir()) == [
+            "case.docx", "case.md", "case.xlsx", "index.md", "index.xlsx",
+        ]  # fmt: skip
