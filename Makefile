@@ -4,12 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 OUT    := build
+DECLARATIONS ?= declarations
 
 # Everything a build depends on; folders are listed too so that a deleted file counts.
-DEPS := $(shell find declarations templates generator -name __pycache__ -prune -o -print 2>/dev/null)
+DEPS := $(shell find $(DECLARATIONS) templates generator -name __pycache__ -prune -o -print 2>/dev/null)
 
 .DEFAULT_GOAL := build
-.PHONY: build check test golden lint clean help
+.PHONY: build check test diff trend new-year golden lint clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -23,14 +24,25 @@ build: $(OUT)/.stamp  ## validate and build every declaration into build/<year>/
 
 # One Python process for the whole tree; it re-renders only declarations whose inputs changed.
 $(OUT)/.stamp: $(READY) $(DEPS)
-	$(BIN)/python -m generator build declarations --out $(OUT)
+	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT)
 	@touch $@
 
 check: $(READY)  ## validate every declaration, write nothing
-	$(BIN)/python -m generator check declarations
+	$(BIN)/python -m generator check $(DECLARATIONS)
 
 test: $(READY)  ## run the test suite
 	$(BIN)/python -m pytest -q
+
+diff: $(READY)  ## what changed between two years: make diff FROM=2022 TO=2023
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make diff FROM=2022 TO=2023"; exit 2; }
+	$(BIN)/python -m generator diff $(DECLARATIONS)/$(FROM) $(DECLARATIONS)/$(TO) --out $(OUT)/diff/$(FROM)-$(TO).md
+
+trend: $(READY)  ## one column per year for every figure and target → build/trend/
+	$(BIN)/python -m generator trend $(DECLARATIONS) --out $(OUT)/trend
+
+new-year: $(READY)  ## start a year from the last: make new-year FROM=2023 TO=2024
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make new-year FROM=2023 TO=2024"; exit 2; }
+	$(BIN)/python -m generator new-year $(FROM) $(TO) --root $(DECLARATIONS)
 
 golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py

@@ -12,10 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.build import Report, build, check
+from generator.diff import diff_paths, diff_revisions, render_report, summary_line
 from generator.errors import ExitCode
+from generator.new_year import carry_forward
 from generator.render import TemplateError
 from generator.sources import UsageError
-from generator.write import WriteError
+from generator.trend import trend
+from generator.write import Artifact, WriteError, Writer
 
 DEFAULT_SOURCES = [Path("declarations")]
 
@@ -80,6 +83,48 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
     )
     build_cmd.set_defaults(command=_build)
+
+    diff_cmd = commands.add_parser(
+        "diff",
+        help="what changed between two years, folders, files or git revisions",
+        description="Compare declarations as models (keyed by name, not by position) and print "
+        "a change report. Either OLD NEW (files or year folders), or --rev A[..B] [PATH...] to "
+        "compare PATHs (default declarations/) at git revision A with revision B (default: the "
+        "work tree).",
+    )
+    diff_cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    diff_cmd.add_argument("--rev", metavar="A[..B]", help="compare git revisions A and B")
+    diff_cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff_cmd.add_argument("--out", type=Path, help="write the report to this file")
+    diff_cmd.add_argument(
+        "--exit-code", action="store_true", help="exit 1 when there are differences"
+    )
+    diff_cmd.set_defaults(command=_diff)
+
+    trend_cmd = commands.add_parser(
+        "trend",
+        help="one column per year for every budget figure and indicator target",
+        description="Line up the declarations of several years per department (by file name) "
+        "and write OUT/trend.md and OUT/trend.xlsx.",
+    )
+    sources(trend_cmd)
+    trend_cmd.add_argument(
+        "--out", type=Path, default=Path("build/trend"), help="output folder (default: build/trend)"
+    )
+    trend_cmd.set_defaults(command=_trend)
+
+    new_year_cmd = commands.add_parser(
+        "new-year",
+        help="copy a year's declarations forward with 年度 updated",
+        description="Copy ROOT/FROM/*.yaml to ROOT/TO/ with 年度 set to TO, keeping comments "
+        "and order. Existing files are never overwritten.",
+    )
+    new_year_cmd.add_argument("old_year", type=int, metavar="FROM")
+    new_year_cmd.add_argument("new_year", type=int, metavar="TO")
+    new_year_cmd.add_argument(
+        "--root", type=Path, default=Path("declarations"), help="default: declarations/"
+    )
+    new_year_cmd.set_defaults(command=_new_year)
     return parser
 
 
@@ -118,4 +163,53 @@ def _build(args: argparse.Namespace) -> int:
             f"{len(report.unchanged)} 个未变，{report.skipped} 份无改动跳过 → {args.out}",
             file=sys.stderr,
         )
+    return ExitCode.OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    if args.rev:
+        old, _, new = args.rev.partition("..")
+        result = diff_revisions(old, new or None, args.paths or DEFAULT_SOURCES)
+    elif len(args.paths) == 2:
+        result = diff_paths(*args.paths)
+    else:
+        raise UsageError("diff 需要两个路径（OLD NEW），或 --rev A[..B] [PATH...]")
+    for diagnostic in result.diagnostics:
+        print(diagnostic)
+    if result.comparison is None:
+        print("比较的申报中有错误，先修正（见上）", file=sys.stderr)
+        return ExitCode.INVALID
+    report = render_report(result.comparison, args.format)
+    if args.out:
+        Writer(args.out.parent).write(Artifact(args.out.name, report.encode()))
+        print(f"{summary_line(result.comparison)} → {args.out}", file=sys.stderr)
+    else:
+        print(report, end="")
+        print(summary_line(result.comparison), file=sys.stderr)
+    if args.exit_code and result.comparison.different:
+        return ExitCode.INVALID
+    return ExitCode.OK
+
+
+def _trend(args: argparse.Namespace) -> int:
+    report = trend(args.paths, args.out)
+    for diagnostic in report.diagnostics:
+        print(diagnostic)
+    if report.diagnostics:
+        return ExitCode.INVALID
+    print("写入 " + "、".join(str(args.out / p) for p in report.written), file=sys.stderr)
+    return ExitCode.OK
+
+
+def _new_year(args: argparse.Namespace) -> int:
+    if not (args.root / str(args.old_year)).is_dir():
+        raise UsageError(f"{args.root / str(args.old_year)}：目录不存在")
+    report = carry_forward(args.root, args.old_year, args.new_year)
+    for diagnostic in report.diagnostics:
+        print(diagnostic)
+    if report.diagnostics:
+        print("未复制任何文件", file=sys.stderr)
+        return ExitCode.INVALID
+    for path in report.created:
+        print(f"新建 {path}", file=sys.stderr)
     return ExitCode.OK

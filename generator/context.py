@@ -1,4 +1,4 @@
-"""The template context: everything a template prints, computed once from validated models.
+"""The template contexts: everything a template prints, computed once from validated models.
 
 Amounts are formatted, shares and counts computed and row spans worked out here, so that no
 template (Markdown, DOCX, XLSX) computes anything. Templates see these records and nothing else.
@@ -6,7 +6,8 @@ template (Markdown, DOCX, XLSX) computes anything. Templates see these records a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -221,3 +222,74 @@ def _sum_counts(name: str, parts: Sequence[Count]) -> Count:
         sum(p.qualitative for p in parts),
         tuple(parts),
     )
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One line of a department's trend: its group (预算 or the indicator's 一级 / 二级), label,
+    and per year the value as printed ("" where the year lacks it) and the number, if any."""
+
+    group: str
+    label: str
+    values: tuple[str, ...]
+    numbers: tuple[Decimal | None, ...]
+
+
+@dataclass(frozen=True)
+class DepartmentTrend:
+    name: str
+    slug: str
+    rows: tuple[TrendRow, ...]
+
+
+@dataclass(frozen=True)
+class TrendContext:
+    years: tuple[int, ...]
+    departments: tuple[DepartmentTrend, ...]
+
+
+def trend_context(declarations: Sequence[Declaration]) -> TrendContext:
+    """Declarations of several years, grouped by department (file name) and lined up by year."""
+    years = tuple(sorted({d.year for d in declarations}))
+    by_slug: dict[str, dict[int, Declaration]] = defaultdict(dict)
+    for decl in declarations:
+        by_slug[decl.slug][decl.year] = decl
+    departments = []
+    for slug, versions in sorted(by_slug.items()):
+        latest = versions[max(versions)]
+        departments.append(DepartmentTrend(latest.department, slug, _rows(versions, years)))
+    return TrendContext(years, tuple(departments))
+
+
+def _rows(versions: dict[int, Declaration], years: tuple[int, ...]) -> tuple[TrendRow, ...]:
+    rows = []
+    for label in next(iter(versions.values())).amounts():
+        numbers = [versions[y].amounts()[label] if y in versions else None for y in years]
+        rows.append(TrendRow("预算", label, _printed(numbers, format_amount), tuple(numbers)))
+    facts: list[tuple[str, Callable[[Declaration], int]]] = [
+        ("年末在职人数", lambda d: d.staff),
+        ("内设机构数", lambda d: d.internal_units),
+        ("三级指标数", lambda d: sum(1 for _ in d.indicators())),
+    ]
+    for label, get in facts:
+        numbers = [Decimal(get(versions[y])) if y in versions else None for y in years]
+        rows.append(TrendRow("概况", label, _printed(numbers, str), tuple(numbers)))
+    keys: dict[tuple[str, str, str], None] = {}
+    for year in years:
+        if year in versions:
+            keys.update(
+                dict.fromkeys((a.name, b.name, i.name) for a, b, i in versions[year].indicators())
+            )
+    targets = {
+        year: {(a.name, b.name, i.name): i.target for a, b, i in decl.indicators()}
+        for year, decl in versions.items()
+    }
+    for key in keys:
+        found = [targets.get(y, {}).get(key) for y in years]
+        values = tuple(t.text if t else "" for t in found)
+        rows.append(TrendRow(f"{key[0]} / {key[1]}", key[2], values, (None,) * len(years)))
+    return tuple(rows)
+
+
+def _printed(numbers: list[Decimal | None], show: Callable[[Decimal], str]) -> tuple[str, ...]:
+    return tuple("" if n is None else show(n) for n in numbers)

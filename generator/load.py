@@ -80,8 +80,10 @@ Node = Scalar | Mapping | Sequence | Rejected
 
 @dataclass(frozen=True)
 class LoadResult:
-    """The composed document (None when nothing usable) and what was wrong with it."""
+    """The composed document (None when nothing usable) and what was wrong with it; `name` is
+    how the source is called in diagnostics."""
 
+    name: str
     root: Node | None
     diagnostics: tuple[Diagnostic, ...]
 
@@ -97,20 +99,22 @@ def load_text(text: str, filename: str) -> LoadResult:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        return LoadResult(None, (_syntax_diagnostic(error, text, filename),))
+        return LoadResult(filename, None, (_syntax_diagnostic(error, text, filename),))
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, written raw
         # libyaml counts bytes; PyYAML's own reader gives the character's index.
         index = next((i for i, ch in enumerate(text) if ch == chr(error.character)), 0)
         loc = _position(text, index, filename)
-        return LoadResult(None, (_invalid_character(loc, chr(int(error.character))),))
+        return LoadResult(filename, None, (_invalid_character(loc, chr(int(error.character))),))
     except yaml.YAMLError as error:  # pragma: no cover - PyYAML marks all other errors
         loc = Location(filename, 1, 1)
-        return LoadResult(None, (Diagnostic(loc, "E001", f"YAML 无法读取：{error}"),))
+        return LoadResult(filename, None, (Diagnostic(loc, "E001", f"YAML 无法读取：{error}"),))
     if node is None:
         loc = Location(filename, 1, 1)
-        return LoadResult(None, (Diagnostic(loc, "E005", "文件是空的，没有任何申报内容"),))
+        return LoadResult(
+            filename, None, (Diagnostic(loc, "E005", "文件是空的，没有任何申报内容"),)
+        )
     root = _convert(node, filename, diagnostics, set())
-    return LoadResult(root, tuple(diagnostics))
+    return LoadResult(filename, root, tuple(diagnostics))
 
 
 def load_file(path: Path, filename: str | None = None) -> LoadResult:
@@ -123,6 +127,7 @@ def load_file(path: Path, filename: str | None = None) -> LoadResult:
         line = data[: error.start].count(b"\n") + 1
         col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return LoadResult(
+            name,
             None,
             (
                 Diagnostic(

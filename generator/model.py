@@ -146,6 +146,18 @@ class Declaration:
             path = path.rpartition(".")[0]
         return Location(self.source, 1, 1)
 
+    def amounts(self) -> dict[str, Decimal]:
+        """Every amount by its label (资金来源：财政拨款), in form order."""
+        b = self.budget
+        return {
+            GLOSSARY["total"]: b.total,
+            f"{GLOSSARY['sources']}：{GLOSSARY['fiscal']}": b.fiscal,
+            f"{GLOSSARY['sources']}：{GLOSSARY['other_funds']}": b.other_funds,
+            f"{GLOSSARY['structure']}：{GLOSSARY['basic']}": b.basic,
+            f"{GLOSSARY['structure']}：{GLOSSARY['project']}": b.project,
+            GLOSSARY["year_end_assets"]: self.year_end_assets,
+        }
+
     def indicators(self) -> Iterator[tuple[Level1, Level2, Indicator]]:
         """Every 三级 indicator with its 一级 and 二级, in form order."""
         for level1 in self.goals:

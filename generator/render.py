@@ -21,7 +21,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.archive import build_time
-from generator.context import DeclarationContext, IndexContext
+from generator.context import DeclarationContext, IndexContext, TrendContext
 from generator.layout import Layout, LayoutError, parse_layout
 from generator.render_docx import DocxWriter
 from generator.render_xlsx import XlsxWriter
@@ -104,6 +104,14 @@ class Renderer:
         return {
             ".md": self.render_markdown("index.md.j2", index=index).encode(),
             ".xlsx": self.xlsx.write(self.render_layout("index.html.j2", index=index), when),
+        }
+
+    def trend_files(self, trend: TrendContext) -> dict[str, bytes]:
+        """The multi-year trend as Markdown and XLSX, by suffix."""
+        when = build_time(max(trend.years, default=1980))
+        return {
+            ".md": self.render_markdown("trend.md.j2", t=trend).encode(),
+            ".xlsx": self.xlsx.write(self.render_layout("trend.html.j2", t=trend), when),
         }
 
     def render_layout(self, name: str, **context: Any) -> Layout:

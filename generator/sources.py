@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Diagnostic, Location
-from generator.load import load_file
+from generator.load import LoadResult, load_file, load_text
 from generator.model import Declaration
 from generator.schema import read_declaration
 from generator.validate import validate
@@ -52,8 +52,17 @@ def find_declarations(paths: Iterable[Path]) -> list[Path]:
 
 def read_checked(path: Path) -> Checked:
     """Load, read and validate one declaration file."""
-    name = path.as_posix()
-    loaded = load_file(path, name)
+    return _check_loaded(path, load_file(path, path.as_posix()))
+
+
+def read_checked_text(text: str, name: str) -> Checked:
+    """Load, read and validate a declaration given as text (e.g. from a git revision); `name`
+    is how diagnostics and the model name its source."""
+    return _check_loaded(Path(name), load_text(text, name))
+
+
+def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
+    name = loaded.name
     diagnostics = list(loaded.diagnostics)
     if loaded.root is None:
         return Checked(path, None, tuple(diagnostics))

@@ -48,12 +48,15 @@ class FormStyle:
         return self.page_width - self.margin_left - self.margin_right
 
     def measures(self, layout: str, columns: int) -> LayoutMeasures:
-        """The measures of layout template `layout`, which has `columns` columns; equal
-        widths when the style file does not describe it."""
+        """The measures of layout template `layout`, which has `columns` columns. A layout
+        with more columns than its style lists (one per year, say) repeats the last width;
+        equal widths when the style file does not describe it."""
         found = self.layouts.get(layout)
-        if found is not None and len(found.columns) == columns:
-            return found
-        return LayoutMeasures((1.0,) * columns, 12.0 * columns)
+        if found is None or not found.columns:
+            return LayoutMeasures((1.0,) * columns, 12.0 * columns)
+        widths = (found.columns + (found.columns[-1],) * columns)[:columns]
+        scale = sum(widths) / sum(found.columns)
+        return LayoutMeasures(widths, found.xlsx_width * scale, found.landscape)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,64 @@
+"""The `new-year` command: carry a year's declarations forward to the next year's folder.
+
+Each file is copied as text, so comments, order and layout stay as the author wrote them; only
+the value of 年度 changes, found by its recorded location rather than by searching the text.
+Existing files are never overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Diagnostic, Location
+from generator.model import GLOSSARY as G
+from generator.sources import find_declarations, read_checked
+from generator.write import Artifact, Writer
+
+
+@dataclass(frozen=True)
+class NewYearReport:
+    created: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def carry_forward(root: Path, old_year: int, new_year: int) -> NewYearReport:
+    """Copy `root/<old_year>/*.yaml` to `root/<new_year>/` with 年度 set to `new_year`."""
+    source, target = root / str(old_year), root / str(new_year)
+    problems: list[Diagnostic] = []
+    copies: list[Artifact] = []
+    for path in find_declarations([source]):
+        checked = read_checked(path)
+        destination = target / path.name
+        if destination.exists():
+            problems.append(
+                Diagnostic(
+                    Location(destination.as_posix(), 1, 1),
+                    "E501",
+                    "已存在，不覆盖",
+                    f"若要重新生成，先删除 {destination.as_posix()}",
+                )
+            )
+            continue
+        if checked.declaration is None or checked.diagnostics:
+            problems.extend(checked.diagnostics)
+            continue
+        year_at = checked.declaration.where(G["year"])
+        text = path.read_text(encoding="utf-8-sig")
+        copies.append(
+            Artifact(path.name, _replace_year(text, year_at, old_year, new_year).encode())
+        )
+    if problems:
+        return NewYearReport((), tuple(problems))
+    writer = Writer(target)
+    for artifact in copies:
+        writer.write(artifact)
+    return NewYearReport(tuple((target / a.path).as_posix() for a in copies), ())
+
+
+def _replace_year(text: str, at: Location, old_year: int, new_year: int) -> str:
+    lines = text.splitlines(keepends=True)
+    line = lines[at.line - 1]
+    start = line.index(str(old_year), at.col - 1)
+    lines[at.line - 1] = line[:start] + str(new_year) + line[start + len(str(old_year)) :]
+    return "".join(lines)

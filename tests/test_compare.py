@@ -1,0 +1,256 @@
+"""diff, trend and new-year: the seed against a 2024 copy with planted changes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import DATA, MINIMAL, ROOT, SEED_YAML, make_seed_tree, markdown_tables
+from projection import xlsx_cells
+
+from generator.cli import main
+from generator.compare import compare
+from generator.sources import read_checked
+
+NEXT_YEAR = DATA / "2024" / SEED_YAML.name
+
+# Every change planted in tests/data/2024/minhang-cppcc-office.yaml, once each.
+PLANTED = {
+    ("changed", "header", "年度", "2023", "2024"),
+    ("changed", "budget", "部门整体预算总额", "18,417,248.00", "19,000,000.00"),
+    ("changed", "budget", "资金来源：财政拨款", "18,417,248.00", "19,000,000.00"),
+    ("changed", "budget", "资金结构：基本支出", "13,879,148.00", "14,461,900.00"),
+    ("changed", "text", "部门职责", "215 字", "233 字"),
+    (
+        "renamed",
+        "task",
+        "闵行政协网站升级改版(2024运维)",
+        "闵行政协网站升级改版(2023运维)",
+        "闵行政协网站升级改版(2024运维)",
+    ),
+    ("changed", "indicator", "产出指标 / 数量指标 / 政协志总体编撰工作完成率", "=30%", "=60%"),
+    (
+        "moved",
+        "indicator",
+        "产出指标 / 质量指标 / 系统重大故障发生数",
+        "效益指标 / 社会效益指标 / 系统重大故障发生数",
+        "产出指标 / 质量指标 / 系统重大故障发生数",
+    ),
+    (
+        "renamed",
+        "indicator",
+        "产出指标 / 数量指标 / 闵行政协网站升级改造软件运维(2024)完成率",
+        "闵行政协网站升级改造软件运维完成率",
+        "闵行政协网站升级改造软件运维(2024)完成率",
+    ),
+    ("removed", "indicator", "产出指标 / 质量指标 / 出版号匹配率", "=100%", ""),
+    ("added", "indicator", "产出指标 / 数量指标 / 专题协商会召开数", "", "=2次"),
+}
+
+
+def model(path: Path):
+    checked = read_checked(path)
+    assert checked.ok, checked.diagnostics
+    return checked.declaration
+
+
+def test_every_planted_change_is_reported_exactly_once():
+    diff = compare(model(SEED_YAML), model(NEXT_YEAR))
+    reported = [(c.kind, c.section, c.key, c.old, c.new) for c in diff.changes]
+    assert len(reported) == len(set(reported)) == len(PLANTED)
+    assert set(reported) == PLANTED
+    details = {c.key: c.detail for c in diff.changes}
+    assert details["部门整体预算总额"] == "Δ +582,752.00（+3.16 %）"
+    assert details["产出指标 / 数量指标 / 政协志总体编撰工作完成率"] == "↑ +30"
+    assert (
+        details["部门职责"] == "增 18 字、删 0 字（相似度 96 %）：增「2024年继续推进专门协商机构…」"
+    )
+    assert details["闵行政协网站升级改版(2024运维)"] == "名称相似，可能是改名，内容也有变化"
+    assert diff.unchanged == {"header": 6, "budget": 3, "text": 1, "task": 7, "indicator": 69}
+
+
+def test_comparing_a_declaration_with_itself_finds_nothing():
+    diff = compare(model(SEED_YAML), model(SEED_YAML))
+    assert diff.changes == ()
+    assert diff.unchanged == {"header": 7, "budget": 6, "text": 2, "task": 8, "indicator": 73}
+
+
+def test_target_details_name_operator_unit_and_kind_changes(write_declaration):
+    base = MINIMAL.read_text(encoding="utf-8")
+    old = model(write_declaration(base, "old"))
+    edited = base.replace('"=4次"', '">=4人次"').replace('">=90%"', '"提升"')
+    diff = compare(old, model(write_declaration(edited, "new")))
+    assert {c.key: c.detail for c in diff.changes} == {
+        "产出指标 / 数量指标 / 会议次数": "运算符 = → >=；单位 次 → 人次",
+        "满意度指标 / 服务对象满意度指标 / 满意度": "定量 → 定性",
+    }
+
+
+def year_folders(tmp_path: Path) -> Path:
+    root = make_seed_tree(tmp_path)
+    (root / "2024").mkdir()
+    shutil.copy(NEXT_YEAR, root / "2024")
+    return root
+
+
+def test_markdown_report_is_valid_and_starts_with_the_summary(tmp_path, capsys, monkeypatch):
+    root = year_folders(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "declarations/2023", "declarations/2024"]) == 0
+    captured = capsys.readouterr()
+    tables = markdown_tables(captured.out)
+    assert tables[0] == [
+        ["变化", "数量"],
+        ["新增", "1"],
+        ["删除", "1"],
+        ["修改", "6"],
+        ["移动", "1"],
+        ["可能改名", "2"],
+        ["未变", "86"],
+    ]
+    rows = [row for table in tables[1:] for row in table[1:]]
+    assert all(len(row) == 5 for table in tables[1:] for row in table)
+    assert len(rows) == len(PLANTED)
+    assert [
+        "移动",
+        "产出指标 / 质量指标 / 系统重大故障发生数",
+        "效益指标 / 社会效益指标 / 系统重大故障发生数",
+        "产出指标 / 质量指标 / 系统重大故障发生数",
+        "效益指标 / 社会效益指标 → 产出指标 / 质量指标",
+    ] in rows
+    assert captured.err.strip() == "11 处变化：修改 6，新增 1，删除 1，移动 1，可能改名 2；未变 86"
+    assert root.is_dir()
+
+
+def test_json_and_exit_code(tmp_path, capsys, monkeypatch):
+    year_folders(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert (
+        main(["diff", "--format", "json", "--exit-code", "declarations/2023", "declarations/2024"])
+        == 1
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"] == {
+        "added": 1,
+        "removed": 1,
+        "changed": 6,
+        "moved": 1,
+        "renamed": 2,
+        "unchanged": 86,
+    }
+    assert {(c["kind"], c["key"]) for c in data["pairs"][0]["changes"]} == {
+        (k, key) for k, _, key, _, _ in PLANTED
+    }
+    assert main(["diff", "--exit-code", "declarations/2023", "declarations/2023"]) == 0
+
+
+def test_declarations_pair_by_slug_then_by_department_name(tmp_path, capsys, monkeypatch):
+    root = year_folders(tmp_path)
+    (root / "2024" / SEED_YAML.name).rename(root / "2024" / "renamed.yaml")
+    (root / "2023" / "gone.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    new_one = (
+        MINIMAL.read_text(encoding="utf-8")
+        .replace("测试局", "新设局")
+        .replace("年度: 2023", "年度: 2024")
+    )
+    (root / "2024" / "new.yaml").write_text(new_one, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "--format", "json", "declarations/2023", "declarations/2024"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["renamed_file"] for p in data["pairs"]] == [True]
+    assert data["added"] == ["新设局（declarations/2024/new.yaml）"]
+    assert data["removed"] == ["测试局（declarations/2023/gone.yaml）"]
+
+
+def test_invalid_side_is_reported_not_compared(tmp_path, capsys, monkeypatch):
+    root = year_folders(tmp_path)
+    broken = root / "2024" / SEED_YAML.name
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("其他资金: 0.00", "其他资金: 1.00"),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["diff", "declarations/2023", "declarations/2024"]) == 1
+    assert " E201 " in capsys.readouterr().out
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_diff_between_git_revisions_and_the_work_tree(tmp_path, capsys, monkeypatch):
+    make_seed_tree(tmp_path)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "2023")
+    seed = tmp_path / "declarations/2023" / SEED_YAML.name
+    seed.write_text(seed.read_text(encoding="utf-8").replace('"=30%"', '"=40%"'), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "declarations")  # paths are taken relative to where one stands
+    assert main(["diff", "--rev", "HEAD", "--format", "json", "2023"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(c["key"], c["old"], c["new"]) for c in data["pairs"][0]["changes"]] == [
+        ("产出指标 / 数量指标 / 政协志总体编撰工作完成率", "=30%", "=40%")
+    ]
+    assert data["old_label"] == "HEAD" and data["new_label"] == "工作区"
+    git(tmp_path, "commit", "-q", "-am", "40%")
+    assert main(["diff", "--rev", "HEAD~1..HEAD", "--exit-code", "2023"]) == 1
+    assert "=30% | =40% | ↑ +10" in capsys.readouterr().out
+    assert main(["diff", "--rev", "HEAD..HEAD", "--exit-code", "2023"]) == 0
+    assert main(["diff", "--rev", "no-such-revision", "2023"]) == 2
+
+
+def test_trend_has_a_column_per_year(tmp_path, capsys):
+    root = year_folders(tmp_path)
+    assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
+    table = markdown_tables((tmp_path / "trend/trend.md").read_text(encoding="utf-8"))[0]
+    assert table[0] == ["类别", "项目", "2023", "2024"]
+    assert ["预算", "部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
+    assert ["产出指标 / 数量指标", "政协志总体编撰工作完成率", "=30%", "=60%"] in table
+    assert ["产出指标 / 质量指标", "出版号匹配率", "=100%", ""] in table
+    assert ["产出指标 / 数量指标", "专题协商会召开数", "", "=2次"] in table
+    workbook, cells = xlsx_cells(tmp_path / "trend/trend.xlsx")
+    sheet = workbook.active
+    total = next(c for c in cells if c.text == "部门整体预算总额")
+    assert [sheet.cell(total.row, col).value for col in (3, 4)] == [18417248, 19000000]
+    assert sheet.cell(total.row, 3).number_format == "#,##0.00"
+
+
+def test_new_year_copies_forward_keeping_comments_and_refuses_to_overwrite(tmp_path, capsys):
+    root = make_seed_tree(tmp_path)
+    assert main(["new-year", "2023", "2024", "--root", str(root)]) == 0
+    copy = root / "2024" / SEED_YAML.name
+    old_lines = SEED_YAML.read_text(encoding="utf-8").splitlines()
+    new_lines = copy.read_text(encoding="utf-8").splitlines()
+    assert [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b] == [
+        ("年度: 2023", "年度: 2024")
+    ]
+    assert compare(model(SEED_YAML), model(copy)).changes[0].key == "年度"
+    capsys.readouterr()
+    copy.write_text("# 已经开始编辑\n" + copy.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["new-year", "2023", "2024", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.startswith(f"{copy.as_posix()}:1:1: E501 已存在，不覆盖")
+    assert copy.read_text(encoding="utf-8").startswith("# 已经开始编辑")
+
+
+@pytest.mark.skipif(
+    not (ROOT / ".venv" / ".installed").exists(), reason="needs the project's .venv"
+)
+def test_make_diff_writes_the_report(tmp_path):
+    root = year_folders(tmp_path)
+    result = subprocess.run(
+        ["make", "-C", str(ROOT), "diff", "FROM=2023", "TO=2024", f"DECLARATIONS={root}", f"OUT={tmp_path / 'out'}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = (tmp_path / "out/diff/2023-2024.md").read_text(encoding="utf-8")
+    assert report.startswith("# 申报变更：")
+    assert markdown_tables(report)[0][1:3] == [["新增", "1"], ["删除", "1"]]
+    assert "11 处变化" in result.stderr
