@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.build import Report, build, check
 from generator.diff import diff_paths, diff_revisions, render_report, summary_line
 from generator.errors import ExitCode
+from generator.import_forms import import_forms
 from generator.new_year import carry_forward
 from generator.render import TemplateError
 from generator.sources import UsageError
@@ -125,6 +126,19 @@ def _parser() -> argparse.ArgumentParser:
         "--root", type=Path, default=Path("declarations"), help="default: declarations/"
     )
     new_year_cmd.set_defaults(command=_new_year)
+
+    import_cmd = commands.add_parser(
+        "import",
+        help="existing forms (XLSX, DOCX, tab-separated text) → declaration YAML",
+        description="Read filled-in forms and write them as declarations. Without -o or "
+        "--into the YAML goes to standard output. Inferences are printed as warnings and "
+        "marked by comments in the YAML.",
+    )
+    import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_cmd.add_argument("-o", "--output", type=Path, help="write the YAML to this file")
+    import_cmd.add_argument("--into", type=Path, help="write each FILE as INTO/<name>.yaml")
+    import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+    import_cmd.set_defaults(command=_import)
     return parser
 
 
@@ -213,3 +227,20 @@ def _new_year(args: argparse.Namespace) -> int:
     for path in report.created:
         print(f"新建 {path}", file=sys.stderr)
     return ExitCode.OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    results = import_forms(args.files, args.output, args.into, args.force)
+    status = ExitCode.OK
+    for result in results:
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
+        for problem in result.problems:
+            print(problem)
+        if result.problems:
+            status = ExitCode.INVALID
+        if result.target is None:
+            print(result.text, end="")
+        elif result.text:
+            print(f"{result.source} → {result.target}", file=sys.stderr)
+    return status

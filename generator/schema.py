@@ -380,6 +380,12 @@ def _convert_integer(text: str, kind: Kind) -> int | _Problem:
     return value
 
 
+def parse_amount(text: str) -> Decimal | None:
+    """An amount as written on a form (18,417,248.00, full-width digits too), or None."""
+    value = _convert_amount(unicodedata.normalize("NFKC", text.strip()))
+    return value if isinstance(value, Decimal) else None
+
+
 def _convert_amount(text: str) -> Decimal | _Problem:
     if _AMOUNT.fullmatch(text):
         return Decimal(text.replace(",", "").removeprefix("+"))

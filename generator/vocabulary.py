@@ -51,3 +51,10 @@ def amount_units() -> dict[str, AmountUnit]:
     """金额单位 name → unit."""
     raw = load_resource(DATA / "units.yaml")
     return {name: AmountUnit(name, int(s["places"]), str(s["label"])) for name, s in raw.items()}
+
+
+@cache
+def level2_by_suffix() -> dict[str, tuple[str, ...]]:
+    """二级 → the endings of 三级 names that belong to it (import inference)."""
+    raw = load_resource(DATA / "import.yaml")["level2_by_suffix"]
+    return {str(level2): tuple(str(s) for s in endings) for level2, endings in raw.items()}

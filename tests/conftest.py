@@ -92,3 +92,16 @@ def _inline_text(children) -> str:
         else:
             parts.append(child.content)
     return "".join(parts)
+
+
+def comparable(decl) -> tuple:
+    """Everything a declaration says, without where it was said (file, lines, slug)."""
+    return (
+        decl.year, decl.department, decl.consolidated, decl.subordinate_units, decl.duties,
+        decl.annual_goal, tuple((t.name, t.content) for t in decl.tasks), decl.amount_unit,
+        decl.budget, decl.year_end_assets, decl.staff, decl.internal_units,
+        tuple(
+            (l1.name, l1.note, tuple((l2.name, tuple((i.name, i.target, i.explanation, i.remark) for i in l2.indicators)) for l2 in l1.children))
+            for l1 in decl.goals
+        ),
+    )  # fmt: skip

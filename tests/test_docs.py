@@ -8,7 +8,7 @@ from conftest import ROOT
 
 
 def codes_in(text: str) -> set[str]:
-    return set(re.findall(r"\bE\d{3}\b", text))
+    return set(re.findall(r"\b[EW]\d{3}\b", text))
 
 
 def test_every_code_is_documented_and_has_a_rule_case():
