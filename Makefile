@@ -10,10 +10,10 @@ DECLARATIONS ?= declarations
 DEPS := $(shell find $(DECLARATIONS) templates generator -name __pycache__ -prune -o -print 2>/dev/null)
 
 .DEFAULT_GOAL := build
-.PHONY: build check test diff trend new-year golden lint clean help
+.PHONY: build check test diff trend new-year lint-declarations fmt schema preview golden lint clean help
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ trend: $(READY)  ## one column per year for every figure and target → build/tr
 new-year: $(READY)  ## start a year from the last: make new-year FROM=2023 TO=2024
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make new-year FROM=2023 TO=2024"; exit 2; }
 	$(BIN)/python -m generator new-year $(FROM) $(TO) --root $(DECLARATIONS)
+
+lint-declarations: $(READY)  ## review warnings for every declaration (add STRICT=1 to fail on them)
+	$(BIN)/python -m generator lint $(DECLARATIONS) $(if $(STRICT),--strict)
+
+fmt: $(READY)  ## rewrite declarations in the canonical style, comments kept
+	$(BIN)/python -m generator fmt $(DECLARATIONS)
+
+schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors)
+	$(BIN)/python -m generator schema --out schema/declaration.schema.json
+
+preview: build  ## HTML pages of the summaries and change reports → build/<year>/index.html
+	$(BIN)/python -m generator preview --out $(OUT)
 
 golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py

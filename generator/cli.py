@@ -13,9 +13,13 @@ from pathlib import Path
 
 from generator.build import Report, build, check
 from generator.diff import diff_paths, diff_revisions, render_report, summary_line
+from generator.editor_schema import SCHEMA_PATH, schema_text
 from generator.errors import ExitCode
+from generator.fmt import fmt
 from generator.import_forms import import_forms
+from generator.lint import lint
 from generator.new_year import carry_forward
+from generator.preview import preview
 from generator.render import TemplateError
 from generator.sources import UsageError
 from generator.trend import trend
@@ -139,6 +143,42 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--into", type=Path, help="write each FILE as INTO/<name>.yaml")
     import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
     import_cmd.set_defaults(command=_import)
+
+    lint_cmd = commands.add_parser(
+        "lint",
+        help="review warnings: targets that are not specific and measurable",
+        description="Check, then warn about what a finance reviewer flags (codes in docs/lint.md).",
+    )
+    sources(lint_cmd)
+    lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    lint_cmd.set_defaults(command=_lint)
+
+    fmt_cmd = commands.add_parser(
+        "fmt",
+        help="rewrite declarations in the canonical style, comments kept",
+        description="Rewrite declarations in the canonical style (key order, quoting, long "
+        "texts as blocks), keeping comments. --check only reports files that would change.",
+    )
+    sources(fmt_cmd)
+    fmt_cmd.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    fmt_cmd.set_defaults(command=_fmt)
+
+    schema_cmd = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the declaration format (for editors)",
+        description="Print the JSON Schema generated from the format and taxonomy; "
+        f"--out writes it (the committed copy is {SCHEMA_PATH}).",
+    )
+    schema_cmd.add_argument("--out", type=Path, help="write the schema to this file")
+    schema_cmd.set_defaults(command=_schema)
+
+    preview_cmd = commands.add_parser(
+        "preview",
+        help="HTML pages of the built Markdown, readable offline",
+        description="Turn OUT/<year>/*.md and OUT/diff/*.md into HTML with an index per year.",
+    )
+    preview_cmd.add_argument("--out", type=Path, default=Path("build"), help="default: build/")
+    preview_cmd.set_defaults(command=_preview)
     return parser
 
 
@@ -244,3 +284,42 @@ def _import(args: argparse.Namespace) -> int:
         elif result.text:
             print(f"{result.source} → {result.target}", file=sys.stderr)
     return status
+
+
+def _lint(args: argparse.Namespace) -> int:
+    report = check(args.paths)
+    _print_problems(report, args.format)
+    if not report.ok:
+        return ExitCode.INVALID
+    warnings = [w for item in report.checked if item.declaration for w in lint(item.declaration)]
+    for warning in warnings:
+        print(
+            json.dumps(warning.as_dict(), ensure_ascii=False) if args.format == "json" else warning
+        )
+    print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示", file=sys.stderr)
+    return ExitCode.INVALID if warnings and args.strict else ExitCode.OK
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    report = fmt(args.paths, args.check)
+    for diagnostic in report.diagnostics:
+        print(diagnostic)
+    for path in report.changed:
+        print(f"{'需要格式化' if args.check else '已格式化'}：{path}", file=sys.stderr)
+    if report.diagnostics or (args.check and report.changed):
+        return ExitCode.INVALID
+    return ExitCode.OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.out:
+        Writer(args.out.parent).write(Artifact(args.out.name, schema_text().encode()))
+    else:
+        print(schema_text(), end="")
+    return ExitCode.OK
+
+
+def _preview(args: argparse.Namespace) -> int:
+    written = preview(args.out)
+    print(f"写入 {len(written)} 个 HTML 页面 → {args.out}", file=sys.stderr)
+    return ExitCode.OK

@@ -3,7 +3,9 @@ it (targets always quoted), long texts as literal blocks, comments where the cal
 
 Written by hand rather than by a YAML library's dumper, which cannot place comments and
 chooses quoting and line folding of its own (folding would put spaces into Chinese text).
-Used by `import` and by `fmt`.
+Used by `import` and by `fmt`. Comments are keyed by the same paths the reader records
+(`预算情况.资金来源.其他资金`, `年度重点任务[2]`, `分解目标.产出指标.数量指标.会议次数`); "" is the
+top of the file and END its end.
 """
 
 from __future__ import annotations
@@ -16,98 +18,115 @@ from generator.model import Declaration, Indicator
 
 INDENT = "  "
 LONG_TEXT = 40  # characters from which a text is written as a literal block
+END = "$end"
+SCHEMA_MODELINE = "yaml-language-server: $schema=../../schema/declaration.schema.json"
 # Plain scalars YAML 1.1 would read as something other than the text itself.
 _RESOLVES = re.compile(
-    r"^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
-    r"|y|Y|n|N|[-+]?[\d_,.:]+(?:[eE][-+]?\d+)?|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|=|<<"
+    r"^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off"
+    r"|Off|OFF|y|Y|n|N|[-+]?[\d_,.:]+(?:[eE][-+]?\d+)?|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|=|<<"
     r"|\d{4}-\d{1,2}-\d{1,2}.*)$"
 )
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 
 
-def emit_declaration(decl: Declaration, comments: Mapping[str, tuple[str, ...]] = {}) -> str:
-    """The YAML text of `decl`; `comments` maps a key path ("分解目标.产出指标.时效指标", "" for
-    the top of the file) to comment lines written above that key."""
-    out: list[str] = []
+class _Writer:
+    def __init__(self, above: Mapping[str, tuple[str, ...]], inline: Mapping[str, str]) -> None:
+        self.lines: list[str] = []
+        self.above = above
+        self.inline = inline
 
-    def comment(path: str, depth: int) -> None:
-        for line in comments.get(path, ()):
-            out.append(f"{INDENT * depth}# {line}")
+    def comments(self, path: str, depth: int) -> None:
+        self.lines += [f"{INDENT * depth}# {text}".rstrip() for text in self.above.get(path, ())]
 
-    def field(path: str, key: str, value: str, depth: int) -> None:
-        comment(path, depth)
-        out.append(f"{INDENT * depth}{key}: {value}" if value else f"{INDENT * depth}{key}:")
+    def line(self, path: str, depth: int, text: str) -> None:
+        self.comments(path, depth)
+        note = self.inline.get(path)
+        self.lines.append(f"{INDENT * depth}{text}" + (f"  # {note}" if note else ""))
 
-    comment("", 0)
-    field(G["year"], G["year"], str(decl.year), 0)
-    field(G["department"], G["department"], scalar(decl.department), 0)
-    field(G["consolidated"], G["consolidated"], "true" if decl.consolidated else "false", 0)
-    field(G["subordinate_units"], G["subordinate_units"], str(decl.subordinate_units), 0)
-    out.append("")
+    def field(self, path: str, depth: int, label: str, value: str = "") -> None:
+        self.line(path, depth, f"{label}: {value}" if value else f"{label}:")
+
+    def text(self, path: str, depth: int, label: str, text: str, dash: bool = False) -> None:
+        """A text field, as a literal block when long; `dash` starts a list item with it."""
+        block = ("\n" in text or len(text) > LONG_TEXT) and _block_safe(text)
+        self.field(path, depth, label, "|-" if block else scalar(text))
+        if dash:
+            self.lines[-1] = self.lines[-1].replace(
+                f"{INDENT * depth}", f"{INDENT * (depth - 1)}- ", 1
+            )
+        if block:
+            pad = INDENT * (depth + 1)
+            self.lines += [f"{pad}{line}" if line else "" for line in text.split("\n")]
+
+    def blank(self) -> None:
+        self.lines.append("")
+
+
+def emit_declaration(
+    decl: Declaration,
+    comments: Mapping[str, tuple[str, ...]] | None = None,
+    inline: Mapping[str, str] | None = None,
+) -> str:
+    """The YAML text of `decl`, with `comments` (lines above a key's line, by path) and
+    `inline` comments (at the end of a key's line, by path)."""
+    w = _Writer(comments or {}, inline or {})
+    w.comments("", 0)
+    w.field(G["year"], 0, G["year"], str(decl.year))
+    w.text(G["department"], 0, G["department"], decl.department)
+    w.field(G["consolidated"], 0, G["consolidated"], "true" if decl.consolidated else "false")
+    w.field(G["subordinate_units"], 0, G["subordinate_units"], str(decl.subordinate_units))
+    w.blank()
     for name in ("duties", "annual_goal"):
-        comment(G[name], 0)
-        out.extend(_text_field(G[name], getattr(decl, name), 0))
-        out.append("")
-    field(G["tasks"], G["tasks"], "", 0)
-    for task in decl.tasks:
-        lines = _text_field(G["task_name"], task.name, 2) + _text_field(
-            G["task_content"], task.content, 2
-        )
-        lines[0] = f"{INDENT}- {lines[0].lstrip()}"
-        out.extend(lines)
-    out.append("")
-    field(G["amount_unit"], G["amount_unit"], decl.amount_unit, 0)
-    budget = decl.budget
-    field(G["budget"], G["budget"], "", 0)
-    field("", G["total"], _amount(budget.total), 1)
-    field("", G["sources"], "", 1)
-    field("", G["fiscal"], _amount(budget.fiscal), 2)
-    field("", G["other_funds"], _amount(budget.other_funds), 2)
-    field("", G["structure"], "", 1)
-    field("", G["basic"], _amount(budget.basic), 2)
-    field("", G["project"], _amount(budget.project), 2)
-    out.append("")
-    field(G["year_end_assets"], G["year_end_assets"], _amount(decl.year_end_assets), 0)
-    field(G["staff"], G["staff"], str(decl.staff), 0)
-    field(G["internal_units"], G["internal_units"], str(decl.internal_units), 0)
-    out.append("")
-    field(G["goals"], G["goals"], "", 0)
+        w.text(G[name], 0, G[name], getattr(decl, name))
+        w.blank()
+    w.field(G["tasks"], 0, G["tasks"])
+    for number, task in enumerate(decl.tasks, start=1):
+        item = f"{G['tasks']}[{number}]"
+        w.comments(item, 1)
+        w.text(f"{item}.{G['task_name']}", 2, G["task_name"], task.name, dash=True)
+        w.text(f"{item}.{G['task_content']}", 2, G["task_content"], task.content)
+    w.blank()
+    w.field(G["amount_unit"], 0, G["amount_unit"], decl.amount_unit)
+    budget = G["budget"]
+    sources, structure = f"{budget}.{G['sources']}", f"{budget}.{G['structure']}"
+    w.field(budget, 0, budget)
+    w.field(f"{budget}.{G['total']}", 1, G["total"], _amount(decl.budget.total))
+    w.field(sources, 1, G["sources"])
+    w.field(f"{sources}.{G['fiscal']}", 2, G["fiscal"], _amount(decl.budget.fiscal))
+    w.field(f"{sources}.{G['other_funds']}", 2, G["other_funds"], _amount(decl.budget.other_funds))
+    w.field(structure, 1, G["structure"])
+    w.field(f"{structure}.{G['basic']}", 2, G["basic"], _amount(decl.budget.basic))
+    w.field(f"{structure}.{G['project']}", 2, G["project"], _amount(decl.budget.project))
+    w.blank()
+    w.field(G["year_end_assets"], 0, G["year_end_assets"], _amount(decl.year_end_assets))
+    w.field(G["staff"], 0, G["staff"], str(decl.staff))
+    w.field(G["internal_units"], 0, G["internal_units"], str(decl.internal_units))
+    w.blank()
+    w.field(G["goals"], 0, G["goals"])
     for level1 in decl.goals:
         path1 = f"{G['goals']}.{level1.name}"
-        field(path1, key(level1.name), "", 1)
+        w.field(path1, 1, key(level1.name))
         if level1.note:
-            out.extend(_text_field(G["note"], level1.note, 2))
+            w.text(f"{path1}.{G['note']}", 2, G["note"], level1.note)
         for level2 in level1.children:
             path2 = f"{path1}.{level2.name}"
-            field(path2, key(level2.name), "", 2)
+            w.field(path2, 2, key(level2.name))
             for indicator in level2.indicators:
-                comment(f"{path2}.{indicator.name}", 3)
-                out.extend(_indicator(indicator, 3))
-    return "\n".join(out) + "\n"
+                _indicator(w, f"{path2}.{indicator.name}", indicator)
+    w.comments(END, 0)
+    return "\n".join(w.lines) + "\n"
 
 
-def _indicator(indicator: Indicator, depth: int) -> list[str]:
+def _indicator(w: _Writer, path: str, indicator: Indicator) -> None:
     target = quoted(indicator.target.text)
     if not indicator.explanation and not indicator.remark:
-        return [f"{INDENT * depth}{key(indicator.name)}: {target}"]
-    lines = [
-        f"{INDENT * depth}{key(indicator.name)}:",
-        f"{INDENT * (depth + 1)}{G['target']}: {target}",
-    ]
+        w.field(path, 3, key(indicator.name), target)
+        return
+    w.field(path, 3, key(indicator.name))
+    w.field(f"{path}.{G['target']}", 4, G["target"], target)
     for name in ("explanation", "remark"):
         if getattr(indicator, name):
-            lines += _text_field(G[name], getattr(indicator, name), depth + 1)
-    return lines
-
-
-def _text_field(label: str, text: str, depth: int) -> list[str]:
-    pad = INDENT * depth
-    if ("\n" in text or len(text) > LONG_TEXT) and _block_safe(text):
-        return [
-            f"{pad}{label}: |-",
-            *(f"{pad}{INDENT}{line}" if line else "" for line in text.split("\n")),
-        ]
-    return [f"{pad}{label}: {scalar(text)}"]
+            w.text(f"{path}.{G[name]}", 4, G[name], getattr(indicator, name))
 
 
 def _block_safe(text: str) -> bool:
@@ -144,9 +163,8 @@ def quoted(text: str) -> str:
     """`text` as a double-quoted YAML scalar."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     escaped = escaped.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
-    escaped = re.sub(
-        r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]",
-        lambda m: f"\\u{ord(m.group()):04x}",
-        escaped,
-    )
-    return f'"{escaped}"'
+    return '"' + re.sub(r"[\x7f-\x9f\u2028\u2029\ufeff]", _escape_char, escaped) + '"'
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"

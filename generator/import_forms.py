@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.emit import emit_declaration
+from generator.emit import SCHEMA_MODELINE, emit_declaration
 from generator.errors import Diagnostic, Location
 from generator.grid import Grid, grid_from_tsv
 from generator.importer import read_form
@@ -70,7 +70,9 @@ def _import(path: Path, target: Path | None) -> Imported:
     result = read_form(grid, (target or path).stem)
     if result.declaration is None:
         return Imported(path, target, "", warnings, result.errors)
-    header = {"": (f"由 {path.name} 导入。核对标有“导入时推断”或“原表写作”的地方。",)}
+    header = {
+        "": (SCHEMA_MODELINE, f"由 {path.name} 导入。核对标有“导入时推断”或“原表写作”的地方。")
+    }
     text = emit_declaration(result.declaration, {**header, **result.comments})
     checked = read_checked_text(text, (target or Path(f"{path.stem}.yaml")).as_posix())
     return Imported(path, target, text, warnings + result.warnings, checked.diagnostics)

@@ -122,6 +122,10 @@ class Renderer:
         except LayoutError as error:
             raise TemplateError(f"{self.folder / name}: {error}") from None
 
+    def render_html(self, name: str, **context: Any) -> str:
+        """Render HTML template `name` (values HTML-escaped)."""
+        return self._render(self.html, name, context)
+
     def render_markdown(self, name: str, **context: Any) -> str:
         """Render Markdown template `name` with `context`."""
         return self._render(self.markdown, name, context)

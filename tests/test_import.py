@@ -46,7 +46,8 @@ def test_seed_export_imports_equal_to_the_declaration(tmp_path, capsys):
         f"{source}:108:1: W601 “社会效益指标”标签印在所属各行之后（合并单元格导出所致）：第 91–106 行中位于其后的 16 项归入 效益指标 / 社会效益指标",
     ]
     lines = text.splitlines()
-    assert lines[0] == "# 由 seed-2023.txt 导入。核对标有“导入时推断”或“原表写作”的地方。"
+    assert lines[0] == "# yaml-language-server: $schema=../../schema/declaration.schema.json"
+    assert lines[1] == "# 由 seed-2023.txt 导入。核对标有“导入时推断”或“原表写作”的地方。"
     at = lines.index("    时效指标:")
     assert lines[at - 1].startswith("    # 导入时推断：“时效指标”标签印在所属各行之后")
     at = lines.index('      党建活动次数: ">=11次"')
@@ -216,7 +217,7 @@ def test_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert "已存在" in capsys.readouterr().err
     assert written.read_text(encoding="utf-8") == "# 手改过\n"
     assert main(["import", str(path), "--into", str(into), "--force"]) == 0
-    assert written.read_text(encoding="utf-8").startswith("# 由 form.txt 导入")
+    assert "# 由 form.txt 导入" in written.read_text(encoding="utf-8")
 
 
 def test_something_that_is_not_a_form(tmp_path, capsys):

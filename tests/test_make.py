@@ -40,5 +40,23 @@ def test_build_twice_does_no_work_the_second_time(tmp_path):
 def test_help_lists_targets():
     result = make("help")
     assert result.returncode == 0
-    for target in ("build", "check", "test", "clean", "help"):
+    targets = (
+        "help",
+        "build",
+        "check",
+        "test",
+        "diff",
+        "trend",
+        "new-year",
+        "lint-declarations",
+        "fmt",
+        "schema",
+        "preview",
+        "golden",
+        "lint",
+        "clean",
+    )
+    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert listed == list(targets)
+    for target in targets:
         assert f"{target} " in result.stdout
