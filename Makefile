@@ -10,7 +10,7 @@ DECLARATIONS ?= declarations
 DEPS := $(shell find $(DECLARATIONS) templates generator -name __pycache__ -prune -o -print 2>/dev/null)
 
 .DEFAULT_GOAL := build
-.PHONY: build check test diff trend new-year lint-declarations fmt schema preview golden lint clean help
+.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden lint clean help
 
 help:  ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,6 +55,9 @@ schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors)
 
 preview: build  ## HTML pages of the summaries and change reports → build/<year>/index.html
 	$(BIN)/python -m generator preview --out $(OUT)
+
+bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200) against plain baselines
+	$(BIN)/python -m generator bench --corpus $(or $(CORPUS),200)
 
 golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py

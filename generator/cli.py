@@ -179,6 +179,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview_cmd.add_argument("--out", type=Path, default=Path("build"), help="default: build/")
     preview_cmd.set_defaults(command=_preview)
+
+    bench_cmd = commands.add_parser(
+        "bench",
+        help="time every stage on a synthetic corpus, against plain baselines",
+        description="Generate a synthetic corpus in a temporary folder and report per-stage "
+        "medians, build throughput, peak memory and scaling, against plain baselines.",
+    )
+    bench_cmd.add_argument("--corpus", type=int, default=200, help="declarations (default 200)")
+    bench_cmd.add_argument(
+        "--sizes", type=int, nargs="*", default=[100, 500, 2000], help="indicator counts to scale"
+    )
+    bench_cmd.set_defaults(command=_bench)
     return parser
 
 
@@ -322,4 +334,11 @@ def _schema(args: argparse.Namespace) -> int:
 def _preview(args: argparse.Namespace) -> int:
     written = preview(args.out)
     print(f"写入 {len(written)} 个 HTML 页面 → {args.out}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from generator.bench import run_bench  # needs the benchmark's extra packages
+
+    print(run_bench(args.corpus, tuple(args.sizes)).table(), end="")
     return ExitCode.OK

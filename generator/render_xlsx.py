@@ -1,32 +1,34 @@
-"""Writing a Layout as an XLSX sheet. The only module that imports openpyxl.
+"""Writing a Layout as an XLSX sheet. With read_xlsx, the only modules that import openpyxl.
 
 The same grid as the DOCX: merged ranges from the layout's spans, thin borders, wrapped text,
 amounts as numbers formatted #,##0.00, every text cell stored as text (never a formula, whatever
 it starts with), A4 page set-up fitting one page wide with the table header repeated. Excel does
 not size rows around wrapped text in merged cells, so row heights are computed here.
+
+openpyxl builds, once per build and year, a base package: the workbook, the style sheet with
+every cell format a form uses, theme and properties. Each form then needs only its worksheet
+XML, written directly: openpyxl's per-cell objects would cost more than the rest of the
+pipeline together.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import unicodedata
 import zipfile
-from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from generator.archive import normalise_package
+from generator.archive import write_package
 from generator.layout import Cell, Heading, Layout, Table
 from generator.style import Font as StyleFont
 from generator.style import FormStyle, LayoutMeasures
@@ -36,108 +38,163 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Office reads "_x0041_" in a cell as the escape of "A"; a literal one is written "_x005F_x0041_".
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CELL_PADDING = 1.0  # character units lost to the cell's margins
+_SHEET = "xl/worksheets/sheet1.xml"
+_WORKBOOK = "xl/workbook.xml"
+_TITLES_PLACEHOLDER = "$1:$1"
+_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+)
+
+# A cell format: ("title"|"subtitle"|"covered",) or ("cell", label, number kind, alignment,
+# quote prefix).
+_Format = tuple[object, ...]
+_COVERED: _Format = ("covered",)
+_HEADINGS: dict[str, _Format] = {"title": ("title",), "subtitle": ("subtitle",)}
+_ALL_FORMATS: list[_Format] = [
+    _COVERED,
+    *_HEADINGS.values(),
+    *(
+        ("cell", label, kind, horizontal, quote)
+        for label, kind, horizontal, quote in itertools.product(
+            (False, True), ("", *_NUMBER_FORMATS), ("left", "center", "right"), (False, True)
+        )
+    ),
+]
 
 
 @dataclass(frozen=True)
-class _Look:
-    """openpyxl style objects made once per style (openpyxl shares them between cells)."""
-
-    body: Font
-    label: Font
-    title: Font
-    subtitle: Font
-    border: Border
-    fill: PatternFill | None
+class _Base:
+    entries: list[tuple[str, bytes]]
+    workbook: str
+    style_ids: dict[_Format, int]
 
 
+@dataclass
 class XlsxWriter:
-    """Turns layouts into XLSX bytes with one style."""
+    """Turns layouts into XLSX bytes with one style; caches the base package per year."""
 
-    def __init__(self, style: FormStyle, sheet_title: str = "申报表") -> None:
-        self.style = style
-        self.sheet_title = sheet_title
-        side = Side(style="thin", color=style.border)
-        self.look = _Look(
-            body=_font(style.body),
-            label=_font(style.label),
-            title=_font(style.title),
-            subtitle=_font(style.subtitle),
-            border=Border(left=side, right=side, top=side, bottom=side),
-            fill=PatternFill("solid", fgColor=style.label_fill) if style.label_fill else None,
-        )
+    style: FormStyle
+    sheet_title: str = "申报表"
+    _bases: dict[datetime, _Base] = field(default_factory=dict)
 
     def write(self, layout: Layout, when: datetime) -> bytes:
         """The XLSX of `layout`, stamped `when`."""
+        base = self._bases.get(when)
+        if base is None:
+            base = self._bases[when] = self._make_base(when)
+        columns = layout.columns or 1
+        measures = self.style.measures(layout.name, columns)
+        widths = [round(measures.xlsx_width * f, 2) for f in measures.fractions()]
+        sheet = _Sheet(base.style_ids, widths, self.style)
+        for block in layout.blocks:
+            if isinstance(block, Heading):
+                sheet.heading(block, columns)
+            else:
+                sheet.table(block)
+        workbook = base.workbook
+        if sheet.header_rows:
+            rows = f"${sheet.header_rows[0]}:${sheet.header_rows[-1]}"
+            workbook = workbook.replace(_TITLES_PLACEHOLDER, rows)
+        else:
+            workbook = re.sub(r"<definedNames>.*?</definedNames>", "", workbook)
+        parts = {_SHEET: sheet.xml(measures).encode(), _WORKBOOK: workbook.encode()}
+        return write_package([(n, parts.get(n, data)) for n, data in base.entries], when)
+
+    def _make_base(self, when: datetime) -> _Base:
+        style = self.style
+        side = Side(style="thin", color=style.border)
+        border = Border(left=side, right=side, top=side, bottom=side)
+        fill = PatternFill("solid", fgColor=style.label_fill) if style.label_fill else None
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None
         sheet.title = self.sheet_title
-        columns = layout.columns or 1
-        measures = self.style.measures(layout.name, columns)
-        widths = [round(measures.xlsx_width * f, 2) for f in measures.fractions()]
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        heights: dict[int, float] = {}
-        header_rows: list[int] = []
-        top = 1
-        for block in layout.blocks:
-            if isinstance(block, Heading):
-                self._heading(sheet, block, top, columns, heights)
-                top += 1
-            else:
-                header_rows += self._table(sheet, block, top, widths, heights)
-                top += len(block.rows)
-        for row, height in heights.items():
-            sheet.row_dimensions[row].height = round(height, 1)
-        self._page_setup(sheet, header_rows, measures)
+        sheet.print_title_rows = _TITLES_PLACEHOLDER.replace("$", "")
+        ids: dict[_Format, int] = {}
+        for row, key in enumerate(_ALL_FORMATS, start=1):
+            cell = sheet.cell(row=row, column=1)
+            cell.border = border
+            if key[0] in ("title", "subtitle"):
+                cell.font = _font(style.title if key[0] == "title" else style.subtitle)
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+                cell.border = Border()
+            elif key[0] == "cell":
+                _, label, kind, horizontal, quote = key
+                cell.font = _font(style.label if label else style.body)
+                if label and fill is not None:
+                    cell.fill = fill
+                cell.number_format = _NUMBER_FORMATS.get(str(kind), "General")
+                cell.alignment = Alignment(
+                    horizontal=str(horizontal), vertical="center", wrap_text=True
+                )
+                cell.quotePrefix = bool(quote)  # Excel keeps such text as text when edited
+            ids[key] = cell.style_id
         workbook.properties.creator = ""
         workbook.properties.lastModifiedBy = ""
         workbook.properties.created = workbook.properties.modified = when.replace(tzinfo=None)
         buffer = io.BytesIO()
         # ExcelWriter directly: Workbook.save() would stamp `modified` with the current time.
-        # Stored, not compressed: write_package compresses each entry once.
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
             ExcelWriter(workbook, archive).save()
-        return normalise_package(buffer.getvalue(), when)
+        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
+            names = sorted(package.namelist(), key=lambda n: n != "[Content_Types].xml")
+            entries = [(n, package.read(n)) for n in names]
+        return _Base(entries, dict(entries)[_WORKBOOK].decode(), ids)
 
-    def _heading(
-        self, sheet: Worksheet, heading: Heading, row: int, columns: int, heights: dict[int, float]
+
+class _Sheet:
+    """One worksheet's XML, built row by row."""
+
+    def __init__(
+        self, style_ids: dict[_Format, int], widths: list[float], style: FormStyle
     ) -> None:
-        font = self.look.title if heading.level == "title" else self.look.subtitle
-        cell = sheet.cell(row=row, column=1)
-        _set_text(cell, heading.text)
-        cell.font = font
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        if columns > 1:
-            _merge(sheet, row, 1, 1, columns)
-        size = self.style.title.size if heading.level == "title" else self.style.subtitle.size
-        heights[row] = size * self.style.line_spacing * 1.4
+        self.ids = style_ids
+        self.widths = widths
+        self.style = style
+        self.cells: dict[int, dict[int, str]] = {}
+        self.heights: dict[int, float] = {}
+        self.merges: list[str] = []
+        self.header_rows: list[int] = []
+        self.top = 1
 
-    def _table(
-        self,
-        sheet: Worksheet,
-        table: Table,
-        top: int,
-        widths: list[float],
-        heights: dict[int, float],
-    ) -> list[int]:
-        """Write `table` from sheet row `top`; return the sheet rows of its header."""
-        formats = _Formats(self.look)
+    def put(self, row: int, col: int, xml: str) -> None:
+        self.cells.setdefault(row, {})[col] = xml
+
+    def styled(self, row: int, col: int, key: _Format) -> None:
+        self.put(row, col, f'<c r="{_ref(row, col)}" s="{self.ids[key]}"/>')
+
+    def merge(self, row: int, col: int, rows: int, columns: int) -> None:
+        self.merges.append(f"{_ref(row, col)}:{_ref(row + rows - 1, col + columns - 1)}")
+
+    def heading(self, heading: Heading, columns: int) -> None:
+        row = self.top
+        key = _HEADINGS[heading.level]
+        self.put(row, 1, _text_cell(row, 1, self.ids[key], heading.text))
+        if columns > 1:
+            self.merge(row, 1, 1, columns)
+        size = self.style.title.size if heading.level == "title" else self.style.subtitle.size
+        self.heights[row] = size * self.style.line_spacing * 1.4
+        self.top += 1
+
+    def table(self, table: Table) -> None:
+        top = self.top
         starts = {(c.row, c.col) for row in table.rows for c in row.cells}
         for r in range(len(table.rows)):  # borders on the grid positions a merge covers, too
             for c in range(table.columns):
                 if (r, c) not in starts:
-                    formats.apply(sheet.cell(row=top + r, column=c + 1), _COVERED)
+                    self.styled(top + r, c + 1, _COVERED)
         data_rows = [top + i for i, row in enumerate(table.rows) if row.data]
         line_height = self.style.body.size * self.style.line_spacing
         spans: list[tuple[Cell, float]] = []
         for row in table.rows:
             for cell in row.cells:
-                target = sheet.cell(row=top + cell.row, column=cell.col + 1)
-                _fill(target, cell, data_rows, formats)
+                r, c = top + cell.row, cell.col + 1
+                self.put(r, c, self._cell(r, c, cell, data_rows))
                 if cell.rowspan > 1 or cell.colspan > 1:
-                    _merge(sheet, top + cell.row, cell.col + 1, cell.rowspan, cell.colspan)
-                available = sum(widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
+                    self.merge(r, c, cell.rowspan, cell.colspan)
+                available = sum(self.widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
                 size = (self.style.label if cell.label else self.style.body).size
                 needed = _line_count(cell.text, available, size) * line_height + 4
                 spans.append((cell, needed))
@@ -145,102 +202,85 @@ class XlsxWriter:
         # still missing evenly over the rows it covers.
         for cell, needed in sorted(spans, key=lambda item: item[0].rowspan):
             rows = range(top + cell.row, top + cell.row + cell.rowspan)
-            have = sum(heights.get(r, 0.0) for r in rows)
+            have = sum(self.heights.get(r, 0.0) for r in rows)
             if needed > have:
                 extra = (needed - have) / cell.rowspan
                 for r in rows:
-                    heights[r] = heights.get(r, 0.0) + extra
-        return [top + i for i, row in enumerate(table.rows) if row.header]
+                    self.heights[r] = self.heights.get(r, 0.0) + extra
+        self.header_rows += [top + i for i, row in enumerate(table.rows) if row.header]
+        self.top += len(table.rows)
 
-    def _page_setup(
-        self, sheet: Worksheet, header_rows: list[int], measures: LayoutMeasures
-    ) -> None:
-        style = self.style
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape" if measures.landscape else "portrait"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.horizontalCentered = True
-        margins = sheet.page_margins
-        margins.left, margins.right = style.margin_left / 25.4, style.margin_right / 25.4
-        margins.top, margins.bottom = style.margin_top / 25.4, style.margin_bottom / 25.4
-        if header_rows:
-            sheet.print_title_rows = f"{header_rows[0]}:{header_rows[-1]}"
-        sheet.sheet_view.showGridLines = False
-
-
-# A format: (label cell, number kind "amount"/"integer"/"", horizontal alignment, quote prefix).
-_Format = tuple[bool, str, str, bool]
-_COVERED: _Format = (False, "", "", False)  # a grid position under a merge: borders only
-
-
-class _Formats:
-    """The cell formats of one sheet. Each is set up once through openpyxl's style API, which
-    hashes every style object on every assignment (most of the time of a naive writer), and
-    then copied to the other cells of that format as openpyxl's own compact style array."""
-
-    def __init__(self, look: _Look) -> None:
-        self.look = look
-        self.arrays: dict[_Format, StyleArray] = {}
-
-    def apply(self, target: SheetCell, key: _Format) -> None:
-        array = self.arrays.get(key)
-        if array is not None:
-            target._style = copy(array)
-            return
-        label, kind, horizontal, quote = key
-        look = self.look
-        target.border = look.border
-        if key != _COVERED:
-            target.font = look.label if label else look.body
-            if label and look.fill is not None:
-                target.fill = look.fill
-            target.number_format = _NUMBER_FORMATS.get(kind, "General")
-            target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
-            target.quotePrefix = quote  # Excel keeps such text as text when the cell is edited
-        self.arrays[key] = copy(target._style)
-
-
-def _fill(target: SheetCell, cell: Cell, data_rows: list[int], formats: _Formats) -> None:
-    kind = next((k for k in _NUMBER_FORMATS if k in cell.classes), "")
-    quote = False
-    if "sum" in cell.classes and data_rows:
-        letter = get_column_letter(cell.col + 1)
-        target.value = f"=SUM({letter}{data_rows[0]}:{letter}{data_rows[-1]})"
-    elif cell.value is not None:
-        target.value = cell.value
-    else:
-        target.value = _escape(cell.text)
-        target.data_type = "s"  # openpyxl would take a text starting with "=" for a formula
+    def _cell(self, r: int, c: int, cell: Cell, data_rows: list[int]) -> str:
+        kind = next((k for k in _NUMBER_FORMATS if k in cell.classes), "")
+        if cell.label or "center" in cell.classes:
+            horizontal = "center"
+        elif kind:
+            horizontal = "right"
+        else:
+            horizontal = "left"
+        if "sum" in cell.classes and data_rows:
+            letter = get_column_letter(c)
+            style = self.ids["cell", cell.label, kind, horizontal, False]
+            total = f"SUM({letter}{data_rows[0]}:{letter}{data_rows[-1]})"
+            return f'<c r="{_ref(r, c)}" s="{style}"><f>{total}</f></c>'
+        if cell.value is not None:
+            style = self.ids["cell", cell.label, kind, horizontal, False]
+            number = format(cell.value.normalize(), "f")  # 18417248, not 18417248.00
+            return f'<c r="{_ref(r, c)}" s="{style}"><v>{number}</v></c>'
         quote = cell.text.startswith(_FORMULA_STARTS)
-    if cell.label or "center" in cell.classes:
-        horizontal = "center"
-    elif kind:
-        horizontal = "right"
-    else:
-        horizontal = "left"
-    formats.apply(target, (cell.label, kind, horizontal, quote))
+        return _text_cell(r, c, self.ids["cell", cell.label, kind, horizontal, quote], cell.text)
+
+    def xml(self, measures: LayoutMeasures) -> str:
+        style = self.style
+        last_row = max(self.cells, default=1)
+        last_col = max((max(row) for row in self.cells.values()), default=1)
+        out = [
+            _HEAD,
+            '<sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>',
+            '<pageSetUpPr fitToPage="1"/></sheetPr>',
+            f'<dimension ref="A1:{_ref(last_row, last_col)}"/>',
+            '<sheetViews><sheetView showGridLines="0" workbookViewId="0">',
+            '<selection activeCell="A1" sqref="A1"/></sheetView></sheetViews>',
+            '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/><cols>',
+        ]
+        out += [
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(self.widths, 1)
+        ]
+        out.append("</cols><sheetData>")
+        for row in sorted(self.cells):
+            height = self.heights.get(row)
+            size = f' ht="{round(height, 1)}" customHeight="1"' if height else ""
+            out.append(f'<row r="{row}"{size}>')
+            cells = self.cells[row]
+            out += [cells[col] for col in sorted(cells)]
+            out.append("</row>")
+        out.append("</sheetData>")
+        if self.merges:
+            out.append(f'<mergeCells count="{len(self.merges)}">')
+            out += [f'<mergeCell ref="{m}"/>' for m in self.merges]
+            out.append("</mergeCells>")
+        inch = 25.4
+        out.append(
+            '<printOptions horizontalCentered="1"/>'
+            f'<pageMargins left="{style.margin_left / inch}" right="{style.margin_right / inch}" '
+            f'top="{style.margin_top / inch}" bottom="{style.margin_bottom / inch}" '
+            'header="0.3" footer="0.3"/>'
+            f'<pageSetup orientation="{"landscape" if measures.landscape else "portrait"}" '
+            'paperSize="9" fitToHeight="0" fitToWidth="1"/></worksheet>'
+        )
+        return "".join(out)
 
 
-def _merge(sheet: Worksheet, row: int, column: int, rows: int, columns: int) -> None:
-    """Record a merged range. Worksheet.merge_cells would also rebuild the borders of every
-    covered cell, which are already in place."""
-    sheet.merged_cells.add(
-        CellRange(min_row=row, min_col=column, max_row=row + rows - 1, max_col=column + columns - 1)
-    )
+def _ref(row: int, col: int) -> str:
+    return f"{get_column_letter(col)}{row}"
 
 
-def _escape(text: str) -> str:
-    return _OOXML_ESCAPE.sub(r"_x005F_\1", text)
-
-
-def _set_text(target: SheetCell, text: str) -> None:
-    """Store `text` as a string cell: openpyxl would make `=…` a formula."""
-    target.value = _escape(text)
-    target.data_type = "s"
-    if text.startswith(_FORMULA_STARTS):
-        target.quotePrefix = True  # Excel keeps it text when the cell is edited, too
+def _text_cell(row: int, col: int, style: int, text: str) -> str:
+    """A string cell, inline: never a formula, whatever it starts with."""
+    value = escape(_OOXML_ESCAPE.sub(r"_x005F_\1", text))
+    where = f'r="{_ref(row, col)}" s="{style}"'
+    return f'<c {where} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
 
 
 def _font(font: StyleFont) -> Font:

@@ -52,6 +52,7 @@ def test_help_lists_targets():
         "fmt",
         "schema",
         "preview",
+        "bench",
         "golden",
         "lint",
         "clean",

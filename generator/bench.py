@@ -1,0 +1,213 @@
+"""The `bench` command: how fast the pipeline is, on a synthetic corpus in a temporary folder.
+
+A corpus of seed-shaped declarations (varied indicator counts) and single declarations of
+100, 500 and 2,000 indicators are generated from the seed's own structure, never written into
+declarations/. Reported: per-declaration median time of each stage, the whole build's
+throughput, peak memory, the scaling from 100 to 2,000 indicators, and our time against plain
+baselines (docxtpl, row-by-row openpyxl, a bare Jinja render) on the same data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from generator.archive import build_time
+from generator.build import build
+from generator.context import declaration_context
+from generator.emit import emit_declaration
+from generator.load import load_file
+from generator.model import Declaration, Indicator, Level1, Level2, Target
+from generator.render import Renderer
+from generator.schema import read_declaration
+from generator.sources import read_checked
+from generator.validate import validate
+from generator.write import Artifact, Writer
+
+SEED = (
+    Path(__file__).resolve().parent.parent / "declarations" / "2023" / "minhang-cppcc-office.yaml"
+)
+STAGES = ("load", "validate", "context", "markdown", "layout", "docx", "xlsx", "write")
+
+
+@dataclass
+class BenchReport:
+    corpus: int
+    stages: dict[str, float] = field(default_factory=dict)  # median seconds per declaration
+    baseline: dict[str, float] = field(default_factory=dict)  # docx, xlsx, markdown
+    build_seconds: float = 0.0
+    scaling: dict[int, float] = field(default_factory=dict)  # indicators → seconds, all outputs
+    peak_rss_mb: float = 0.0
+
+    @property
+    def outputs_median(self) -> float:
+        return sum(self.stages[s] for s in ("context", "markdown", "layout", "docx", "xlsx"))
+
+    def table(self) -> str:
+        ms = 1000.0
+        rows = [
+            "| stage | median per declaration (ms) | plain baseline (ms) | ours / baseline |",
+            "|---|--:|--:|--:|",
+        ]
+        for stage in STAGES:
+            ours = self.stages[stage] * ms
+            base = self.baseline.get(stage)
+            if base:
+                rows.append(
+                    f"| {stage} | {ours:.2f} | {base * ms:.2f} | {ours / (base * ms):.2f} |"
+                )
+            else:
+                rows.append(f"| {stage} | {ours:.2f} | | |")
+        plain = sum(self.baseline.values()) * ms
+        total = self.outputs_median * ms
+        rows.append(
+            "| **all outputs** (context, layout, Markdown, DOCX, XLSX) "
+            f"| {total:.2f} | {plain:.2f} | {total / plain:.2f} |"
+        )
+        lines = [
+            "\n".join(rows),
+            "",
+            f"- build of {self.corpus} declarations (clean, in-process): "
+            f"{self.build_seconds:.2f} s, {self.corpus / self.build_seconds:.0f} declarations/s",
+        ]
+        if self.scaling:
+            smallest = min(self.scaling)
+            steps = ", ".join(f"{n} → {t * ms:.0f} ms" for n, t in sorted(self.scaling.items()))
+            largest = max(self.scaling)
+            ratio = self.scaling[largest] / self.scaling[smallest]
+            lines.append(
+                f"- scaling, all outputs of one declaration: {steps} "
+                f"({largest // smallest}× the indicators: {ratio:.1f}× the time)"
+            )
+        lines.append(f"- peak RSS: {self.peak_rss_mb:.0f} MB")
+        return "\n".join(lines) + "\n"
+
+
+def run_bench(
+    corpus: int = 200, sizes: tuple[int, ...] = (100, 500, 2000), work: Path | None = None
+) -> BenchReport:
+    """Generate the corpus under `work` (a new temporary folder by default) and measure."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
+        root = work or Path(temporary)
+        seed = read_checked(SEED).declaration
+        assert seed is not None
+        folder = root / "declarations" / "2023"
+        folder.mkdir(parents=True, exist_ok=True)
+        rng = random.Random(2023)
+        paths = []
+        for number in range(corpus):
+            decl = synthetic(seed, rng.randint(30, 120), rng, f"dept-{number:04d}")
+            path = folder / f"dept-{number:04d}.yaml"
+            path.write_text(emit_declaration(decl), encoding="utf-8")
+            paths.append(path)
+        report = BenchReport(corpus)
+        report.stages, report.baseline = _stages(paths, root)
+        started = time.perf_counter()
+        result = build([root / "declarations"], root / "build")
+        report.build_seconds = time.perf_counter() - started
+        assert result.ok, result.diagnostics[:3]
+        renderer = Renderer()
+        for size in sizes:
+            big = declaration_context(synthetic(seed, size, random.Random(size), f"size-{size}"))
+            report.scaling[size] = _median(lambda big=big: renderer.declaration_files(big), 3)
+        report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return report
+
+
+def synthetic(seed: Declaration, indicators: int, rng: random.Random, slug: str) -> Declaration:
+    """A declaration shaped like the seed with `indicators` indicators spread over its 二级."""
+    slots = [(l1, l2) for l1 in seed.goals for l2 in l1.children if l2.indicators]
+    names = [i.name for _, _, i in seed.indicators()]
+    targets = [i.target for _, _, i in seed.indicators()]
+    spread: dict[tuple[str, str], list[Indicator]] = {(a.name, b.name): [] for a, b in slots}
+    for n in range(indicators):
+        level1, level2 = slots[n % len(slots)]
+        target: Target = rng.choice(targets)
+        name = f"{rng.choice(names)}（{n + 1}）"
+        spread[level1.name, level2.name].append(Indicator(name, target, "", "", level2.loc))
+    goals = []
+    for level1 in seed.goals:
+        children = tuple(
+            Level2(l2.name, tuple(spread.get((level1.name, l2.name), ())), l2.loc)
+            for l2 in level1.children
+            if not l2.indicators or spread.get((level1.name, l2.name))
+        )
+        if children:
+            goals.append(Level1(level1.name, level1.note, children, level1.loc))
+    return dataclasses.replace(
+        seed,
+        slug=slug,
+        department=f"{seed.department}（{slug}）",
+        goals=tuple(goals),
+        source=f"{slug}.yaml",
+    )
+
+
+def _stages(paths: list[Path], root: Path) -> tuple[dict[str, float], dict[str, float]]:
+    from generator import bench_baseline  # imports docxtpl: only when benchmarking
+
+    renderer = Renderer()
+    writer_root = root / "stages"
+    template = bench_baseline.make_docx_template(root)
+    times: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    base: dict[str, list[float]] = {"docx": [], "xlsx": [], "markdown": []}
+    clock = time.perf_counter
+    for path in paths:
+        t0 = clock()
+        loaded = load_file(path)
+        t1 = clock()
+        assert loaded.root is not None
+        decl, problems = read_declaration(loaded.root, path.as_posix())
+        problems += validate(decl)
+        t2 = clock()
+        assert not problems, problems[:3]
+        d = declaration_context(decl)
+        t3 = clock()
+        markdown = renderer.render_markdown("summary.md.j2", d=d).encode()
+        t4 = clock()
+        layout = renderer.render_layout("form.html.j2", d=d)
+        t5 = clock()
+        docx = renderer.docx.write(layout, build_time(d.year))
+        t6 = clock()
+        xlsx = renderer.xlsx.write(layout, build_time(d.year))
+        t7 = clock()
+        writer = Writer(writer_root)
+        for suffix, content in ((".md", markdown), (".docx", docx), (".xlsx", xlsx)):
+            writer.write(Artifact(f"{d.slug}{suffix}", content))
+        t8 = clock()
+        for stage, spent in zip(
+            STAGES,
+            (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, t8 - t7),
+            strict=True,
+        ):
+            times[stage].append(spent)
+        baselines: dict[str, Callable[[], bytes]] = {
+            "docx": partial(bench_baseline.docx_baseline, template, d),
+            "xlsx": partial(bench_baseline.xlsx_baseline, d),
+            "markdown": partial(bench_baseline.markdown_baseline, d),
+        }
+        for name, make in baselines.items():
+            started = clock()
+            make()
+            base[name].append(clock() - started)
+    return (
+        {stage: statistics.median(values) for stage, values in times.items()},
+        {name: statistics.median(values) for name, values in base.items()},
+    )
+
+
+def _median(run: Callable[[], object], repeat: int) -> float:
+    spent = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        spent.append(time.perf_counter() - started)
+    return statistics.median(spent)
