@@ -117,7 +117,7 @@ def run_bench(
         renderer = Renderer()
         for size in sizes:
             big = declaration_context(synthetic(seed, size, random.Random(size), f"size-{size}"))
-            report.scaling[size] = _median(lambda big=big: renderer.declaration_files(big), 3)
+            report.scaling[size] = _median(partial(renderer.declaration_files, big), 3)
         report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return report
 
