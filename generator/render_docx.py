@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -55,34 +56,31 @@ class DocxWriter:
         base = self._bases.get(when)
         if base is None:
             base = self._bases[when] = _make_base(self.style, when)
-        document = etree.fromstring(base.document)
-        body = document.find(qn("w:body"))
-        assert body is not None
-        section = body.find(qn("w:sectPr"))
-        elements: list[etree._Element] = []
+        body: list[str] = []
+        last_was_table = False
         for block in layout.blocks:
             if isinstance(block, Heading):
-                elements.append(_heading(block))
+                body.append(_paragraph(block.text, TITLE if block.level == "title" else SUBTITLE))
+                last_was_table = False
                 continue
-            if elements and elements[-1].tag == qn("w:tbl"):
+            if last_was_table:
                 # Word and LibreOffice join tables that touch, and a header row in the middle
                 # of a table cannot repeat: a small gap keeps them two tables.
-                elements.append(_paragraph("", GAP))
-            elements.append(_table(block, self.style, layout.name))
-        for element in elements:
-            if section is not None:
-                section.addprevious(element)
-            else:
-                body.append(element)
-        xml = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+                body.append(_paragraph("", GAP))
+            body.append(_table(block, self.style, layout.name))
+            last_was_table = True
+        xml = (base.head + "".join(body) + base.tail).encode()
         entries = [(n, xml if n == "word/document.xml" else data) for n, data in base.entries]
         return write_package(entries, when)
 
 
 @dataclass(frozen=True)
 class _Base:
+    """The package's parts, and its document.xml split where the body's content goes."""
+
     entries: list[tuple[str, bytes]]
-    document: bytes
+    head: str
+    tail: str
 
 
 def _make_base(style: FormStyle, when: datetime) -> _Base:
@@ -144,7 +142,9 @@ def _make_base(style: FormStyle, when: datetime) -> _Base:
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
         names = sorted(package.namelist(), key=lambda n: n != "[Content_Types].xml")
         entries = [(n, package.read(n)) for n in names]
-    return _Base(entries, dict(entries)["word/document.xml"])
+    document_xml = dict(entries)["word/document.xml"].decode()
+    split = document_xml.index("<w:sectPr")
+    return _Base(entries, document_xml[:split], document_xml[split:])
 
 
 def _apply_font(run_properties: etree._Element, font: Font) -> None:
@@ -179,44 +179,31 @@ def _apply_font(run_properties: etree._Element, font: Font) -> None:
     run_properties[:] = children
 
 
-def _paragraph(text: str, style: str) -> etree._Element:
-    paragraph = etree.Element(qn("w:p"))
-    properties = etree.SubElement(paragraph, qn("w:pPr"))
-    etree.SubElement(properties, qn("w:pStyle")).set(qn("w:val"), style)
-    if text:
-        run = etree.SubElement(paragraph, qn("w:r"))
-        for index, line in enumerate(text.split("\n")):
-            if index:
-                etree.SubElement(run, qn("w:br"))
-            if line:
-                t = etree.SubElement(run, qn("w:t"))
-                t.text = line
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return paragraph
+def _paragraph(text: str, style: str) -> str:
+    """A w:p of `style`; line breaks in `text` become w:br. Text is escaped here, once."""
+    runs = "<w:br/>".join(
+        f'<w:t xml:space="preserve">{escape(line)}</w:t>' if line else ""
+        for line in text.split("\n")
+    )
+    content = f"<w:r>{runs}</w:r>" if text else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{content}</w:p>'
 
 
-def _heading(heading: Heading) -> etree._Element:
-    return _paragraph(heading.text, TITLE if heading.level == "title" else SUBTITLE)
-
-
-def _table(table: Table, style: FormStyle, layout: str) -> etree._Element:
+def _table(table: Table, style: FormStyle, layout: str) -> str:
     fractions = style.measures(layout, table.columns).fractions()
     widths = [round(f * style.text_width * TWIPS_PER_MM) for f in fractions]
-    element = etree.Element(qn("w:tbl"))
-    properties = etree.SubElement(element, qn("w:tblPr"))
-    _add(properties, "w:tblW", w=str(sum(widths)), type="dxa")
-    _add(properties, "w:jc", val="center")
-    borders = _add(properties, "w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        _add(borders, f"w:{side}", val="single", sz="4", space="0", color=style.border)
-    _add(properties, "w:tblLayout", type="fixed")
-    margins = etree.SubElement(properties, qn("w:tblCellMar"))
-    for side in ("left", "right"):
-        _add(margins, f"w:{side}", w=str(_CELL_PADDING_TWIPS), type="dxa")
-    grid = etree.SubElement(element, qn("w:tblGrid"))
-    for width in widths:
-        _add(grid, "w:gridCol", w=str(width))
-
+    line = f'w:val="single" w:sz="4" w:space="0" w:color="{style.border}"'
+    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+    margin = f'w:w="{_CELL_PADDING_TWIPS}" w:type="dxa"'
+    out = [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>',
+        "<w:tblBorders>",
+        *(f"<w:{side} {line}/>" for side in sides),
+        '</w:tblBorders><w:tblLayout w:type="fixed"/>',
+        f"<w:tblCellMar><w:left {margin}/><w:right {margin}/></w:tblCellMar></w:tblPr><w:tblGrid>",
+        *(f'<w:gridCol w:w="{width}"/>' for width in widths),
+        "</w:tblGrid>",
+    ]
     # Cells covered by a rowspan from above appear in each row as "continue" cells.
     continuing: dict[int, list[Cell]] = {}
     for row in table.rows:
@@ -224,38 +211,30 @@ def _table(table: Table, style: FormStyle, layout: str) -> etree._Element:
             for r in range(cell.row + 1, cell.row + cell.rowspan):
                 continuing.setdefault(r, []).append(cell)
     for index, row in enumerate(table.rows):
-        tr = etree.SubElement(element, qn("w:tr"))
-        row_properties = etree.SubElement(tr, qn("w:trPr"))
-        etree.SubElement(row_properties, qn("w:cantSplit"))
-        if row.header:
-            etree.SubElement(row_properties, qn("w:tblHeader"))
-        placed = [(c.col, c, True) for c in row.cells] + [
-            (c.col, c, False) for c in continuing.get(index, [])
-        ]
+        header = "<w:tblHeader/>" if row.header else ""
+        out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
+        placed = [(c.col, c, True) for c in row.cells]
+        placed += [(c.col, c, False) for c in continuing.get(index, [])]
         for _, cell, starts_here in sorted(placed, key=lambda item: item[0]):
-            tr.append(_cell(cell, starts_here, widths, style))
-    return element
+            out.append(_cell(cell, starts_here, widths, style))
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
 
 
-def _cell(cell: Cell, starts_here: bool, widths: list[int], style: FormStyle) -> etree._Element:
-    tc = etree.Element(qn("w:tc"))
-    properties = etree.SubElement(tc, qn("w:tcPr"))
+def _cell(cell: Cell, starts_here: bool, widths: list[int], style: FormStyle) -> str:
     width = sum(widths[cell.col : cell.col + cell.colspan])
-    _add(properties, "w:tcW", w=str(width), type="dxa")
+    properties = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if cell.colspan > 1:
-        _add(properties, "w:gridSpan", val=str(cell.colspan))
+        properties.append(f'<w:gridSpan w:val="{cell.colspan}"/>')
     if cell.rowspan > 1:
-        merge = etree.SubElement(properties, qn("w:vMerge"))
-        if starts_here:
-            merge.set(qn("w:val"), "restart")
+        properties.append('<w:vMerge w:val="restart"/>' if starts_here else "<w:vMerge/>")
     if cell.label and style.label_fill:
-        _add(properties, "w:shd", val="clear", color="auto", fill=style.label_fill)
-    _add(properties, "w:vAlign", val="center")
-    if not starts_here:
-        tc.append(_paragraph("", TEXT))  # a cell must hold a paragraph, even when merged away
-        return tc
-    tc.append(_paragraph(cell.text, _cell_style(cell)))
-    return tc
+        properties.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{style.label_fill}"/>')
+    properties.append('<w:vAlign w:val="center"/>')
+    # A cell must hold a paragraph, even when merged away.
+    content = _paragraph(cell.text, _cell_style(cell)) if starts_here else _paragraph("", TEXT)
+    return f"<w:tc><w:tcPr>{''.join(properties)}</w:tcPr>{content}</w:tc>"
 
 
 def _cell_style(cell: Cell) -> str:
@@ -266,11 +245,3 @@ def _cell_style(cell: Cell) -> str:
     if cell.numeric:
         return NUMBER
     return TEXT
-
-
-def _add(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
-    """A new child `tag` of `parent` with w: attributes."""
-    element = etree.SubElement(parent, qn(tag))
-    for name, value in attributes.items():
-        element.set(qn(f"w:{name}"), value)
-    return element
