@@ -3,7 +3,7 @@
 One layout template (`templates/form.html.j2`) defines the form's structure; the DOCX and the
 XLSX writers both draw this `Layout`, so the two can never disagree. The subset:
 
-- `<h1>` the title, `<p>` a line under it (the year);
+- `<h1>` the title, `<p>` a line under it (the year); well-formed, so `<br/>` for a break;
 - `<table>` with `<tr>` rows of `<th>` (labels) and `<td>` (values) cells, each with optional
   `rowspan`, `colspan` and `class`; rows inside `<thead>` repeat on every printed page;
 - cell classes: `amount` (a number printed with two decimals; `data-value` holds it exactly),
@@ -16,9 +16,10 @@ engine's job, decoding is the parser's, so user text survives both unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from html.parser import HTMLParser
+
+from lxml import etree
 
 
 class LayoutError(Exception):
@@ -81,10 +82,21 @@ class Layout:
 
 def parse_layout(html: str, name: str) -> Layout:
     """Read a rendered layout template into a Layout, checking the grid."""
-    parser = _LayoutParser()
-    parser.feed(html)
-    parser.close()
-    layout = Layout(name, tuple(parser.blocks))
+    try:
+        root = etree.fromstring(f"<layout>{html}</layout>", _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise LayoutError(f"标记不完整或不合法（第 {error.lineno} 行）：{error.msg}") from None
+    _no_loose_text(root.text)
+    blocks: list[Block] = []
+    for element in root:
+        if element.tag in ("h1", "p"):
+            blocks.append(Heading(_text(element), "title" if element.tag == "h1" else "subtitle"))
+        elif element.tag == "table":
+            blocks.append(_grid(_rows(element)))
+        else:
+            raise LayoutError(f"布局模板不支持 <{element.tag}>")
+        _no_loose_text(element.tail)
+    layout = Layout(name, tuple(blocks))
     tables = [b for b in layout.blocks if isinstance(b, Table)]
     if tables and not layout.columns:
         widths = sorted({t.columns for t in tables})
@@ -92,73 +104,69 @@ def parse_layout(html: str, name: str) -> Layout:
     return layout
 
 
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
 @dataclass
 class _RawCell:
     label: bool
     attrs: dict[str, str]
-    text: list[str] = field(default_factory=list)
+    text: str
 
 
-class _LayoutParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[Block] = []
-        self._heading: tuple[str, list[str]] | None = None
-        self._rows: list[tuple[list[_RawCell], bool, bool]] | None = None
-        self._cell: _RawCell | None = None
-        self._in_thead = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag in ("h1", "p"):
-            self._heading = ("title" if tag == "h1" else "subtitle", [])
-        elif tag == "table":
-            self._rows = []
-        elif tag == "thead":
-            self._in_thead = True
-        elif tag == "tr":
-            self._require_table(tag).append(
-                ([], self._in_thead, "data" in values.get("class", "").split())
-            )
-        elif tag in ("th", "td"):
-            rows = self._require_table(tag)
-            if not rows:
-                raise LayoutError(f"<{tag}> 不在 <tr> 之内")
-            self._cell = _RawCell(tag == "th", values)
-            rows[-1][0].append(self._cell)
-        elif tag == "br" and self._cell is not None:
-            self._cell.text.append("\n")
-        elif tag not in ("tbody", "col", "colgroup"):
-            raise LayoutError(f"布局模板不支持 <{tag}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("h1", "p") and self._heading is not None:
-            level, text = self._heading
-            self.blocks.append(Heading("".join(text), level))
-            self._heading = None
-        elif tag in ("th", "td"):
-            self._cell = None
-        elif tag == "thead":
-            self._in_thead = False
-        elif tag == "table" and self._rows is not None:
-            self.blocks.append(_grid(self._rows))
-            self._rows = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.text.append(data)
-        elif self._heading is not None:
-            self._heading[1].append(data)
-        elif data.strip():
-            raise LayoutError(f"单元格之外的文字：{data.strip()[:30]}")
-
-    def _require_table(self, tag: str) -> list[tuple[list[_RawCell], bool, bool]]:
-        if self._rows is None:
-            raise LayoutError(f"<{tag}> 不在 <table> 之内")
-        return self._rows
+_RawRow = tuple[list[_RawCell], bool, bool]  # cells, header, data
 
 
-def _grid(raw_rows: list[tuple[list[_RawCell], bool, bool]]) -> Table:
+def _rows(table: etree._Element) -> list[_RawRow]:
+    rows: list[_RawRow] = []
+    _no_loose_text(table.text)
+    for child in table:
+        _no_loose_text(child.tail)
+        if child.tag in ("thead", "tbody"):
+            _no_loose_text(child.text)
+            for tr in child:
+                _no_loose_text(tr.tail)
+                rows.append(_row(tr, header=child.tag == "thead"))
+        elif child.tag == "tr":
+            rows.append(_row(child, header=False))
+        elif child.tag in ("td", "th"):
+            raise LayoutError(f"<{child.tag}> 不在 <tr> 之内")
+        elif child.tag not in ("col", "colgroup"):
+            raise LayoutError(f"<table> 里不支持 <{child.tag}>")
+    return rows
+
+
+def _row(tr: etree._Element, header: bool) -> _RawRow:
+    if tr.tag != "tr":
+        raise LayoutError(
+            f"<{tr.tag}> 不在 <tr> 之内" if tr.tag in ("td", "th") else f"布局模板不支持 <{tr.tag}>"
+        )
+    _no_loose_text(tr.text)
+    cells = []
+    for cell in tr:
+        if cell.tag not in ("td", "th"):
+            raise LayoutError(f"<tr> 里不支持 <{cell.tag}>")
+        _no_loose_text(cell.tail)
+        cells.append(_RawCell(cell.tag == "th", dict(cell.attrib), _text(cell)))
+    return cells, header, "data" in tr.get("class", "").split()
+
+
+def _text(element: etree._Element) -> str:
+    """The element's text exactly, <br/> read as a line break."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag != "br":
+            raise LayoutError(f"单元格里不支持 <{child.tag}>")
+        parts += ["\n", child.tail or ""]
+    return "".join(parts)
+
+
+def _no_loose_text(text: str | None) -> None:
+    if text and text.strip():
+        raise LayoutError(f"单元格之外的文字：{text.strip()[:30]}")
+
+
+def _grid(raw_rows: list[_RawRow]) -> Table:
     """Place cells on a grid, HTML-style: each cell takes the next column not covered by a
     rowspan from above."""
     covered: set[tuple[int, int]] = set()
@@ -176,12 +184,8 @@ def _grid(raw_rows: list[tuple[list[_RawCell], bool, bool]]) -> Table:
                 for dc in range(colspan):
                     covered.add((r + dr, col + dc))
             classes = frozenset(raw.attrs.get("class", "").split())
-            text = "".join(raw.text)
-            cells.append(
-                Cell(
-                    text, r, col, rowspan, colspan, raw.label, classes, _number(raw, classes, text)
-                )
-            )
+            value = _number(raw, classes, raw.text)
+            cells.append(Cell(raw.text, r, col, rowspan, colspan, raw.label, classes, value))
             col += colspan
         while (r, col) in covered:
             col += 1

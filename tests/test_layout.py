@@ -18,7 +18,7 @@ def test_cells_take_the_next_free_column_under_rowspans():
     layout = parse_layout(
         "<h1>标题</h1><p>（2023年度）</p><table>"
         '<tr><th rowspan="2">一级</th><td>a</td><td class="amount" data-value="1234.50">1,234.50</td></tr>'
-        '<tr><td colspan="2">b &amp; &lt;c&gt;<br>第二行</td></tr>'
+        '<tr><td colspan="2">b &amp; &lt;c&gt;<br/>第二行</td></tr>'
         "</table>",
         "form",
     )
@@ -45,7 +45,9 @@ def test_cells_take_the_next_free_column_under_rowspans():
             "列数不一致",
         ),
         ("<div>x</div>", "不支持 <div>"),
-        ("<td>a</td>", "不在 <table> 之内"),
+        ("<td>a</td>", "不支持 <td>"),
+        ("<table><td>a</td></table>", "<td> 不在 <tr> 之内"),
+        ("<table><tr><td>a</td></tr>", "标记不完整或不合法"),
         ('<table><tr><td colspan="0">a</td></tr></table>', "不是正整数"),
         ("<table>文字<tr><td>a</td></tr></table>", "单元格之外的文字"),
     ],
