@@ -9,13 +9,18 @@ that still exists is not rendered again.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cache import FOLDER as CACHE_FOLDER
+from generator.cache import ModelCache, digest_tree
+from generator.cache import digest as cache_digest
 from generator.context import DeclarationContext, declaration_context, index_context
 from generator.errors import Diagnostic, sort_diagnostics
 from generator.model import Declaration
@@ -24,6 +29,8 @@ from generator.sources import Checked, check_unique_outputs, find_declarations, 
 from generator.write import Artifact, Writer
 
 MANIFEST = ".manifest.json"
+PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up
+MAX_WORKERS = 8
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -47,10 +54,12 @@ class Report:
         return not self.diagnostics
 
 
-def check(paths: Iterable[Path]) -> Report:
-    """Load and validate every declaration under `paths`; write nothing."""
+def check(paths: Iterable[Path], cache: ModelCache | None = None) -> Report:
+    """Load and validate every declaration under `paths`; write nothing (`cache` only reads
+    and remembers)."""
     report = Report()
-    report.checked = [read_checked(path) for path in find_declarations(paths)]
+    read = cache.checked if cache is not None else read_checked
+    report.checked = [read(path) for path in find_declarations(paths)]
     report.diagnostics = sort_diagnostics(
         [d for item in report.checked for d in item.diagnostics]
         + check_unique_outputs(report.checked)
@@ -61,7 +70,9 @@ def check(paths: Iterable[Path]) -> Report:
 def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Report:
     """Validate every declaration under `paths` and, when all are valid, write their outputs
     to `out/<year>/` with an index per year."""
-    report = check(paths)
+    environment = digest_tree([PACKAGE, templates])
+    cache = ModelCache(out, environment)
+    report = check(paths, cache)
     if not report.ok:
         return report
     declarations = [item.declaration for item in report.checked if item.declaration]
@@ -69,7 +80,6 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
     writer = Writer(out)
     artifacts: list[Artifact] = []
     manifest = _read_manifest(out)
-    environment = _digest_tree([PACKAGE, templates])
     new_manifest: dict[str, str] = {}
     by_year: dict[int, list[tuple[Declaration, str]]] = defaultdict(list)
     contexts: dict[str, DeclarationContext] = {}
@@ -79,21 +89,24 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
             contexts[decl.source] = declaration_context(decl)
         return contexts[decl.source]
 
+    stale: list[Declaration] = []
     for decl in declarations:
-        digest = _digest(environment, Path(decl.source).read_bytes())
+        digest = cache.digests[decl.source]
         by_year[decl.year].append((decl, digest))
         paths_out = [f"{decl.year}/{decl.slug}{suffix}" for suffix in DECLARATION_SUFFIXES]
         new_manifest.update(dict.fromkeys(paths_out, digest))
         if _up_to_date(out, manifest, paths_out, digest):
             report.skipped += 1
-            continue
-        files = renderer.declaration_files(context_of(decl))
+        else:
+            stale.append(decl)
+    rendered = render_many(renderer, [context_of(d) for d in stale])
+    for decl, files in zip(stale, rendered, strict=True):
         for suffix in DECLARATION_SUFFIXES:
             artifacts.append(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
 
     for year, members in sorted(by_year.items()):
         members.sort(key=lambda pair: pair[0].slug)
-        digest = _digest(environment, *(f"{d.slug}:{h}".encode() for d, h in members))
+        digest = cache_digest(environment, *(f"{d.slug}:{h}".encode() for d, h in members))
         paths_out = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
         new_manifest.update(dict.fromkeys(paths_out, digest))
         if _up_to_date(out, manifest, paths_out, digest):
@@ -106,10 +119,12 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
     # Everything is rendered before anything is written: a template error half-way through
     # must not leave a build that is half old, half new.
     artifacts.append(Artifact(MANIFEST, _manifest_bytes({**manifest, **new_manifest})))
+    artifacts += [Artifact(path, content) for path, content in cache.entries().items()]
     for artifact in artifacts:
         writer.write(artifact)
-    report.written = [p for p in writer.written if p != MANIFEST]
-    report.unchanged = [p for p in writer.unchanged if p != MANIFEST]
+    cache.prune()
+    report.written = [p for p in writer.written if _is_output(p)]
+    report.unchanged = [p for p in writer.unchanged if _is_output(p)]
     return report
 
 
@@ -117,24 +132,36 @@ def _up_to_date(out: Path, manifest: dict[str, str], paths: list[str], digest: s
     return all(manifest.get(p) == digest and (out / p).is_file() for p in paths)
 
 
-def _digest(*parts: str | bytes) -> str:
-    sha = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        sha.update(len(data).to_bytes(8, "big"))
-        sha.update(data)
-    return sha.hexdigest()
+def render_many(renderer: Renderer, contexts: list[DeclarationContext]) -> list[dict[str, bytes]]:
+    """The outputs of each context, in order; on all cores when there are enough to pay for
+    starting the workers (each builds its own renderer)."""
+    workers = min(int(os.environ.get("GENERATOR_WORKERS", 0)) or os.cpu_count() or 1, MAX_WORKERS)
+    if workers < 2 or len(contexts) < PARALLEL_FROM:
+        return [renderer.declaration_files(context) for context in contexts]
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(renderer.folder,),
+    ) as pool:
+        return list(pool.map(_render_in_worker, contexts, chunksize=8))
 
 
-def _digest_tree(folders: list[Path]) -> str:
-    """A digest of the generator's code, data and templates: change any and all is rebuilt."""
-    files = sorted(
-        p
-        for folder in folders
-        for p in folder.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-    )
-    return _digest(*(part for p in files for part in (p.name, p.read_bytes())))
+_worker_renderer: Renderer | None = None
+
+
+def _start_worker(templates: Path) -> None:
+    global _worker_renderer
+    _worker_renderer = Renderer(templates)
+
+
+def _render_in_worker(context: DeclarationContext) -> dict[str, bytes]:
+    assert _worker_renderer is not None
+    return _worker_renderer.declaration_files(context)
+
+
+def _is_output(path: str) -> bool:
+    return path != MANIFEST and not path.startswith(f"{CACHE_FOLDER}/")
 
 
 def _read_manifest(out: Path) -> dict[str, str]:

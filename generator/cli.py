@@ -190,6 +190,11 @@ def _parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument(
         "--sizes", type=int, nargs="*", default=[100, 500, 2000], help="indicator counts to scale"
     )
+    bench_cmd.add_argument(
+        "--work",
+        type=Path,
+        help="generate the corpus here and keep it (default: a temporary folder)",
+    )
     bench_cmd.set_defaults(command=_bench)
     return parser
 
@@ -340,5 +345,5 @@ def _preview(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from generator.bench import run_bench  # needs the benchmark's extra packages
 
-    print(run_bench(args.corpus, tuple(args.sizes)).table(), end="")
+    print(run_bench(args.corpus, tuple(args.sizes), args.work).table(), end="")
     return ExitCode.OK

@@ -1,0 +1,81 @@
+"""Input digests and the model cache that keep rebuilds small.
+
+A declaration's digest covers its path, its bytes and the generator itself (code, data,
+templates): equal digests mean equal outputs. Valid declarations are kept, by digest, as
+pickles in the output folder's .cache/, so a rebuild after one edit reads the other files'
+models instead of parsing and validating them again. The cache is the build's own output,
+never an input from elsewhere; anything unreadable in it is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.model import Declaration
+from generator.sources import Checked, read_checked
+
+FOLDER = ".cache"
+
+
+def digest(*parts: str | bytes) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        sha.update(len(data).to_bytes(8, "big"))
+        sha.update(data)
+    return sha.hexdigest()
+
+
+def digest_tree(folders: list[Path]) -> str:
+    """A digest of the files under `folders` (the generator's code, data and templates)."""
+    files = sorted(
+        p
+        for folder in folders
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    return digest(*(part for p in files for part in (p.name, p.read_bytes())))
+
+
+@dataclass
+class ModelCache:
+    """Checked declarations by input digest, under `root/.cache/`."""
+
+    root: Path
+    environment: str
+    digests: dict[str, str] = field(default_factory=dict)  # source → digest
+    fresh: dict[str, Declaration] = field(default_factory=dict)  # digest → model to store
+
+    def checked(self, path: Path) -> Checked:
+        """`path` loaded and validated, from the cache when its digest is there."""
+        key = digest(self.environment, path.as_posix(), path.read_bytes())
+        self.digests[path.as_posix()] = key
+        try:
+            with (self.root / FOLDER / key).open("rb") as stream:
+                declaration = pickle.load(stream)
+            if isinstance(declaration, Declaration):
+                return Checked(path, declaration, ())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            pass
+        checked = read_checked(path)
+        if checked.ok and checked.declaration is not None:
+            self.fresh[key] = checked.declaration
+        return checked
+
+    def entries(self) -> dict[str, bytes]:
+        """Cache files to write (relative to root), for the models read afresh."""
+        return {
+            f"{FOLDER}/{key}": pickle.dumps(decl, protocol=5) for key, decl in self.fresh.items()
+        }
+
+    def prune(self) -> None:
+        """Remove cache files no declaration of this build has."""
+        keep = set(self.digests.values())
+        folder = self.root / FOLDER
+        if folder.is_dir():
+            for stale in folder.iterdir():
+                if stale.name not in keep and not stale.name.startswith("."):
+                    stale.unlink(missing_ok=True)
