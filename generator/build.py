@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +31,7 @@ from generator.write import Artifact, Writer
 MANIFEST = ".manifest.json"
 PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up
 MAX_WORKERS = 8
+CHUNK = 64  # declarations handed to the workers at a time
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -75,22 +76,15 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
     report = check(paths, cache)
     if not report.ok:
         return report
-    declarations = [item.declaration for item in report.checked if item.declaration]
     renderer = Renderer(templates)
     writer = Writer(out)
-    artifacts: list[Artifact] = []
     manifest = _read_manifest(out)
     new_manifest: dict[str, str] = {}
     by_year: dict[int, list[tuple[Declaration, str]]] = defaultdict(list)
-    contexts: dict[str, DeclarationContext] = {}
-
-    def context_of(decl: Declaration) -> DeclarationContext:
-        if decl.source not in contexts:
-            contexts[decl.source] = declaration_context(decl)
-        return contexts[decl.source]
-
     stale: list[Declaration] = []
-    for decl in declarations:
+    for item in report.checked:
+        decl = item.declaration
+        assert decl is not None
         digest = cache.digests[decl.source]
         by_year[decl.year].append((decl, digest))
         paths_out = [f"{decl.year}/{decl.slug}{suffix}" for suffix in DECLARATION_SUFFIXES]
@@ -99,29 +93,30 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
             report.skipped += 1
         else:
             stale.append(decl)
-    rendered = render_many(renderer, [context_of(d) for d in stale])
-    for decl, files in zip(stale, rendered, strict=True):
-        for suffix in DECLARATION_SUFFIXES:
-            artifacts.append(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
-
-    for year, members in sorted(by_year.items()):
-        members.sort(key=lambda pair: pair[0].slug)
-        digest = cache_digest(environment, *(f"{d.slug}:{h}".encode() for d, h in members))
-        paths_out = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
-        new_manifest.update(dict.fromkeys(paths_out, digest))
-        if _up_to_date(out, manifest, paths_out, digest):
-            continue
-        index = index_context(year, [context_of(d) for d, _ in members])
-        files = renderer.index_files(index)
-        for suffix in INDEX_SUFFIXES:
-            artifacts.append(Artifact(f"{year}/index{suffix}", files[suffix]))
-
-    # Everything is rendered before anything is written: a template error half-way through
-    # must not leave a build that is half old, half new.
-    artifacts.append(Artifact(MANIFEST, _manifest_bytes({**manifest, **new_manifest})))
-    artifacts += [Artifact(path, content) for path, content in cache.entries().items()]
-    for artifact in artifacts:
-        writer.write(artifact)
+    # Every file is staged (written beside its target) and all take their places together at
+    # the end: a template error half-way leaves the earlier build as it was.
+    try:
+        for decl, files in zip(stale, render_many(renderer, stale), strict=True):
+            for suffix in DECLARATION_SUFFIXES:
+                writer.stage(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
+        for year, members in sorted(by_year.items()):
+            members.sort(key=lambda pair: pair[0].slug)
+            digest = cache_digest(environment, *(f"{d.slug}:{h}".encode() for d, h in members))
+            paths_out = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
+            new_manifest.update(dict.fromkeys(paths_out, digest))
+            if _up_to_date(out, manifest, paths_out, digest):
+                continue
+            index = index_context(year, [declaration_context(d) for d, _ in members])
+            files = renderer.index_files(index)
+            for suffix in INDEX_SUFFIXES:
+                writer.stage(Artifact(f"{year}/index{suffix}", files[suffix]))
+        writer.stage(Artifact(MANIFEST, _manifest_bytes({**manifest, **new_manifest})))
+        for path, content in cache.entries():
+            writer.stage(Artifact(path, content))
+    except BaseException:
+        writer.abort()
+        raise
+    writer.commit()
     cache.prune()
     report.written = [p for p in writer.written if _is_output(p)]
     report.unchanged = [p for p in writer.unchanged if _is_output(p)]
@@ -132,19 +127,24 @@ def _up_to_date(out: Path, manifest: dict[str, str], paths: list[str], digest: s
     return all(manifest.get(p) == digest and (out / p).is_file() for p in paths)
 
 
-def render_many(renderer: Renderer, contexts: list[DeclarationContext]) -> list[dict[str, bytes]]:
-    """The outputs of each context, in order; on all cores when there are enough to pay for
-    starting the workers (each builds its own renderer)."""
+def render_many(renderer: Renderer, declarations: list[Declaration]) -> Iterator[dict[str, bytes]]:
+    """The outputs of each declaration, in order, a chunk at a time (so that memory does not
+    grow with the corpus); on all cores when there are enough to pay for starting the workers,
+    each of which builds its own renderer."""
     workers = min(int(os.environ.get("GENERATOR_WORKERS", 0)) or os.cpu_count() or 1, MAX_WORKERS)
-    if workers < 2 or len(contexts) < PARALLEL_FROM:
-        return [renderer.declaration_files(context) for context in contexts]
+    if workers < 2 or len(declarations) < PARALLEL_FROM:
+        for decl in declarations:
+            yield renderer.declaration_files(declaration_context(decl))
+        return
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
         initargs=(renderer.folder,),
     ) as pool:
-        return list(pool.map(_render_in_worker, contexts, chunksize=8))
+        for start in range(0, len(declarations), CHUNK):
+            contexts = [declaration_context(d) for d in declarations[start : start + CHUNK]]
+            yield from pool.map(_render_in_worker, contexts, chunksize=4)
 
 
 _worker_renderer: Renderer | None = None

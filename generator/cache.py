@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,11 +66,10 @@ class ModelCache:
             self.fresh[key] = checked.declaration
         return checked
 
-    def entries(self) -> dict[str, bytes]:
-        """Cache files to write (relative to root), for the models read afresh."""
-        return {
-            f"{FOLDER}/{key}": pickle.dumps(decl, protocol=5) for key, decl in self.fresh.items()
-        }
+    def entries(self) -> Iterator[tuple[str, bytes]]:
+        """Cache files to write (relative to root), one at a time, for the models read afresh."""
+        for key, model in self.fresh.items():
+            yield f"{FOLDER}/{key}", pickle.dumps(model, protocol=5)
 
     def prune(self) -> None:
         """Remove cache files no declaration of this build has."""

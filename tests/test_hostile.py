@@ -15,7 +15,6 @@ from projection import docx_tables, office_text, xlsx_cells
 from generator.build import build
 from generator.cli import main
 from generator.render import TemplateError
-from generator.write import Writer
 
 
 def many_indicators(count: int) -> str:
@@ -63,22 +62,32 @@ def test_ctrl_c_while_writing_leaves_only_whole_files(
     source.write_text(
         source.read_text(encoding="utf-8").replace("测试局", "测试二局"), encoding="utf-8"
     )
-    real_write = Writer.write
-    calls = []
+    real_replace = os.replace
+    renamed = []
 
-    def interrupted(self, artifact):
-        calls.append(artifact.path)
-        if len(calls) == 3:
+    def interrupted(src, dst):
+        if len(renamed) == 2:  # Ctrl-C after two files took their places
             raise KeyboardInterrupt
-        real_write(self, artifact)
+        real_replace(src, dst)
+        renamed.append(Path(dst).name)
 
-    monkeypatch.setattr(Writer, "write", interrupted)
+    monkeypatch.setattr(os, "replace", interrupted)
     assert main(["build", str(source), "--out", str(out)]) == 130
     assert "已中断" in capsys.readouterr().err
     after = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert set(after) == set(before)  # no temporary or partial file left behind
-    changed = {name for name in after if after[name] != before[name]}
-    assert changed == {Path(p).name for p in calls[:2]}  # the two written whole, the rest old
+    assert {name for name in after if after[name] != before[name]} == set(renamed)
+
+
+def test_template_error_while_staging_leaves_no_temporary_files(write_declaration, tmp_path):
+    source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    index = templates / "index.md.j2"
+    index.write_text(index.read_text(encoding="utf-8") + "{{ index.nope }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="nope"):
+        build([source], tmp_path / "out", templates)
+    assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
 
 
 def test_templates_cannot_reach_python_internals(write_declaration, tmp_path):
