@@ -18,7 +18,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad arguments or a broken environment
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """Where something came from: a file and a 1-based line and column."""
 
@@ -30,7 +30,7 @@ class Location:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem: `file:line:col: CODE message (hint)`."""
 

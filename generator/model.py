@@ -49,7 +49,7 @@ GLOSSARY: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """A target value: `operator` `number` `unit` (定量), or only `text` (定性)."""
 
@@ -63,7 +63,7 @@ class Target:
         return self.operator is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """A 三级目标 and its 指标目标值."""
 
@@ -74,7 +74,7 @@ class Indicator:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Level2:
     """A 二级目标 and its 三级 indicators, in the order written."""
 
@@ -83,7 +83,7 @@ class Level2:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Level1:
     """A 一级目标; `note` is printed across its 二级 rows (投入管理指标's 说明)."""
 
@@ -93,7 +93,7 @@ class Level1:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     """One row of 年度重点任务."""
 
@@ -102,7 +102,7 @@ class Task:
     loc: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Budget:
     """预算情况, in the declaration's 金额单位."""
 
@@ -113,7 +113,7 @@ class Budget:
     project: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declaration:
     """One 部门（单位）整体支出绩效目标申报表.
 
