@@ -1,0 +1,25 @@
+"""The benchmark cannot rot: it runs end to end on a tiny corpus (its figures are not asserted,
+the machines are noisy; `make bench` gives them)."""
+
+from __future__ import annotations
+
+from generator.bench import STAGES, run_bench
+from generator.cli import main
+
+
+def test_bench_runs_on_a_tiny_corpus(tmp_path):
+    report = run_bench(corpus=3, sizes=(10, 20), work=tmp_path)
+    assert set(report.stages) == set(STAGES) and all(t > 0 for t in report.stages.values())
+    assert set(report.baseline) == {"docx", "xlsx", "markdown"}
+    assert set(report.scaling) == {10, 20}
+    assert len(list((tmp_path / "declarations/2023").glob("*.yaml"))) == 3
+    assert len(list((tmp_path / "build/2023").glob("*.docx"))) == 3
+    table = report.table()
+    for stage in STAGES:
+        assert f"| {stage} |" in table
+    assert "ours / baseline" in table and "peak RSS" in table and "2× the indicators" in table
+
+
+def test_bench_command(capsys):
+    assert main(["bench", "--corpus", "2", "--sizes", "5"]) == 0
+    assert "| **all outputs**" in capsys.readouterr().out
