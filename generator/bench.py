@@ -1,8 +1,8 @@
 """The `bench` command: how fast the pipeline is, on a synthetic corpus in a temporary folder.
 
-A corpus of seed-shaped declarations (varied indicator counts) and single declarations of
-100, 500 and 2,000 indicators are generated from the seed's own structure, never written into
-declarations/. Reported: per-declaration median time of each stage, the whole build's
+A corpus shaped like a real declaration (the first under declarations/, or --shape: its
+texts, budget, 一级/二级 and targets), with varied indicator counts, and single declarations of
+100, 500 and 2,000 indicators are generated, never written into declarations/. Reported: per-declaration median time of each stage, the whole build's
 throughput, peak memory, the scaling from 100 to 2,000 indicators, and our time against plain
 baselines (docxtpl, row-by-row openpyxl, a bare Jinja render) on the same data.
 """
@@ -28,13 +28,11 @@ from generator.load import load_file
 from generator.model import Declaration, Indicator, Level1, Level2, Target
 from generator.render import Renderer
 from generator.schema import read_declaration
-from generator.sources import read_checked
+from generator.sources import UsageError, find_declarations, read_checked
 from generator.validate import validate
 from generator.write import Artifact, Writer
 
-SEED = (
-    Path(__file__).resolve().parent.parent / "declarations" / "2023" / "minhang-cppcc-office.yaml"
-)
+DECLARATIONS = Path("declarations")
 STAGES = ("load", "validate", "context", "markdown", "layout", "docx", "xlsx", "write")
 
 
@@ -92,13 +90,20 @@ class BenchReport:
 
 
 def run_bench(
-    corpus: int = 200, sizes: tuple[int, ...] = (100, 500, 2000), work: Path | None = None
+    corpus: int = 200,
+    sizes: tuple[int, ...] = (100, 500, 2000),
+    work: Path | None = None,
+    shape: Path | None = None,
 ) -> BenchReport:
-    """Generate the corpus under `work` (a new temporary folder by default) and measure."""
+    """Generate the corpus under `work` (a new temporary folder by default), shaped like the
+    declaration `shape` (by default the first under declarations/), and measure."""
+    template = shape or next(iter(find_declarations([DECLARATIONS])), None)
+    checked = read_checked(template) if template else None
+    if checked is None or not checked.ok or checked.declaration is None:
+        raise UsageError(f"bench 需要一份有效的申报作为样板（{template or DECLARATIONS}）")
+    seed = checked.declaration
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         root = work or Path(temporary)
-        seed = read_checked(SEED).declaration
-        assert seed is not None
         folder = root / "declarations" / "2023"
         folder.mkdir(parents=True, exist_ok=True)
         rng = random.Random(2023)

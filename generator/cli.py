@@ -195,6 +195,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="generate the corpus here and keep it (default: a temporary folder)",
     )
+    bench_cmd.add_argument(
+        "--shape", type=Path, help="the declaration the corpus copies (default: the first one)"
+    )
     bench_cmd.set_defaults(command=_bench)
     return parser
 
@@ -345,5 +348,5 @@ def _preview(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from generator.bench import run_bench  # needs the benchmark's extra packages
 
-    print(run_bench(args.corpus, tuple(args.sizes), args.work).table(), end="")
+    print(run_bench(args.corpus, tuple(args.sizes), args.work, args.shape).table(), end="")
     return ExitCode.OK

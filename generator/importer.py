@@ -311,8 +311,8 @@ class _FormReader:
                 order.setdefault(level1, {}).setdefault(name, [])
         for segment in segments:
             if not segment.level2:
-                for name, *_ in segment.rows:
-                    self.warn(segment.rows[0][2], "W604", f"“{name}”没有二级目标，未导入")
+                for name, _, row, _ in segment.rows:
+                    self.warn(row, "W604", f"“{name}”没有二级目标，未导入")
                 continue
             indicators = order.setdefault(segment.level1, {}).setdefault(segment.level2, [])
             for name, written, r, col in segment.rows:

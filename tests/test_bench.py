@@ -3,12 +3,14 @@ the machines are noisy; `make bench` gives them)."""
 
 from __future__ import annotations
 
+from conftest import SEED_YAML
+
 from generator.bench import STAGES, run_bench
 from generator.cli import main
 
 
 def test_bench_runs_on_a_tiny_corpus(tmp_path):
-    report = run_bench(corpus=3, sizes=(10, 20), work=tmp_path)
+    report = run_bench(corpus=3, sizes=(10, 20), work=tmp_path, shape=SEED_YAML)
     assert set(report.stages) == set(STAGES) and all(t > 0 for t in report.stages.values())
     assert set(report.baseline) == {"docx", "xlsx", "markdown"}
     assert set(report.scaling) == {10, 20}
@@ -21,5 +23,5 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path):
 
 
 def test_bench_command(capsys):
-    assert main(["bench", "--corpus", "2", "--sizes", "5"]) == 0
+    assert main(["bench", "--corpus", "2", "--sizes", "5", "--shape", str(SEED_YAML)]) == 0
     assert "| **all outputs**" in capsys.readouterr().out
