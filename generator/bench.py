@@ -2,9 +2,10 @@
 
 A corpus shaped like a real declaration (the first under declarations/, or --shape: its
 texts, budget, 一级/二级 and targets), with varied indicator counts, and single declarations of
-100, 500 and 2,000 indicators are generated, never written into declarations/. Reported: per-declaration median time of each stage, the whole build's
-throughput, peak memory, the scaling from 100 to 2,000 indicators, and our time against plain
-baselines (docxtpl, row-by-row openpyxl, a bare Jinja render) on the same data.
+100, 500 and 2,000 indicators are generated, never written into declarations/. Reported:
+per-declaration median time of each stage, the whole build's throughput, peak memory, the
+scaling from 100 to 2,000 indicators, and our time against plain baselines (docxtpl,
+row-by-row openpyxl, a bare Jinja render) on the same data.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def run_bench(
     seed = checked.declaration
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         root = work or Path(temporary)
-        folder = root / "declarations" / "2023"
+        folder = root / "declarations" / str(seed.year)
         folder.mkdir(parents=True, exist_ok=True)
         rng = random.Random(2023)
         paths = []

@@ -16,6 +16,17 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path):
     assert set(report.scaling) == {10, 20}
     assert len(list((tmp_path / "declarations/2023").glob("*.yaml"))) == 3
     assert len(list((tmp_path / "build/2023").glob("*.docx"))) == 3
+
+
+def test_bench_takes_the_year_of_its_shape(tmp_path):
+    shape = tmp_path / "declarations/2021/other.yaml"
+    shape.parent.mkdir(parents=True)
+    shape.write_text(
+        SEED_YAML.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2021"), encoding="utf-8"
+    )
+    report = run_bench(corpus=2, sizes=(5,), work=tmp_path / "work", shape=shape)
+    assert report.build_seconds > 0
+    assert len(list((tmp_path / "work/build/2021").glob("*.xlsx"))) == 2
     table = report.table()
     for stage in STAGES:
         assert f"| {stage} |" in table
