@@ -26,7 +26,7 @@ def test_bench_takes_the_year_of_its_shape(tmp_path):
     )
     report = run_bench(corpus=2, sizes=(5,), work=tmp_path / "work", shape=shape)
     assert report.build_seconds > 0
-    assert len(list((tmp_path / "work/build/2021").glob("*.xlsx"))) == 2
+    assert len(list((tmp_path / "work/build/2021").glob("dept-*.xlsx"))) == 2
     table = report.table()
     for stage in STAGES:
         assert f"| {stage} |" in table
