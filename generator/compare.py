@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from generator.model import GLOSSARY as G
 from generator.model import Declaration, Target, format_amount
+from generator.vocabulary import base_unit, in_unit
 
 RENAME_SIMILARITY = 0.6  # difflib ratio from which a removed and an added name look like one
 
@@ -156,22 +157,40 @@ def _header_changes(old: Declaration, new: Declaration) -> list[Change]:
 
 
 def _budget_changes(old: Declaration, new: Declaration) -> list[Change]:
+    """Changed amounts. Across a change of 金额单位 they are compared in 元, and each side is
+    shown with its own unit."""
     before, after = old.amounts(), new.amounts()
-    unit = (
-        "" if old.amount_unit == new.amount_unit else f"（{old.amount_unit} → {new.amount_unit}）"
-    )
-    return [
-        Change(
-            "changed",
-            "budget",
-            key,
-            format_amount(before[key]),
-            format_amount(value),
-            _money_detail(before[key], value) + unit,
+    if old.amount_unit == new.amount_unit:
+        return [
+            Change(
+                "changed",
+                "budget",
+                key,
+                format_amount(before[key]),
+                format_amount(value),
+                _money_detail(before[key], value),
+            )
+            for key, value in after.items()
+            if before[key] != value
+        ]
+    yuan = base_unit()
+    changes = []
+    for key, value in after.items():
+        was = in_unit(before[key], old.amount_unit, yuan)
+        now = in_unit(value, new.amount_unit, yuan)
+        units = f"金额单位 {old.amount_unit} → {new.amount_unit}"
+        detail = f"{_money_detail(was, now)}（按{yuan.name}计；{units}）"
+        changes.append(
+            Change(
+                "changed",
+                "budget",
+                key,
+                f"{format_amount(before[key])} {old.amount_unit}",
+                f"{format_amount(value)} {new.amount_unit}",
+                detail,
+            )
         )
-        for key, value in after.items()
-        if before[key] != value or unit
-    ]
+    return changes
 
 
 def _money_detail(old: Decimal, new: Decimal) -> str:

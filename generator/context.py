@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from generator.model import GLOSSARY as G
 from generator.model import Declaration, Level1, format_amount
-from generator.vocabulary import amount_units
+from generator.vocabulary import amount_units, base_unit, in_unit
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,24 @@ class DeclarationContext:
 
 
 @dataclass(frozen=True)
+class IndexRow:
+    """One declaration in the index; `amounts` are the total, 财政拨款, 其他资金, 基本支出,
+    项目支出 and 年末资产总额, in the index's unit."""
+
+    department: str
+    slug: str
+    amounts: tuple[Money, ...]
+    staff: int
+    counts: Count
+
+
+@dataclass(frozen=True)
 class IndexContext:
-    """What the index of one year sees: one context per declaration, and the sums."""
+    """What the index of one year sees: a row per declaration, and the sums. Amounts are in
+    one unit: the declarations' own when they share it, else converted to 元."""
 
     year: int
-    declarations: tuple[DeclarationContext, ...]
+    rows: tuple[IndexRow, ...]
     amount_label: str
     totals: tuple[Money, ...]  # total, fiscal, other, basic, project, assets, in that order
     staff: int
@@ -159,16 +172,30 @@ def declaration_context(decl: Declaration) -> DeclarationContext:
 
 def index_context(year: int, contexts: Sequence[DeclarationContext]) -> IndexContext:
     """The index of one year's declarations, with column sums."""
-    columns = [
-        [c.total.value, *(line.amount.value for line in c.budget), c.year_end_assets.value]
+    units = {c.amount_unit for c in contexts}
+    unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
+    rows = tuple(
+        IndexRow(
+            c.department,
+            c.slug,
+            tuple(
+                money(in_unit(value, c.amount_unit, unit))
+                for value in (
+                    c.total.value,
+                    *(line.amount.value for line in c.budget),
+                    c.year_end_assets.value,
+                )
+            ),
+            c.staff,
+            c.counts,
+        )
         for c in contexts
-    ]
-    sums = [sum(column, Decimal(0)) for column in zip(*columns, strict=True)] or [Decimal(0)] * 6
-    labels = {c.amount_label for c in contexts}
+    )
+    sums = [sum((r.amounts[i].value for r in rows), Decimal(0)) for i in range(6)]
     return IndexContext(
         year=year,
-        declarations=tuple(contexts),
-        amount_label=labels.pop() if len(labels) == 1 else "",
+        rows=rows,
+        amount_label=unit.label,
         totals=tuple(money(value) for value in sums),
         staff=sum(c.staff for c in contexts),
         counts=_sum_counts("", [c.counts for c in contexts]),
@@ -263,9 +290,17 @@ def trend_context(declarations: Sequence[Declaration]) -> TrendContext:
 
 def _rows(versions: dict[int, Declaration], years: tuple[int, ...]) -> tuple[TrendRow, ...]:
     rows = []
+    units = {decl.amount_unit for decl in versions.values()}
+    unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
     for label in next(iter(versions.values())).amounts():
-        numbers = [versions[y].amounts()[label] if y in versions else None for y in years]
-        rows.append(TrendRow("预算", label, _printed(numbers, format_amount), tuple(numbers)))
+        numbers = [
+            in_unit(versions[y].amounts()[label], versions[y].amount_unit, unit)
+            if y in versions
+            else None
+            for y in years
+        ]
+        group = f"预算{unit.label}"
+        rows.append(TrendRow(group, label, _printed(numbers, format_amount), tuple(numbers)))
     facts: list[tuple[str, Callable[[Declaration], int]]] = [
         ("年末在职人数", lambda d: d.staff),
         ("内设机构数", lambda d: d.internal_units),

@@ -4,6 +4,7 @@ operators, amount units. Code asks here; no list of domain words is written in P
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -23,11 +24,13 @@ class Level1Spec:
 
 @dataclass(frozen=True)
 class AmountUnit:
-    """A 金额单位: its name, the decimal places allowed, and its label on the forms."""
+    """A 金额单位: its name, the decimal places allowed, its label on the forms, and what one
+    of it is worth in 元."""
 
     name: str
     places: int
     label: str
+    in_yuan: Decimal
 
 
 @cache
@@ -50,7 +53,20 @@ def operators() -> dict[str, str]:
 def amount_units() -> dict[str, AmountUnit]:
     """金额单位 name → unit."""
     raw = load_resource(DATA / "units.yaml")
-    return {name: AmountUnit(name, int(s["places"]), str(s["label"])) for name, s in raw.items()}
+    return {
+        name: AmountUnit(name, int(s["places"]), str(s["label"]), Decimal(str(s["in_yuan"])))
+        for name, s in raw.items()
+    }
+
+
+def base_unit() -> AmountUnit:
+    """The unit worth 1 元: what amounts in different units are converted to."""
+    return next(unit for unit in amount_units().values() if unit.in_yuan == 1)
+
+
+def in_unit(value: Decimal, unit: str, target: AmountUnit) -> Decimal:
+    """`value` given in `unit`, expressed in `target`."""
+    return value * amount_units()[unit].in_yuan / target.in_yuan
 
 
 @cache

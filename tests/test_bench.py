@@ -4,6 +4,7 @@ the machines are noisy; `make bench` gives them)."""
 from __future__ import annotations
 
 from conftest import SEED_YAML
+
 from generator.bench import STAGES, run_bench
 from generator.cli import main
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import DATA, MINIMAL, ROOT, SEED_YAML, make_seed_tree, markdown_tables
 from projection import xlsx_cells
 
+from generator.build import build
 from generator.cli import main
 from generator.compare import compare
 from generator.sources import read_checked
@@ -212,7 +213,7 @@ def test_trend_has_a_column_per_year(tmp_path, capsys):
     assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
     table = markdown_tables((tmp_path / "trend/trend.md").read_text(encoding="utf-8"))[0]
     assert table[0] == ["类别", "项目", "2023", "2024"]
-    assert ["预算", "部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
+    assert ["预算（元）", "部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
     assert ["产出指标 / 数量指标", "政协志总体编撰工作完成率", "=30%", "=60%"] in table
     assert ["产出指标 / 质量指标", "出版号匹配率", "=100%", ""] in table
     assert ["产出指标 / 数量指标", "专题协商会召开数", "", "=2次"] in table
@@ -254,3 +255,38 @@ def test_make_diff_writes_the_report(tmp_path):
     assert report.startswith("# 申报变更：")
     assert markdown_tables(report)[0][1:3] == [["新增", "1"], ["删除", "1"]]
     assert "11 处变化" in result.stderr
+
+
+def test_amounts_in_different_units_are_compared_and_summed_in_yuan(tmp_path, capsys):
+    root = year_folders(tmp_path)
+    wan = root / "2024" / SEED_YAML.name
+    text = wan.read_text(encoding="utf-8").replace("金额单位: 元", "金额单位: 万元")
+    for old, new in [
+        ("19,000,000.00", "1,900.00"),
+        ("14,461,900.00", "1,446.19"),
+        ("4,538,100.00", "453.81"),
+        ("1,295,700.00", "129.57"),
+    ]:
+        text = text.replace(old, new)
+    wan.write_text(text, encoding="utf-8")
+    diff = compare(model(SEED_YAML), model(wan))
+    budget = {c.key: (c.old, c.new, c.detail) for c in diff.changes if c.section == "budget"}
+    assert budget["部门整体预算总额"] == (
+        "18,417,248.00 元",
+        "1,900.00 万元",
+        "Δ +582,752.00（+3.16 %）（按元计；金额单位 元 → 万元）",
+    )
+    assert budget["年末资产总额"][2].startswith("Δ +0.00")
+    assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
+    table = markdown_tables((tmp_path / "trend/trend.md").read_text(encoding="utf-8"))[0]
+    assert ["预算（元）", "部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
+    (root / "2024" / "other.yaml").write_text(
+        MINIMAL.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024"), encoding="utf-8"
+    )
+    assert build([root / "2024"], tmp_path / "out").ok
+    index = markdown_tables((tmp_path / "out/2024/index.md").read_text(encoding="utf-8"))[0]
+    assert (
+        index[1][1] == "19,000,000.00"
+        and index[2][1] == "100.00"
+        and index[-1][1] == "19,000,100.00"
+    )
