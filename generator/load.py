@@ -161,7 +161,9 @@ def _convert(node: yaml.Node, filename: str, diagnostics: list[Diagnostic], seen
     # Refusing them also defuses "billion laughs" before any expansion happens.
     if id(node) in seen:
         diagnostics.append(
-            Diagnostic(loc, "E004", "申报文件中不能使用锚点和别名（& 和 *）", "把内容直接写出来")
+            Diagnostic(
+                loc, "E004", "不能用 * 引用别处的内容（& 和 * 是 YAML 的别名）", "把内容直接写出来"
+            )
         )
         return Rejected(loc)
     seen.add(id(node))
@@ -208,7 +210,7 @@ def _convert_items(
                     key.loc,
                     "E002",
                     f"重复的键“{key.text}”（第一次出现在第 {first_seen[key.text].line} 行）",
-                    "删除或合并其中一项",
+                    "删除或合并其中一项；若是列表中的多项，每项要以“- ”开头",
                 )
             )
             continue
@@ -237,6 +239,25 @@ def _invalid_character(loc: Location, character: str) -> Diagnostic:
     )
 
 
+# PyYAML's problems in words a form filler reads; unknown ones are shown as they are.
+_PROBLEMS = {
+    "mapping values are not allowed here": "这里不能出现“键: 值”，多半是缩进不对或值里有冒号",
+    "mapping values are not allowed in this context": "这里不能出现“键: 值”，多半是缩进不对",
+    "did not find expected key": "缩进不一致，这一行与上面的键对不齐",
+    "could not find expected ':'": "找不到“:”，键和值之间要用英文冒号加空格",
+    "found a tab character that violates indentation": "缩进里有 Tab",
+    "found character that cannot start any token": "这里有一个不能用在开头的字符",
+    "did not find expected '-' indicator": "列表里每一项要以“- ”开头",
+    "did not find expected comment or line break": "行尾有多余的内容",
+    "found unexpected end of stream": "文件提前结束了，引号或括号没有配对",
+    "found unknown escape character": "双引号里的反斜杠“\\”后面跟了不认识的字符",
+    "did not find expected node content": "这里缺少内容",
+    "found undefined alias": "用了未定义的别名（*）",
+    "expected <block end>, but found '<block mapping start>'": "缩进不一致，这一行缩进得比上一行多",
+    "expected <block end>, but found '-'": "列表项“- ”的缩进不对",
+}
+
+
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, filename: str) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else 1
@@ -248,7 +269,7 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, filename: str) ->
             "一个文件里只能有一份申报（发现了第二个 --- 文档）",
             "每份申报单独存为一个文件",
         )
-    problem = error.problem or "语法错误"
+    problem = _PROBLEMS.get(str(error.problem), str(error.problem or "语法错误"))
     lines = text.splitlines()
     # The cause is usually on the line the parser stopped at or the one before; a tab or a
     # full-width space or colon elsewhere can derail it much later, so those are looked for too.
@@ -257,17 +278,15 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, text: str, filename: str) ->
             hint = _hint_for_line(lines[number - 1])
             if hint:  # at the parser's place, or at the start of the line that shows the cause
                 where = Location(filename, number, col if number == line else 1)
-                return Diagnostic(where, "E001", f"YAML 语法错误：{problem}", hint)
+                return Diagnostic(where, "E001", f"格式错误：{problem}", hint)
     for number, source_line in enumerate(lines, start=1):
         hint = _hint_for_line(source_line, anywhere=False)
         if hint:
-            return Diagnostic(
-                Location(filename, number, 1), "E001", f"YAML 语法错误：{problem}", hint
-            )
+            return Diagnostic(Location(filename, number, 1), "E001", f"格式错误：{problem}", hint)
     hint = (
         "缩进只能用空格，不能用 Tab" if "tab" in problem else "检查这一行及上一行的缩进、冒号和引号"
     )
-    return Diagnostic(Location(filename, line, col), "E001", f"YAML 语法错误：{problem}", hint)
+    return Diagnostic(Location(filename, line, col), "E001", f"格式错误：{problem}", hint)
 
 
 def _hint_for_line(source_line: str, anywhere: bool = True) -> str:

@@ -123,7 +123,7 @@ _PLACEHOLDER: dict[Kind, Any] = {
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "是", "否"}
-_NODE_KIND = {Mapping: "映射（键: 值）", Sequence: "列表（- 项）", Scalar: "单个值"}
+_NODE_KIND = {Mapping: "若干“键: 值”", Sequence: "以“- ”开头的列表", Scalar: "单个值"}
 
 
 def read_declaration(root: Node, source: str) -> tuple[Declaration, list[Diagnostic]]:
@@ -344,12 +344,10 @@ def _convert_scalar(text: str, quoted: bool, kind: Kind) -> Any:
     if kind is Kind.BOOL:
         if not quoted and text in ("true", "false", "True", "False"):
             return text.lower() == "true"
-        hint = (
-            "YAML 1.1 把 yes/no/on/off 当作真假，这里不接受"
-            if text.lower() in _YAML11_BOOLS
-            else ""
-        )
-        return _Problem("E104", f"应为 true 或 false，这里是“{text}”", hint or "写 true 或 false")
+        hint = "写 true（是）或 false（否）"
+        if text.lower() in _YAML11_BOOLS - {"是", "否"}:
+            hint += "；yes/no/on/off 在不同软件里含义不一，这里不接受"
+        return _Problem("E104", f"应为 true 或 false，这里是“{text}”", hint)
     if kind is Kind.UNIT:
         units = amount_units()
         if text in units:
@@ -365,14 +363,15 @@ def _convert_integer(text: str, kind: Kind) -> int | _Problem:
     if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}.*", text):
         return _Problem("E104", f"应为{kind.value}，这里是日期“{text}”", "只写年份，例如 2023")
     if not re.fullmatch(r"[+-]?\d+", text):
-        return _Problem("E104", f"应为{kind.value}，这里是“{text}”", "用阿拉伯数字书写，例如 26")
+        example = "只写年份，例如 2023" if kind is Kind.YEAR else "用阿拉伯数字书写，例如 26"
+        return _Problem("E104", f"应为{kind.value}，这里是“{text}”", example)
     if text.startswith("-"):
         return _Problem("E104", f"不能为负数：{text}")
     if len(text) > 1 and text.startswith("0"):
         return _Problem(
             "E104",
             f"的值“{text}”以 0 开头",
-            f"去掉前导 0，写 {int(text)}（YAML 1.1 会把 {text} 读成八进制数）",
+            f"去掉开头的 0，写 {int(text)}（有的软件会把 {text} 读成另一个数）",
         )
     value = int(text)
     if kind is Kind.YEAR and not 1900 <= value <= 2999:

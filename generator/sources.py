@@ -73,12 +73,26 @@ def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
 
 
 def check_unique_outputs(checked: Iterable[Checked]) -> list[Diagnostic]:
-    """Two declarations of one year may not share a file name (they would share outputs)."""
+    """Two declarations of one year may not share a file name (they would share outputs) nor a
+    部门名称 (one department, declared twice: often an import beside the existing file)."""
     owners: dict[tuple[int, str], Path] = {}
+    departments: dict[tuple[int, str], Path] = {}
     problems = []
     for item in checked:
         if item.declaration is None:
             continue
+        department = (item.declaration.year, item.declaration.department)
+        if department in departments:
+            problems.append(
+                Diagnostic(
+                    item.declaration.where("部门名称"),
+                    "E231",
+                    f"{department[0]} 年度已有“{department[1]}”的申报："
+                    f"{departments[department].as_posix()}",
+                    "一个部门每年只有一份申报；删除重复的文件",
+                )
+            )
+        departments.setdefault(department, item.path)
         key = (item.declaration.year, item.declaration.slug)
         if key in owners:
             problems.append(

@@ -35,11 +35,17 @@ def parse_target(text: str) -> Target | TargetError:
         return TargetError("指标目标值为空", '写出目标值，例如 "=100%" 或 "及时"')
     match = _LEADING_OPERATOR.match(folded)
     if match is None:
-        if _NUMBER.match(folded):
-            return TargetError(
-                f"指标目标值“{written}”有数字但没有运算符",
-                f'在数字前写明运算符，例如 "={folded}" 或 ">={folded}"；定性目标请以文字开头',
+        number = _NUMBER.match(folded)
+        if number:
+            unit = folded[number.end() :].strip()
+            # A number with a short unit is a quantity missing its operator; a longer text is a
+            # qualitative target that happens to start with a number.
+            hint = (
+                f'在数字前写明运算符，例如 "={folded}" 或 ">={folded}"'
+                if len(unit) <= 4
+                else f"定性目标请以文字开头，例如“于{folded}”"
             )
+            return TargetError(f"指标目标值“{written}”以数字开头但没有运算符", hint)
         return Target(text=written, operator=None, number=None, unit="")
     spelled = re.sub(r"\s+", "", match.group())
     operator = operators().get(spelled)

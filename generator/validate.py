@@ -59,12 +59,17 @@ def _check_sum(
         return
     total, first, second = (_AMOUNT_PATHS[p](decl) for p in paths)
     if first + second != total:
-        difference = total - (first + second)
+        difference = first + second - total
+        gap = (
+            f"多 {format_amount(difference)}"
+            if difference > 0
+            else f"少 {format_amount(-difference)}"
+        )
         yield Diagnostic(
             decl.where(group),
             code,
             f"{G[parts[0]]} + {G[parts[1]]} = {format_amount(first + second)}"
-            f" ≠ {G['total']} {format_amount(total)}（相差 {format_amount(difference)}）",
+            f" ≠ {G['total']} {format_amount(total)}（合计{gap}）",
             "核对各项金额，合计须与总额分毫不差",
         )
 

@@ -142,8 +142,8 @@ def test_five_planted_errors_in_one_run(tmp_path, capsys, monkeypatch):
     assert main(["build"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "declarations/2023/x.yaml:4:1: E102 缺少必填项“部门名称”",
-        "declarations/2023/x.yaml:37:3: E201 财政拨款 + 其他资金 = 18,417,249.00 ≠ 部门整体预算总额 18,417,248.00（相差 -1.00）（提示：核对各项金额，合计须与总额分毫不差）",
-        "declarations/2023/x.yaml:47:1: E002 重复的键“内设机构数”（第一次出现在第 46 行）（提示：删除或合并其中一项）",
+        "declarations/2023/x.yaml:37:3: E201 财政拨款 + 其他资金 = 18,417,249.00 ≠ 部门整体预算总额 18,417,248.00（合计多 1.00）（提示：核对各项金额，合计须与总额分毫不差）",
+        "declarations/2023/x.yaml:47:1: E002 重复的键“内设机构数”（第一次出现在第 46 行）（提示：删除或合并其中一项；若是列表中的多项，每项要以“- ”开头）",
         'declarations/2023/x.yaml:64:20: E401 “政协之友活动小组运行数”的指标目标值“=abc%”在运算符后没有数字（提示：写成 "=数字单位"，例如 "=90%"）',
         "declarations/2023/x.yaml:85:5: E302 “质量指票”不是“产出指标”下的二级目标（提示：是否应为“质量指标”？）",
     ]

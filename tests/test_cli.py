@@ -31,7 +31,7 @@ def test_json_format(write_declaration, capsys):
             "col": 9,
             "code": "E104",
             "message": "“年末在职人数”的值“0123”以 0 开头",
-            "hint": "去掉前导 0，写 123（YAML 1.1 会把 0123 读成八进制数）",
+            "hint": "去掉开头的 0，写 123（有的软件会把 0123 读成另一个数）",
         }
     ]
 
@@ -72,10 +72,12 @@ def test_python_m_generator_runs_without_traceback(write_declaration):
 
 
 def test_same_file_name_twice_in_one_year(tmp_path, capsys):
-    for folder in ("a", "b"):
+    for folder, department in (("a", "测试局"), ("b", "测试二局")):
         path = tmp_path / folder / "2023" / "same.yaml"
         path.parent.mkdir(parents=True)
-        path.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+        path.write_text(
+            MINIMAL.read_text(encoding="utf-8").replace("测试局", department), encoding="utf-8"
+        )
     assert (
         main(["build", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out")])
         == 1
@@ -84,3 +86,14 @@ def test_same_file_name_twice_in_one_year(tmp_path, capsys):
         f"{tmp_path.as_posix()}/b/2023/same.yaml:1:1: E230 与 {tmp_path.as_posix()}/a/2023/same.yaml 同为 2023 年度且文件名相同，输出会互相覆盖（提示：给其中一个文件改名）"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_same_department_twice_in_one_year(tmp_path, capsys):
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(folder)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{folder.as_posix()}/b.yaml:2:7: E231 2023 年度已有“测试局”的申报：{folder.as_posix()}/a.yaml（提示：一个部门每年只有一份申报；删除重复的文件）"
+    ]
