@@ -31,9 +31,15 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Characters that can start an inline construct (code, emphasis, links, HTML, tables, entities,
 # strikethrough); a backslash makes each literal (CommonMark: any ASCII punctuation may be escaped).
-_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
-# What would turn the start of a paragraph into a heading, a list or a rule: "# ", "- ", "1. ".
+# ">" matters only at the start (a quote), so ">=90%" inside a line stays as written.
+_INLINE = re.compile(r"([\\`*_\[\]<|~&])")
+# What would turn the start of a paragraph into a heading, a list, a rule or a quote.
 _BLOCK_START = re.compile(r"^(\s*)([#+-]|\d{1,9})([.)]?)(?=[\s#+-]|$)")
+_QUOTE_START = re.compile(r"^(\s*)>")
+
+
+class _Escaped(str):
+    """Text already escaped for Markdown (by the `cell` filter): printed as it is."""
 
 
 class TemplateError(Exception):
@@ -41,12 +47,21 @@ class TemplateError(Exception):
 
 
 def escape_markdown(value: Any) -> str:
-    """`value` as literal Markdown text that stays on one line (a table cell, a paragraph)."""
+    """`value` as literal Markdown text that stays on one line, safe anywhere (a paragraph's
+    start included). Every `{{ value }}` of a Markdown template passes through here."""
     if value is None:
         return ""
-    text = _INLINE.sub(r"\\\1", str(value))
-    text = _BLOCK_START.sub(_escape_block_start, text, count=1)
-    return re.sub(r"\r\n|\r|\n", "<br>", text)
+    if isinstance(value, _Escaped):
+        return str(value)
+    text = _BLOCK_START.sub(_escape_block_start, escape_cell(value), count=1)
+    return _QUOTE_START.sub(r"\1\\>", text, count=1)
+
+
+def escape_cell(value: Any) -> _Escaped:
+    """`value` as literal Markdown inside a table cell, where a leading ">", "#" or "1." means
+    nothing: the `cell` filter, so that ">=90%" stays readable in the Markdown source."""
+    text = _INLINE.sub(r"\\\1", "" if value is None else str(value))
+    return _Escaped(re.sub(r"\r\n|\r|\n", "<br>", text))
 
 
 def _escape_block_start(match: re.Match[str]) -> str:
@@ -71,6 +86,7 @@ class Renderer:
         self.markdown = ImmutableSandboxedEnvironment(
             finalize=escape_markdown, autoescape=False, **options
         )
+        self.markdown.filters["cell"] = escape_cell
         self.html = ImmutableSandboxedEnvironment(autoescape=True, **options)
 
     @cached_property

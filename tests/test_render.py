@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import MINIMAL, markdown_paragraphs, markdown_tables
+from markdown_it import MarkdownIt
 
 from generator.build import build
-from generator.render import escape_markdown
+from generator.render import escape_cell, escape_markdown
 
 NASTY = [
     "a|b",
@@ -26,11 +27,16 @@ NASTY = [
 ]
 
 
-@pytest.mark.parametrize("text", NASTY)
+@pytest.mark.parametrize("text", [*NASTY, ">=90%", "> 引用", "#1", "1) 不是列表"])
 def test_escaped_text_reads_back_unchanged_in_a_cell_and_a_paragraph(text):
-    cell = markdown_tables(f"| a |\n|---|\n| {escape_markdown(text)} |\n")[0][1][0]
-    assert cell == text
+    for escaped in (escape_markdown(text), escape_cell(text)):
+        assert markdown_tables(f"| a |\n|---|\n| {escaped} |\n")[0][1][0] == text
     assert markdown_paragraphs(escape_markdown(text) + "\n") == [text]
+
+
+def test_targets_stay_readable_in_the_markdown_source():
+    assert escape_cell(">=90%") == ">=90%"
+    assert escape_markdown(">=90%") == "\\>=90%"  # at a paragraph's start it would be a quote
 
 
 def test_line_breaks_stay_inside_a_cell():
@@ -60,4 +66,5 @@ def test_every_field_prints_exactly_as_written(write_declaration, tmp_path):
     assert tables[1][1] == ["`任务` [一]", "{% raw %} & _x0041_ ]]>"]
     assert ["会议|次数<script>", "=4次", "定量"] in tables[3]
     assert ["满意度", "提升 {{ x }}", "定性"] in tables[4]
-    assert "<script>" not in md
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(md)
+    assert "<script>" not in html and "&lt;script&gt;" in html  # shown, never run
