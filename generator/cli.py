@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator.build import Report, build, check
@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
+    def command(
+        name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str = ""
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary, description=description or summary)
+        sub.set_defaults(command=run)
+        return sub
+
     def sources(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "paths",
@@ -71,15 +78,18 @@ def _parser() -> argparse.ArgumentParser:
             help="how to print problems: text lines file:line:col: CODE message, or JSON",
         )
 
-    check_cmd = commands.add_parser(
-        "check", help="validate declarations, write nothing", description="Validate declarations."
+    check_cmd = command(
+        "check",
+        _check,
+        summary="validate declarations, write nothing",
+        description="Validate declarations.",
     )
     sources(check_cmd)
-    check_cmd.set_defaults(command=_check)
 
-    build_cmd = commands.add_parser(
+    build_cmd = command(
         "build",
-        help="validate and build Markdown (and forms) into OUT/<year>/",
+        _build,
+        summary="validate and build the forms (DOCX, XLSX) and summaries into OUT/<year>/",
         description="Validate declarations and, when all are valid, write OUT/<year>/<slug>.* "
         "and OUT/<year>/index.*. Only declarations whose inputs changed are rendered again.",
     )
@@ -87,11 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
     )
-    build_cmd.set_defaults(command=_build)
 
-    diff_cmd = commands.add_parser(
+    diff_cmd = command(
         "diff",
-        help="what changed between two years, folders, files or git revisions",
+        _diff,
+        summary="what changed between two years, folders, files or git revisions",
         description="Compare declarations as models (keyed by name, not by position) and print "
         "a change report. Either OLD NEW (files or year folders), or --rev A[..B] [PATH...] to "
         "compare PATHs (default declarations/) at git revision A with revision B (default: the "
@@ -104,11 +114,11 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument(
         "--exit-code", action="store_true", help="exit 1 when there are differences"
     )
-    diff_cmd.set_defaults(command=_diff)
 
-    trend_cmd = commands.add_parser(
+    trend_cmd = command(
         "trend",
-        help="one column per year for every budget figure and indicator target",
+        _trend,
+        summary="one column per year for every budget figure and indicator target",
         description="Line up the declarations of several years per department (by file name) "
         "and write OUT/trend.md and OUT/trend.xlsx.",
     )
@@ -116,11 +126,11 @@ def _parser() -> argparse.ArgumentParser:
     trend_cmd.add_argument(
         "--out", type=Path, default=Path("build/trend"), help="output folder (default: build/trend)"
     )
-    trend_cmd.set_defaults(command=_trend)
 
-    new_year_cmd = commands.add_parser(
+    new_year_cmd = command(
         "new-year",
-        help="copy a year's declarations forward with 年度 updated",
+        _new_year,
+        summary="copy a year's declarations forward with 年度 updated",
         description="Copy ROOT/FROM/*.yaml to ROOT/TO/ with 年度 set to TO, keeping comments "
         "and order. Existing files are never overwritten.",
     )
@@ -129,11 +139,11 @@ def _parser() -> argparse.ArgumentParser:
     new_year_cmd.add_argument(
         "--root", type=Path, default=Path("declarations"), help="default: declarations/"
     )
-    new_year_cmd.set_defaults(command=_new_year)
 
-    import_cmd = commands.add_parser(
+    import_cmd = command(
         "import",
-        help="existing forms (XLSX, DOCX, tab-separated text) → declaration YAML",
+        _import,
+        summary="existing forms (XLSX, DOCX, tab-separated text) → declaration YAML",
         description="Read filled-in forms and write them as declarations. Without -o or "
         "--into the YAML goes to standard output. Inferences are printed as warnings and "
         "marked by comments in the YAML.",
@@ -142,47 +152,47 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("-o", "--output", type=Path, help="write the YAML to this file")
     import_cmd.add_argument("--into", type=Path, help="write each FILE as INTO/<name>.yaml")
     import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
-    import_cmd.set_defaults(command=_import)
 
-    lint_cmd = commands.add_parser(
+    lint_cmd = command(
         "lint",
-        help="review warnings: targets that are not specific and measurable",
+        _lint,
+        summary="review warnings: targets that are not specific and measurable",
         description="Check, then warn about what a finance reviewer flags (codes in docs/lint.md).",
     )
     sources(lint_cmd)
     lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
-    lint_cmd.set_defaults(command=_lint)
 
-    fmt_cmd = commands.add_parser(
+    fmt_cmd = command(
         "fmt",
-        help="rewrite declarations in the canonical style, comments kept",
+        _fmt,
+        summary="rewrite declarations in the canonical style, comments kept",
         description="Rewrite declarations in the canonical style (key order, quoting, long "
         "texts as blocks), keeping comments. --check only reports files that would change.",
     )
     sources(fmt_cmd)
     fmt_cmd.add_argument("--check", action="store_true", help="exit 1 if a file would change")
-    fmt_cmd.set_defaults(command=_fmt)
 
-    schema_cmd = commands.add_parser(
+    schema_cmd = command(
         "schema",
-        help="print the JSON Schema of the declaration format (for editors)",
+        _schema,
+        summary="print the JSON Schema of the declaration format (for editors)",
         description="Print the JSON Schema generated from the format and taxonomy; "
         f"--out writes it (the committed copy is {SCHEMA_PATH}).",
     )
     schema_cmd.add_argument("--out", type=Path, help="write the schema to this file")
-    schema_cmd.set_defaults(command=_schema)
 
-    preview_cmd = commands.add_parser(
+    preview_cmd = command(
         "preview",
-        help="HTML pages of the built Markdown, readable offline",
+        _preview,
+        summary="HTML pages of the built Markdown, readable offline",
         description="Turn OUT/<year>/*.md and OUT/diff/*.md into HTML with an index per year.",
     )
     preview_cmd.add_argument("--out", type=Path, default=Path("build"), help="default: build/")
-    preview_cmd.set_defaults(command=_preview)
 
-    bench_cmd = commands.add_parser(
+    bench_cmd = command(
         "bench",
-        help="time every stage on a synthetic corpus, against plain baselines",
+        _bench,
+        summary="time every stage on a synthetic corpus, against plain baselines",
         description="Generate a synthetic corpus in a temporary folder and report per-stage "
         "medians, build throughput, peak memory and scaling, against plain baselines.",
     )
@@ -198,7 +208,6 @@ def _parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument(
         "--shape", type=Path, help="the declaration the corpus copies (default: the first one)"
     )
-    bench_cmd.set_defaults(command=_bench)
     return parser
 
 
