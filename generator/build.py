@@ -21,7 +21,7 @@ from pathlib import Path
 from generator.cache import FOLDER as CACHE_FOLDER
 from generator.cache import ModelCache, digest_tree
 from generator.cache import digest as cache_digest
-from generator.context import DeclarationContext, declaration_context, index_context
+from generator.context import DeclarationContext, Summary, declaration_context, index_context
 from generator.errors import Diagnostic, sort_diagnostics
 from generator.model import Declaration
 from generator.render import TEMPLATES, Renderer
@@ -80,34 +80,34 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
     writer = Writer(out)
     manifest = _read_manifest(out)
     new_manifest: dict[str, str] = {}
-    by_year: dict[int, list[tuple[Declaration, str]]] = defaultdict(list)
-    stale: list[Declaration] = []
+    by_year: dict[int, list[tuple[Summary, str]]] = defaultdict(list)
+    stale: list[Checked] = []
     for item in report.checked:
-        decl = item.declaration
-        assert decl is not None
-        digest = cache.digests[decl.source]
-        by_year[decl.year].append((decl, digest))
-        paths_out = [f"{decl.year}/{decl.slug}{suffix}" for suffix in DECLARATION_SUFFIXES]
+        summary = item.summary
+        assert summary is not None
+        digest = cache.digests[summary.source]
+        by_year[summary.year].append((summary, digest))
+        paths_out = [f"{summary.year}/{summary.slug}{suffix}" for suffix in DECLARATION_SUFFIXES]
         new_manifest.update(dict.fromkeys(paths_out, digest))
         if _up_to_date(out, manifest, paths_out, digest):
             report.skipped += 1
         else:
-            stale.append(decl)
+            stale.append(item)
     # Every file is staged (written beside its target) and all take their places together at
     # the end: a template error half-way leaves the earlier build as it was.
     try:
-        for decl, files in zip(stale, render_many(renderer, stale), strict=True):
+        models = [_model(item) for item in stale]
+        for decl, files in zip(models, render_many(renderer, models), strict=True):
             for suffix in DECLARATION_SUFFIXES:
                 writer.stage(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
         for year, members in sorted(by_year.items()):
             members.sort(key=lambda pair: pair[0].slug)
-            digest = cache_digest(environment, *(f"{d.slug}:{h}".encode() for d, h in members))
+            digest = cache_digest(environment, *(f"{s.slug}:{h}".encode() for s, h in members))
             paths_out = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
             new_manifest.update(dict.fromkeys(paths_out, digest))
             if _up_to_date(out, manifest, paths_out, digest):
                 continue
-            index = index_context(year, [declaration_context(d) for d, _ in members])
-            files = renderer.index_files(index)
+            files = renderer.index_files(index_context(year, [s for s, _ in members]))
             for suffix in INDEX_SUFFIXES:
                 writer.stage(Artifact(f"{year}/index{suffix}", files[suffix]))
         writer.stage(Artifact(MANIFEST, _manifest_bytes({**manifest, **new_manifest})))
@@ -121,6 +121,15 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
     report.written = [p for p in writer.written if _is_output(p)]
     report.unchanged = [p for p in writer.unchanged if _is_output(p)]
     return report
+
+
+def _model(item: Checked) -> Declaration:
+    """The full model of a checked declaration, read again if the cache gave only its summary."""
+    if item.declaration is not None:
+        return item.declaration
+    declaration = read_checked(item.path).declaration
+    assert declaration is not None
+    return declaration
 
 
 def _up_to_date(out: Path, manifest: dict[str, str], paths: list[str], digest: str) -> bool:

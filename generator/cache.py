@@ -1,10 +1,11 @@
-"""Input digests and the model cache that keep rebuilds small.
+"""Input digests and the summary cache that keep rebuilds small.
 
 A declaration's digest covers its path, its bytes and the generator itself (code, data,
-templates): equal digests mean equal outputs. Valid declarations are kept, by digest, as
-pickles in the output folder's .cache/, so a rebuild after one edit reads the other files'
-models instead of parsing and validating them again. The cache is the build's own output,
-never an input from elsewhere; anything unreadable in it is ignored and rebuilt.
+templates): equal digests mean equal outputs. The summaries of valid declarations (what the
+index and the cross-file checks need) are kept, by digest, as pickles in the output folder's
+.cache/, so a rebuild after one edit neither parses nor validates the other files again. The
+cache is the build's own output, never an input from elsewhere; anything unreadable in it is
+ignored and rebuilt.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.model import Declaration
+from generator.context import Summary
 from generator.sources import Checked, read_checked
 
 FOLDER = ".cache"
@@ -48,7 +49,7 @@ class ModelCache:
     root: Path
     environment: str
     digests: dict[str, str] = field(default_factory=dict)  # source → digest
-    fresh: dict[str, Declaration] = field(default_factory=dict)  # digest → model to store
+    fresh: dict[str, Summary] = field(default_factory=dict)  # digest → summary to store
 
     def checked(self, path: Path) -> Checked:
         """`path` loaded and validated, from the cache when its digest is there."""
@@ -56,14 +57,14 @@ class ModelCache:
         self.digests[path.as_posix()] = key
         try:
             with (self.root / FOLDER / key).open("rb") as stream:
-                declaration = pickle.load(stream)
-            if isinstance(declaration, Declaration):
-                return Checked(path, declaration, ())
+                summary = pickle.load(stream)
+            if isinstance(summary, Summary) and summary.source == path.as_posix():
+                return Checked(path, None, (), summary)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             pass
         checked = read_checked(path)
-        if checked.ok and checked.declaration is not None:
-            self.fresh[key] = checked.declaration
+        if checked.summary is not None:
+            self.fresh[key] = checked.summary
         return checked
 
     def entries(self) -> Iterator[tuple[str, bytes]]:

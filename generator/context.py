@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from generator.errors import Location
 from generator.model import GLOSSARY as G
 from generator.model import Declaration, Level1, format_amount
 from generator.vocabulary import amount_units, base_unit, in_unit
@@ -170,26 +171,52 @@ def declaration_context(decl: Declaration) -> DeclarationContext:
     )
 
 
-def index_context(year: int, contexts: Sequence[DeclarationContext]) -> IndexContext:
+@dataclass(frozen=True)
+class Summary:
+    """What the index and the cross-declaration checks need of a declaration: small enough
+    to keep for every declaration of a build (and to cache), unlike the whole model."""
+
+    source: str
+    year: int
+    slug: str
+    name: str  # 部门名称 as written
+    name_at: Location  # where it was written
+    department: str  # as printed, with (汇总)
+    amount_unit: str
+    amounts: tuple[Decimal, ...]  # total, fiscal, other, basic, project, year-end assets
+    staff: int
+    counts: Count
+
+
+def summarize(decl: Declaration) -> Summary:
+    """The summary of a validated declaration."""
+    return Summary(
+        source=decl.source,
+        year=decl.year,
+        slug=decl.slug,
+        name=decl.department,
+        name_at=decl.where(G["department"]),
+        department=decl.department + (G["consolidated_suffix"] if decl.consolidated else ""),
+        amount_unit=decl.amount_unit,
+        amounts=tuple(decl.amounts().values()),
+        staff=decl.staff,
+        counts=_count("", decl.goals),
+    )
+
+
+def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
     """The index of one year's declarations, with column sums."""
-    units = {c.amount_unit for c in contexts}
+    units = {s.amount_unit for s in summaries}
     unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
     rows = tuple(
         IndexRow(
-            c.department,
-            c.slug,
-            tuple(
-                money(in_unit(value, c.amount_unit, unit))
-                for value in (
-                    c.total.value,
-                    *(line.amount.value for line in c.budget),
-                    c.year_end_assets.value,
-                )
-            ),
-            c.staff,
-            c.counts,
+            s.department,
+            s.slug,
+            tuple(money(in_unit(value, s.amount_unit, unit)) for value in s.amounts),
+            s.staff,
+            s.counts,
         )
-        for c in contexts
+        for s in summaries
     )
     sums = [sum((r.amounts[i].value for r in rows), Decimal(0)) for i in range(6)]
     return IndexContext(
@@ -197,8 +224,8 @@ def index_context(year: int, contexts: Sequence[DeclarationContext]) -> IndexCon
         rows=rows,
         amount_label=unit.label,
         totals=tuple(money(value) for value in sums),
-        staff=sum(c.staff for c in contexts),
-        counts=_sum_counts("", [c.counts for c in contexts]),
+        staff=sum(s.staff for s in summaries),
+        counts=_sum_counts("", [s.counts for s in summaries]),
     )
 
 

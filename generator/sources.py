@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.context import Summary, summarize
 from generator.errors import Diagnostic, Location
 from generator.load import LoadResult, load_file, load_text
 from generator.model import Declaration
@@ -22,15 +23,17 @@ SUFFIXES = (".yaml", ".yml")
 @dataclass(frozen=True)
 class Checked:
     """A declaration file after loading and validation; `declaration` is usable only when
-    `diagnostics` is empty."""
+    `diagnostics` is empty. A valid one always has its `summary`; a build's cache may give the
+    summary alone (the model is then read again only if it has to be rendered)."""
 
     path: Path
     declaration: Declaration | None
     diagnostics: tuple[Diagnostic, ...]
+    summary: Summary | None = None
 
     @property
     def ok(self) -> bool:
-        return self.declaration is not None and not self.diagnostics
+        return self.summary is not None and not self.diagnostics
 
 
 class UsageError(Exception):
@@ -69,7 +72,8 @@ def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
     declaration, problems = read_declaration(loaded.root, name)
     diagnostics += problems
     diagnostics += validate(declaration)
-    return Checked(path, declaration, tuple(diagnostics))
+    summary = None if diagnostics else summarize(declaration)
+    return Checked(path, declaration, tuple(diagnostics), summary)
 
 
 def check_unique_outputs(checked: Iterable[Checked]) -> list[Diagnostic]:
@@ -79,13 +83,13 @@ def check_unique_outputs(checked: Iterable[Checked]) -> list[Diagnostic]:
     departments: dict[tuple[int, str], Path] = {}
     problems = []
     for item in checked:
-        if item.declaration is None:
+        if item.summary is None:
             continue
-        department = (item.declaration.year, item.declaration.department)
+        department = (item.summary.year, item.summary.name)
         if department in departments:
             problems.append(
                 Diagnostic(
-                    item.declaration.where("部门名称"),
+                    item.summary.name_at,
                     "E231",
                     f"{department[0]} 年度已有“{department[1]}”的申报："
                     f"{departments[department].as_posix()}",
@@ -93,7 +97,7 @@ def check_unique_outputs(checked: Iterable[Checked]) -> list[Diagnostic]:
                 )
             )
         departments.setdefault(department, item.path)
-        key = (item.declaration.year, item.declaration.slug)
+        key = (item.summary.year, item.summary.slug)
         if key in owners:
             problems.append(
                 Diagnostic(

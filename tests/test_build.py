@@ -193,3 +193,41 @@ def test_seed_text_copy_is_the_shared_seed():
 
 def test_seed_declaration_is_valid():
     assert read_checked(SEED_YAML).diagnostics == ()
+
+
+def test_rebuild_after_one_edit_reads_only_that_file(seed_tree, tmp_path, monkeypatch):
+    (seed_tree / "2023" / "test-bureau.yaml").write_text(
+        MINIMAL.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert build([seed_tree], out).ok
+    edited = seed_tree / "2023" / "test-bureau.yaml"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("测试局", "测试二局"), encoding="utf-8"
+    )
+    import generator.cache
+
+    read = []
+    real = generator.cache.read_checked
+    monkeypatch.setattr(
+        generator.cache, "read_checked", lambda path: read.append(path.name) or real(path)
+    )
+    report = build([seed_tree], out)
+    assert read == ["test-bureau.yaml"]  # the seed came from the cache of summaries
+    assert "2023/index.md" in report.written
+    index = markdown_tables((out / "2023/index.md").read_text(encoding="utf-8"))[0]
+    assert [row[0] for row in index[1:]] == [
+        "中国人民政治协商会议闵行区委员会办公室(汇总)",
+        "测试二局",
+        "合计",
+    ]
+
+
+def test_an_unreadable_cache_is_ignored(seed_tree, tmp_path):
+    out = tmp_path / "out"
+    assert build([seed_tree], out).ok
+    for entry in (out / ".cache").iterdir():
+        entry.write_bytes(b"not a pickle")
+    (out / "2023/minhang-cppcc-office.md").unlink()
+    report = build([seed_tree], out)
+    assert report.ok and report.written == ["2023/minhang-cppcc-office.md"]
