@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 import struct
-import zipfile
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -85,12 +84,3 @@ def write_package(entries: list[tuple[str, bytes]], when: datetime) -> bytes:
     count = len(entries)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central), start, 0))
     return out.getvalue()
-
-
-def normalise_package(data: bytes, when: datetime) -> bytes:
-    """`data` (a ZIP written by a library) rewritten reproducibly; entry order is kept,
-    [Content_Types].xml first as Office expects."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = package.namelist()
-        names.sort(key=lambda n: n != "[Content_Types].xml")
-        return write_package([(n, package.read(n)) for n in names], when)

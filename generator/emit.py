@@ -105,12 +105,12 @@ def emit_declaration(
     w.field(G["goals"], 0, G["goals"])
     for level1 in decl.goals:
         path1 = f"{G['goals']}.{level1.name}"
-        w.field(path1, 1, key(level1.name))
+        w.field(path1, 1, scalar(level1.name))
         if level1.note:
             w.text(f"{path1}.{G['note']}", 2, G["note"], level1.note)
         for level2 in level1.children:
             path2 = f"{path1}.{level2.name}"
-            w.field(path2, 2, key(level2.name))
+            w.field(path2, 2, scalar(level2.name))
             for indicator in level2.indicators:
                 _indicator(w, f"{path2}.{indicator.name}", indicator)
     w.comments(END, 0)
@@ -120,9 +120,9 @@ def emit_declaration(
 def _indicator(w: _Writer, path: str, indicator: Indicator) -> None:
     target = quoted(indicator.target.text)
     if not indicator.explanation and not indicator.remark:
-        w.field(path, 3, key(indicator.name), target)
+        w.field(path, 3, scalar(indicator.name), target)
         return
-    w.field(path, 3, key(indicator.name))
+    w.field(path, 3, scalar(indicator.name))
     w.field(f"{path}.{G['target']}", 4, G["target"], target)
     for name in ("explanation", "remark"):
         if getattr(indicator, name):
@@ -153,10 +153,6 @@ def scalar(text: str) -> str:
     ):
         return quoted(text)
     return text
-
-
-def key(text: str) -> str:
-    return scalar(text)
 
 
 def quoted(text: str) -> str:
