@@ -1,4 +1,5 @@
-"""Writing a Layout as a DOCX. The only module that imports python-docx.
+"""Writing a Layout as a DOCX. With read_docx, the pipeline's only modules that import
+python-docx (bench_baseline uses it too, for the benchmark's plain baseline).
 
 python-docx prepares, once per build and year, a base package: page size and margins, styles
 with the fonts of the style file applied for real (explicit ascii/hAnsi/eastAsia fonts, theme

@@ -1,4 +1,5 @@
-"""Writing a Layout as an XLSX sheet. With read_xlsx, the only modules that import openpyxl.
+"""Writing a Layout as an XLSX sheet. With read_xlsx, the pipeline's only modules that import
+openpyxl (bench_baseline uses it too, for the benchmark's plain baseline).
 
 The same grid as the DOCX: merged ranges from the layout's spans, thin borders, wrapped text,
 amounts as numbers formatted #,##0.00, every text cell stored as text (never a formula, whatever
