@@ -25,7 +25,7 @@ from generator.context import DeclarationContext, Summary, declaration_context, 
 from generator.errors import Diagnostic, sort_diagnostics
 from generator.model import Declaration
 from generator.render import TEMPLATES, Renderer
-from generator.sources import Checked, check_unique_outputs, find_declarations, read_checked
+from generator.sources import Checked, check_across_files, find_declarations, read_checked
 from generator.write import Artifact, Writer
 
 MANIFEST = ".manifest.json"
@@ -63,7 +63,7 @@ def check(paths: Iterable[Path], cache: ModelCache | None = None) -> Report:
     report.checked = [read(path) for path in find_declarations(paths)]
     report.diagnostics = sort_diagnostics(
         [d for item in report.checked for d in item.diagnostics]
-        + check_unique_outputs(report.checked)
+        + check_across_files(report.checked)
     )
     return report
 

@@ -53,7 +53,8 @@ class ModelCache:
 
     def checked(self, path: Path) -> Checked:
         """`path` loaded and validated, from the cache when its digest is there."""
-        key = digest(self.environment, path.as_posix(), path.read_bytes())
+        data = path.read_bytes()
+        key = digest(self.environment, path.as_posix(), data)
         self.digests[path.as_posix()] = key
         try:
             with (self.root / FOLDER / key).open("rb") as stream:
@@ -62,7 +63,7 @@ class ModelCache:
                 return Checked(path, None, (), summary)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             pass
-        checked = read_checked(path)
+        checked = read_checked(path, data)
         if checked.summary is not None:
             self.fresh[key] = checked.summary
         return checked

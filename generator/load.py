@@ -117,10 +117,11 @@ def load_text(text: str, filename: str) -> LoadResult:
     return LoadResult(filename, root, tuple(diagnostics))
 
 
-def load_file(path: Path, filename: str | None = None) -> LoadResult:
-    """Read `path` as UTF-8 and compose it; `filename` is how diagnostics name it."""
+def load_file(path: Path, filename: str | None = None, data: bytes | None = None) -> LoadResult:
+    """Read `path` as UTF-8 and compose it; `filename` is how diagnostics name it, `data` its
+    bytes when the caller has read them already."""
     name = filename or str(path)
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -53,9 +53,9 @@ def find_declarations(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-def read_checked(path: Path) -> Checked:
-    """Load, read and validate one declaration file."""
-    return _check_loaded(path, load_file(path, path.as_posix()))
+def read_checked(path: Path, data: bytes | None = None) -> Checked:
+    """Load, read and validate one declaration file (`data`: its bytes, if already read)."""
+    return _check_loaded(path, load_file(path, path.as_posix(), data))
 
 
 def read_checked_text(text: str, name: str) -> Checked:
@@ -76,7 +76,7 @@ def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
     return Checked(path, declaration, tuple(diagnostics), summary)
 
 
-def check_unique_outputs(checked: Iterable[Checked]) -> list[Diagnostic]:
+def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
     """Two declarations of one year may not share a file name (they would share outputs) nor a
     部门名称 (one department, declared twice: often an import beside the existing file)."""
     owners: dict[tuple[int, str], Path] = {}

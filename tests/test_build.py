@@ -210,7 +210,9 @@ def test_rebuild_after_one_edit_reads_only_that_file(seed_tree, tmp_path, monkey
     read = []
     real = generator.cache.read_checked
     monkeypatch.setattr(
-        generator.cache, "read_checked", lambda path: read.append(path.name) or real(path)
+        generator.cache,
+        "read_checked",
+        lambda path, data=None: read.append(path.name) or real(path, data),
     )
     report = build([seed_tree], out)
     assert read == ["test-bureau.yaml"]  # the seed came from the cache of summaries
