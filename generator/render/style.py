@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.load import load_resource
+from generator.declaration.load import load_resource
 
 STYLE_FILE = "form.style.yaml"
 
@@ -44,8 +44,13 @@ class FormStyle:
 
     @property
     def text_width(self) -> float:
-        """Millimetres between the left and right margins."""
-        return self.page_width - self.margin_left - self.margin_right
+        """Millimetres between the left and right margins (portrait)."""
+        return self.text_width_for(False)
+
+    def text_width_for(self, landscape: bool) -> float:
+        """Millimetres between the left and right margins, the page turned or not."""
+        width = self.page_height if landscape else self.page_width
+        return width - self.margin_left - self.margin_right
 
     def measures(self, layout: str, columns: int) -> LayoutMeasures:
         """The measures of layout template `layout`, which has `columns` columns. A layout

@@ -3,10 +3,14 @@
 One layout template (`templates/form.html.j2`) defines the form's structure; the DOCX and the
 XLSX writers both draw this `Layout`, so the two can never disagree. The subset:
 
-- `<h1>` the title, `<p>` a line under it (the year); well-formed, so `<br/>` for a break;
+- `<h1>` the title, `<p>` a line under it (the year), `<p class="note">` a footnote; well-formed,
+  so `<br/>` for a break;
+- `<section title="…">` around blocks makes them a page of their own: a sheet of that name in
+  the XLSX (a layout without sections is one page);
 - `<table>` with `<tr>` rows of `<th>` (labels) and `<td>` (values) cells, each with optional
   `rowspan`, `colspan` and `class`; rows inside `<thead>` repeat on every printed page;
-- cell classes: `amount` (a number printed with two decimals; `data-value` holds it exactly),
+- cell classes: `amount` (a number printed with as many decimals as its text has;
+  `data-value` holds it exactly; an empty amount cell stays blank),
   `integer`, `center`, `sum` (in a `data` row table: the total of the column's `data` rows);
   row class `data` marks rows a `sum` adds up.
 
@@ -40,6 +44,12 @@ class Cell:
     value: Decimal | None  # amount/integer cells: the exact number
 
     @property
+    def places(self) -> int:
+        """Decimals an amount cell prints with: as many as its text shows (18,417,248.00: 2)."""
+        _, dot, decimals = self.text.partition(".")
+        return len(decimals) if dot and decimals.isdigit() else 0
+
+    @property
     def numeric(self) -> bool:
         return self.value is not None
 
@@ -60,48 +70,79 @@ class Table:
 @dataclass(frozen=True)
 class Heading:
     text: str
-    level: str  # "title" (h1) or "subtitle" (p)
+    level: str  # "title" (h1), "subtitle" (p) or "note" (p class="note": a footnote)
 
 
 Block = Heading | Table
 
 
 @dataclass(frozen=True)
-class Layout:
-    """A rendered layout; `name` is its template's (form, index), for its measures."""
+class Page:
+    """Blocks that share one grid: a sheet of the XLSX; `title` names it ("" for the default)."""
 
-    name: str
+    title: str
     blocks: tuple[Block, ...]
 
     @property
     def columns(self) -> int:
-        """The width of the form's grid: every table has the same number of columns."""
+        """The width of the page's grid: every table has the same number of columns."""
         widths = {b.columns for b in self.blocks if isinstance(b, Table)}
         return widths.pop() if len(widths) == 1 else 0
 
 
-def parse_layout(html: str, name: str) -> Layout:
+@dataclass(frozen=True)
+class Layout:
+    """A rendered layout; `name` is its template's (form, index), for its measures;
+    `landscape` the form kind's orientation (None: the style file's for `name`)."""
+
+    name: str
+    pages: tuple[Page, ...]
+    landscape: bool | None = None
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(block for page in self.pages for block in page.blocks)
+
+    @property
+    def columns(self) -> int:
+        return self.pages[0].columns if self.pages else 0
+
+
+def parse_layout(html: str, name: str, landscape: bool | None = None) -> Layout:
     """Read a rendered layout template into a Layout, checking the grid."""
     try:
         root = etree.fromstring(f"<layout>{html}</layout>", _PARSER)
     except etree.XMLSyntaxError as error:
         raise LayoutError(f"标记不完整或不合法（第 {error.lineno} 行）：{error.msg}") from None
     _no_loose_text(root.text)
+    sections = [element for element in root if element.tag == "section"]
+    if sections and len(sections) != len(root):
+        raise LayoutError("<section> 之外不能有别的内容：要么全部分节，要么都不分")
+    pages = [_page(section, section.get("title", "")) for section in sections] or [_page(root, "")]
+    _no_loose_text(root.text)
+    return Layout(name, tuple(pages), landscape)
+
+
+def _page(parent: etree._Element, title: str) -> Page:
     blocks: list[Block] = []
-    for element in root:
-        if element.tag in ("h1", "p"):
-            blocks.append(Heading(_text(element), "title" if element.tag == "h1" else "subtitle"))
+    _no_loose_text(parent.text)
+    for element in parent:
+        if element.tag == "h1":
+            blocks.append(Heading(_text(element), "title"))
+        elif element.tag == "p":
+            note = "note" in element.get("class", "").split()
+            blocks.append(Heading(_text(element), "note" if note else "subtitle"))
         elif element.tag == "table":
             blocks.append(_grid(_rows(element)))
         else:
             raise LayoutError(f"布局模板不支持 <{element.tag}>")
         _no_loose_text(element.tail)
-    layout = Layout(name, tuple(blocks))
-    tables = [b for b in layout.blocks if isinstance(b, Table)]
-    if tables and not layout.columns:
+    page = Page(title, tuple(blocks))
+    tables = [b for b in page.blocks if isinstance(b, Table)]
+    if tables and not page.columns:
         widths = sorted({t.columns for t in tables})
         raise LayoutError(f"表格列数不一致：{widths}")
-    return layout
+    return page
 
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -208,7 +249,7 @@ def _span(attrs: dict[str, str], name: str) -> int:
 
 
 def _number(raw: _RawCell, classes: frozenset[str], text: str) -> Decimal | None:
-    if not classes & {"amount", "integer"}:
+    if not classes & {"amount", "integer"} or not (raw.attrs.get("data-value") or text.strip()):
         return None
     try:
         return Decimal(raw.attrs.get("data-value", text).replace(",", ""))

@@ -25,51 +25,66 @@ from docx.oxml.ns import qn as _qualify
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from generator.archive import write_package
-from generator.layout import Cell, Heading, Layout, Table
-from generator.style import Font, FormStyle
+from generator.render.layout import Cell, Heading, Layout, Table
+from generator.render.package import write_package
+from generator.render.style import Font, FormStyle
 
 TWIPS_PER_MM = 1440 / 25.4
 qn = cache(_qualify)  # "w:tc" → "{namespace}tc", looked up thousands of times per form
 _THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _CELL_PADDING_TWIPS = 85  # 1.5 mm left and right inside every cell
 # Paragraph styles the body uses, defined in the base package.
-TITLE, SUBTITLE, LABEL, TEXT, NUMBER, CENTERED, GAP = (
+TITLE, SUBTITLE, NOTE, LABEL, TEXT, NUMBER, CENTERED, GAP = (
     "FormTitle",
     "FormSubtitle",
+    "FormNote",
     "FormLabel",
     "FormText",
     "FormNumber",
     "FormCentered",
     "FormTableGap",
 )
+_HEADING_STYLES = {"title": TITLE, "subtitle": SUBTITLE, "note": NOTE}
 
 
 @dataclass
 class DocxWriter:
-    """Turns layouts into DOCX bytes with one style; caches the base package per year."""
+    """Turns layouts into DOCX bytes with one style; caches the base package per year and
+    orientation."""
 
     style: FormStyle
-    _bases: dict[datetime, _Base] = field(default_factory=dict)
+    _bases: dict[tuple[datetime, bool, str], _Base] = field(default_factory=dict)
 
     def write(self, layout: Layout, when: datetime) -> bytes:
-        """The DOCX of `layout`, stamped `when`."""
-        base = self._bases.get(when)
+        """The DOCX of `layout` (its pages one after another), stamped `when`."""
+        landscape = layout.landscape
+        if landscape is None:
+            landscape = self.style.measures(layout.name, layout.columns or 1).landscape
+        title = next(
+            (b.text for b in layout.blocks if isinstance(b, Heading) and b.level == "title"), ""
+        )
+        base = self._bases.get((when, landscape, title))
         if base is None:
-            base = self._bases[when] = _make_base(self.style, when)
+            base = self._bases[when, landscape, title] = _make_base(
+                self.style, when, landscape, title
+            )
+        width = self.style.text_width_for(landscape)
         body: list[str] = []
-        last_was_table = False
-        for block in layout.blocks:
-            if isinstance(block, Heading):
-                body.append(_paragraph(block.text, TITLE if block.level == "title" else SUBTITLE))
-                last_was_table = False
-                continue
-            if last_was_table:
-                # Word and LibreOffice join tables that touch, and a header row in the middle
-                # of a table cannot repeat: a small gap keeps them two tables.
-                body.append(_paragraph("", GAP))
-            body.append(_table(block, self.style, layout.name))
-            last_was_table = True
+        for number, page in enumerate(layout.pages):
+            if number:
+                body.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+            last_was_table = False
+            for block in page.blocks:
+                if isinstance(block, Heading):
+                    body.append(_paragraph(block.text, _HEADING_STYLES[block.level]))
+                    last_was_table = False
+                    continue
+                if last_was_table:
+                    # Word and LibreOffice join tables that touch, and a header row in the
+                    # middle of a table cannot repeat: a small gap keeps them two tables.
+                    body.append(_paragraph("", GAP))
+                body.append(_table(block, self.style, layout.name, width))
+                last_was_table = True
         xml = (base.head + "".join(body) + base.tail).encode()
         entries = [(n, xml if n == "word/document.xml" else data) for n, data in base.entries]
         return write_package(entries, when)
@@ -84,11 +99,16 @@ class _Base:
     tail: str
 
 
-def _make_base(style: FormStyle, when: datetime) -> _Base:
+def _make_base(style: FormStyle, when: datetime, landscape: bool, title: str) -> _Base:
     document = Document()
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(style.page_width), Mm(style.page_height)
+    width, height = Mm(style.page_width), Mm(style.page_height)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = height, width
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = width, height
     section.top_margin, section.bottom_margin = Mm(style.margin_top), Mm(style.margin_bottom)
     section.left_margin, section.right_margin = Mm(style.margin_left), Mm(style.margin_right)
     section.header_distance = section.footer_distance = Mm(8)
@@ -110,6 +130,7 @@ def _make_base(style: FormStyle, when: datetime) -> _Base:
     for name, font, alignment in (
         (TITLE, style.title, WD_ALIGN_PARAGRAPH.CENTER),
         (SUBTITLE, style.subtitle, WD_ALIGN_PARAGRAPH.CENTER),
+        (NOTE, style.body, WD_ALIGN_PARAGRAPH.LEFT),
         (LABEL, style.label, WD_ALIGN_PARAGRAPH.CENTER),
         (TEXT, style.body, WD_ALIGN_PARAGRAPH.JUSTIFY),
         (NUMBER, style.body, WD_ALIGN_PARAGRAPH.RIGHT),
@@ -123,13 +144,14 @@ def _make_base(style: FormStyle, when: datetime) -> _Base:
     title_format = styles[TITLE].paragraph_format
     title_format.space_after = Pt(style.title.size / 2)
     styles[SUBTITLE].paragraph_format.space_after = Pt(style.subtitle.size / 2)
+    styles[NOTE].paragraph_format.space_before = Pt(style.body.size / 2)
     gap = styles[GAP].paragraph_format
     gap.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     gap.line_spacing = Pt(max(style.table_gap, 1))
 
     properties = document.core_properties
     properties.author = properties.last_modified_by = ""
-    properties.title = "部门（单位）整体支出绩效目标申报表"
+    properties.title = title
     properties.created = properties.modified = when.replace(tzinfo=None)
     properties.revision = 1
     properties.language = "zh-CN"
@@ -190,9 +212,9 @@ def _paragraph(text: str, style: str) -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{content}</w:p>'
 
 
-def _table(table: Table, style: FormStyle, layout: str) -> str:
+def _table(table: Table, style: FormStyle, layout: str, text_width: float) -> str:
     fractions = style.measures(layout, table.columns).fractions()
-    widths = [round(f * style.text_width * TWIPS_PER_MM) for f in fractions]
+    widths = [round(f * text_width * TWIPS_PER_MM) for f in fractions]
     line = f'w:val="single" w:sz="4" w:space="0" w:color="{style.border}"'
     sides = ("top", "left", "bottom", "right", "insideH", "insideV")
     margin = f'w:w="{_CELL_PADDING_TWIPS}" w:type="dxa"'

@@ -29,30 +29,37 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from generator.archive import write_package
-from generator.layout import Cell, Heading, Layout, Table
-from generator.style import Font as StyleFont
-from generator.style import FormStyle, LayoutMeasures
+from generator.render.layout import Cell, Heading, Layout, Table
+from generator.render.package import write_package
+from generator.render.style import Font as StyleFont
+from generator.render.style import FormStyle
 
-_NUMBER_FORMATS = {"amount": "#,##0.00", "integer": "0"}
+_MAX_PLACES = 6
+# Number kinds of cells: "" (text), "integer", and "amount0" … "amount6" by decimals shown.
+_NUMBER_FORMATS = {
+    "integer": "0",
+    **{
+        f"amount{places}": "#,##0" + ("." + "0" * places if places else "")
+        for places in range(_MAX_PLACES + 1)
+    },
+}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Office reads "_x0041_" in a cell as the escape of "A"; a literal one is written "_x005F_x0041_".
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CELL_PADDING = 1.0  # character units lost to the cell's margins
-_SHEET = "xl/worksheets/sheet1.xml"
 _WORKBOOK = "xl/workbook.xml"
-_TITLES_PLACEHOLDER = "$1:$1"
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
 )
 
-# A cell format: ("title"|"subtitle"|"covered",) or ("cell", label, number kind, alignment,
-# quote prefix).
+# A cell format: ("title"|"subtitle"|"note"|"covered",) or ("cell", label, number kind,
+# alignment, quote prefix).
 _Format = tuple[object, ...]
 _COVERED: _Format = ("covered",)
-_HEADINGS: dict[str, _Format] = {"title": ("title",), "subtitle": ("subtitle",)}
+_HEADINGS: dict[str, _Format] = {"title": ("title",), "subtitle": ("subtitle",), "note": ("note",)}
 _ALL_FORMATS: list[_Format] = [
     _COVERED,
     *_HEADINGS.values(),
@@ -68,42 +75,56 @@ _ALL_FORMATS: list[_Format] = [
 @dataclass(frozen=True)
 class _Base:
     entries: list[tuple[str, bytes]]
-    workbook: str
+    workbook: str  # without its definedNames, which each file writes for its own print titles
     style_ids: dict[_Format, int]
 
 
 @dataclass
 class XlsxWriter:
-    """Turns layouts into XLSX bytes with one style; caches the base package per year."""
+    """Turns layouts into XLSX bytes with one style; caches the base package per year and set
+    of sheet names."""
 
     style: FormStyle
     sheet_title: str = "申报表"
-    _bases: dict[datetime, _Base] = field(default_factory=dict)
+    _bases: dict[tuple[datetime, tuple[str, ...]], _Base] = field(default_factory=dict)
 
     def write(self, layout: Layout, when: datetime) -> bytes:
-        """The XLSX of `layout`, stamped `when`."""
-        base = self._bases.get(when)
+        """The XLSX of `layout` (a sheet per page), stamped `when`."""
+        titles = sheet_titles([page.title or self.sheet_title for page in layout.pages])
+        base = self._bases.get((when, titles))
         if base is None:
-            base = self._bases[when] = self._make_base(when)
-        columns = layout.columns or 1
-        measures = self.style.measures(layout.name, columns)
-        widths = [round(measures.xlsx_width * f, 2) for f in measures.fractions()]
-        sheet = _Sheet(base.style_ids, widths, self.style)
-        for block in layout.blocks:
-            if isinstance(block, Heading):
-                sheet.heading(block, columns)
-            else:
-                sheet.table(block)
+            base = self._bases[when, titles] = self._make_base(when, titles)
+        parts: dict[str, bytes] = {}
+        names = []
+        for index, page in enumerate(layout.pages):
+            columns = page.columns or 1
+            measures = self.style.measures(layout.name, columns)
+            landscape = measures.landscape if layout.landscape is None else layout.landscape
+            widths = [round(measures.xlsx_width * f, 2) for f in measures.fractions()]
+            sheet = _Sheet(base.style_ids, widths, self.style)
+            for block in page.blocks:
+                if isinstance(block, Heading):
+                    sheet.heading(block, columns)
+                else:
+                    sheet.table(block)
+            parts[f"xl/worksheets/sheet{index + 1}.xml"] = sheet.xml(landscape).encode()
+            if sheet.header_rows:
+                quoted = titles[index].replace("'", "''")
+                rows = f"'{quoted}'!${sheet.header_rows[0]}:${sheet.header_rows[-1]}"
+                names.append(
+                    f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
+                    f"{escape(rows)}</definedName>"
+                )
         workbook = base.workbook
-        if sheet.header_rows:
-            rows = f"${sheet.header_rows[0]}:${sheet.header_rows[-1]}"
-            workbook = workbook.replace(_TITLES_PLACEHOLDER, rows)
-        else:
-            workbook = re.sub(r"<definedNames>.*?</definedNames>", "", workbook)
-        parts = {_SHEET: sheet.xml(measures).encode(), _WORKBOOK: workbook.encode()}
+        if names:
+            defined = "<definedNames>" + "".join(names) + "</definedNames>"
+            at = workbook.find("<calcPr")
+            at = at if at >= 0 else workbook.rindex("</workbook>")
+            workbook = workbook[:at] + defined + workbook[at:]
+        parts[_WORKBOOK] = workbook.encode()
         return write_package([(n, parts.get(n, data)) for n, data in base.entries], when)
 
-    def _make_base(self, when: datetime) -> _Base:
+    def _make_base(self, when: datetime, titles: tuple[str, ...]) -> _Base:
         style = self.style
         side = Side(style="thin", color=style.border)
         border = Border(left=side, right=side, top=side, bottom=side)
@@ -111,8 +132,9 @@ class XlsxWriter:
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None
-        sheet.title = self.sheet_title
-        sheet.print_title_rows = _TITLES_PLACEHOLDER.replace("$", "")
+        sheet.title = titles[0]
+        for title in titles[1:]:
+            workbook.create_sheet(title)
         ids: dict[_Format, int] = {}
         for row, key in enumerate(_ALL_FORMATS, start=1):
             cell = sheet.cell(row=row, column=1)
@@ -120,6 +142,10 @@ class XlsxWriter:
             if key[0] in ("title", "subtitle"):
                 cell.font = _font(style.title if key[0] == "title" else style.subtitle)
                 cell.alignment = Alignment(horizontal="center", vertical="center")
+                cell.border = Border()
+            elif key[0] == "note":
+                cell.font = _font(style.body)
+                cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
                 cell.border = Border()
             elif key[0] == "cell":
                 _, label, kind, horizontal, quote = key
@@ -142,7 +168,22 @@ class XlsxWriter:
         with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
             names = sorted(package.namelist(), key=lambda n: n != "[Content_Types].xml")
             entries = [(n, package.read(n)) for n in names]
-        return _Base(entries, dict(entries)[_WORKBOOK].decode(), ids)
+        book = re.sub(r"<definedNames>.*?</definedNames>|<definedNames/>", "", dict(entries)[_WORKBOOK].decode())
+        return _Base(entries, book, ids)
+
+
+def sheet_titles(names: list[str]) -> tuple[str, ...]:
+    """Sheet names Excel accepts: no []:*?/\\, at most 31 characters, each once."""
+    titles: list[str] = []
+    for name in names:
+        title = _SHEET_NAME.sub("_", name).strip("'")[:31] or "Sheet"
+        base, number = title, 2
+        while title in titles:
+            suffix = f"({number})"
+            title = base[: 31 - len(suffix)] + suffix
+            number += 1
+        titles.append(title)
+    return tuple(titles)
 
 
 class _Sheet:
@@ -175,8 +216,13 @@ class _Sheet:
         self.put(row, 1, _text_cell(row, 1, self.ids[key], heading.text))
         if columns > 1:
             self.merge(row, 1, 1, columns)
-        size = self.style.title.size if heading.level == "title" else self.style.subtitle.size
-        self.heights[row] = size * self.style.line_spacing * 1.4
+        if heading.level == "note":
+            available = sum(self.widths) - _CELL_PADDING
+            lines = _line_count(heading.text, available, self.style.body.size)
+            self.heights[row] = lines * self.style.body.size * self.style.line_spacing + 4
+        else:
+            size = self.style.title.size if heading.level == "title" else self.style.subtitle.size
+            self.heights[row] = size * self.style.line_spacing * 1.4
         self.top += 1
 
     def table(self, table: Table) -> None:
@@ -212,7 +258,9 @@ class _Sheet:
         self.top += len(table.rows)
 
     def _cell(self, r: int, c: int, cell: Cell, data_rows: list[int]) -> str:
-        kind = next((k for k in _NUMBER_FORMATS if k in cell.classes), "")
+        kind = "integer" if "integer" in cell.classes else ""
+        if "amount" in cell.classes:
+            kind = f"amount{min(cell.places, _MAX_PLACES)}"
         if cell.label or "center" in cell.classes:
             horizontal = "center"
         elif kind:
@@ -231,7 +279,7 @@ class _Sheet:
         quote = cell.text.startswith(_FORMULA_STARTS)
         return _text_cell(r, c, self.ids["cell", cell.label, kind, horizontal, quote], cell.text)
 
-    def xml(self, measures: LayoutMeasures) -> str:
+    def xml(self, landscape: bool) -> str:
         style = self.style
         last_row = max(self.cells, default=1)
         last_col = max((max(row) for row in self.cells.values()), default=1)
@@ -267,7 +315,7 @@ class _Sheet:
             f'<pageMargins left="{style.margin_left / inch}" right="{style.margin_right / inch}" '
             f'top="{style.margin_top / inch}" bottom="{style.margin_bottom / inch}" '
             'header="0.3" footer="0.3"/>'
-            f'<pageSetup orientation="{"landscape" if measures.landscape else "portrait"}" '
+            f'<pageSetup orientation="{"landscape" if landscape else "portrait"}" '
             'paperSize="9" fitToHeight="0" fitToWidth="1"/></worksheet>'
         )
         return "".join(out)

@@ -6,7 +6,8 @@ and line), and escape by construction: every `{{ value }}` in a Markdown templat
 `&`, line breaks, `{{ 7*7 }}`) prints as written and cannot break a table. Templates never see
 raw YAML or the model, only the context.
 
-Per declaration: `summary.md.j2` → .md; `form.html.j2` → one Layout → .docx and .xlsx.
+Per declaration: its kind's summary (`summary.md.j2`) → .md; its kind's layout → one Layout → .docx and
+.xlsx.
 Per year: `index.md.j2` → index.md; `index.html.j2` → index.xlsx.
 """
 
@@ -20,14 +21,14 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from generator.archive import build_time
-from generator.context import DeclarationContext, IndexContext, TrendContext
-from generator.layout import Layout, LayoutError, parse_layout
-from generator.render_docx import DocxWriter
-from generator.render_xlsx import XlsxWriter
-from generator.style import FormStyle, StyleError, load_style
+from generator.render.context import DeclarationContext, IndexContext, TrendContext
+from generator.render.docx import DocxWriter
+from generator.render.layout import Layout, LayoutError, parse_layout
+from generator.render.package import build_time
+from generator.render.style import FormStyle, StyleError, load_style
+from generator.render.xlsx import XlsxWriter
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 # Characters that can start an inline construct (code, emphasis, links, HTML, tables, entities,
 # strikethrough); a backslash makes each literal (CommonMark: any ASCII punctuation may be escaped).
@@ -105,11 +106,12 @@ class Renderer:
         return XlsxWriter(self.style)
 
     def declaration_files(self, d: DeclarationContext) -> dict[str, bytes]:
-        """The outputs of one declaration, by suffix."""
-        form = self.render_layout("form.html.j2", d=d)
+        """The outputs of one declaration, by suffix: its kind's layout drawn as DOCX and
+        XLSX, and the Markdown summary."""
+        form = self.render_layout(d.kind.layout, landscape=d.kind.landscape, d=d)
         when = build_time(d.year)
         return {
-            ".md": self.render_markdown("summary.md.j2", d=d).encode(),
+            ".md": self.render_markdown(d.kind.summary, d=d).encode(),
             ".docx": self.docx.write(form, when),
             ".xlsx": self.xlsx.write(form, when),
         }
@@ -130,11 +132,12 @@ class Renderer:
             ".xlsx": self.xlsx.write(self.render_layout("trend.html.j2", t=trend), when),
         }
 
-    def render_layout(self, name: str, **context: Any) -> Layout:
-        """Render layout template `name` and read it into a Layout."""
+    def render_layout(self, name: str, landscape: bool | None = None, **context: Any) -> Layout:
+        """Render layout template `name` and read it into a Layout (`landscape`: the form
+        kind's orientation; None: the style file's for this layout)."""
         html = self._render(self.html, name, context)
         try:
-            return parse_layout(html, name.split(".", 1)[0])
+            return parse_layout(html, name.split(".", 1)[0], landscape)
         except LayoutError as error:
             raise TemplateError(f"{self.folder / name}: {error}") from None
 

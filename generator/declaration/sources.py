@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.context import Summary, summarize
-from generator.errors import Diagnostic, Location
-from generator.load import LoadResult, load_file, load_text
-from generator.model import Declaration
-from generator.schema import read_declaration
-from generator.validate import validate
+from generator.declaration.checks import validate
+from generator.declaration.load import LoadResult, load_file, load_text
+from generator.declaration.model import Declaration
+from generator.declaration.read import read_declaration
+from generator.declaration.summary import Summary, summarize
+from generator.errors import Diagnostic, Location, is_error
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -33,7 +33,8 @@ class Checked:
 
     @property
     def ok(self) -> bool:
-        return self.summary is not None and not self.diagnostics
+        """Valid: warnings may remain, errors may not."""
+        return self.summary is not None and not any(is_error(d) for d in self.diagnostics)
 
 
 class UsageError(Exception):
@@ -71,8 +72,11 @@ def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
         return Checked(path, None, tuple(diagnostics))
     declaration, problems = read_declaration(loaded.root, name)
     diagnostics += problems
+    if declaration is None:
+        return Checked(path, None, tuple(diagnostics))
     diagnostics += validate(declaration)
-    summary = None if diagnostics else summarize(declaration)
+    valid = not any(is_error(d) for d in diagnostics)
+    summary = summarize(declaration) if valid else None
     return Checked(path, declaration, tuple(diagnostics), summary)
 
 
