@@ -108,7 +108,11 @@ def _parser() -> argparse.ArgumentParser:
         "work tree).",
     )
     diff_cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    diff_cmd.add_argument("--rev", metavar="A[..B]", help="compare git revisions A and B")
+    diff_cmd.add_argument(
+        "--rev",
+        metavar="A[..B]",
+        help="compare git revisions A and B; A...B: B with where it forked from A",
+    )
     diff_cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
     diff_cmd.add_argument("--out", type=Path, help="write the report to this file")
     diff_cmd.add_argument(
@@ -251,8 +255,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     if args.rev:
-        old, _, new = args.rev.partition("..")
-        result = diff_revisions(old, new or None, args.paths or DEFAULT_SOURCES)
+        result = diff_revisions(args.rev, args.paths or DEFAULT_SOURCES)
     elif len(args.paths) == 2:
         result = diff_paths(*args.paths)
     else:

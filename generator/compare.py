@@ -1,24 +1,32 @@
 """Semantic comparison of validated declarations: what changed between two years or revisions.
 
 Compares models, never rendered files, keyed by stable identities and ignoring where things were
-written (beancount's compare): declarations by slug (or by 部门名称 when the file was renamed),
-indicators by (一级, 二级, 三级), tasks by 任务名称. A name that disappears while a similar one
-appears is reported as a likely rename, flagged as such, never silently paired. Unchanged items
-are counted, not listed.
+written (beancount's compare): indicators by (一级, 二级, 三级), tasks by 任务名称. A declaration is
+identified by (年度, 部门名称) and its file by its path under what was compared, so a comparison
+over several year folders pairs each year with the same year: by path, then by (年度, 部门名称)
+for a renamed file. Year over year (each side one year, not the same) files pair by file name,
+then by 部门名称, and 年度 is the comparison's title, not a change. A name that disappears while
+a similar one appears is reported as a likely rename, flagged as such, never silently paired.
+Unchanged items are counted, not listed. Differences of numbers are exact, however many digits.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
+from fractions import Fraction
+from math import floor
 
 from generator.model import GLOSSARY as G
 from generator.model import Declaration, Target, format_amount
 from generator.vocabulary import base_unit, in_unit
 
 RENAME_SIMILARITY = 0.6  # difflib ratio from which a removed and an added name look like one
+PERCENT_LIMIT = 999_999  # a larger change in % is printed as "> +999,999 %"
+# Sums, differences and products of decimals are exact in this context, whatever their digits.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class DeclarationDiff:
     name: str  # 部门名称 (the new one)
     old_source: str
     new_source: str
+    old_year: int
+    new_year: int
     changes: tuple[Change, ...]
     unchanged: dict[str, int]  # section → items compared and found equal
     renamed_file: bool = False
@@ -52,14 +62,17 @@ class DeclarationDiff:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The whole comparison of two sets of declarations."""
+    """The whole comparison of two sets of declarations. `old_year`/`new_year` are set when it
+    compares one year with another (year over year)."""
 
     old_label: str
     new_label: str
-    pairs: tuple[DeclarationDiff, ...]
-    added: tuple[str, ...] = ()  # declarations only on the new side (部门名称 (source))
-    removed: tuple[str, ...] = ()
-    summary: dict[str, int] = field(default_factory=dict)
+    old_year: int | None
+    new_year: int | None
+    pairs: tuple[DeclarationDiff, ...]  # in the order of the new side's files
+    added: tuple[str, ...]  # declarations only on the new side (部门名称 (source))
+    removed: tuple[str, ...]
+    summary: dict[str, int]
 
     @property
     def different(self) -> bool:
@@ -67,34 +80,56 @@ class Comparison:
 
 
 def compare_sets(
-    old: Sequence[Declaration], new: Sequence[Declaration], old_label: str, new_label: str
+    old: Mapping[str, Declaration],
+    new: Mapping[str, Declaration],
+    old_label: str,
+    new_label: str,
 ) -> Comparison:
-    """Pair declarations by slug, then by 部门名称, and compare each pair."""
-    old_by_slug = {d.slug: d for d in old}
-    pairs: list[tuple[Declaration, Declaration, bool]] = []
-    unmatched_new = []
-    for decl in new:
-        match = old_by_slug.pop(decl.slug, None)
-        if match is not None:
-            pairs.append((match, decl, False))
-        else:
-            unmatched_new.append(decl)
-    added = []
-    for decl in unmatched_new:
-        match = next((d for d in old_by_slug.values() if d.department == decl.department), None)
-        if match is not None:
-            del old_by_slug[match.slug]
-            pairs.append((match, decl, True))
-        else:
-            added.append(f"{decl.department}（{decl.source}）")
-    removed = [f"{d.department}（{d.source}）" for d in old_by_slug.values()]
-    diffs = tuple(compare(o, n, renamed) for o, n, renamed in pairs)
+    """Pair the declarations of two sets, each keyed by its file's path under what was compared
+    (a year folder: `x.yaml`; the declarations folder: `2023/x.yaml`; a single file: `.`), and
+    compare each pair. Pairs by path; year over year then by file name and by 部门名称, otherwise
+    by (年度, 部门名称)."""
+    old_years = {d.year for d in old.values()}
+    new_years = {d.year for d in new.values()}
+    year_over_year = len(old_years) == len(new_years) == 1 and old_years != new_years
+    unpaired = dict(old)
+    found: dict[str, tuple[Declaration, bool]] = {}  # new key → (old declaration, renamed)
+    rules: list[tuple[Callable[[str, Declaration], object], bool]] = [(lambda k, d: k, False)]
+    if year_over_year:
+        rules.append((lambda k, d: d.slug, False))
+        rules.append((lambda k, d: d.department, True))
+    else:
+        rules.append((lambda k, d: (d.year, d.department), True))
+    for identity, renamed in rules:
+        candidates: dict[object, list[str]] = {}
+        for key, decl in unpaired.items():
+            candidates.setdefault(identity(key, decl), []).append(key)
+        for key, decl in new.items():
+            same = candidates.get(identity(key, decl))
+            if key not in found and same:
+                found[key] = (unpaired.pop(same.pop(0)), renamed)
+    diffs = tuple(
+        compare(found[key][0], decl, renamed_file=found[key][1])
+        for key, decl in new.items()
+        if key in found
+    )
+    added = tuple(f"{d.department}（{d.source}）" for key, d in new.items() if key not in found)
+    removed = tuple(f"{d.department}（{d.source}）" for d in unpaired.values())
     summary = {
         kind: sum(d.count(kind) for d in diffs)
         for kind in ("added", "removed", "changed", "moved", "renamed")
     }
     summary["unchanged"] = sum(sum(d.unchanged.values()) for d in diffs)
-    return Comparison(old_label, new_label, diffs, tuple(added), tuple(removed), summary)
+    return Comparison(
+        old_label,
+        new_label,
+        min(old_years) if year_over_year else None,
+        min(new_years) if year_over_year else None,
+        diffs,
+        added,
+        removed,
+        summary,
+    )
 
 
 def compare(old: Declaration, new: Declaration, renamed_file: bool = False) -> DeclarationDiff:
@@ -130,13 +165,21 @@ def compare(old: Declaration, new: Declaration, renamed_file: bool = False) -> D
     changes.extend(indicator_changes)
     unchanged["indicator"] = indicator_same
     return DeclarationDiff(
-        new.department, old.source, new.source, tuple(changes), unchanged, renamed_file
+        new.department,
+        old.source,
+        new.source,
+        old.year,
+        new.year,
+        tuple(changes),
+        unchanged,
+        renamed_file,
     )
 
 
 def _header_fields(decl: Declaration) -> dict[str, str]:
+    """The compared header fields. Not 年度: it identifies the declaration (within one year)
+    or the comparison (year over year), and is shown as such."""
     return {
-        G["year"]: str(decl.year),
         G["department"]: decl.department,
         G["consolidated"]: "是" if decl.consolidated else "否",
         G["subordinate_units"]: str(decl.subordinate_units),
@@ -176,8 +219,9 @@ def _budget_changes(old: Declaration, new: Declaration) -> list[Change]:
     yuan = base_unit()
     changes = []
     for key, value in after.items():
-        was = in_unit(before[key], old.amount_unit, yuan)
-        now = in_unit(value, new.amount_unit, yuan)
+        with localcontext(_EXACT):  # into 元 (worth 1): a product, exact
+            was = in_unit(before[key], old.amount_unit, yuan)
+            now = in_unit(value, new.amount_unit, yuan)
         units = f"金额单位 {old.amount_unit} → {new.amount_unit}"
         detail = f"{_money_detail(was, now)}（按{yuan.name}计；{units}）"
         changes.append(
@@ -194,21 +238,33 @@ def _budget_changes(old: Declaration, new: Declaration) -> list[Change]:
 
 
 def _money_detail(old: Decimal, new: Decimal) -> str:
-    delta = new - old
+    """Δ and Δ %: `Δ +582,752.00（+3.16 %）`."""
+    delta = _EXACT.subtract(new, old)
     sign = "+" if delta >= 0 else "−"
-    text = f"Δ {sign}{format_amount(abs(delta))}"
+    text = f"Δ {sign}{format_amount(delta.copy_abs())}"
     if old:
-        percent = (delta * 100 / old).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        text += f"（{'+' if percent >= 0 else '−'}{abs(percent)} %）"
+        text += f"（{_percent(delta, old)}）"
     return text
 
 
+def _percent(delta: Decimal, base: Decimal) -> str:
+    """`delta` as a share of `base`, exact, rounded half up to 0.01 %: `+3.16 %`. A change of
+    more than PERCENT_LIMIT % (from almost nothing) is printed as `> +999,999 %`."""
+    sign = "+" if delta >= 0 else "−"
+    share = abs(Fraction(delta) * 100 / Fraction(base))
+    if share > PERCENT_LIMIT:
+        return f"> {sign}{PERCENT_LIMIT:,} %"
+    hundredths = floor(share * 100 + Fraction(1, 2))
+    return f"{sign}{Decimal(hundredths).scaleb(-2):,.2f} %"
+
+
 def _number_detail(old: Decimal, new: Decimal) -> str:
+    """The direction and size of a change of number: `↑ +30`."""
     if new == old:
         return ""
     arrow = "↑" if new > old else "↓"
-    delta = new - old
-    return f"{arrow} {'+' if delta > 0 else '−'}{abs(delta)}"
+    delta = _EXACT.subtract(new, old)
+    return f"{arrow} {'+' if delta > 0 else '−'}{delta.copy_abs():f}"
 
 
 def _target_detail(old: Target, new: Target) -> str:

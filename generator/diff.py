@@ -1,11 +1,17 @@
 """The `diff` command: compare two sets of declarations (files, year folders or git revisions)
-and render the change report as Markdown or JSON."""
+and render the change report as Markdown or JSON.
+
+Each declaration is keyed by its file's path under what was named: under the folder (or the
+file itself) for OLD NEW, relative to the current folder for --rev, where both sides are read
+under the same paths.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +19,8 @@ from generator.compare import Comparison, compare_sets
 from generator.errors import Diagnostic, sort_diagnostics
 from generator.model import Declaration
 from generator.render import TEMPLATES, Renderer
-from generator.revisions import read_at_revision
-from generator.sources import Checked, find_declarations, read_checked
+from generator.revisions import read_at_revision, resolve_range
+from generator.sources import Checked, UsageError, find_declarations, read_checked
 
 
 @dataclass(frozen=True)
@@ -26,24 +32,25 @@ class DiffResult:
 
 
 def diff_paths(old: Path, new: Path) -> DiffResult:
-    """Compare the declarations under `old` with those under `new` (files or folders)."""
-    return _compare(
-        [read_checked(p) for p in find_declarations([old])],
-        [read_checked(p) for p in find_declarations([new])],
-        old.as_posix(),
-        new.as_posix(),
-    )
+    """Compare the declarations under `old` with those under `new` (files or folders; two
+    files are compared with each other, whatever their names)."""
+    return _compare(_read_under(old), _read_under(new), old.as_posix(), new.as_posix())
 
 
-def diff_revisions(old: str, new: str | None, paths: Sequence[Path]) -> DiffResult:
-    """Compare the declarations under `paths` at git revision `old` with revision `new`
-    (None: the work tree)."""
-    before = read_at_revision(old, paths)
-    if new is None:
-        after = [read_checked(p) for p in find_declarations(paths)]
+def diff_revisions(spec: str, paths: Sequence[Path]) -> DiffResult:
+    """Compare the declarations under `paths` between the git revisions `spec` names
+    (`A`: A → work tree, `A..B`, `A...B`: see revisions.resolve_range)."""
+    span = resolve_range(spec)
+    before = read_at_revision(span.old, paths)
+    if span.new is None:  # the work tree: a path that is not there is a UsageError already
+        after = {_relative(p): read_checked(p) for p in find_declarations(paths)}
     else:
-        after = read_at_revision(new, paths)
-    return _compare(before, after, old, new or "工作区")
+        at_new = read_at_revision(span.new, paths)
+        for path in sorted(before.absent & at_new.absent):
+            where = f"{span.old.name} 和 {span.new.name}"
+            raise UsageError(f"{path.as_posix()}：在 {where} 中都不存在")
+        after = at_new.files
+    return _compare(before.files, after, span.old_label, span.new_label)
 
 
 def render_report(comparison: Comparison, output_format: str, templates: Path = TEMPLATES) -> str:
@@ -63,12 +70,24 @@ def summary_line(comparison: Comparison) -> str:
     return counted
 
 
-def _compare(before: list[Checked], after: list[Checked], old: str, new: str) -> DiffResult:
-    problems = [d for item in before + after for d in item.diagnostics]
+def _relative(path: Path) -> str:
+    """`path` relative to the current folder, as git names the files of a revision."""
+    return Path(os.path.relpath(path)).as_posix()
+
+
+def _read_under(root: Path) -> dict[str, Checked]:
+    """The declarations under `root` by their path under it (a file named itself: `.`)."""
+    return {p.relative_to(root).as_posix(): read_checked(p) for p in find_declarations([root])}
+
+
+def _compare(
+    before: Mapping[str, Checked], after: Mapping[str, Checked], old: str, new: str
+) -> DiffResult:
+    problems = [d for side in (before, after) for item in side.values() for d in item.diagnostics]
     if problems:
         return DiffResult(None, tuple(sort_diagnostics(problems)))
     return DiffResult(compare_sets(_models(before), _models(after), old, new), ())
 
 
-def _models(checked: list[Checked]) -> list[Declaration]:
-    return [item.declaration for item in checked if item.declaration is not None]
+def _models(checked: Mapping[str, Checked]) -> dict[str, Declaration]:
+    return {key: c.declaration for key, c in checked.items() if c.declaration is not None}

@@ -65,6 +65,13 @@ def read_checked_text(text: str, name: str) -> Checked:
     return _check_loaded(Path(name), load_text(text, name))
 
 
+def read_checked_bytes(data: bytes, name: str) -> Checked:
+    """Load, read and validate a declaration given as bytes (e.g. from a git revision), decoded
+    like a file on disk (E006 when not UTF-8); `name` is how diagnostics and the model name
+    its source."""
+    return _check_loaded(Path(name), load_file(Path(name), name, data))
+
+
 def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
     name = loaded.name
     diagnostics = list(loaded.diagnostics)

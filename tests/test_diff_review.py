@@ -1,0 +1,215 @@
+"""The README's "Reviewing a change" steps, followed in a real git repository: two year folders,
+the same file name in both, and a declaration with a Chinese file name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import DATA, MINIMAL, ROOT, SEED_YAML, markdown_paragraphs, markdown_tables
+from markdown_it import MarkdownIt
+
+from generator.cli import main
+
+BUREAU = "教育局.yaml"
+SEED_NAME = SEED_YAML.name
+COUNT = "产出指标 / 数量指标 / 会议次数"
+TARGET_30 = "产出指标 / 数量指标 / 政协志总体编撰工作完成率"
+NOTHING = {"added": 0, "removed": 0, "changed": 0, "moved": 0, "renamed": 0}
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def bureau(year: int) -> str:
+    return (
+        MINIMAL.read_text(encoding="utf-8")
+        .replace("测试局", "教育局")
+        .replace("年度: 2023", f"年度: {year}")
+    )
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def repository(tmp_path, monkeypatch) -> Path:
+    """declarations/2023 and 2024, each holding the seed (same file name) and 教育局.yaml,
+    committed on `main`; the current folder is the repository."""
+    for year in (2023, 2024):
+        folder = tmp_path / "declarations" / str(year)
+        folder.mkdir(parents=True)
+        (folder / BUREAU).write_text(bureau(year), encoding="utf-8")
+    shutil.copy(SEED_YAML, tmp_path / "declarations/2023")
+    shutil.copy(DATA / "2024" / SEED_NAME, tmp_path / "declarations/2024")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "2023 and 2024")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def headings(markdown: str) -> list[str]:
+    """The text of every heading, as a reader sees it (escapes resolved)."""
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    return [
+        "".join(child.content for child in tokens[i + 1].children or [])
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+
+
+def diff_json(capsys, *args: str) -> tuple[int, dict]:
+    code = main(["diff", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def changes(data: dict) -> list[tuple]:
+    return [
+        (p["old_source"], p["new_source"], c["kind"], c["key"], c["old"], c["new"], c["detail"])
+        for p in data["pairs"]
+        for c in p["changes"]
+    ]
+
+
+def test_pull_request_review_shows_exactly_the_change_made_on_the_branch(repository, capsys):
+    git(repository, "checkout", "-q", "-b", "change")
+    edit(repository / "declarations/2024" / SEED_NAME, '"=60%"', '"=70%"')
+    edit(repository / "declarations/2024" / BUREAU, '"=4次"', '"=6次"')
+    git(repository, "commit", "-q", "-am", "raise two 2024 targets")
+
+    code, data = diff_json(capsys, "--exit-code", "--rev", "main..HEAD", "declarations")
+    assert code == 1
+    assert changes(data) == [
+        (
+            f"main:declarations/2024/{SEED_NAME}",
+            f"HEAD:declarations/2024/{SEED_NAME}",
+            "changed", TARGET_30, "=60%", "=70%", "↑ +10",
+        ),
+        (
+            f"main:declarations/2024/{BUREAU}",
+            f"HEAD:declarations/2024/{BUREAU}",
+            "changed", COUNT, "=4次", "=6次", "↑ +2",
+        ),
+    ]  # fmt: skip
+    assert data["added"] == [] and data["removed"] == []
+    assert data["summary"] == {**NOTHING, "changed": 2, "unchanged": 95 + 94 + 17 + 16}
+    assert [(p["new_source"], p["old_year"], p["new_year"]) for p in data["pairs"]] == [
+        (f"HEAD:declarations/2023/{SEED_NAME}", 2023, 2023),
+        (f"HEAD:declarations/2023/{BUREAU}", 2023, 2023),
+        (f"HEAD:declarations/2024/{SEED_NAME}", 2024, 2024),
+        (f"HEAD:declarations/2024/{BUREAU}", 2024, 2024),
+    ]
+    assert (data["old_label"], data["new_label"]) == ("main", "HEAD")
+    assert (data["old_year"], data["new_year"]) == (None, None)
+
+    assert main(["diff", "--rev", "main..HEAD", "declarations"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "# 申报变更：main → HEAD"
+    assert "## 教育局（2024 年度）" in lines
+    assert f"main:declarations/2024/{BUREAU} → HEAD:declarations/2024/{BUREAU}" in lines
+    assert f"| 修改 | {COUNT} | =4次 | =6次 | ↑ +2 |" in lines
+    assert f"| 修改 | {TARGET_30} | =60% | =70% | ↑ +10 |" in lines
+    assert sum(line.startswith("| 修改 |") for line in lines) == 3  # the summary row too
+    assert "新增或删除的申报" not in captured.out
+    assert markdown_tables(captured.out)[0][1:5] == [
+        ["新增", "0"], ["删除", "0"], ["修改", "2"], ["移动", "0"]
+    ]  # fmt: skip
+    assert captured.err == "2 处变化：修改 2，新增 0，删除 0，移动 0，可能改名 0；未变 222\n"
+
+    assert main(["diff", "--exit-code", "--rev", "HEAD..HEAD", "declarations"]) == 0
+    assert main(["diff", "--exit-code", "--rev", "main..main", "declarations"]) == 0
+
+
+def test_last_commit_against_the_work_tree_after_a_plain_commit(repository, capsys):
+    edit(repository / "declarations/2023" / BUREAU, "年末资产总额: 10.00", "年末资产总额: 12.50")
+    edit(repository / "declarations/2024" / SEED_NAME, '"=60%"', '"=50%"')
+    git(repository, "commit", "-q", "-am", "two edits")
+
+    code, data = diff_json(capsys, "--exit-code", "--rev", "HEAD~1", "declarations")
+    assert code == 1
+    assert changes(data) == [
+        (
+            f"HEAD~1:declarations/2023/{BUREAU}",
+            f"declarations/2023/{BUREAU}",
+            "changed", "年末资产总额", "10.00", "12.50", "Δ +2.50（+25.00 %）",
+        ),
+        (
+            f"HEAD~1:declarations/2024/{SEED_NAME}",
+            f"declarations/2024/{SEED_NAME}",
+            "changed", TARGET_30, "=60%", "=50%", "↓ −10",
+        ),
+    ]  # fmt: skip
+    assert data["added"] == [] and data["removed"] == []
+    assert (data["old_label"], data["new_label"]) == ("HEAD~1", "工作区")
+
+    assert main(["diff", "--exit-code", "--rev", "HEAD", "declarations"]) == 0
+    assert main(["diff", "--exit-code", "--rev", "HEAD~1..HEAD", "declarations/2024"]) == 1
+    out = capsys.readouterr().out
+    assert f"| 修改 | {TARGET_30} | =60% | =50% | ↓ −10 |" in out.splitlines()
+    assert "年末资产总额" not in out
+
+
+def test_declarations_added_and_removed_in_one_year_only(repository, capsys):
+    (repository / "declarations/2024" / BUREAU).unlink()
+    (repository / "declarations/2024/文化局.yaml").write_text(
+        bureau(2024).replace("教育局", "文化局"), encoding="utf-8"
+    )
+    git(repository, "add", "-A")
+    git(repository, "commit", "-q", "-m", "2024: 文化局 instead of 教育局")
+    code, data = diff_json(capsys, "--exit-code", "--rev", "HEAD~1..HEAD")
+    assert code == 1
+    assert data["added"] == ["文化局（HEAD:declarations/2024/文化局.yaml）"]
+    assert data["removed"] == ["教育局（HEAD~1:declarations/2024/教育局.yaml）"]
+    assert changes(data) == []
+
+
+def test_a_renamed_file_pairs_with_its_own_year(repository, capsys):
+    git(repository, "mv", f"declarations/2024/{BUREAU}", "declarations/2024/education.yaml")
+    git(repository, "commit", "-q", "-m", "rename")
+    code, data = diff_json(capsys, "--rev", "HEAD~1..HEAD", "declarations")
+    assert code == 0
+    renamed = [p for p in data["pairs"] if p["renamed_file"]]
+    assert [(p["old_source"], p["new_source"]) for p in renamed] == [
+        (f"HEAD~1:declarations/2024/{BUREAU}", "HEAD:declarations/2024/education.yaml")
+    ]
+    assert changes(data) == [] and data["added"] == [] and data["removed"] == []
+
+
+@pytest.mark.skipif(
+    not (ROOT / ".venv" / ".installed").exists(), reason="needs the project's .venv"
+)
+def test_make_diff_year_over_year_in_the_repository(repository):
+    result = subprocess.run(
+        ["make", "-C", str(ROOT), "diff", "FROM=2023", "TO=2024",
+         f"DECLARATIONS={repository / 'declarations'}", f"OUT={repository / 'out'}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = (repository / "out/diff/2023-2024.md").read_text(encoding="utf-8")
+    root = repository / "declarations"
+    titles = headings(report)
+    assert titles[0] == f"申报变更：2023 → 2024 年度（{root}/2023 → {root}/2024）"
+    assert titles[1] == "中国人民政治协商会议闵行区委员会办公室（2023 → 2024 年度）"
+    assert titles[-1] == "教育局（2023 → 2024 年度）"
+    paragraphs = markdown_paragraphs(report)
+    assert paragraphs[-3:-1] == [f"{root}/2023/{BUREAU} → {root}/2024/{BUREAU}", "没有变化。"]
+    assert "| 修改 | 年度 |" not in report
+    assert "新增或删除的申报" not in report
+    assert markdown_tables(report)[0][1:4] == [["新增", "1"], ["删除", "1"], ["修改", "5"]]
+    assert "10 处变化" in result.stderr
