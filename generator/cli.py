@@ -11,19 +11,19 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator.build import Report, build, check
-from generator.diff import diff_paths, diff_revisions, render_report, summary_line
-from generator.editor_schema import SCHEMA_PATH, schema_text
+from generator.build.build import Report, build, check
+from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
+from generator.authoring.json_schema import SCHEMA_PATH, schema_text
 from generator.errors import ExitCode
-from generator.fmt import fmt
-from generator.import_forms import import_forms
-from generator.lint import lint
-from generator.new_year import carry_forward
-from generator.preview import preview
-from generator.render import TemplateError
-from generator.sources import UsageError
-from generator.trend import trend
-from generator.write import Artifact, WriteError, Writer
+from generator.authoring.fmt import fmt
+from generator.importing.forms import import_forms
+from generator.review.lint import lint
+from generator.authoring.new_year import carry_forward
+from generator.authoring.preview import preview
+from generator.render.templates import TemplateError
+from generator.declaration.sources import UsageError
+from generator.review.trend import trend
+from generator.build.write import Artifact, WriteError, Writer
 
 DEFAULT_SOURCES = [Path("declarations")]
 
@@ -358,7 +358,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from generator.bench import run_bench  # needs the benchmark's extra packages
+    from bench.run import run_bench  # needs the benchmark's extra packages
 
     print(run_bench(args.corpus, tuple(args.sizes), args.work, args.shape).table(), end="")
     return ExitCode.OK

@@ -29,7 +29,7 @@ def make_seed_tree(root: Path, *others: tuple[str, str]) -> Path:
 @pytest.fixture(scope="session")
 def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed built once per test session: the folder holding its 2023 outputs."""
-    from generator.build import build
+    from generator.build.build import build
 
     root = tmp_path_factory.mktemp("seed")
     assert build([make_seed_tree(root)], root / "out").ok

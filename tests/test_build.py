@@ -17,10 +17,10 @@ from conftest import (
 )
 from test_seed import seed_indicators, seed_rows
 
-from generator.build import build
+from generator.build.build import build
 from generator.cli import main
-from generator.render import TemplateError
-from generator.sources import read_checked
+from generator.render.templates import TemplateError
+from generator.declaration.sources import read_checked
 
 
 @pytest.fixture
@@ -205,12 +205,12 @@ def test_rebuild_after_one_edit_reads_only_that_file(seed_tree, tmp_path, monkey
     edited.write_text(
         edited.read_text(encoding="utf-8").replace("测试局", "测试二局"), encoding="utf-8"
     )
-    import generator.cache
+    import generator.build.cache
 
     read = []
     real = generator.cache.read_checked
     monkeypatch.setattr(
-        generator.cache,
+        generator.build.cache,
         "read_checked",
         lambda path, data=None: read.append(path.name) or real(path, data),
     )

@@ -11,10 +11,10 @@ import pytest
 from conftest import DATA, MINIMAL, ROOT, SEED_YAML, make_seed_tree, markdown_tables
 from projection import xlsx_cells
 
-from generator.build import build
+from generator.build.build import build
 from generator.cli import main
-from generator.compare import compare
-from generator.sources import read_checked
+from generator.review.compare import compare
+from generator.declaration.sources import read_checked
 
 NEXT_YEAR = DATA / "2024" / SEED_YAML.name
 

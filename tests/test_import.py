@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from test_properties import declarations
 
 from generator.cli import main
-from generator.emit import emit_declaration
-from generator.grid import grid_from_tsv
-from generator.importer import read_form
-from generator.sources import read_checked, read_checked_text
+from generator.authoring.emit import emit_declaration
+from generator.importing.grid import grid_from_tsv
+from generator.importing.read_form import read_form
+from generator.declaration.sources import read_checked, read_checked_text
 
 
 def model(path: Path):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, ROOT
 
-from generator.build import build
-from generator.layout import Heading, LayoutError, Table, parse_layout
-from generator.render import TemplateError
+from generator.build.build import build
+from generator.render.layout import Heading, LayoutError, Table, parse_layout
+from generator.render.templates import TemplateError
 
 
 def test_cells_take_the_next_free_column_under_rowspans():

@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from projection import docx_tables, office_text, xlsx_cells
 
-from generator.build import build
-from generator.context import declaration_context
-from generator.model import Target
-from generator.render import Renderer
-from generator.sources import read_checked
-from generator.targets import parse_target
-from generator.vocabulary import taxonomy
+from generator.build.build import build
+from generator.render.context import declaration_context
+from generator.declaration.model import Target
+from generator.render.templates import Renderer
+from generator.declaration.sources import read_checked
+from generator.declaration.targets import parse_target
+from generator.kinds.vocabulary import taxonomy
 
 # Random Unicode (no control, surrogate, unassigned, private-use or line-separator characters,
 # which YAML or XML cannot carry as they are) mixed with what is special somewhere downstream.

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from conftest import SEED_TEXT, SEED_YAML
 
-from generator.sources import read_checked
+from generator.declaration.sources import read_checked
 
 # (一级, 二级, first 三级, last 三级) in the export's order; the 时效 and 社会效益 ranges are the
 # ones the merged-cell labels printed after them belong to.

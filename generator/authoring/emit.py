@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from generator.model import GLOSSARY as G
-from generator.model import Declaration, Indicator
+from generator.declaration.model import GLOSSARY as G
+from generator.declaration.model import Declaration, Indicator
 
 INDENT = "  "
 LONG_TEXT = 40  # characters from which a text is written as a literal block

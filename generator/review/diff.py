@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.compare import Comparison, compare_sets
+from generator.review.compare import Comparison, compare_sets
 from generator.errors import Diagnostic, sort_diagnostics
-from generator.model import Declaration
-from generator.render import TEMPLATES, Renderer
-from generator.revisions import read_at_revision, resolve_range
-from generator.sources import Checked, UsageError, find_declarations, read_checked
+from generator.declaration.model import Declaration
+from generator.render.templates import TEMPLATES, Renderer
+from generator.review.revisions import read_at_revision, resolve_range
+from generator.declaration.sources import Checked, UsageError, find_declarations, read_checked
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generator.errors import Diagnostic, Location, sort_diagnostics
-from generator.grid import Grid
-from generator.model import GLOSSARY as G
-from generator.model import Budget, Declaration, Indicator, Level1, Level2, Target, Task
-from generator.schema import parse_amount
-from generator.targets import parse_target
-from generator.vocabulary import amount_units, level2_by_suffix, taxonomy
+from generator.importing.grid import Grid
+from generator.declaration.model import GLOSSARY as G
+from generator.declaration.model import Budget, Declaration, Indicator, Level1, Level2, Target, Task
+from generator.declaration.read import parse_amount
+from generator.declaration.targets import parse_target
+from generator.kinds.vocabulary import amount_units, level2_by_suffix, taxonomy
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _CONSOLIDATED = re.compile(r"\s*[（(]\s*汇总\s*[)）]\s*$")

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Diagnostic, Location
-from generator.model import GLOSSARY as G
-from generator.sources import find_declarations, read_checked
-from generator.write import Artifact, Writer
+from generator.declaration.model import GLOSSARY as G
+from generator.declaration.sources import find_declarations, read_checked
+from generator.build.write import Artifact, Writer
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build import check
-from generator.context import trend_context
+from generator.build.build import check
+from generator.render.context import trend_context
 from generator.errors import Diagnostic
-from generator.render import TEMPLATES, Renderer
-from generator.write import Artifact, Writer
+from generator.render.templates import TEMPLATES, Renderer
+from generator.build.write import Artifact, Writer
 
 
 @dataclass

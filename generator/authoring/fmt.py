@@ -13,12 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.emit import END, emit_declaration
+from generator.authoring.emit import END, emit_declaration
 from generator.errors import Diagnostic
-from generator.model import GLOSSARY as G
-from generator.model import Declaration
-from generator.sources import find_declarations, read_checked
-from generator.write import Artifact, Writer
+from generator.declaration.model import GLOSSARY as G
+from generator.declaration.model import Declaration
+from generator.declaration.sources import find_declarations, read_checked
+from generator.build.write import Artifact, Writer
 
 _BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*$")
 

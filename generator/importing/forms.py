@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.emit import SCHEMA_MODELINE, emit_declaration
+from generator.authoring.emit import SCHEMA_MODELINE, emit_declaration
 from generator.errors import Diagnostic, Location
-from generator.grid import Grid, grid_from_tsv
-from generator.importer import read_form
-from generator.read_docx import grid_from_docx
-from generator.read_xlsx import grid_from_xlsx
-from generator.sources import UsageError, read_checked_text
-from generator.write import Artifact, Writer
+from generator.importing.grid import Grid, grid_from_tsv
+from generator.importing.read_form import read_form
+from generator.importing.docx import grid_from_docx
+from generator.importing.xlsx import grid_from_xlsx
+from generator.declaration.sources import UsageError, read_checked_text
+from generator.build.write import Artifact, Writer
 
 READERS = {".xlsx": grid_from_xlsx, ".xlsm": grid_from_xlsx, ".docx": grid_from_docx}
 

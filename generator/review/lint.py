@@ -10,9 +10,9 @@ from decimal import Decimal
 from functools import cache
 
 from generator.errors import Diagnostic
-from generator.load import load_resource
-from generator.model import Declaration
-from generator.vocabulary import DATA
+from generator.declaration.load import load_resource
+from generator.declaration.model import Declaration
+from generator.kinds.vocabulary import DATA
 
 Rule = Callable[[Declaration], Iterator[Diagnostic]]
 

@@ -18,21 +18,22 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import FOLDER as CACHE_FOLDER
-from generator.cache import ModelCache, digest_tree
-from generator.cache import digest as cache_digest
-from generator.context import DeclarationContext, Summary, declaration_context, index_context
+from generator.build.cache import FOLDER as CACHE_FOLDER
+from generator.build.cache import ModelCache, digest_tree
+from generator.build.cache import digest as cache_digest
+from generator.declaration.summary import Summary
+from generator.render.context import DeclarationContext, declaration_context, index_context
 from generator.errors import Diagnostic, sort_diagnostics
-from generator.model import Declaration
-from generator.render import TEMPLATES, Renderer
-from generator.sources import Checked, check_across_files, find_declarations, read_checked
-from generator.write import Artifact, Writer
+from generator.declaration.model import Declaration
+from generator.render.templates import TEMPLATES, Renderer
+from generator.declaration.sources import Checked, check_across_files, find_declarations, read_checked
+from generator.build.write import Artifact, Writer
 
 MANIFEST = ".manifest.json"
 PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up
 MAX_WORKERS = 8
 CHUNK = 64  # declarations handed to the workers at a time
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 # The files made for each declaration and for each year's index (see Renderer).

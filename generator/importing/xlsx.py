@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from generator.grid import Grid, grid_from_rows
+from generator.importing.grid import Grid, grid_from_rows
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.load import MAX_TEXT
-from generator.model import GLOSSARY as G
-from generator.schema import DECLARATION, GoalTree, Kind, ListOf, Record
-from generator.vocabulary import amount_units, operators, taxonomy
+from generator.declaration.load import MAX_TEXT
+from generator.declaration.model import GLOSSARY as G
+from generator.declaration.read import DECLARATION, GoalTree, Kind, ListOf, Record
+from generator.kinds.vocabulary import amount_units, operators, taxonomy
 
 SCHEMA_ID = "https://example.invalid/budget-declarations/declaration.schema.json"
 SCHEMA_PATH = "schema/declaration.schema.json"

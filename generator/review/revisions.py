@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.sources import SUFFIXES, Checked, UsageError, read_checked_bytes
+from generator.declaration.sources import SUFFIXES, Checked, UsageError, read_checked_bytes
 
 _RANGE_FORM = "--rev 要写成 A、A..B 或 A...B（A、B 是修订版本，例如 main..HEAD）"
 

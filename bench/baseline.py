@@ -13,7 +13,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 from openpyxl import Workbook
 
-from generator.context import DeclarationContext
+from generator.render.context import DeclarationContext
 
 _MARKDOWN = jinja2.Environment(autoescape=False).from_string(
     "# {{ d.department }}\n\n| 一级 | 二级 | 三级 | 目标值 |\n|---|---|---|---|\n"

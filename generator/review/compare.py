@@ -13,15 +13,25 @@ Unchanged items are counted, not listed. Differences of numbers are exact, howev
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
 from fractions import Fraction
 from math import floor
 
-from generator.model import GLOSSARY as G
-from generator.model import Declaration, Target, format_amount
-from generator.vocabulary import base_unit, in_unit
+from generator.declaration.model import (
+    KIND_KEY,
+    Declaration,
+    Indicator,
+    Target,
+    Value,
+    format_amount,
+)
+from generator.declaration.printed import amount_places, show
+from generator.kinds.spec import FieldSpec, FieldType
+from generator.kinds.vocabulary import base_unit, in_unit
+from generator.render.context import amounts_of
 
 RENAME_SIMILARITY = 0.6  # difflib ratio from which a removed and an added name look like one
 PERCENT_LIMIT = 999_999  # a larger change in % is printed as "> +999,999 %"
@@ -32,8 +42,9 @@ _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 @dataclass(frozen=True)
 class Change:
     """One difference. `kind`: added, removed, changed, moved or renamed; `section`: header,
-    budget, text, task or indicator. `old`/`new` are as printed; `detail` explains the change
-    (direction and size of a number, operator or unit change, a text's edit summary)."""
+    budget, text, list or indicator (`group`: which list, e.g. 年度重点任务). `old`/`new` are as
+    printed; `detail` explains the change (direction and size of a number, operator or unit
+    change, a text's edit summary)."""
 
     kind: str
     section: str
@@ -41,6 +52,7 @@ class Change:
     old: str = ""
     new: str = ""
     detail: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,34 +145,46 @@ def compare_sets(
 
 
 def compare(old: Declaration, new: Declaration, renamed_file: bool = False) -> DeclarationDiff:
-    """Every difference between two versions of one declaration."""
+    """Every difference between two versions of one declaration, field by field of their
+    kinds (a field one kind has and the other lacks counts as added or removed)."""
     changes: list[Change] = []
     unchanged: dict[str, int] = {}
 
     def tally(section: str, found: list[Change], compared: int) -> None:
         changes.extend(found)
-        unchanged[section] = compared - len(found)
+        unchanged[section] = unchanged.get(section, 0) + compared - len(found)
 
-    header = _header_changes(old, new)
-    tally("header", header, len(_header_fields(old)))
-    budget = _budget_changes(old, new)
-    tally("budget", budget, len(old.amounts()))
-    texts = []
-    for name in ("duties", "annual_goal"):
-        before, after = getattr(old, name), getattr(new, name)
-        if before != after:
-            detail = _text_detail(before, after)
-            size = f"{len(before)} 字", f"{len(after)} 字"
-            texts.append(Change("changed", "text", G[name], *size, detail))
-    tally("text", texts, 2)
-    task_changes, task_same = _keyed_changes(
-        "task",
-        {t.name: t.content for t in old.tasks},
-        {t.name: t.content for t in new.tasks},
-        describe=lambda a, b: _text_detail(a, b),
+    if old.kind.name != new.kind.name:
+        changes.append(Change("changed", "header", KIND_KEY, old.kind.name, new.kind.name))
+    before, after = _header_fields(old), _header_fields(new)
+    tally("header", _header_changes(before, after), len(before.keys() | after.keys()))
+    budget_before, budget_after = amounts_of(old), amounts_of(new)
+    tally(
+        "budget",
+        _budget_changes(old, new, budget_before, budget_after),
+        len(budget_before.keys() | budget_after.keys()),
     )
-    changes.extend(task_changes)
-    unchanged["task"] = task_same
+    texts_before, texts_after = _texts(old), _texts(new)
+    texts = []
+    for name in dict.fromkeys([*texts_before, *texts_after]):
+        was, now = texts_before.get(name, ""), texts_after.get(name, "")
+        if was != now:
+            detail = _text_detail(was, now)
+            size = f"{len(was)} 字", f"{len(now)} 字"
+            texts.append(Change("changed", "text", name, *size, detail))
+    tally("text", texts, len(texts_before.keys() | texts_after.keys()))
+    lists_before, lists_after = _lists(old), _lists(new)
+    for name in dict.fromkeys([*lists_before, *lists_after]):
+        found, same = _keyed_changes(
+            "list",
+            lists_before.get(name, {}),
+            lists_after.get(name, {}),
+            describe=lambda a, b: _text_detail(a, b),
+            group=name,
+        )
+        changes.extend(found)
+        unchanged["list"] = unchanged.get("list", 0) + same
+    unchanged.setdefault("list", 0)
     indicator_changes, indicator_same = _indicator_changes(old, new)
     changes.extend(indicator_changes)
     unchanged["indicator"] = indicator_same
@@ -176,61 +200,157 @@ def compare(old: Declaration, new: Declaration, renamed_file: bool = False) -> D
     )
 
 
-def _header_fields(decl: Declaration) -> dict[str, str]:
-    """The compared header fields. Not 年度: it identifies the declaration (within one year)
-    or the comparison (year over year), and is shown as such."""
-    return {
-        G["department"]: decl.department,
-        G["consolidated"]: "是" if decl.consolidated else "否",
-        G["subordinate_units"]: str(decl.subordinate_units),
-        G["staff"]: str(decl.staff),
-        G["internal_units"]: str(decl.internal_units),
-        G["amount_unit"]: decl.amount_unit,
+_HEADER_TYPES = frozenset(
+    {
+        FieldType.TEXT,
+        FieldType.INTEGER,
+        FieldType.NUMBER,
+        FieldType.PERCENT,
+        FieldType.DATE,
+        FieldType.BOOL,
+        FieldType.CHOICE,
+        FieldType.UNIT,
     }
+)
 
 
-def _header_changes(old: Declaration, new: Declaration) -> list[Change]:
-    before, after = _header_fields(old), _header_fields(new)
+def _outside_lists(decl: Declaration) -> Iterator[tuple[str, FieldSpec, Value]]:
+    for path, spec, value in decl.walk():
+        if "[" not in path:
+            yield path, spec, value
+
+
+def _header_fields(decl: Declaration) -> dict[str, str]:
+    """The compared single values (not amounts, long texts or lists), as printed. Not 年度: it
+    identifies the declaration (within one year) or the comparison (year over year). A flag
+    prints as 是/否, the 金额单位 as written even when left to its default."""
+    fields: dict[str, str] = {}
+    for path, spec, value in _outside_lists(decl):
+        if spec.type not in _HEADER_TYPES or spec.role == "year":
+            continue
+        fields[_label(path)] = ("是" if value else "否") if spec.type is FieldType.BOOL else show(spec, value)
+    for path, spec in decl.kind.walk():
+        label = _label(path)
+        if label not in fields and spec.type is FieldType.BOOL:
+            fields[label] = "是" if spec.default else "否"
+        elif label not in fields and spec.role == "amount_unit":
+            fields[label] = decl.amount_unit
+    return fields
+
+
+def _header_changes(before: dict[str, str], after: dict[str, str]) -> list[Change]:
     changes = []
-    for key, value in after.items():
-        if before[key] != value:
-            detail = _number_detail(Decimal(before[key]), Decimal(value)) if value.isdigit() else ""
-            changes.append(Change("changed", "header", key, before[key], value, detail))
+    for key in dict.fromkeys([*after, *before]):
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        if was is None:
+            changes.append(Change("added", "header", key, "", now or ""))
+        elif now is None:
+            changes.append(Change("removed", "header", key, was, ""))
+        else:
+            numbers = re.fullmatch(r"\d+", was) and re.fullmatch(r"\d+", now)
+            detail = _number_detail(Decimal(was), Decimal(now)) if numbers else ""
+            changes.append(Change("changed", "header", key, was, now, detail))
     return changes
 
 
-def _budget_changes(old: Declaration, new: Declaration) -> list[Change]:
+def _label(path: str) -> str:
+    """A field as reports name it: its path without the top group (资金来源：财政拨款)."""
+    parts = path.split(".")
+    return "：".join(parts[1:]) if len(parts) > 1 else parts[0]
+
+
+def _texts(decl: Declaration) -> dict[str, str]:
+    """Long texts and lists of texts, by key."""
+    texts = {}
+    for path, spec, value in _outside_lists(decl):
+        if spec.type in (FieldType.LONG_TEXT, FieldType.TEXTS):
+            texts[_label(path)] = show(spec, value)
+    return texts
+
+
+def _lists(decl: Declaration) -> dict[str, dict[str, str]]:
+    """Each list's items by their key field (任务名称), or by position when it has none, with
+    the rest of each item as one text: 主要内容：…；预算金额：总额：28.80 …"""
+    lists: dict[str, dict[str, str]] = {}
+    places = amount_places(decl)
+    for path, spec, value in _outside_lists(decl):
+        if spec.type is not FieldType.LIST or not isinstance(value, tuple):
+            continue
+        key = decl.kind.role_field("key", spec.fields)
+        items: dict[str, str] = {}
+        for number, item in enumerate(value, start=1):
+            name = item.get(key.key) if key is not None else None
+            label = name if isinstance(name, str) else f"第 {number} 项"
+            parts = [
+                f"{field_path}：{show(field, item.at(field_path), places)}"
+                for field_path, field in _leaves(spec.fields, "")
+                if (key is None or field_path != key.key) and item.at(field_path) is not None
+            ]
+            items[label] = "；".join(parts)
+        lists[_label(path)] = items
+    return lists
+
+
+def _leaves(fields: tuple[FieldSpec, ...], prefix: str) -> Iterator[tuple[str, FieldSpec]]:
+    for spec in fields:
+        path = f"{prefix}.{spec.key}" if prefix else spec.key
+        if spec.type is FieldType.GROUP:
+            yield from _leaves(spec.fields, path)
+        else:
+            yield path, spec
+
+
+def _budget_changes(
+    old: Declaration, new: Declaration, before: dict[str, Decimal], after: dict[str, Decimal]
+) -> list[Change]:
     """Changed amounts. Across a change of 金额单位 they are compared in 元, and each side is
     shown with its own unit."""
-    before, after = old.amounts(), new.amounts()
-    if old.amount_unit == new.amount_unit:
-        return [
-            Change(
-                "changed",
-                "budget",
-                key,
-                format_amount(before[key]),
-                format_amount(value),
-                _money_detail(before[key], value),
-            )
-            for key, value in after.items()
-            if before[key] != value
-        ]
-    yuan = base_unit()
     changes = []
-    for key, value in after.items():
+    old_places, new_places = amount_places(old), amount_places(new)
+    same_unit = old.amount_unit == new.amount_unit
+    yuan = base_unit()
+    for key in dict.fromkeys([*after, *before]):
+        was, now = before.get(key), after.get(key)
+        if was is None or now is None:
+            kind = "added" if was is None else "removed"
+            value = now if now is not None else was
+            assert value is not None
+            places = new_places if now is not None else old_places
+            unit = new.amount_unit if now is not None else old.amount_unit
+            shown = f"{format_amount(value, places)}{'' if same_unit else ' ' + unit}"
+            changes.append(
+                Change(kind, "budget", key, shown if was else "", shown if now is not None else "")
+            )
+            continue
+        if same_unit:
+            if was != now:
+                changes.append(
+                    Change(
+                        "changed",
+                        "budget",
+                        key,
+                        format_amount(was, old_places),
+                        format_amount(now, new_places),
+                        _money_detail(was, now),
+                    )
+                )
+            continue
         with localcontext(_EXACT):  # into 元 (worth 1): a product, exact
-            was = in_unit(before[key], old.amount_unit, yuan)
-            now = in_unit(value, new.amount_unit, yuan)
+            was_yuan = in_unit(was, old.amount_unit, yuan)
+            now_yuan = in_unit(now, new.amount_unit, yuan)
+        if was_yuan == now_yuan:
+            continue  # the same money written in another unit is no change
         units = f"金额单位 {old.amount_unit} → {new.amount_unit}"
-        detail = f"{_money_detail(was, now)}（按{yuan.name}计；{units}）"
+        detail = f"{_money_detail(was_yuan, now_yuan)}（按{yuan.name}计；{units}）"
         changes.append(
             Change(
                 "changed",
                 "budget",
                 key,
-                f"{format_amount(before[key])} {old.amount_unit}",
-                f"{format_amount(value)} {new.amount_unit}",
+                f"{format_amount(was, old_places)} {old.amount_unit}",
+                f"{format_amount(now, new_places)} {new.amount_unit}",
                 detail,
             )
         )
@@ -310,6 +430,7 @@ def _keyed_changes(
     before: dict[str, str],
     after: dict[str, str],
     describe: Callable[[str, str], str],
+    group: str = "",
 ) -> tuple[list[Change], int]:
     """Changes between two name → value mappings: changed values, likely renames, then what
     was really added or removed. Returns the changes and the count of unchanged items."""
@@ -328,6 +449,7 @@ def _keyed_changes(
                     _excerpt(before[name]),
                     _excerpt(value),
                     describe(before[name], value),
+                    group,
                 )
             )
     removed = [n for n in before if n not in after]
@@ -338,9 +460,9 @@ def _keyed_changes(
         detail = "名称相似，可能是改名" + (
             "" if before[old_name] == after[new_name] else "，内容也有变化"
         )
-        changes.append(Change("renamed", section, new_name, old_name, new_name, detail))
-    changes += [Change("removed", section, n, _excerpt(before[n]), "") for n in removed]
-    changes += [Change("added", section, n, "", _excerpt(after[n])) for n in added]
+        changes.append(Change("renamed", section, new_name, old_name, new_name, detail, group))
+    changes += [Change("removed", section, n, _excerpt(before[n]), "", "", group) for n in removed]
+    changes += [Change("added", section, n, "", _excerpt(after[n]), "", group) for n in added]
     return changes, same
 
 
@@ -364,27 +486,46 @@ def _likely_renames(removed: list[str], added: list[str]) -> list[tuple[int, int
 
 
 def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change], int]:
-    def keyed(decl: Declaration) -> dict[tuple[str, str, str], Target]:
-        return {(l1.name, l2.name, i.name): i.target for l1, l2, i in decl.indicators()}
+    """Indicators matched by (一级, 二级, 三级), the framework's spelling of 一级 and 二级 (so 经济效益
+    and 经济效益指标 are one), shown as the new side writes them."""
+
+    def keyed(decl: Declaration) -> dict[tuple[str, str, str], Indicator]:
+        return {(l1.canonical, l2.canonical, i.name): i for l1, l2, i in decl.indicators()}
+
+    def shown(decl: Declaration) -> dict[tuple[str, str, str], str]:
+        return {
+            (l1.canonical, l2.canonical, i.name): " / ".join((l1.name, l2.name, i.name))
+            for l1, l2, i in decl.indicators()
+        }
 
     before, after = keyed(old), keyed(new)
+    names = {**shown(old), **shown(new)}
     changes = []
     same = 0
-    for key, target in after.items():
-        if key in before:
-            if before[key] == target:
-                same += 1
-            else:
-                changes.append(
-                    Change(
-                        "changed",
-                        "indicator",
-                        _path(key),
-                        before[key].text,
-                        target.text,
-                        _target_detail(before[key], target),
-                    )
+    for key, indicator in after.items():
+        if key not in before:
+            continue
+        was = before[key]
+        if was.target != indicator.target:
+            changes.append(
+                Change(
+                    "changed",
+                    "indicator",
+                    names[key],
+                    was.target.text,
+                    indicator.target.text,
+                    _target_detail(was.target, indicator.target),
                 )
+            )
+        elif _columns(was) != _columns(indicator):
+            fields = [k for k in _columns(was).keys() | _columns(indicator).keys()
+                      if _columns(was).get(k) != _columns(indicator).get(k)]
+            detail = "、".join(sorted(fields)) + " 有变化"
+            changes.append(
+                Change("changed", "indicator", names[key], was.target.text, indicator.target.text, detail)
+            )
+        else:
+            same += 1
     removed = [k for k in before if k not in after]
     added = [k for k in after if k not in before]
     # The same 三级 name under another 二级: moved (and perhaps given a new target).
@@ -394,10 +535,10 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
             removed.remove(origin)
             added.remove(key)
             detail = f"{origin[0]} / {origin[1]} → {key[0]} / {key[1]}"
-            if before[origin] != after[key]:
-                detail += f"；目标值 {before[origin].text} → {after[key].text}"
+            if before[origin].target != after[key].target:
+                detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
             changes.append(
-                Change("moved", "indicator", _path(key), _path(origin), _path(key), detail)
+                Change("moved", "indicator", names[key], names[origin], names[key], detail)
             )
     # Within one 一级, a similar name that replaces another: a likely rename.
     for level1 in dict.fromkeys(k[0] for k in added):
@@ -408,12 +549,24 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
             removed.remove(origin)
             added.remove(key)
             detail = "名称相似，可能是改名"
-            if before[origin] != after[key]:
-                detail += f"；目标值 {before[origin].text} → {after[key].text}"
-            changes.append(Change("renamed", "indicator", _path(key), origin[2], key[2], detail))
-    changes += [Change("removed", "indicator", _path(k), before[k].text, "") for k in removed]
-    changes += [Change("added", "indicator", _path(k), "", after[k].text) for k in added]
+            if before[origin].target != after[key].target:
+                detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
+            changes.append(Change("renamed", "indicator", names[key], origin[2], key[2], detail))
+    changes += [
+        Change("removed", "indicator", names[k], before[k].target.text, "") for k in removed
+    ]
+    changes += [Change("added", "indicator", names[k], "", after[k].target.text) for k in added]
     return changes, same
+
+
+def _columns(indicator: Indicator) -> dict[str, str]:
+    """An indicator's fields other than its target, as text."""
+    return {
+        key: str(value)
+        for key, value in indicator.values.items()
+        if not isinstance(value, Target)
+        and key != next((k for k, v in indicator.values.items() if isinstance(v, Target)), "")
+    }
 
 
 def _path(key: tuple[str, str, str]) -> str:

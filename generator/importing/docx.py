@@ -8,7 +8,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-from generator.grid import Grid, grid_from_rows
+from generator.importing.grid import Grid, grid_from_rows
 
 
 def grid_from_docx(path: Path, source: str) -> Grid:

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.context import Summary
-from generator.sources import Checked, read_checked
+from generator.declaration.summary import Summary
+from generator.declaration.sources import Checked, read_checked
 
 FOLDER = ".cache"
 
