@@ -221,7 +221,9 @@ def _print_problems(report: Report, output_format: str) -> None:
 
 def _summary(report: Report) -> str:
     files = len(report.checked)
-    bad = sum(1 for item in report.checked if not item.ok)
+    # a file can be valid alone and still wrong beside another (E230, E231)
+    named = {d.location.file for d in report.diagnostics}
+    bad = sum(1 for item in report.checked if not item.ok or item.path.as_posix() in named)
     return f"{files} 份申报，{bad} 份有错误，共 {len(report.diagnostics)} 个问题"
 
 

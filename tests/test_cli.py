@@ -88,12 +88,30 @@ def test_same_file_name_twice_in_one_year(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_same_department_twice_in_one_year(tmp_path, capsys):
+def test_same_department_twice_in_one_year_is_reported_on_both_files(tmp_path, capsys):
     folder = tmp_path / "2023"
     folder.mkdir()
     for name in ("a", "b"):
         (folder / f"{name}.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["check", str(folder)]) == 1
-    assert capsys.readouterr().out.splitlines() == [
-        f"{folder.as_posix()}/b.yaml:2:7: E231 2023 年度已有“测试局”的申报：{folder.as_posix()}/a.yaml（提示：一个部门每年只有一份申报；删除重复的文件）"
+    captured = capsys.readouterr()
+    hint = "一个部门每年只有一份申报：保留正确的一份，把另一份的内容合并进去后删除它；若是两个不同的部门，核对部门名称"
+    assert captured.out.splitlines() == [
+        f"{folder.as_posix()}/a.yaml:2:7: E231 2023 年度“测试局”另有申报：{folder.as_posix()}/b.yaml（提示：{hint}）",
+        f"{folder.as_posix()}/b.yaml:2:7: E231 2023 年度“测试局”另有申报：{folder.as_posix()}/a.yaml（提示：{hint}）",
+    ]
+    assert captured.err == "2 份申报，2 份有错误，共 2 个问题\n"
+
+
+def test_same_department_three_times_names_the_other_two(tmp_path, capsys):
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(folder)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("（提示")[0] for line in lines] == [
+        f"{folder.as_posix()}/{name}.yaml:2:7: E231 2023 年度“测试局”另有申报："
+        + "、".join(f"{folder.as_posix()}/{other}.yaml" for other in "abc" if other != name)
+        for name in "abc"
     ]
