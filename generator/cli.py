@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.build import Report, build, check
 from generator.diff import diff_paths, diff_revisions, render_report, summary_line
 from generator.editor_schema import SCHEMA_PATH, schema_text
-from generator.errors import ExitCode
+from generator.errors import Diagnostic, ExitCode
 from generator.fmt import fmt
 from generator.import_forms import import_forms
 from generator.lint import lint
@@ -71,11 +71,14 @@ def _parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="declaration files or folders (default: declarations/)",
         )
+
+    def problem_format(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--format",
             choices=("text", "json"),
             default="text",
-            help="how to print problems: text lines file:line:col: CODE message, or JSON",
+            help="how to print problems: text lines file:line:col: CODE message, or one JSON "
+            "list of objects with a severity (error, warning)",
         )
 
     check_cmd = command(
@@ -85,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate declarations.",
     )
     sources(check_cmd)
+    problem_format(check_cmd)
 
     build_cmd = command(
         "build",
@@ -94,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         "and OUT/<year>/index.*. Only declarations whose inputs changed are rendered again.",
     )
     sources(build_cmd)
+    problem_format(build_cmd)
     build_cmd.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
     )
@@ -160,6 +165,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check, then warn about what a finance reviewer flags (codes in docs/lint.md).",
     )
     sources(lint_cmd)
+    problem_format(lint_cmd)
     lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
 
     fmt_cmd = command(
@@ -211,11 +217,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_problems(report: Report, output_format: str) -> None:
+def _print_problems(
+    output_format: str, errors: Sequence[Diagnostic], warnings: Sequence[Diagnostic] = ()
+) -> None:
+    """Text: one line each. JSON: one list of them all, each with its severity, and nothing
+    else on standard output, so that the whole of it parses."""
     if output_format == "json":
-        print(json.dumps([d.as_dict() for d in report.diagnostics], ensure_ascii=False, indent=1))
+        found = [{"severity": "error", **d.as_dict()} for d in errors]
+        found += [{"severity": "warning", **d.as_dict()} for d in warnings]
+        print(json.dumps(found, ensure_ascii=False, indent=1))
     else:
-        for diagnostic in report.diagnostics:
+        for diagnostic in (*errors, *warnings):
             print(diagnostic)
 
 
@@ -229,7 +241,7 @@ def _summary(report: Report) -> str:
 
 def _check(args: argparse.Namespace) -> int:
     report = check(args.paths)
-    _print_problems(report, args.format)
+    _print_problems(args.format, report.diagnostics)
     if args.format == "text":
         print(_summary(report), file=sys.stderr)
     return ExitCode.OK if report.ok else ExitCode.INVALID
@@ -237,7 +249,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     report = build(args.paths, args.out)
-    _print_problems(report, args.format)
+    _print_problems(args.format, report.diagnostics)
     if not report.ok:
         if args.format == "text":
             print(_summary(report) + "；未写入任何文件", file=sys.stderr)
@@ -259,9 +271,8 @@ def _diff(args: argparse.Namespace) -> int:
         result = diff_paths(*args.paths)
     else:
         raise UsageError("diff 需要两个路径（OLD NEW），或 --rev A[..B] [PATH...]")
-    for diagnostic in result.diagnostics:
-        print(diagnostic)
     if result.comparison is None:
+        _print_problems("json" if args.format == "json" else "text", result.diagnostics)
         print("比较的申报中有错误，先修正（见上）", file=sys.stderr)
         return ExitCode.INVALID
     report = render_report(result.comparison, args.format)
@@ -319,15 +330,15 @@ def _import(args: argparse.Namespace) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     report = check(args.paths)
-    _print_problems(report, args.format)
     if not report.ok:
+        _print_problems(args.format, report.diagnostics)
+        if args.format == "text":
+            print(_summary(report), file=sys.stderr)
         return ExitCode.INVALID
     warnings = [w for item in report.checked if item.declaration for w in lint(item.declaration)]
-    for warning in warnings:
-        print(
-            json.dumps(warning.as_dict(), ensure_ascii=False) if args.format == "json" else warning
-        )
-    print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示", file=sys.stderr)
+    _print_problems(args.format, (), warnings)
+    if args.format == "text":
+        print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示", file=sys.stderr)
     return ExitCode.INVALID if warnings and args.strict else ExitCode.OK
 
 

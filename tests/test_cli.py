@@ -26,6 +26,7 @@ def test_json_format(write_declaration, capsys):
     problems = json.loads(capsys.readouterr().out)
     assert problems == [
         {
+            "severity": "error",
             "file": source.as_posix(),
             "line": 18,
             "col": 9,
@@ -34,6 +35,53 @@ def test_json_format(write_declaration, capsys):
             "hint": "去掉开头的 0，写 123（有的软件会把 0123 读成另一个数）",
         }
     ]
+
+
+JSON_COMMANDS = [
+    ["check"],
+    ["build", "--out", "{out}"],
+    ["lint"],
+    ["lint", "--strict"],
+]
+
+
+@pytest.mark.parametrize("command", JSON_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
+def test_format_json_prints_one_json_document(command, valid, write_declaration, tmp_path, capsys):
+    text = MINIMAL.read_text(encoding="utf-8").replace('"=4次"', '"=4"')  # one lint warning
+    if not valid:
+        text = text.replace("年末在职人数: 3", "年末在职人数: 0123")
+    source = write_declaration(text)
+    argv = [arg.replace("{out}", str(tmp_path / "out")) for arg in command]
+    status = main([*argv, "--format", "json", str(source)])
+    captured = capsys.readouterr()
+    problems = json.loads(captured.out)
+    assert captured.err == ""
+    assert [(p["severity"], p["code"]) for p in problems] == (
+        ([("warning", "L002")] if argv[0] == "lint" else []) if valid else [("error", "E104")]
+    )
+    assert status == (0 if valid and "--strict" not in argv else 1)
+
+
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
+def test_diff_format_json_prints_one_json_document(valid, write_declaration, capsys):
+    text = MINIMAL.read_text(encoding="utf-8")
+    old = write_declaration(text, "old")
+    new = write_declaration(
+        text if valid else text.replace("年末在职人数: 3", "年末在职人数: x"), "new"
+    )
+    status = main(["diff", "--format", "json", str(old), str(new)])
+    document = json.loads(capsys.readouterr().out)
+    if valid:
+        assert status == 0 and isinstance(document, dict)
+    else:
+        assert status == 1 and [(p["severity"], p["code"]) for p in document] == [("error", "E104")]
+
+
+@pytest.mark.parametrize("command", ["trend", "fmt"])
+def test_commands_without_a_json_output_do_not_take_format(command, tmp_path, capsys):
+    assert main([command, "--format", "json", str(tmp_path)]) == 2
+    assert "unrecognized arguments: --format" in capsys.readouterr().err
 
 
 def test_missing_path_is_a_usage_error(tmp_path, capsys):
