@@ -308,6 +308,10 @@ def _new_year(args: argparse.Namespace) -> int:
         return ExitCode.INVALID
     for path in report.created:
         print(f"新建 {path}", file=sys.stderr)
+    for warning in report.review:
+        print(warning)
+    if report.review:
+        print(f"以上 {len(report.review)} 处写的不是本年度的年份，请逐一核对", file=sys.stderr)
     return ExitCode.OK
 
 
