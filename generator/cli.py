@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator.build import Report, build, check
+from generator.config import ConfigError
 from generator.diff import diff_paths, diff_revisions, render_report, summary_line
 from generator.editor_schema import SCHEMA_PATH, schema_text
 from generator.errors import Diagnostic, ExitCode
@@ -40,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"错误：{error}", file=sys.stderr)
         return ExitCode.USAGE
-    except (WriteError, TemplateError) as error:
+    except (WriteError, TemplateError, ConfigError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
@@ -202,9 +203,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate a synthetic corpus in a temporary folder and report per-stage "
         "medians, build throughput, peak memory and scaling, against plain baselines.",
     )
-    bench_cmd.add_argument("--corpus", type=int, default=200, help="declarations (default 200)")
+    bench_cmd.add_argument("--corpus", type=_count, default=200, help="declarations (default 200)")
     bench_cmd.add_argument(
-        "--sizes", type=int, nargs="*", default=[100, 500, 2000], help="indicator counts to scale"
+        "--sizes",
+        type=_count,
+        nargs="*",
+        default=[100, 500, 2000],
+        help="indicator counts to scale",
     )
     bench_cmd.add_argument(
         "--work",
@@ -215,6 +220,17 @@ def _parser() -> argparse.ArgumentParser:
         "--shape", type=Path, help="the declaration the corpus copies (default: the first one)"
     )
     return parser
+
+
+def _count(text: str) -> int:
+    """An argument that counts something: a whole number, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数，而不是 {text}")
+    return value
 
 
 def _print_problems(
@@ -359,6 +375,12 @@ def _fmt(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     if args.out:
+        if args.out.is_dir():
+            example = args.out / "declaration.schema.json"
+            raise UsageError(f"{args.out}：是一个文件夹；--out 要写文件名，例如 {example}")
+        blocker = next((p for p in args.out.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise UsageError(f"{blocker}：是一个文件，不能在其中写入 {args.out}")
         Writer(args.out.parent).write(Artifact(args.out.name, schema_text().encode()))
     else:
         print(schema_text(), end="")

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from generator.config import read_config
 from generator.errors import Diagnostic, Location
-from generator.load import load_resource
 from generator.model import GLOSSARY as G
 from generator.model import Declaration
 from generator.vocabulary import DATA
@@ -39,22 +39,29 @@ class LintVocabulary:
 
 @cache
 def vocabulary() -> LintVocabulary:
-    raw = load_resource(DATA / "lint.yaml")
+    """The rules' words and limits, from generator/data/lint.yaml (checked as read)."""
+    raw = read_config(DATA / "lint.yaml")
+    minimum = raw.get("satisfaction_minimum")
+    minimum.number(0, 100)
+    brackets = raw.get("document_number_brackets")
+    for pair in brackets.items():
+        if len(pair.text()) != 2:
+            raise pair.fail(f"应为一对括号（两个字符，如“〔〕”），而不是“{pair.text()}”")
     return LintVocabulary(
-        frozenset(raw["benefit_level1"]),
-        frozenset(raw["vague_targets"]),
-        str(raw["satisfaction_level1"]),
-        Decimal(str(raw["satisfaction_minimum"])),
-        frozenset(raw["timeliness_level2"]),
-        tuple(raw["time_words"]),
-        tuple(raw["restating_suffixes"]),
-        tuple(raw["generic_phrases"]),
-        int(raw["other_year_before"]),
-        int(raw["other_year_after"]),
-        tuple(raw["document_number_brackets"]),
-        tuple(raw["rate_suffixes"]),
-        tuple(raw["uncapped_suffixes"]),
-        frozenset(raw["rate_level1"]),
+        frozenset(raw.get("benefit_level1").texts()),
+        frozenset(raw.get("vague_targets").texts()),
+        raw.get("satisfaction_level1").text(),
+        Decimal(str(minimum.raw)),
+        frozenset(raw.get("timeliness_level2").texts()),
+        raw.get("time_words").texts(),
+        raw.get("restating_suffixes").texts(),
+        raw.get("generic_phrases").texts(),
+        raw.get("other_year_before").integer(0, 100),
+        raw.get("other_year_after").integer(0, 100),
+        brackets.texts(),
+        raw.get("rate_suffixes").texts(),
+        raw.get("uncapped_suffixes").texts(),
+        frozenset(raw.get("rate_level1").texts()),
     )
 
 

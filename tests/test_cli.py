@@ -163,3 +163,44 @@ def test_same_department_three_times_names_the_other_two(tmp_path, capsys):
         + "、".join(f"{folder.as_posix()}/{other}.yaml" for other in "abc" if other != name)
         for name in "abc"
     ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--corpus", "0"], "argument --corpus: 应为不小于 1 的整数，而不是 0"),
+        (["--corpus", "x"], "argument --corpus: 应为不小于 1 的整数，而不是 x"),
+        (["--sizes", "100", "-5"], "argument --sizes: 应为不小于 1 的整数，而不是 -5"),
+    ],
+)
+def test_bench_refuses_counts_below_one(argv, message, capsys):
+    assert main(["bench", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(f"error: {message}\n") and "Traceback" not in err
+
+
+def test_schema_out_under_a_file_is_a_usage_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["schema", "--out", str(blocker / "sub" / "x.json")]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"错误：{blocker}：是一个文件，不能在其中写入 {blocker / 'sub' / 'x.json'}\n"
+    )
+    assert blocker.read_text() == "not a folder"
+
+
+def test_schema_out_a_folder_is_a_usage_error(tmp_path, capsys):
+    assert main(["schema", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"错误：{tmp_path}：是一个文件夹；--out 要写文件名，例如 {tmp_path / 'declaration.schema.json'}\n"
+    )
+
+
+def test_schema_out_writes_the_schema(tmp_path, capsys):
+    target = tmp_path / "new" / "x.json"
+    assert main(["schema", "--out", str(target)]) == 0
+    assert (
+        json.loads(target.read_text(encoding="utf-8"))["title"]
+        == "部门（单位）整体支出绩效目标申报表"
+    )
