@@ -77,11 +77,13 @@ class Value:
         return tuple(item.text() for item in self.items())
 
     def number(self, low: float, high: float, unit: str = "") -> float:
-        """A number from `low` to `high`."""
+        """A number from `low` to `high` (a quoted one is read too: "10.5")."""
         value = self.raw
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+(\.\d+)?\s*", value):
+            value = float(value)
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not ok or not math.isfinite(value) or not low <= value <= high:
-            raise self.fail(f"应为 {low:g} 到 {high:g} 之间的数{unit}，而不是{_shown(value)}")
+            raise self.fail(f"应为 {low:g} 到 {high:g} 之间的数{unit}，而不是{_shown(self.raw)}")
         return float(value)
 
     def integer(self, low: int, high: int) -> int:

@@ -212,9 +212,10 @@ def test_a_broken_style_exits_2_naming_the_key_and_writes_nothing(
     assert not list(out.rglob("*.docx")) and not list(out.rglob("*.xlsx"))
 
 
-def test_an_empty_label_fill_means_no_shading(write_declaration, tmp_path):
+def test_an_empty_label_fill_and_a_quoted_size_are_read(write_declaration, tmp_path):
     templates = templates_copy(tmp_path)
     edit(templates / "form.style.yaml", 'label_fill: "F2F2F2"', 'label_fill: ""')
+    edit(templates / "form.style.yaml", "size: 16,", 'size: "16",')
     source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
     assert build([source], tmp_path / "out", templates).ok
     assert (tmp_path / "out" / "2023" / "case.docx").is_file()
