@@ -20,12 +20,13 @@ SCHEMA_ID = "https://example.invalid/budget-declarations/declaration.schema.json
 SCHEMA_PATH = "schema/declaration.schema.json"
 
 _AMOUNT_TEXT = r"^\s*[+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$"
-# A target: an operator then a number (units after it), or a text that starts with neither.
-_OPERATOR_CHARS = "".join(sorted({ch for op in operators() for ch in op}))
-_TARGET = (
-    rf"^\s*(?:[{_OPERATOR_CHARS}＜＞＝][{_OPERATOR_CHARS}＜＞＝\s]*[+-]?[0-9０-９]"
-    rf"|[^\s0-9０-９{_OPERATOR_CHARS}＜＞＝+-])"
-)
+
+
+def _target_pattern() -> str:
+    """A target: an operator then a number (units after it), or a text that starts with
+    neither. Built when a schema is made, not on import: operators.yaml is read on first use."""
+    chars = "".join(sorted({ch for op in operators() for ch in op}))
+    return rf"^\s*(?:[{chars}＜＞＝][{chars}＜＞＝\s]*[+-]?[0-9０-９]|[^\s0-9０-９{chars}＜＞＝+-])"
 
 
 def declaration_schema() -> dict[str, Any]:
@@ -81,7 +82,7 @@ def _scalar(kind: Kind) -> dict[str, Any]:
         return {"enum": list(amount_units())}
     return {
         "type": "string",
-        "pattern": _TARGET,
+        "pattern": _target_pattern(),
         "description": '指标目标值："=50人次"、">=90%"、"≥90%" 或定性文字（及时、有效）',
     }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.errors import Diagnostic
 from generator.model import GLOSSARY as G
-from generator.model import Declaration, format_amount
+from generator.model import Declaration
 from generator.vocabulary import amount_units, taxonomy
 
 Check = Callable[[Declaration], Iterator[Diagnostic]]
@@ -41,8 +41,7 @@ def check_amounts(decl: Declaration) -> Iterator[Diagnostic]:
         label = path.rsplit(".", 1)[-1]
         if value < 0:
             yield Diagnostic(decl.where(path), "E203", f"“{label}”不能为负数：{value}")
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > places:
+        if _decimals(value) > places:
             yield Diagnostic(
                 decl.where(path),
                 "E204",
@@ -51,25 +50,41 @@ def check_amounts(decl: Declaration) -> Iterator[Diagnostic]:
             )
 
 
+def _amount_reported(decl: Declaration, path: str) -> bool:
+    """Whether `check_amounts` reports the amount at `path` (E203, E204)."""
+    value = _AMOUNT_PATHS[path](decl)
+    return value < 0 or _decimals(value) > amount_units()[decl.amount_unit].places
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
 def _check_sum(
     decl: Declaration, group: str, parts: tuple[str, str], code: str
 ) -> Iterator[Diagnostic]:
     paths = [_TOTAL, *(f"{group}.{G[p]}" for p in parts)]
     if not all(p in decl.locations for p in paths):
         return
+    # an amount already reported (negative, too many decimals) would only repeat its problem
+    if any(_amount_reported(decl, p) for p in paths):
+        return
     total, first, second = (_AMOUNT_PATHS[p](decl) for p in paths)
     if first + second != total:
         difference = first + second - total
-        gap = (
-            f"多 {format_amount(difference)}"
-            if difference > 0
-            else f"少 {format_amount(-difference)}"
-        )
+        # as many decimals as the figures have: a gap below the cent never prints as "0.00"
+        places = max(2, *(_decimals(v) for v in (total, first, second)))
+
+        def shown(value: Decimal) -> str:
+            return f"{value:,.{places}f}"
+
+        gap = f"多 {shown(difference)}" if difference > 0 else f"少 {shown(-difference)}"
         yield Diagnostic(
             decl.where(group),
             code,
-            f"{G[parts[0]]} + {G[parts[1]]} = {format_amount(first + second)}"
-            f" ≠ {G['total']} {format_amount(total)}（合计{gap}）",
+            f"{G[parts[0]]} + {G[parts[1]]} = {shown(first + second)}"
+            f" ≠ {G['total']} {shown(total)}（合计{gap}）",
             "核对各项金额，合计须与总额分毫不差",
         )
 

@@ -1,5 +1,8 @@
 """The domain's vocabularies, read from the package's data files: indicator taxonomy, target
-operators, amount units. Code asks here; no list of domain words is written in Python."""
+operators, amount units. Code asks here; no list of domain words is written in Python.
+
+Each file is read on first use and checked as it is read: a malformed one raises ConfigError
+naming the file and the key (a configuration error, exit 2), never a traceback later on."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from generator.load import load_resource
+from generator.config import ConfigError, read_config
 
 DATA = Path(__file__).parent / "data"
 
@@ -36,27 +39,36 @@ class AmountUnit:
 @cache
 def taxonomy() -> dict[str, Level1Spec]:
     """一级 name → its spec, in the framework's order."""
-    raw = load_resource(DATA / "taxonomy.yaml")
+    raw = read_config(DATA / "taxonomy.yaml")
     return {
-        name: Level1Spec(name, tuple(spec["二级"]), bool(spec.get("note_only", False)))
-        for name, spec in raw.items()
+        name: Level1Spec(name, spec.get("二级").texts(), spec.optional("note_only", False).flag())
+        for name, spec in raw.mapping().items()
     }
 
 
 @cache
 def operators() -> dict[str, str]:
     """Operator as written (half-width, no spaces) → operator as printed."""
-    return {str(k): str(v) for k, v in load_resource(DATA / "operators.yaml").items()}
+    raw = read_config(DATA / "operators.yaml")
+    return {written: printed.text() for written, printed in raw.mapping().items()}
 
 
 @cache
 def amount_units() -> dict[str, AmountUnit]:
     """金额单位 name → unit."""
-    raw = load_resource(DATA / "units.yaml")
-    return {
-        name: AmountUnit(name, int(s["places"]), str(s["label"]), Decimal(str(s["in_yuan"])))
-        for name, s in raw.items()
+    raw = read_config(DATA / "units.yaml")
+    units = {
+        name: AmountUnit(
+            name,
+            spec.get("places").integer(0, 10),
+            spec.get("label").text(),
+            spec.get("in_yuan").decimal(),
+        )
+        for name, spec in raw.mapping().items()
     }
+    if not any(unit.in_yuan == 1 for unit in units.values()):
+        raise ConfigError(f"{raw.file}: 没有 in_yuan 为 1 的单位（金额换算成元时要用它）")
+    return units
 
 
 def base_unit() -> AmountUnit:
@@ -72,5 +84,5 @@ def in_unit(value: Decimal, unit: str, target: AmountUnit) -> Decimal:
 @cache
 def level2_by_suffix() -> dict[str, tuple[str, ...]]:
     """二级 → the endings of 三级 names that belong to it (import inference)."""
-    raw = load_resource(DATA / "import.yaml")["level2_by_suffix"]
-    return {str(level2): tuple(str(s) for s in endings) for level2, endings in raw.items()}
+    raw = read_config(DATA / "import.yaml").get("level2_by_suffix")
+    return {level2: endings.texts() for level2, endings in raw.mapping().items()}

@@ -246,6 +246,28 @@ def test_new_year_copies_forward_keeping_comments_and_refuses_to_overwrite(tmp_p
     assert copy.read_text(encoding="utf-8").startswith("# 已经开始编辑")
 
 
+def test_new_year_prints_the_places_that_still_name_last_year(tmp_path, capsys):
+    root = make_seed_tree(tmp_path)
+    assert main(["new-year", "2023", "2024", "--root", str(root)]) == 0
+    copy = root / "2024" / SEED_YAML.name
+    captured = capsys.readouterr()
+    hint = "（提示：若是沿用往年的文字，改为本年度的内容；确指那一年的可不改）"
+    name = copy.as_posix()
+    assert captured.out.splitlines() == [
+        f"{name}:12:9: L008 年度履职目标中的 2023 不是本年度 2024：“2023年，区政协在中共闵行区委…”{hint}",
+        f"{name}:26:11: L008 任务名称中的 2023 不是本年度 2024：“闵行政协网站升级改版(2023运维)”{hint}",
+        f"{name}:27:11: L008 任务“闵行政协网站升级改版(2023运维)”的主要内容中的 2023 不是本年度 2024：“闵行政协网站升级改版(2023运维)”{hint}",
+        f"{name}:28:11: L008 任务名称中的 2023 不是本年度 2024：“政协履职积分管理系统(2023运维)”{hint}",
+        f"{name}:29:11: L008 任务“政协履职积分管理系统(2023运维)”的主要内容中的 2023 不是本年度 2024：“政协履职积分管理系统(2023运维)”{hint}",
+    ]
+    assert captured.err == f"新建 {name}\n以上 5 处写的不是本年度的年份，请逐一核对\n"
+    assert "(2023运维)" in copy.read_text(encoding="utf-8")  # written all the same, as it was
+    assert main(["lint", str(copy)]) == 0
+    assert [line for line in capsys.readouterr().out.splitlines() if " L008 " in line] == (
+        captured.out.splitlines()
+    )
+
+
 @pytest.mark.skipif(
     not (ROOT / ".venv" / ".installed").exists(), reason="needs the project's .venv"
 )
