@@ -16,9 +16,17 @@ from openpyxl import Workbook
 from generator.render.context import DeclarationContext
 
 _MARKDOWN = jinja2.Environment(autoescape=False).from_string(
-    "# {{ d.department }}\n\n| 一级 | 二级 | 三级 | 目标值 |\n|---|---|---|---|\n"
+    "# {{ d.display }}\n\n{% for label, text in facts %}| {{ label }} | {{ text }} |\n{% endfor %}"
+    "\n| 一级 | 二级 | 三级 | 目标值 |\n|---|---|---|---|\n"
     "{% for r in rows %}| {{ r[0] }} | {{ r[1] }} | {{ r[2] }} | {{ r[3] }} |\n{% endfor %}"
 )
+
+
+def _facts(d: DeclarationContext) -> list[tuple[str, str]]:
+    """The form's single values and long texts: what a plain template would print above the
+    indicator table."""
+    texts = [(s.title, s.text) for s in d.sections if s.kind == "text"]
+    return [(f.label, f.text) for f in d.facts] + texts
 
 
 def _rows(d: DeclarationContext) -> list[tuple[str, str, str, str]]:
@@ -33,18 +41,12 @@ def _rows(d: DeclarationContext) -> list[tuple[str, str, str, str]]:
 def make_docx_template(folder: Path) -> Path:
     """A docxtpl template of the form: header facts, budget and a looped indicator table."""
     document = Document()
-    document.add_heading("部门（单位）整体支出绩效目标申报表", 1)
-    facts = document.add_table(rows=4, cols=2)
-    for row, (label, value) in enumerate(
-        [
-            ("部门名称", "{{ d.department }}"),
-            ("部门职责", "{{ d.duties }}"),
-            ("年度履职目标", "{{ d.annual_goal }}"),
-            ("部门整体预算总额", "{{ d.total.text }}"),
-        ]
-    ):
-        facts.cell(row, 0).text = label
-        facts.cell(row, 1).text = value
+    document.add_heading("{{ d.kind.title }}", 1)
+    facts = document.add_table(rows=3, cols=2)
+    facts.cell(0, 0).text = "{%tr for f in facts %}"
+    facts.cell(1, 0).text = "{{ f[0] }}"
+    facts.cell(1, 1).text = "{{ f[1] }}"
+    facts.cell(2, 0).text = "{%tr endfor %}"
     table = document.add_table(rows=3, cols=4)
     for col, label in enumerate(["一级目标", "二级目标", "三级目标", "指标目标值"]):
         table.cell(0, col).text = label
@@ -60,7 +62,7 @@ def make_docx_template(folder: Path) -> Path:
 
 def docx_baseline(template: Path, d: DeclarationContext) -> bytes:
     document = DocxTemplate(str(template))
-    document.render({"d": d, "rows": _rows(d)})
+    document.render({"d": d, "facts": _facts(d), "rows": _rows(d)})
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -70,10 +72,9 @@ def xlsx_baseline(d: DeclarationContext) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.append(["部门（单位）整体支出绩效目标申报表"])
-    sheet.append(["部门名称", d.department])
-    sheet.append(["部门职责", d.duties])
-    sheet.append(["部门整体预算总额", d.total.value])
+    sheet.append([d.kind.title])
+    for label, text in _facts(d):
+        sheet.append([label, text])
     sheet.append(["一级目标", "二级目标", "三级目标", "指标目标值"])
     for row in _rows(d):
         sheet.append(list(row))
@@ -83,4 +84,4 @@ def xlsx_baseline(d: DeclarationContext) -> bytes:
 
 
 def markdown_baseline(d: DeclarationContext) -> bytes:
-    return _MARKDOWN.render(d=d, rows=_rows(d)).encode()
+    return _MARKDOWN.render(d=d, facts=_facts(d), rows=_rows(d)).encode()

@@ -26,7 +26,7 @@ from generator.build.build import build
 from generator.render.context import declaration_context
 from generator.authoring.emit import emit_declaration
 from generator.declaration.load import load_file
-from generator.declaration.model import Declaration, Indicator, Level1, Level2, Target
+from generator.declaration.model import Declaration, Goals, Indicator, Record
 from generator.render.templates import Renderer
 from generator.declaration.read import read_declaration
 from generator.declaration.sources import UsageError, find_declarations, read_checked
@@ -132,33 +132,35 @@ def synthetic(seed: Declaration, indicators: int, rng: random.Random, slug: str)
     """A declaration shaped like the seed with `indicators` indicators spread over its 二级."""
     slots = [(l1, l2) for l1 in seed.goals for l2 in l1.children if l2.indicators]
     names = [i.name for _, _, i in seed.indicators()]
-    targets = [i.target for _, _, i in seed.indicators()]
+    rows = [i for _, _, i in seed.indicators()]
     spread: dict[tuple[str, str], list[Indicator]] = {(a.name, b.name): [] for a, b in slots}
     for n in range(indicators):
         level1, level2 = slots[n % len(slots)]
-        target: Target = rng.choice(targets)
+        model = rng.choice(rows)
         name = f"{rng.choice(names)}（{n + 1}）"
-        spread[level1.name, level2.name].append(Indicator(name, target, "", "", level2.loc))
+        spread[level1.name, level2.name].append(dataclasses.replace(model, name=name))
     goals = []
     for level1 in seed.goals:
         children = tuple(
-            Level2(l2.name, tuple(spread.get((level1.name, l2.name), ())), l2.loc)
+            dataclasses.replace(l2, indicators=tuple(spread.get((level1.name, l2.name), ())))
             for l2 in level1.children
             if not l2.indicators or spread.get((level1.name, l2.name))
         )
         if children:
-            goals.append(Level1(level1.name, level1.note, children, level1.loc))
-    return dataclasses.replace(
-        seed,
-        slug=slug,
-        department=f"{seed.department}（{slug}）",
-        goals=tuple(goals),
-        source=f"{slug}.yaml",
+            goals.append(dataclasses.replace(level1, children=children))
+    department = seed.kind.role_path("department")
+    values = Record(
+        {
+            **seed.values,
+            department: f"{seed.department}（{slug}）",
+            seed.goals_key: Goals(tuple(goals)),
+        }
     )
+    return dataclasses.replace(seed, slug=slug, values=values, source=f"{slug}.yaml")
 
 
 def _stages(paths: list[Path], root: Path) -> tuple[dict[str, float], dict[str, float]]:
-    from generator import bench_baseline  # imports docxtpl: only when benchmarking
+    from bench import baseline as bench_baseline  # imports docxtpl: only when benchmarking
 
     renderer = Renderer()
     writer_root = root / "stages"
@@ -172,14 +174,15 @@ def _stages(paths: list[Path], root: Path) -> tuple[dict[str, float], dict[str, 
         t1 = clock()
         assert loaded.root is not None
         decl, problems = read_declaration(loaded.root, path.as_posix())
+        assert decl is not None, problems[:3]
         problems += validate(decl)
         t2 = clock()
         assert not problems, problems[:3]
         d = declaration_context(decl)
         t3 = clock()
-        markdown = renderer.render_markdown("summary.md.j2", d=d).encode()
+        markdown = renderer.render_markdown(d.kind.summary, d=d).encode()
         t4 = clock()
-        layout = renderer.render_layout("form.html.j2", d=d)
+        layout = renderer.render_layout(d.kind.layout, landscape=d.kind.landscape, d=d)
         t5 = clock()
         docx = renderer.docx.write(layout, build_time(d.year))
         t6 = clock()

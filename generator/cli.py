@@ -11,19 +11,21 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator.build.build import Report, build, check
-from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
-from generator.authoring.json_schema import SCHEMA_PATH, schema_text
-from generator.errors import ExitCode
 from generator.authoring.fmt import fmt
-from generator.importing.forms import import_forms
-from generator.review.lint import lint
+from generator.authoring.json_schema import SCHEMA_PATH, schema_text
 from generator.authoring.new_year import carry_forward
 from generator.authoring.preview import preview
-from generator.render.templates import TemplateError
-from generator.declaration.sources import UsageError
-from generator.review.trend import trend
+from generator.build.build import Report, build, check
 from generator.build.write import Artifact, WriteError, Writer
+from generator.config import ConfigError
+from generator.declaration.sources import UsageError
+from generator.errors import Diagnostic, ExitCode
+from generator.importing.forms import import_forms
+from generator.kinds import form_kinds
+from generator.render.templates import TemplateError
+from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
+from generator.review.lint import lint
+from generator.review.trend import trend
 
 DEFAULT_SOURCES = [Path("declarations")]
 
@@ -40,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"错误：{error}", file=sys.stderr)
         return ExitCode.USAGE
-    except (WriteError, TemplateError) as error:
+    except (WriteError, TemplateError, ConfigError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
@@ -71,11 +73,14 @@ def _parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="declaration files or folders (default: declarations/)",
         )
+
+    def problem_format(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--format",
             choices=("text", "json"),
             default="text",
-            help="how to print problems: text lines file:line:col: CODE message, or JSON",
+            help="how to print problems: text lines file:line:col: CODE message, or one JSON "
+            "list of objects with a severity (error, warning)",
         )
 
     check_cmd = command(
@@ -85,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate declarations.",
     )
     sources(check_cmd)
+    problem_format(check_cmd)
 
     build_cmd = command(
         "build",
@@ -94,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         "and OUT/<year>/index.*. Only declarations whose inputs changed are rendered again.",
     )
     sources(build_cmd)
+    problem_format(build_cmd)
     build_cmd.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
     )
@@ -156,6 +163,11 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("-o", "--output", type=Path, help="write the YAML to this file")
     import_cmd.add_argument("--into", type=Path, help="write each FILE as INTO/<name>.yaml")
     import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+    import_cmd.add_argument(
+        "--kind",
+        metavar="表样",
+        help="the form kind to read the files as (default: the kind whose labels fit best)",
+    )
 
     lint_cmd = command(
         "lint",
@@ -164,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check, then warn about what a finance reviewer flags (codes in docs/lint.md).",
     )
     sources(lint_cmd)
+    problem_format(lint_cmd)
     lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
 
     fmt_cmd = command(
@@ -200,9 +213,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate a synthetic corpus in a temporary folder and report per-stage "
         "medians, build throughput, peak memory and scaling, against plain baselines.",
     )
-    bench_cmd.add_argument("--corpus", type=int, default=200, help="declarations (default 200)")
+    bench_cmd.add_argument("--corpus", type=_count, default=200, help="declarations (default 200)")
     bench_cmd.add_argument(
-        "--sizes", type=int, nargs="*", default=[100, 500, 2000], help="indicator counts to scale"
+        "--sizes",
+        type=_count,
+        nargs="*",
+        default=[100, 500, 2000],
+        help="indicator counts to scale",
     )
     bench_cmd.add_argument(
         "--work",
@@ -215,23 +232,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_problems(report: Report, output_format: str) -> None:
+def _count(text: str) -> int:
+    """An argument that counts something: a whole number, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数，而不是 {text}")
+    return value
+
+
+def _print_problems(
+    output_format: str, errors: Sequence[Diagnostic], warnings: Sequence[Diagnostic] = ()
+) -> None:
+    """Text: one line each. JSON: one list of them all, each with its severity, and nothing
+    else on standard output, so that the whole of it parses."""
     if output_format == "json":
-        print(json.dumps([d.as_dict() for d in report.diagnostics], ensure_ascii=False, indent=1))
+        found = [{"severity": "error", **d.as_dict()} for d in errors]
+        found += [{"severity": "warning", **d.as_dict()} for d in warnings]
+        print(json.dumps(found, ensure_ascii=False, indent=1))
     else:
-        for diagnostic in report.diagnostics:
+        for diagnostic in (*errors, *warnings):
             print(diagnostic)
 
 
 def _summary(report: Report) -> str:
     files = len(report.checked)
-    bad = sum(1 for item in report.checked if not item.ok)
-    return f"{files} 份申报，{bad} 份有错误，共 {len(report.diagnostics)} 个问题"
+    # a file can be valid alone and still wrong beside another (E230, E231)
+    named = {d.location.file for d in report.errors}
+    bad = sum(1 for item in report.checked if not item.ok or item.path.as_posix() in named)
+    line = f"{files} 份申报，{bad} 份有错误，共 {len(report.errors)} 个问题"
+    return line + (f"，{len(report.warnings)} 条提示" if report.warnings else "")
 
 
 def _check(args: argparse.Namespace) -> int:
     report = check(args.paths)
-    _print_problems(report, args.format)
+    _print_problems(args.format, report.errors, report.warnings)
     if args.format == "text":
         print(_summary(report), file=sys.stderr)
     return ExitCode.OK if report.ok else ExitCode.INVALID
@@ -239,7 +276,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     report = build(args.paths, args.out)
-    _print_problems(report, args.format)
+    _print_problems(args.format, report.errors, report.warnings)
     if not report.ok:
         if args.format == "text":
             print(_summary(report) + "；未写入任何文件", file=sys.stderr)
@@ -260,9 +297,8 @@ def _diff(args: argparse.Namespace) -> int:
         result = diff_paths(*args.paths)
     else:
         raise UsageError("diff 需要两个路径（OLD NEW），或 --rev A[..B] [PATH...]")
-    for diagnostic in result.diagnostics:
-        print(diagnostic)
     if result.comparison is None:
+        _print_problems("json" if args.format == "json" else "text", result.diagnostics)
         print("比较的申报中有错误，先修正（见上）", file=sys.stderr)
         return ExitCode.INVALID
     report = render_report(result.comparison, args.format)
@@ -298,11 +334,21 @@ def _new_year(args: argparse.Namespace) -> int:
         return ExitCode.INVALID
     for path in report.created:
         print(f"新建 {path}", file=sys.stderr)
+    for warning in report.review:
+        print(warning)
+    if report.review:
+        print(f"以上 {len(report.review)} 处写的不是本年度的年份，请逐一核对", file=sys.stderr)
     return ExitCode.OK
 
 
 def _import(args: argparse.Namespace) -> int:
-    results = import_forms(args.files, args.output, args.into, args.force)
+    kind = None
+    if args.kind is not None:
+        kinds = form_kinds()
+        if args.kind not in kinds:
+            raise UsageError(f"未知的表样“{args.kind}”；可用：{'、'.join(kinds)}")
+        kind = kinds[args.kind]
+    results = import_forms(args.files, args.output, args.into, args.force, kind)
     status = ExitCode.OK
     for result in results:
         for warning in result.warnings:
@@ -320,15 +366,17 @@ def _import(args: argparse.Namespace) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     report = check(args.paths)
-    _print_problems(report, args.format)
     if not report.ok:
+        _print_problems(args.format, report.errors, report.warnings)
+        if args.format == "text":
+            print(_summary(report), file=sys.stderr)
         return ExitCode.INVALID
-    warnings = [w for item in report.checked if item.declaration for w in lint(item.declaration)]
-    for warning in warnings:
-        print(
-            json.dumps(warning.as_dict(), ensure_ascii=False) if args.format == "json" else warning
-        )
-    print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示", file=sys.stderr)
+    warnings = report.warnings + [
+        w for item in report.checked if item.declaration for w in lint(item.declaration)
+    ]
+    _print_problems(args.format, (), warnings)
+    if args.format == "text":
+        print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示", file=sys.stderr)
     return ExitCode.INVALID if warnings and args.strict else ExitCode.OK
 
 
@@ -345,6 +393,12 @@ def _fmt(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     if args.out:
+        if args.out.is_dir():
+            example = args.out / "declaration.schema.json"
+            raise UsageError(f"{args.out}：是一个文件夹；--out 要写文件名，例如 {example}")
+        blocker = next((p for p in args.out.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise UsageError(f"{blocker}：是一个文件，不能在其中写入 {args.out}")
         Writer(args.out.parent).write(Artifact(args.out.name, schema_text().encode()))
     else:
         print(schema_text(), end="")
@@ -358,7 +412,12 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from bench.run import run_bench  # needs the benchmark's extra packages
+    try:
+        from bench.run import run_bench  # in the source checkout only, with its extra packages
+    except ImportError as error:
+        raise UsageError(
+            f"bench 只能在源代码目录中运行（make bench），这里缺少：{error.name}"
+        ) from None
 
     print(run_bench(args.corpus, tuple(args.sizes), args.work, args.shape).table(), end="")
     return ExitCode.OK

@@ -26,14 +26,62 @@ def test_json_format(write_declaration, capsys):
     problems = json.loads(capsys.readouterr().out)
     assert problems == [
         {
+            "severity": "error",
             "file": source.as_posix(),
-            "line": 18,
+            "line": 19,
             "col": 9,
             "code": "E104",
             "message": "“年末在职人数”的值“0123”以 0 开头",
             "hint": "去掉开头的 0，写 123（有的软件会把 0123 读成另一个数）",
         }
     ]
+
+
+JSON_COMMANDS = [
+    ["check"],
+    ["build", "--out", "{out}"],
+    ["lint"],
+    ["lint", "--strict"],
+]
+
+
+@pytest.mark.parametrize("command", JSON_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
+def test_format_json_prints_one_json_document(command, valid, write_declaration, tmp_path, capsys):
+    text = MINIMAL.read_text(encoding="utf-8").replace('"=4次"', '"=4"')  # one lint warning
+    if not valid:
+        text = text.replace("年末在职人数: 3", "年末在职人数: 0123")
+    source = write_declaration(text)
+    argv = [arg.replace("{out}", str(tmp_path / "out")) for arg in command]
+    status = main([*argv, "--format", "json", str(source)])
+    captured = capsys.readouterr()
+    problems = json.loads(captured.out)
+    assert captured.err == ""
+    assert [(p["severity"], p["code"]) for p in problems] == (
+        ([("warning", "L002")] if argv[0] == "lint" else []) if valid else [("error", "E104")]
+    )
+    assert status == (0 if valid and "--strict" not in argv else 1)
+
+
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
+def test_diff_format_json_prints_one_json_document(valid, write_declaration, capsys):
+    text = MINIMAL.read_text(encoding="utf-8")
+    old = write_declaration(text, "old")
+    new = write_declaration(
+        text if valid else text.replace("年末在职人数: 3", "年末在职人数: x"), "new"
+    )
+    status = main(["diff", "--format", "json", str(old), str(new)])
+    document = json.loads(capsys.readouterr().out)
+    if valid:
+        assert status == 0 and isinstance(document, dict)
+    else:
+        assert status == 1 and [(p["severity"], p["code"]) for p in document] == [("error", "E104")]
+
+
+@pytest.mark.parametrize("command", ["trend", "fmt"])
+def test_commands_without_a_json_output_do_not_take_format(command, tmp_path, capsys):
+    assert main([command, "--format", "json", str(tmp_path)]) == 2
+    assert "unrecognized arguments: --format" in capsys.readouterr().err
 
 
 def test_missing_path_is_a_usage_error(tmp_path, capsys):
@@ -88,12 +136,71 @@ def test_same_file_name_twice_in_one_year(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_same_department_twice_in_one_year(tmp_path, capsys):
+def test_same_department_twice_in_one_year_is_reported_on_both_files(tmp_path, capsys):
     folder = tmp_path / "2023"
     folder.mkdir()
     for name in ("a", "b"):
         (folder / f"{name}.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["check", str(folder)]) == 1
-    assert capsys.readouterr().out.splitlines() == [
-        f"{folder.as_posix()}/b.yaml:2:7: E231 2023 年度已有“测试局”的申报：{folder.as_posix()}/a.yaml（提示：一个部门每年只有一份申报；删除重复的文件）"
+    captured = capsys.readouterr()
+    hint = "一个部门每年只有一份申报：保留正确的一份，把另一份的内容合并进去后删除它；若是两个不同的部门，核对部门名称"
+    assert captured.out.splitlines() == [
+        f"{folder.as_posix()}/a.yaml:3:7: E231 2023 年度“测试局”另有申报：{folder.as_posix()}/b.yaml（提示：{hint}）",
+        f"{folder.as_posix()}/b.yaml:3:7: E231 2023 年度“测试局”另有申报：{folder.as_posix()}/a.yaml（提示：{hint}）",
     ]
+    assert captured.err == "2 份申报，2 份有错误，共 2 个问题\n"
+
+
+def test_same_department_three_times_names_the_other_two(tmp_path, capsys):
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(folder)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("（提示")[0] for line in lines] == [
+        f"{folder.as_posix()}/{name}.yaml:3:7: E231 2023 年度“测试局”另有申报："
+        + "、".join(f"{folder.as_posix()}/{other}.yaml" for other in "abc" if other != name)
+        for name in "abc"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--corpus", "0"], "argument --corpus: 应为不小于 1 的整数，而不是 0"),
+        (["--corpus", "x"], "argument --corpus: 应为不小于 1 的整数，而不是 x"),
+        (["--sizes", "100", "-5"], "argument --sizes: 应为不小于 1 的整数，而不是 -5"),
+    ],
+)
+def test_bench_refuses_counts_below_one(argv, message, capsys):
+    assert main(["bench", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(f"error: {message}\n") and "Traceback" not in err
+
+
+def test_schema_out_under_a_file_is_a_usage_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["schema", "--out", str(blocker / "sub" / "x.json")]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"错误：{blocker}：是一个文件，不能在其中写入 {blocker / 'sub' / 'x.json'}\n"
+    )
+    assert blocker.read_text() == "not a folder"
+
+
+def test_schema_out_a_folder_is_a_usage_error(tmp_path, capsys):
+    assert main(["schema", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"错误：{tmp_path}：是一个文件夹；--out 要写文件名，例如 {tmp_path / 'declaration.schema.json'}\n"
+    )
+
+
+def test_schema_out_writes_the_schema(tmp_path, capsys):
+    target = tmp_path / "new" / "x.json"
+    assert main(["schema", "--out", str(target)]) == 0
+    assert (
+        json.loads(target.read_text(encoding="utf-8"))["title"]
+        == "绩效目标申报"
+    )

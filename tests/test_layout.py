@@ -65,14 +65,14 @@ def templates_copy(tmp_path: Path) -> Path:
 
 def test_a_broken_layout_template_is_reported_with_its_file(write_declaration, tmp_path):
     folder = templates_copy(tmp_path)
-    form = folder / "form.html.j2"
+    form = folder / "form-shanghai-department.html.j2"
     form.write_text(
         form.read_text(encoding="utf-8").replace(
-            '<td colspan="3">{{ d.duties }}</td>', "<td>{{ d.duties }}</td>"
+            '<td colspan="3">{{ f.部门职责 }}</td>', "<td>{{ f.部门职责 }}</td>"
         ),
         encoding="utf-8",
     )
-    with pytest.raises(TemplateError, match=r"form\.html\.j2: 表格第 2 行缺少第 3 列"):
+    with pytest.raises(TemplateError, match=r"form-shanghai-department\.html\.j2: 表格第 2 行缺少第 3 列"):
         build([write_declaration(MINIMAL.read_text(encoding="utf-8"))], tmp_path / "out", folder)
     assert not (tmp_path / "out").exists()
 
@@ -83,5 +83,5 @@ def test_a_broken_style_file_is_reported_with_its_file(write_declaration, tmp_pa
     style.write_text(
         style.read_text(encoding="utf-8").replace("  title:", "  titel:"), encoding="utf-8"
     )
-    with pytest.raises(TemplateError, match=r"form\.style\.yaml: 缺少或无效的设置 'title'"):
+    with pytest.raises(TemplateError, match=r"form\.style\.yaml: fonts\.title 缺少该设置"):
         build([write_declaration(MINIMAL.read_text(encoding="utf-8"))], tmp_path / "out", folder)

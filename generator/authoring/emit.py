@@ -13,8 +13,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from generator.declaration.model import GLOSSARY as G
-from generator.declaration.model import Declaration, Indicator
+from datetime import date
+from decimal import Decimal
+
+from generator.declaration.model import (
+    FRAMEWORK_KEY,
+    KIND_KEY,
+    NOTE_KEY,
+    Declaration,
+    Goals,
+    Indicator,
+    Record,
+    Target,
+    Value,
+)
+from generator.kinds.spec import FieldSpec, FieldType
 
 INDENT = "  "
 LONG_TEXT = 40  # characters from which a text is written as a literal block
@@ -58,6 +71,14 @@ class _Writer:
             pad = INDENT * (depth + 1)
             self.lines += [f"{pad}{line}" if line else "" for line in text.split("\n")]
 
+    def item_text(self, path: str, depth: int, text: str) -> None:
+        """A text as an item of a list of texts: `- text`, or `- |-` and the block."""
+        block = ("\n" in text or len(text) > LONG_TEXT) and _block_safe(text)
+        self.line(path, depth, "- |-" if block else f"- {scalar(text)}")
+        if block:
+            pad = INDENT * (depth + 1)
+            self.lines += [f"{pad}{line}" if line else "" for line in text.split("\n")]
+
     def blank(self) -> None:
         self.lines.append("")
 
@@ -67,66 +88,130 @@ def emit_declaration(
     comments: Mapping[str, tuple[str, ...]] | None = None,
     inline: Mapping[str, str] | None = None,
 ) -> str:
-    """The YAML text of `decl`, with `comments` (lines above a key's line, by path) and
-    `inline` comments (at the end of a key's line, by path)."""
+    """The YAML text of `decl`, in its kind's order, with `comments` (lines above a key's
+    line, by path) and `inline` comments (at the end of a key's line, by path). Fields that
+    were not written stay unwritten."""
     w = _Writer(comments or {}, inline or {})
     w.comments("", 0)
-    w.field(G["year"], 0, G["year"], str(decl.year))
-    w.text(G["department"], 0, G["department"], decl.department)
-    w.field(G["consolidated"], 0, G["consolidated"], "true" if decl.consolidated else "false")
-    w.field(G["subordinate_units"], 0, G["subordinate_units"], str(decl.subordinate_units))
-    w.blank()
-    for name in ("duties", "annual_goal"):
-        w.text(G[name], 0, G[name], getattr(decl, name))
-        w.blank()
-    w.field(G["tasks"], 0, G["tasks"])
-    for number, task in enumerate(decl.tasks, start=1):
-        item = f"{G['tasks']}[{number}]"
-        w.comments(item, 1)
-        w.text(f"{item}.{G['task_name']}", 2, G["task_name"], task.name, dash=True)
-        w.text(f"{item}.{G['task_content']}", 2, G["task_content"], task.content)
-    w.blank()
-    w.field(G["amount_unit"], 0, G["amount_unit"], decl.amount_unit)
-    budget = G["budget"]
-    sources, structure = f"{budget}.{G['sources']}", f"{budget}.{G['structure']}"
-    w.field(budget, 0, budget)
-    w.field(f"{budget}.{G['total']}", 1, G["total"], _amount(decl.budget.total))
-    w.field(sources, 1, G["sources"])
-    w.field(f"{sources}.{G['fiscal']}", 2, G["fiscal"], _amount(decl.budget.fiscal))
-    w.field(f"{sources}.{G['other_funds']}", 2, G["other_funds"], _amount(decl.budget.other_funds))
-    w.field(structure, 1, G["structure"])
-    w.field(f"{structure}.{G['basic']}", 2, G["basic"], _amount(decl.budget.basic))
-    w.field(f"{structure}.{G['project']}", 2, G["project"], _amount(decl.budget.project))
-    w.blank()
-    w.field(G["year_end_assets"], 0, G["year_end_assets"], _amount(decl.year_end_assets))
-    w.field(G["staff"], 0, G["staff"], str(decl.staff))
-    w.field(G["internal_units"], 0, G["internal_units"], str(decl.internal_units))
-    w.blank()
-    w.field(G["goals"], 0, G["goals"])
-    for level1 in decl.goals:
-        path1 = f"{G['goals']}.{level1.name}"
-        w.field(path1, 1, scalar(level1.name))
+    w.field(KIND_KEY, 0, KIND_KEY, scalar(decl.kind.name))
+    if FRAMEWORK_KEY in decl.locations:
+        w.field(FRAMEWORK_KEY, 0, FRAMEWORK_KEY, scalar(decl.framework.name))
+    _fields(w, decl, decl.kind.fields, decl.values, "", 0)
+    w.comments(END, 0)
+    lines = w.lines
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+_BLOCKS = frozenset(
+    {FieldType.LONG_TEXT, FieldType.GROUP, FieldType.LIST, FieldType.TEXTS, FieldType.INDICATORS}
+)
+
+
+def _fields(
+    w: _Writer, decl: Declaration, fields: tuple[FieldSpec, ...], values: Record, prefix: str, depth: int
+) -> None:
+    """The written fields of a mapping, in the kind's order. At the top level a blank line
+    sets each block (long text, group, list, indicator tree) apart from what comes next; the
+    金额单位 stays with the amounts that follow it."""
+    previous_block = False
+    previous_unit = False
+    for spec in fields:
+        value = values.get(spec.key)
+        if value is None:
+            continue
+        path = f"{prefix}.{spec.key}" if prefix else spec.key
+        block = spec.type in _BLOCKS
+        apart = (block and not previous_unit) or previous_block
+        if depth == 0 and w.lines and w.lines[-1] and apart:
+            w.blank()
+        _field(w, decl, spec, value, path, depth)
+        previous_block, previous_unit = block, spec.role == "amount_unit"
+
+
+def _field(w: _Writer, decl: Declaration, spec: FieldSpec, value: Value, path: str, depth: int) -> None:
+    if isinstance(value, Goals):
+        w.field(path, depth, spec.key)
+        _goals(w, decl, value, path, depth + 1)
+    elif isinstance(value, Record):
+        shorthand = spec.shorthand
+        if shorthand and set(value) == {shorthand} and spec.child(shorthand) is not None:
+            child = spec.child(shorthand)
+            assert child is not None
+            w.field(path, depth, spec.key, _scalar_text(child, value[shorthand]))
+            return
+        w.field(path, depth, spec.key)
+        _fields(w, decl, spec.fields, value, path, depth + 1)
+    elif spec.type is FieldType.LIST and isinstance(value, tuple):
+        w.field(path, depth, spec.key)
+        for number, item in enumerate(value, start=1):
+            if isinstance(item, Record):
+                _item(w, decl, spec, item, f"{path}[{number}]", depth + 1)
+    elif spec.type is FieldType.TEXTS and isinstance(value, tuple):
+        w.field(path, depth, spec.key)
+        for number, text in enumerate(value, start=1):
+            w.item_text(f"{path}[{number}]", depth + 1, str(text))
+    elif spec.type in (FieldType.TEXT, FieldType.LONG_TEXT) and isinstance(value, str):
+        w.text(path, depth, spec.key, value)
+    else:
+        w.field(path, depth, spec.key, _scalar_text(spec, value))
+
+
+def _item(w: _Writer, decl: Declaration, spec: FieldSpec, item: Record, path: str, depth: int) -> None:
+    """One list item: its first field after "- ", the others under it."""
+    w.comments(path, depth)
+    start = len(w.lines)
+    _fields(w, decl, spec.fields, item, path, depth + 1)
+    if start < len(w.lines):
+        first = next(i for i in range(start, len(w.lines)) if not w.lines[i].lstrip().startswith("#"))
+        pad = INDENT * (depth + 1)
+        w.lines[first] = w.lines[first].replace(pad, f"{INDENT * depth}- ", 1)
+
+
+def _scalar_text(spec: FieldSpec, value: Value) -> str:
+    """A scalar as the YAML writes it: amounts with separators, dates as 2024-01-15."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Target):
+        return quoted(value.text)
+    if isinstance(value, date):
+        return value.isoformat()
+    if spec.type is FieldType.AMOUNT and isinstance(value, Decimal):
+        return f"{value:,}"
+    if spec.type is FieldType.PERCENT and isinstance(value, Decimal):
+        return f"{value}%"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return scalar(str(value))
+
+
+def _goals(w: _Writer, decl: Declaration, goals: Goals, path: str, depth: int) -> None:
+    target = decl.kind.role_field("target", decl.kind.indicator)
+    assert target is not None
+    for level1 in goals.levels:
+        path1 = f"{path}.{level1.name}"
+        w.field(path1, depth, scalar(level1.name))
         if level1.note:
-            w.text(f"{path1}.{G['note']}", 2, G["note"], level1.note)
+            w.text(f"{path1}.{NOTE_KEY}", depth + 1, NOTE_KEY, level1.note)
         for level2 in level1.children:
             path2 = f"{path1}.{level2.name}"
-            w.field(path2, 2, scalar(level2.name))
+            w.field(path2, depth + 1, scalar(level2.name))
             for indicator in level2.indicators:
-                _indicator(w, f"{path2}.{indicator.name}", indicator)
-    w.comments(END, 0)
-    return "\n".join(w.lines) + "\n"
+                _indicator(w, decl, target, f"{path2}.{indicator.name}", indicator, depth + 2)
 
 
-def _indicator(w: _Writer, path: str, indicator: Indicator) -> None:
-    target = quoted(indicator.target.text)
-    if not indicator.explanation and not indicator.remark:
-        w.field(path, 3, scalar(indicator.name), target)
+def _indicator(
+    w: _Writer, decl: Declaration, target: FieldSpec, path: str, indicator: Indicator, depth: int
+) -> None:
+    text = quoted(indicator.target.text)
+    if set(indicator.values) <= {target.key}:
+        w.field(path, depth, scalar(indicator.name), text)
         return
-    w.field(path, 3, scalar(indicator.name))
-    w.field(f"{path}.{G['target']}", 4, G["target"], target)
-    for name in ("explanation", "remark"):
-        if getattr(indicator, name):
-            w.text(f"{path}.{G[name]}", 4, G[name], getattr(indicator, name))
+    w.field(path, depth, scalar(indicator.name))
+    _fields(w, decl, decl.kind.indicator, indicator.values, path, depth + 1)
 
 
 def _block_safe(text: str) -> bool:

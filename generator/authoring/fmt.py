@@ -15,7 +15,6 @@ from pathlib import Path
 
 from generator.authoring.emit import END, emit_declaration
 from generator.errors import Diagnostic
-from generator.declaration.model import GLOSSARY as G
 from generator.declaration.model import Declaration
 from generator.declaration.sources import find_declarations, read_checked
 from generator.build.write import Artifact, Writer
@@ -36,7 +35,7 @@ def fmt(paths: list[Path], check_only: bool) -> FmtReport:
     report = FmtReport()
     for path in find_declarations(paths):
         checked = read_checked(path)
-        if checked.declaration is None or checked.diagnostics:
+        if checked.declaration is None or not checked.ok:
             report.diagnostics += checked.diagnostics
             continue
         text = path.read_bytes().decode("utf-8-sig")
@@ -119,7 +118,7 @@ def _paths_by_line(decl: Declaration) -> dict[int, list[str]]:
     lines: dict[int, list[str]] = defaultdict(list)
     located = dict(decl.locations)
     for level1 in decl.goals:
-        path1 = f"{G['goals']}.{level1.name}"
+        path1 = f"{decl.goals_key}.{level1.name}"
         located[path1] = level1.loc
         for level2 in level1.children:
             located[f"{path1}.{level2.name}"] = level2.loc

@@ -23,7 +23,7 @@ from generator.build.cache import ModelCache, digest_tree
 from generator.build.cache import digest as cache_digest
 from generator.declaration.summary import Summary
 from generator.render.context import DeclarationContext, declaration_context, index_context
-from generator.errors import Diagnostic, sort_diagnostics
+from generator.errors import Diagnostic, is_error, sort_diagnostics
 from generator.declaration.model import Declaration
 from generator.render.templates import TEMPLATES, Renderer
 from generator.declaration.sources import Checked, check_across_files, find_declarations, read_checked
@@ -52,8 +52,17 @@ class Report:
     skipped: int = 0  # declarations whose outputs were already up to date
 
     @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if is_error(d)]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """What was read but looks wrong (W…): printed, not blocking."""
+        return [d for d in self.diagnostics if not is_error(d)]
+
+    @property
     def ok(self) -> bool:
-        return not self.diagnostics
+        return not self.errors
 
 
 def check(paths: Iterable[Path], cache: ModelCache | None = None) -> Report:

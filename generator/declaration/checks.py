@@ -263,7 +263,7 @@ def check_unique_keys(decl: Declaration) -> Iterator[Diagnostic]:
             name = item.get(key.key) if isinstance(item, Record) else None
             if not isinstance(name, str):
                 continue
-            where = decl.where(f"{path}[{index}].{key.key}")
+            where = decl.where(f"{path}[{index}]")
             if name in seen:
                 yield Diagnostic(
                     where, "E220", f"{spec.key}中的“{name}”重复（第一次在第 {seen[name]} 行）"
@@ -333,6 +333,7 @@ def check_framework(decl: Declaration) -> Iterator[Diagnostic]:
                 and not framework.empty_level2
                 and not (spec.note_only and level1.note)
                 and path in decl.locations  # a 二级 of the wrong shape was reported already
+                and not _written_under(decl, path)  # its 三级 were written, and reported
             ):
                 yield Diagnostic(
                     level2.loc,
@@ -340,6 +341,12 @@ def check_framework(decl: Declaration) -> Iterator[Diagnostic]:
                     f"{two}“{level2.name}”下没有{three}",
                     "至少写一项“指标名称: 目标值”",
                 )
+
+
+def _written_under(decl: Declaration, path: str) -> bool:
+    """Whether anything was written under `path` (a 三级 whose target was reported)."""
+    prefix = f"{path}."
+    return any(p.startswith(prefix) for p in decl.locations)
 
 
 def check_indicator_columns(decl: Declaration) -> Iterator[Diagnostic]:

@@ -483,8 +483,7 @@ def _is_null(node: Node) -> bool:
 
 
 def _label(path: str) -> str:
-    last = path.rsplit(".", 1)[-1] if path else "申报"
-    return re.sub(r"\[\d+\]$", "", last) or last
+    return path.rsplit(".", 1)[-1] if path else "申报"
 
 
 def _shape_hint(wanted: type) -> str:

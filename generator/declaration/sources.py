@@ -89,25 +89,17 @@ def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
 
 def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
     """Two declarations of one year may not share a file name (they would share outputs) nor a
-    部门名称 (one department, declared twice: often an import beside the existing file)."""
+    部门名称 (one department, declared twice: often an import beside the existing file).
+
+    A department declared twice is reported on every one of its files, each naming the others:
+    which of them is the right one cannot be told from the files, so neither is singled out."""
     owners: dict[tuple[int, str], Path] = {}
-    departments: dict[tuple[int, str], Path] = {}
+    departments: dict[tuple[int, str], list[Checked]] = {}
     problems = []
     for item in checked:
         if item.summary is None:
             continue
-        department = (item.summary.year, item.summary.name)
-        if department in departments:
-            problems.append(
-                Diagnostic(
-                    item.summary.name_at,
-                    "E231",
-                    f"{department[0]} 年度已有“{department[1]}”的申报："
-                    f"{departments[department].as_posix()}",
-                    "一个部门每年只有一份申报；删除重复的文件",
-                )
-            )
-        departments.setdefault(department, item.path)
+        departments.setdefault((item.summary.year, item.summary.name), []).append(item)
         key = (item.summary.year, item.summary.slug)
         if key in owners:
             problems.append(
@@ -119,4 +111,19 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
                 )
             )
         owners.setdefault(key, item.path)
+    for (year, name), items in departments.items():
+        if len(items) < 2:
+            continue
+        for item in items:
+            assert item.summary is not None
+            others = "、".join(other.path.as_posix() for other in items if other is not item)
+            problems.append(
+                Diagnostic(
+                    item.summary.name_at,
+                    "E231",
+                    f"{year} 年度“{name}”另有申报：{others}",
+                    "一个部门每年只有一份申报：保留正确的一份，把另一份的内容合并进去后删除它；"
+                    "若是两个不同的部门，核对部门名称",
+                )
+            )
     return problems

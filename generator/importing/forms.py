@@ -16,6 +16,7 @@ from generator.authoring.emit import SCHEMA_MODELINE, emit_declaration
 from generator.errors import Diagnostic, Location
 from generator.importing.grid import Grid, grid_from_tsv
 from generator.importing.read_form import read_form
+from generator.kinds import FormKind
 from generator.importing.docx import grid_from_docx
 from generator.importing.xlsx import grid_from_xlsx
 from generator.declaration.sources import UsageError, read_checked_text
@@ -37,7 +38,11 @@ class Imported:
 
 
 def import_forms(
-    files: list[Path], output: Path | None, into: Path | None, force: bool
+    files: list[Path],
+    output: Path | None,
+    into: Path | None,
+    force: bool,
+    kind: FormKind | None = None,
 ) -> list[Imported]:
     """Import every file; write each to `output`, or `into/<slug>.yaml`, or return the text
     for standard output. Raises UsageError before writing anything if a target exists."""
@@ -50,7 +55,7 @@ def import_forms(
         target = output or (into / f"{slugify(path.stem)}.yaml" if into else None)
         if target is not None and target.exists() and not force:
             raise UsageError(f"{target}：已存在，未覆盖（确认要覆盖请加 --force）")
-        results.append(_import(path, target))
+        results.append(_import(path, target, kind))
     for result in results:
         if result.target is not None and result.text:
             Writer(result.target.parent).write(Artifact(result.target.name, result.text.encode()))
@@ -63,15 +68,20 @@ def slugify(stem: str) -> str:
     return slug or "declaration"
 
 
-def _import(path: Path, target: Path | None) -> Imported:
+def _import(path: Path, target: Path | None, kind: FormKind | None) -> Imported:
     if not path.is_file():
         raise UsageError(f"{path}：文件不存在")
     grid, warnings = _grid(path)
-    result = read_form(grid, (target or path).stem)
+    result = read_form(grid, (target or path).stem, kind)
     if result.declaration is None:
         return Imported(path, target, "", warnings, result.errors)
+    how = "按 --kind" if kind is not None else "按表中的栏目识别"
     header = {
-        "": (SCHEMA_MODELINE, f"由 {path.name} 导入。核对标有“导入时推断”或“原表写作”的地方。")
+        "": (
+            SCHEMA_MODELINE,
+            f"由 {path.name} 导入（表样：{result.declaration.kind.name}，{how}）。"
+            "核对标有“导入时推断”或“原表写作”的地方。",
+        )
     }
     text = emit_declaration(result.declaration, {**header, **result.comments})
     checked = read_checked_text(text, (target or Path(f"{path.stem}.yaml")).as_posix())

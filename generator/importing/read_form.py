@@ -1,33 +1,52 @@
-"""Reading a filled-in form (as a Grid) into a Declaration.
+"""Reading a filled-in form (as a Grid) into a Declaration of a form kind.
 
-Labels are found by their text, not their position, so extra blank rows and columns, merges
-that span differently, labels with or without （元）, and rows shifted by a cell all read the
-same. In the indicator table each row's non-empty cells are classified: framework names
-(一级/二级, from the taxonomy) are labels, and of the rest the last is the target and the one
-before it the 三级 name.
+Every label comes from the kind's definition (its field keys and their aliases), so a kind the
+pipeline knows is a kind it can import. Labels are found by their text, not their position:
+extra blank rows and columns, merges that span differently, labels with or without （元）, and
+rows shifted by a cell all read the same. A label's value is the first cell right of it that is
+not itself a label, or, when a label stands right of it, the cell under it (the 年末资产总额 |
+年末在职人数 | 内设机构数 row with its values below). A label's value is never another label.
 
+In the indicator table each row's non-empty cells are classified: framework names (一级/二级)
+are labels, and of the rest the last is the target and the one before it the 三级 name.
 Whatever is inferred rather than read (a 二级 label printed after the rows it belongs to, as
-merged cells export; an operator with a stray space) gives a warning with the source row and a
-comment for the YAML. Values are kept as written: a form whose sums do not add up imports with
-those sums, and `check` reports them.
+merged cells export; an operator with a stray space; the form's kind) gives a warning with the
+source row and, where it concerns a value, a comment for the YAML. Values are kept as written: a
+form whose sums do not add up imports with those sums, and `check` reports them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import date
+from functools import cache
 
+from generator.config import read_config
+from generator.declaration.model import (
+    Declaration,
+    Goals,
+    Indicator,
+    Level1,
+    Level2,
+    Record,
+    Target,
+    Value,
+)
+from generator.declaration.read import parse_amount
+from generator.declaration.targets import Parsed, parse_target
 from generator.errors import Diagnostic, Location, sort_diagnostics
 from generator.importing.grid import Grid
-from generator.declaration.model import GLOSSARY as G
-from generator.declaration.model import Budget, Declaration, Indicator, Level1, Level2, Target, Task
-from generator.declaration.read import parse_amount
-from generator.declaration.targets import parse_target
-from generator.kinds.vocabulary import amount_units, level2_by_suffix, taxonomy
+from generator.kinds import Framework, FormKind, form_kinds, frameworks
+from generator.kinds.frameworks import Level1Spec
+from generator.kinds.spec import FieldSpec, FieldType
+from generator.kinds import vocabulary
+from generator.kinds.vocabulary import amount_units
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
-_CONSOLIDATED = re.compile(r"\s*[（(]\s*汇总\s*[)）]\s*$")
+_NUMBERED = re.compile(r"^\s*目标\s*\d+\s*[：:]\s*")
+LABEL_SLACK = 12  # characters a label cell may hold beyond its key: numbering, units
 
 
 @dataclass(frozen=True)
@@ -41,32 +60,75 @@ class ImportResult:
     errors: tuple[Diagnostic, ...]
 
 
-class _Missing(Exception):
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
+@cache
+def level2_by_suffix() -> dict[str, tuple[str, ...]]:
+    """二级 → the endings of 三级 names that belong to it (import inference), from import.yaml."""
+    raw = read_config(vocabulary.DATA / "import.yaml").get("level2_by_suffix")
+    return {level2: endings.texts() for level2, endings in raw.mapping().items()}
 
 
-def read_form(grid: Grid, slug: str) -> ImportResult:
-    """Read the form in `grid`; `slug` names the declaration to be written."""
-    reader = _FormReader(grid)
-    try:
-        declaration = reader.read(slug)
-    except _Missing as missing:
+def read_form(grid: Grid, slug: str, kind: FormKind | None = None) -> ImportResult:
+    """Read the form in `grid` as `kind` (None: the kind whose labels the form has most of);
+    `slug` names the declaration to be written."""
+    warnings: list[Diagnostic] = []
+    if kind is None:
+        kind, score, tied = recognise(grid)
+        if score == 0:
+            error = Diagnostic(
+                Location(grid.source, 1, 1),
+                "E601",
+                "找不到任何申报表的栏目",
+                "这不像是绩效目标申报表；若是，请用 --kind 指明表样",
+            )
+            return ImportResult(None, (), {}, (error,))
+        if tied:
+            others = "、".join(tied)
+            warnings.append(
+                Diagnostic(
+                    Location(grid.source, 1, 1),
+                    "W606",
+                    f"这张表与表样“{kind.name}”和“{others}”同样吻合，按“{kind.name}”读取",
+                )
+            )
+    reader = _FormReader(grid, kind, frameworks()[kind.framework], warnings)
+    year = reader.year()
+    if year is None:
         error = Diagnostic(
-            Location(grid.source, 1, 1),
-            "E601",
-            f"找不到“{missing.what}”",
-            "这不像是部门（单位）整体支出绩效目标申报表",
+            Location(grid.source, 1, 1), "E601", "找不到“（××××年度）”", "表头应写明年度"
         )
         return ImportResult(None, (), {}, (error,))
+    declaration = reader.read(slug, year)
     comments = {path: tuple(lines) for path, lines in reader.comments.items()}
     return ImportResult(declaration, tuple(sort_diagnostics(reader.warnings)), comments, ())
+
+
+def recognise(grid: Grid) -> tuple[FormKind, int, list[str]]:
+    """The kind whose labels (top-level fields and indicator columns) the grid has most of,
+    the fewest of its own missing; how many it has; and the kinds that fit as well."""
+    cells = {_plain(cell) for row in grid.rows for cell in row if cell}
+
+    def score(kind: FormKind) -> tuple[int, int]:
+        fields = (*kind.fields, *kind.indicator)
+        found = sum(
+            1
+            for spec in fields
+            if any(_is_label(cell, _plain(key)) for key in (spec.key, *spec.aliases) for cell in cells)
+        )
+        return found, found - len(fields)
+
+    scored = [(score(kind), kind) for kind in form_kinds().values()]
+    best_score, best = max(scored, key=lambda item: item[0])
+    tied = [kind.name for s, kind in scored if s == best_score and kind is not best]
+    return best, best_score[0], tied
 
 
 def _plain(text: str) -> str:
     """A label as compared: without any white space (hand-typed forms space out labels)."""
     return re.sub(r"[\s\u3000]+", "", text)
+
+
+def _is_label(plain: str, key: str) -> bool:
+    return key in plain and len(plain) <= len(key) + LABEL_SLACK
 
 
 @dataclass
@@ -82,8 +144,22 @@ class _Segment:
 @dataclass
 class _FormReader:
     grid: Grid
-    warnings: list[Diagnostic] = field(default_factory=list)
+    kind: FormKind
+    framework: Framework
+    warnings: list[Diagnostic]
     comments: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        flags = {f.key for f in self._flags()}  # printed in the department's name, not as labels
+        keys = {
+            name
+            for _, spec in self.kind.walk()
+            if spec.key not in flags
+            for name in (spec.key, *spec.aliases)
+        }
+        keys |= {*self.kind.levels, *(f.key for f in self.kind.indicator)}
+        self.labels = {_plain(k) for k in keys}
+        self.unit: str | None = None
 
     def warn(
         self, row: int, code: str, message: str, comment_at: str = "", comment: str = ""
@@ -92,146 +168,261 @@ class _FormReader:
         if comment_at:
             self.comments.setdefault(comment_at, []).append(comment or message)
 
-    # -- finding labels ---------------------------------------------------------------------
+    # -- finding labels and values ------------------------------------------------------------
 
-    def find(self, label: str, start: int = 0, required: bool = True) -> tuple[int, int]:
-        """(row, col) of the first label cell from row `start` that holds `label`: labels may
-        carry numbering and units (1、资金来源：（1）财政拨款, 部门整体预算总额（元）), values
-        are long texts that merely mention it."""
+    def is_label(self, cell: str) -> bool:
+        plain = _plain(cell)
+        return bool(plain) and any(_is_label(plain, key) for key in self.labels)
+
+    def find(self, spec: FieldSpec, start: int = 0) -> tuple[int, int]:
+        """(row, col) of the first cell from row `start` labelled with the field's key or an
+        alias, or (-1, -1)."""
+        keys = [_plain(k) for k in (spec.key, *spec.aliases)]
         for r in range(start, len(self.grid.rows)):
             for c, cell in enumerate(self.grid.rows[r]):
-                text = _plain(cell)
-                if label in text and len(text) <= len(label) + 12:
+                plain = _plain(cell)
+                if plain and any(_is_label(plain, key) for key in keys):
                     return r, c
-        if required:
-            raise _Missing(label)
         return -1, -1
 
-    def after(self, row: int, col: int) -> str:
-        """The first non-empty cell right of (row, col)."""
-        return next((cell for cell in self.grid.rows[row][col + 1 :] if cell), "")
+    def value_at(self, row: int, col: int) -> tuple[str, int]:
+        """The value of the label at (row, col): right of it, or under it when a label stands
+        right of it; "" when neither holds one. Returns the text and its row."""
+        cells = self.grid.rows[row]
+        for c in range(col + 1, len(cells)):
+            if cells[c]:
+                if not self.is_label(cells[c]):
+                    return cells[c], row
+                break
+        for r in range(row + 1, len(self.grid.rows)):
+            below = self.grid.rows[r]
+            if any(below):
+                text = below[col] if col < len(below) else ""
+                return ("", row) if self.is_label(text) else (text, r)
+        return "", row
 
-    def value_of(self, label: str, start: int = 0) -> tuple[str, int]:
-        row, col = self.find(label, start)
-        return self.after(row, col), row
+    # -- the form -----------------------------------------------------------------------------
 
-    # -- the form ---------------------------------------------------------------------------
-
-    def read(self, slug: str) -> Declaration:
-        year = self._year()
-        name, _ = self.value_of(G["department"])
-        consolidated = bool(_CONSOLIDATED.search(name))
-        department = _CONSOLIDATED.sub("", name)
-        units_text, units_row = self.value_of(G["subordinate_units"])
-        total_row, total_col = self.find(G["total"])
-        label = _plain(self.grid.rows[total_row][total_col])
-        unit = next((u for u in sorted(amount_units(), key=len, reverse=True) if u in label), "元")
-        amounts = {
-            key: self._amount(*self.value_of(G[key], total_row))
-            for key in ("fiscal", "other_funds", "basic", "project")
-        }
-        budget = Budget(self._amount(self.after(total_row, total_col), total_row), **amounts)
-        assets, staff, internal = self._year_end()
-        return Declaration(
-            source=self.grid.source,
-            slug=slug,
-            year=year,
-            department=department,
-            consolidated=consolidated,
-            subordinate_units=self._count(units_text, units_row),
-            duties=self.value_of(G["duties"])[0],
-            annual_goal=self.value_of(G["annual_goal"])[0],
-            tasks=self._tasks(),
-            amount_unit=unit,
-            budget=budget,
-            year_end_assets=assets,
-            staff=staff,
-            internal_units=internal,
-            goals=self._goals(),
-            locations={},
-        )
-
-    def _year(self) -> int:
+    def year(self) -> int | None:
         for row in self.grid.rows:
             for cell in row:
                 match = _YEAR.search(cell)
                 if match:
                     return int(match.group(1))
-        raise _Missing("（××××年度）")
+        return None
 
-    def _amount(self, text: str, row: int) -> Decimal:
-        value = parse_amount(re.sub(r"\s*万?元$", "", text))
-        if value is None:
-            self.warn(row, "W602", f"金额“{text}”无法读取，按 0 导入", "", "")
-            return Decimal(0)
-        return value
-
-    def _count(self, text: str, row: int) -> int:
-        value = parse_amount(text)
-        if value is None or value != value.to_integral_value() or value < 0:
-            self.warn(row, "W602", f"数字“{text}”无法读取，按 0 导入")
-            return 0
-        return int(value)
-
-    def _year_end(self) -> tuple[Decimal, int, int]:
-        row, _ = self.find(G["year_end_assets"])
-        labels = self.grid.rows[row]
-        columns = [
-            next(c for c, cell in enumerate(labels) if G[key] in _plain(cell))
-            for key in ("year_end_assets", "staff", "internal_units")
-        ]
-        values_row = next(r for r in range(row + 1, len(self.grid.rows)) if any(self.grid.rows[r]))
-        values = self.grid.rows[values_row]
-        found = []
-        for i, col in enumerate(columns):  # the value under each label, or right of it in its merge
-            end = columns[i + 1] if i + 1 < len(columns) else len(values)
-            found.append(next((v for v in values[col:end] if v), ""))
-        if not all(found):  # shifted: take the non-empty values in order
-            found = [v for v in values if v][:3] + [""] * 3
-        return (
-            self._amount(found[0], values_row),
-            self._count(found[1], values_row),
-            self._count(found[2], values_row),
+    def read(self, slug: str, year: int) -> Declaration:
+        self.unit = self._unit()
+        values = self.group(self.kind.fields, "", 0, year)
+        return Declaration(
+            source=self.grid.source,
+            slug=slug,
+            kind=self.kind,
+            framework=self.framework,
+            values=values,
+            locations={},
         )
 
-    def _tasks(self) -> tuple[Task, ...]:
-        header, _ = self.find(G["task_name"])
-        end, _ = self.find(G["budget"], header)
-        tasks = []
-        for r in range(header + 1, end):
-            cells = [cell for cell in self.grid.rows[r] if cell]
-            if cells:
-                tasks.append(
-                    Task(cells[0], cells[1] if len(cells) > 1 else "", self.grid.location(r))
-                )
-        return tuple(tasks)
+    def _unit(self) -> str | None:
+        """The 金额单位 the form's amount labels print: （万元）, （元）; None if none does."""
+        units = sorted(amount_units().values(), key=lambda u: len(u.name), reverse=True)
+        for row in self.grid.rows:
+            for cell in row:
+                plain = _plain(cell)
+                if not self.is_label(cell):
+                    continue
+                for unit in units:
+                    if _plain(unit.label) in plain or f"({unit.name})" in plain:
+                        return unit.name
+        return None
+
+    def group(self, fields: tuple[FieldSpec, ...], prefix: str, start: int, year: int) -> Record:
+        values: dict[str, Value] = {}
+        for spec in fields:
+            path = f"{prefix}.{spec.key}" if prefix else spec.key
+            value = self.field(spec, path, start, year)
+            if value is not None:
+                values[spec.key] = value
+        return Record(values)
+
+    def field(self, spec: FieldSpec, path: str, start: int, year: int) -> Value | None:
+        kind = spec.type
+        if spec.role == "year":
+            return year
+        if spec.role == "amount_unit":
+            return self.unit  # as the form's labels print it: （元）, （万元）
+        if kind is FieldType.INDICATORS:
+            return Goals(self.goals(path))
+        if kind is FieldType.BOOL:
+            return self.flag(spec, start)
+        row, col = self.find(spec, start)
+        if kind is FieldType.GROUP:
+            inner = self.group(spec.fields, path, max(row, start), year)
+            if not inner and row >= 0 and spec.shorthand:
+                text, at = self.value_at(row, col)
+                child = spec.child(spec.shorthand)
+                value = self.scalar(child, text, at) if child and text else None
+                return Record({spec.shorthand: value}) if value is not None else None
+            return inner or None
+        if kind is FieldType.LIST:
+            return self.list(spec, path, max(row, start)) or None
+        if row < 0:
+            return None
+        text, at = self.value_at(row, col)
+        if not text:
+            if spec.required:
+                self.warn(row, "W607", f"“{spec.key}”没有填写（或它右边、下面的单元格是另一个栏目）")
+            return None
+        if kind is FieldType.TEXTS:
+            return tuple(_NUMBERED.sub("", line) for line in text.split("\n") if line.strip())
+        if spec.role == "department":
+            return self.department(text)
+        return self.scalar(spec, text, at)
+
+    def department(self, text: str) -> str:
+        """The department's name, without a flag's printed suffix such as (汇总), which the
+        flag's own field records."""
+        for flag in self._flags():
+            printed = str(flag.print.get(True, "")) if isinstance(flag.print, dict) else ""
+            pattern = _suffix(printed)
+            if printed and pattern.search(text):
+                return pattern.sub("", text)
+        return text
+
+    def _flags(self) -> Iterator[FieldSpec]:
+        for _, spec in self.kind.walk():
+            if spec.type is FieldType.BOOL and f"{{{spec.key}}}" in self.kind.display:
+                yield spec
+
+    def flag(self, spec: FieldSpec, start: int) -> bool | None:
+        """A flag the form prints as a suffix of the department's name ((汇总)), or as a label
+        with 是/否."""
+        if any(spec is flag for flag in self._flags()):
+            department = self.kind.spec(self.kind.role_path("department"))
+            assert department is not None
+            row, col = self.find(department)
+            text = self.value_at(row, col)[0] if row >= 0 else ""
+            printed = spec.print.get(True, "") if isinstance(spec.print, dict) else ""
+            return True if printed and _suffix(str(printed)).search(text) else None
+        row, col = self.find(spec, start)
+        text = self.value_at(row, col)[0] if row >= 0 else ""
+        return {"是": True, "否": False}.get(text.strip())
+
+    def scalar(self, spec: FieldSpec | None, text: str, row: int) -> Value | None:
+        if spec is None:
+            return None
+        kind = spec.type
+        if kind in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE):
+            return text
+        if kind is FieldType.AMOUNT:
+            value = parse_amount(re.sub(r"\s*万?元$", "", text))
+            if value is None:
+                self.warn(row, "W602", f"“{spec.key}”的金额“{text}”无法读取，未导入")
+            return value
+        if kind in (FieldType.INTEGER, FieldType.NUMBER, FieldType.PERCENT):
+            number = parse_amount(text.rstrip("%％ "))
+            integral = number is not None and number == number.to_integral_value()
+            if number is None or number < 0 or (kind is FieldType.INTEGER and not integral):
+                self.warn(row, "W602", f"“{spec.key}”的数字“{text}”无法读取，未导入")
+                return None
+            return int(number) if kind is FieldType.INTEGER else number
+        if kind is FieldType.DATE:
+            match = re.search(r"(\d{4})\D+(\d{1,2})\D+(\d{1,2})", text)
+            try:
+                return date(*(int(g) for g in match.groups())) if match else None
+            except ValueError:
+                pass
+            self.warn(row, "W602", f"“{spec.key}”的日期“{text}”无法读取，未导入")
+            return None
+        return text
+
+    def list(self, spec: FieldSpec, path: str, start: int) -> tuple[Record, ...]:
+        """The items of a list: its header row names the columns, every following row is an
+        item until a row that holds another field's label."""
+        leaves = list(_leaves(spec.fields, ""))
+        first = leaves[0][1]
+        header, _ = self.find(first, start)
+        if header < 0:
+            return ()
+        columns: dict[str, int] = {}
+        for r in (header, header + 1):
+            if r >= len(self.grid.rows):
+                break
+            for c, cell in enumerate(self.grid.rows[r]):
+                for leaf_path, leaf in leaves:
+                    keys = [_plain(k) for k in (leaf.key, *leaf.aliases)]
+                    if leaf_path not in columns and any(_is_label(_plain(cell), k) for k in keys):
+                        columns[leaf_path] = c
+        body = header + (2 if header + 1 < len(self.grid.rows) and self._header_row(header + 1, columns) else 1)
+        own = {_plain(k) for _, leaf in leaves for k in (leaf.key, *leaf.aliases)}
+        items = []
+        for r in range(body, len(self.grid.rows)):
+            cells = self.grid.rows[r]
+            filled = [(c, cell) for c, cell in enumerate(cells) if cell]
+            if not filled:
+                continue
+            if any(self.is_label(cell) and _plain(cell) not in own for _, cell in filled):
+                break
+            order = sorted(columns.items(), key=lambda item: item[1])
+            record: dict[str, Value] = {}
+            for index, (leaf_path, col) in enumerate(order):
+                end = order[index + 1][1] if index + 1 < len(order) else len(cells)
+                text = next((cell for cell in cells[col:end] if cell), "")
+                leaf = dict(leaves)[leaf_path]
+                value = self.scalar(leaf, text, r) if text else None
+                if value is not None:
+                    _put(record, leaf_path, value)
+            if len(filled) > len(record) and len(filled) == len(order) and len(record) < len(order):
+                record = {}
+                for (leaf_path, _), (_, text) in zip(order, filled, strict=True):
+                    value = self.scalar(dict(leaves)[leaf_path], text, r)
+                    if value is not None:
+                        _put(record, leaf_path, value)
+                self.warn(r, "W608", "这一行的单元格与表头错位，按顺序读取", f"{path}[{len(items) + 1}]")
+            items.append(_records(record))
+        return tuple(items)
+
+    def _header_row(self, row: int, columns: dict[str, int]) -> bool:
+        """Whether `row` (under a header) still belongs to the header: sub-labels only."""
+        cells = [cell for cell in self.grid.rows[row] if cell]
+        return bool(cells) and all(self.is_label(cell) for cell in cells)
 
     # -- the indicator table ----------------------------------------------------------------
 
-    def _goals(self) -> tuple[Level1, ...]:
-        header, _ = self.find(G["level3"], self.find(G["level1"])[0])
-        framework = taxonomy()
-        owner = {l2: spec.name for spec in framework.values() for l2 in spec.level2}
+    def goals(self, path: str) -> tuple[Level1, ...]:
+        one, _, three = self.kind.levels
+        first, _ = self.find(FieldSpec(one, FieldType.TEXT, ""))
+        header, _ = self.find(FieldSpec(three, FieldType.TEXT, ""), max(first, 0))
+        if header < 0:
+            return ()
+        framework = self.framework
         notes: dict[str, str] = {}
         listed: dict[str, list[str]] = {}  # 一级 → its 二级 without 三级 (note-only 一级)
         segments: list[_Segment] = []
         level1 = ""
         rows = self.grid.rows
+
+        # Exact names only: a 三级 may be named like a 一级 or 二级 without its 指标 (满意度).
+        def level1_of(text: str) -> Level1Spec | None:
+            return next((s for s in framework.level1 if s.name == _plain(text)), None)
+
+        def owner(text: str) -> Level1Spec | None:
+            return next((s for s in framework.level1 if _plain(text) in s.level2), None)
+
         for r in range(header + 1, len(rows)):
             cells = [(c, cell) for c, cell in enumerate(rows[r]) if cell]
             if not cells:
                 continue
-            l1 = next((t for _, t in cells if _plain(t) in framework), "")
-            l2 = next((t for _, t in cells if _plain(t) in owner), "")
-            rest = [
-                (c, t) for c, t in cells if _plain(t) not in framework and _plain(t) not in owner
-            ]
-            l1, l2 = _plain(l1), _plain(l2)
-            if l1:
-                level1 = l1
-            elif l2 and owner[l2] != level1 and not rest:
-                level1 = owner[l2]
-            spec = framework.get(level1)
+            found1 = next((level1_of(t) for _, t in cells if level1_of(t)), None)
+            l2_text = next((t for _, t in cells if owner(t) and not level1_of(t)), "")
+            home = owner(l2_text) if l2_text else None
+            l2 = home.find(_plain(l2_text)) if home else ""
+            rest = [(c, t) for c, t in cells if not level1_of(t) and not owner(t)]
+            if found1 is not None:
+                level1 = found1.name
+            elif home is not None and home.name != level1 and not rest:
+                level1 = home.name
+            spec = framework.find(level1) if level1 else None
             if spec is not None and spec.note_only and len(rest) <= 1 and (l2 or rest):
                 if l2:
                     listed.setdefault(level1, []).append(l2)
@@ -240,28 +431,30 @@ class _FormReader:
                 continue
             if len(rest) >= 2:
                 (_, name), (col, target) = rest[-2], rest[-1]
-                if l2 or not segments or (l1 and l1 != segments[-1].level1):
-                    inherited = segments[-1].level2 if segments and not l1 else ""
-                    segments.append(_Segment(level1 or owner.get(l2, ""), l2 or inherited))
+                starts = found1 is not None and (not segments or found1.name != segments[-1].level1)
+                if l2 or not segments or starts:
+                    inherited = segments[-1].level2 if segments and found1 is None else ""
+                    segments.append(_Segment(level1 or (home.name if home else ""), l2 or inherited))
                 segments[-1].rows.append((name, target, r, col))
             elif not rest and l2:
                 following = next((rows[n] for n in range(r + 1, len(rows)) if any(rows[n])), None)
                 label_follows = following is None or any(
-                    _plain(t) in framework or _plain(t) in owner for t in following if t
+                    level1_of(t) or owner(t) for t in following if t
                 )
+                owner_name = found1.name if found1 else (home.name if home else "")
                 if segments and label_follows:
-                    segments[-1].detached.append((l1 or owner[l2], l2, r))
+                    segments[-1].detached.append((owner_name, l2, r))
                 else:
-                    segments.append(_Segment(l1 or owner[l2], l2))
+                    segments.append(_Segment(owner_name, l2))
             elif rest:
                 self.warn(r, "W604", f"无法识别这一行：{'、'.join(t for _, t in cells)}，未导入")
         placed: list[_Segment] = []
         for segment in segments:
-            later = self._split(segment) if segment.detached else []
+            later = self._split(segment, path) if segment.detached else []
             placed += [segment, *later]
-        return self._tree(placed, notes, listed)
+        return self._tree(placed, notes, listed, path)
 
-    def _split(self, segment: _Segment) -> list[_Segment]:
+    def _split(self, segment: _Segment, path: str) -> list[_Segment]:
         """Give the rows of `segment` to the labels printed after it: rows whose names end as a
         detached 二级's names do (及时率 → 时效指标) go to it; rows before the first of those
         stay; rows after go to the detached label that has no such rule."""
@@ -295,48 +488,51 @@ class _FormReader:
                 f"“{l2}”标签印在所属各行之后（合并单元格导出所致）：第 {first}–{last} 行中"
                 f"{how}的 {len(moved)} 项归入 {l1} / {l2}"
             )
-            self.warn(
-                label_row, "W601", message, f"{G['goals']}.{l1}.{l2}", f"导入时推断：{message}"
-            )
+            self.warn(label_row, "W601", message, f"{path}.{l1}.{l2}", f"导入时推断：{message}")
             result.append(new[l2])
         segment.detached = []
         return result
 
     def _tree(
-        self, segments: list[_Segment], notes: dict[str, str], listed: dict[str, list[str]]
+        self,
+        segments: list[_Segment],
+        notes: dict[str, str],
+        listed: dict[str, list[str]],
+        path: str,
     ) -> tuple[Level1, ...]:
         order: dict[str, dict[str, list[Indicator]]] = {}
         for level1, names in listed.items():
             for name in names:
                 order.setdefault(level1, {}).setdefault(name, [])
+        target_key = self.kind.role_field("target", self.kind.indicator)
+        assert target_key is not None
         for segment in segments:
             if not segment.level2:
                 for name, _, row, _ in segment.rows:
-                    self.warn(row, "W604", f"“{name}”没有二级目标，未导入")
+                    self.warn(row, "W604", f"“{name}”没有二级指标，未导入")
                 continue
             indicators = order.setdefault(segment.level1, {}).setdefault(segment.level2, [])
             for name, written, r, col in segment.rows:
+                target = self._target(written, r, segment, name, path)
                 indicators.append(
                     Indicator(
                         name,
-                        self._target(written, r, segment, name),
-                        "",
-                        "",
+                        target,
+                        Record({target_key.key: target}),
                         self.grid.location(r, col),
+                        target.qualitative,
                     )
                 )
         for level1 in notes:
             order.setdefault(level1, {})
-        framework = list(taxonomy())
-        ranked = sorted(
-            order, key=lambda n: framework.index(n) if n in framework else len(framework)
-        )
+        ranked = sorted(order, key=self.framework.rank)
         return tuple(
             Level1(
                 name,
+                name,
                 notes.get(name, ""),
                 tuple(
-                    Level2(l2, tuple(rows), self.grid.location(0))
+                    Level2(l2, l2, tuple(rows), self.grid.location(0))
                     for l2, rows in order[name].items()
                 ),
                 self.grid.location(0),
@@ -344,18 +540,49 @@ class _FormReader:
             for name in ranked
         )
 
-    def _target(self, written: str, row: int, segment: _Segment, name: str) -> Target:
+    def _target(self, written: str, row: int, segment: _Segment, name: str, path: str) -> Target:
         parsed = parse_target(written)
-        if isinstance(parsed, Target):
-            if parsed.text != written and not parsed.qualitative:
-                path = f"{G['goals']}.{segment.level1}.{segment.level2}.{name}"
+        if isinstance(parsed, Parsed):
+            if parsed.target.text != written and not parsed.target.qualitative:
+                at = f"{path}.{segment.level1}.{segment.level2}.{name}"
                 self.warn(
                     row,
                     "W603",
-                    f"“{name}”的目标值“{written}”读作“{parsed.text}”",
-                    path,
+                    f"“{name}”的目标值“{written}”读作“{parsed.target.text}”",
+                    at,
                     f"原表写作“{written}”",
                 )
-            return parsed
+            return parsed.target
         # Kept as written; `check` reports why it is not a valid target.
         return Target(written, None, None, "")
+
+
+def _suffix(printed: str) -> re.Pattern[str]:
+    """A printed suffix such as (汇总), matched with either kind of bracket and any spaces."""
+    inner = re.escape(printed.strip("()（） "))
+    return re.compile(rf"\s*[（(]\s*{inner}\s*[)）]\s*$")
+
+
+def _leaves(fields: tuple[FieldSpec, ...], prefix: str) -> Iterator[tuple[str, FieldSpec]]:
+    for spec in fields:
+        path = f"{prefix}.{spec.key}" if prefix else spec.key
+        if spec.type is FieldType.GROUP:
+            yield from _leaves(spec.fields, path)
+        else:
+            yield path, spec
+
+
+def _put(record: dict[str, Value], path: str, value: Value) -> None:
+    """Set dotted `path` in a nest of plain dicts (made Records by `_records`)."""
+    *groups, key = path.split(".")
+    target: dict[str, object] = record  # type: ignore[assignment]
+    for group in groups:
+        target = target.setdefault(group, {})  # type: ignore[assignment]
+    target[key] = value
+
+
+def _records(nested: dict[str, object]) -> Record:
+    return Record(
+        {k: _records(v) if isinstance(v, dict) else v for k, v in nested.items()}  # type: ignore[misc]
+    )
+

@@ -64,19 +64,19 @@ _KEYS = {"name", "extends", "empty_level2", "level1", "add"}
 def parse_framework(raw: Any, source: str, known: Mapping[str, Framework]) -> Framework:
     """A Framework from a file's data; `known` are the frameworks it may extend."""
     if not isinstance(raw, Mapping):
-        raise KindError(f"{source}: 应为“键: 值”的映射")
+        raise KindError(f"{source}: 顶层 应为“键: 值”的映射")
     unknown = sorted(str(k) for k in raw if k not in _KEYS)
     if unknown:
-        raise KindError(f"{source}: {unknown[0]}: 未知的设置；可用：{'、'.join(sorted(_KEYS))}")
+        raise KindError(f"{source}: {unknown[0]} 未知的设置；可用：{'、'.join(sorted(_KEYS))}")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise KindError(f"{source}: name: 缺少指标体系的名称")
+        raise KindError(f"{source}: name 缺少指标体系的名称")
     base = raw.get("extends")
     levels: dict[str, Level1Spec] = {}
     empty = False
     if base is not None:
         if base not in known:
-            raise KindError(f"{source}: extends: 未知的指标体系“{base}”")
+            raise KindError(f"{source}: extends 未知的指标体系“{base}”")
         levels = {spec.name: spec for spec in known[base].level1}
         empty = known[base].empty_level2
     for key in ("level1", "add"):
@@ -86,10 +86,10 @@ def parse_framework(raw: Any, source: str, known: Mapping[str, Framework]) -> Fr
                 spec = Level1Spec(level1, old.level2 + spec.level2, old.note_only or spec.note_only)
             levels[level1] = spec
     if not levels:
-        raise KindError(f"{source}: level1: 没有一级指标")
+        raise KindError(f"{source}: level1 没有一级指标")
     flag = raw.get("empty_level2", empty)
     if not isinstance(flag, bool):
-        raise KindError(f"{source}: empty_level2: 应为 true 或 false")
+        raise KindError(f"{source}: empty_level2 应为 true 或 false")
     return Framework(name, tuple(levels.values()), flag)
 
 
@@ -97,7 +97,7 @@ def _level1(raw: Any, source: str, key: str) -> list[tuple[str, Level1Spec]]:
     if raw is None:
         return []
     if not isinstance(raw, Mapping):
-        raise KindError(f"{source}: {key}: 应为 一级: [二级, …] 的映射")
+        raise KindError(f"{source}: {key} 应为 一级: [二级, …] 的映射")
     found = []
     for name, spec in raw.items():
         note_only = False
@@ -106,8 +106,8 @@ def _level1(raw: Any, source: str, key: str) -> list[tuple[str, Level1Spec]]:
             note_only = spec.get("note_only", False)
             level2 = spec.get("level2")
         if not isinstance(level2, list) or not all(isinstance(n, str) for n in level2):
-            raise KindError(f"{source}: {key}.{name}: 应为二级指标名称的列表")
+            raise KindError(f"{source}: {key}.{name} 应为二级指标名称的列表")
         if not isinstance(note_only, bool):
-            raise KindError(f"{source}: {key}.{name}.note_only: 应为 true 或 false")
+            raise KindError(f"{source}: {key}.{name}.note_only 应为 true 或 false")
         found.append((str(name), Level1Spec(str(name), tuple(level2), note_only)))
     return found

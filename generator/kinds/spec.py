@@ -15,9 +15,12 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from generator.config import ConfigError
 
-class KindError(Exception):
-    """A kind or framework definition file is malformed: names the file and the key."""
+
+class KindError(ConfigError):
+    """A kind or framework definition file is malformed: names the file and the key (a
+    configuration error, exit 2)."""
 
 
 class FieldType(Enum):
@@ -310,7 +313,7 @@ class _Where:
     source: str
 
     def error(self, key: str, message: str) -> KindError:
-        return KindError(f"{self.source}: {key}: {message}")
+        return KindError(f"{self.source}: {key} {message}")
 
     def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
         if value is None:
@@ -404,7 +407,9 @@ def _rule(where: _Where, kind: FormKind, raw: Any, at: str) -> Rule:
     code = str(data.get("code") or "")
 
     def path(key: str, base: str = "") -> str:
-        value = where.text(data, key)
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            raise where.error(f"{at}.{key}", "应为字段路径")
         full = f"{base}.{value}" if base else value
         if kind.spec(full) is None:
             raise where.error(f"{at}.{key}", f"“{full}”不是这个表样的字段")
@@ -426,19 +431,17 @@ def _rule(where: _Where, kind: FormKind, raw: Any, at: str) -> Rule:
             return SumRule(path("sum", each), paths("of", each), code or "E201", each)
         if "sum" in data:
             return SumRule(path("sum"), paths("of"), code or "E201")
+        if "shares" in data:
+            group = path("shares")
+            amount, share = str(data.get("amount") or ""), str(data.get("share") or "")
+            return SharesRule(group, amount, share, path("total", group), code or "E206")
         if "total" in data:
             listed = path("of")
-            into = paths("into", where.text(data, "total"))
+            into = paths("into", path("total"))
             columns = paths("columns", listed)
             if len(into) != len(columns):
                 raise where.error(f"{at}.into", "into 与 columns 的个数要相同")
             return ColumnTotalRule(path("total"), listed, columns, into, code or "E205")
-        if "shares" in data:
-            group = path("shares")
-            return SharesRule(
-                group, where.text(data, "amount"), where.text(data, "share"),
-                path("total", group), code or "E206",
-            )  # fmt: skip
         if "scores" in data:
             return ScoresRule(path("scores"), Decimal(str(data.get("default", 100))), code or "E207")
         if "before" in data:

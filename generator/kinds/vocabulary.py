@@ -9,22 +9,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.kinds.spec import KindError
+from generator.config import ConfigError, read_config
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def load_data(name: str) -> Any:
-    """A data file of the package, parsed; KindError (with the file) when it cannot be."""
-    from generator.declaration.load import load_resource  # the one module that reads YAML
-
-    path = DATA / name
-    try:
-        return load_resource(path)
-    except OSError as error:
-        raise KindError(f"{path}: 无法读取：{error.strerror or error}") from None
-    except ValueError as error:
-        raise KindError(f"{path}: {error}") from None
+    """A data file of the package, parsed; a ConfigError (with the file) when it cannot be."""
+    return read_config(DATA / name).raw
 
 
 @dataclass(frozen=True)
@@ -43,27 +35,16 @@ class AmountUnit:
 @cache
 def amount_units() -> dict[str, AmountUnit]:
     """金额单位 name → unit."""
-    source = DATA / "units.yaml"
-    raw = load_data("units.yaml")
-    if not isinstance(raw, dict) or not raw:
-        raise KindError(f"{source}: 应为“单位: 设置”的映射")
+    raw = read_config(DATA / "units.yaml")
     units = {}
-    for name, spec in raw.items():
-        try:
-            unit = AmountUnit(
-                str(name),
-                int(spec["places"]),
-                int(spec.get("print_places", spec["places"])),
-                str(spec["label"]),
-                Decimal(str(spec["in_yuan"])),
-            )
-        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-            raise KindError(f"{source}: {name}: 缺少或无效的设置 {error}") from None
-        if not 0 <= unit.print_places <= unit.places <= 6 or unit.in_yuan <= 0:
-            raise KindError(f"{source}: {name}: places 应在 0–6 之间且不小于 print_places")
-        units[unit.name] = unit
-    if not any(u.in_yuan == 1 for u in units.values()):
-        raise KindError(f"{source}: 没有 in_yuan: 1 的单位（元）")
+    for name, spec in raw.mapping().items():
+        places = spec.get("places").integer(0, 6)
+        print_places = spec.optional("print_places", places).integer(0, places)
+        units[name] = AmountUnit(
+            name, places, print_places, spec.get("label").text(), spec.get("in_yuan").decimal()
+        )
+    if not any(unit.in_yuan == 1 for unit in units.values()):
+        raise ConfigError(f"{raw.file}: 没有 in_yuan 为 1 的单位（金额换算成元时要用它）")
     return units
 
 
@@ -80,17 +61,13 @@ def in_unit(value: Decimal, unit: str, target: AmountUnit) -> Decimal:
 @cache
 def operators() -> dict[str, str]:
     """Operator as written (half-width, no spaces) → operator as printed."""
-    raw = load_data("operators.yaml")
-    if not isinstance(raw, dict):
-        raise KindError(f"{DATA / 'operators.yaml'}: 应为“写法: 印法”的映射")
-    return {str(k): str(v) for k, v in raw.items()}
+    raw = read_config(DATA / "operators.yaml")
+    return {written: printed.text() for written, printed in raw.mapping().items()}
 
 
 @cache
 def target_words() -> dict[str, tuple[str, ...]]:
     """Words of targets.yaml: what makes a target that starts with a number a date or period
     (定性) rather than a quantity missing its operator."""
-    raw = load_data("targets.yaml")
-    if not isinstance(raw, dict):
-        raise KindError(f"{DATA / 'targets.yaml'}: 应为映射")
-    return {str(k): tuple(str(w) for w in v) for k, v in raw.items()}
+    raw = read_config(DATA / "targets.yaml")
+    return {name: words.texts() for name, words in raw.mapping().items()}

@@ -259,7 +259,7 @@ class _Printer:
         department = kind.role_path("department")
         for spec in kind.fields:
             if spec.key == department:
-                facts.append(Fact(spec.key, self.display))
+                facts.insert(0, Fact(spec.key, self.display))
             elif spec.type in (FieldType.BOOL, FieldType.UNIT, FieldType.LONG_TEXT):
                 continue
             elif spec.type in _SCALARS:

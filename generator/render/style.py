@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from generator.declaration.load import load_resource
+from generator.config import ConfigError, Value, read_config
 
 STYLE_FILE = "form.style.yaml"
 
 
-class StyleError(Exception):
+class StyleError(ConfigError):
     """The style file is missing a value or has one of the wrong kind."""
+
+
+# What the style's measures may be: anything outside is a typo, not a design.
+PAGE_MM = (50.0, 2000.0)
+MARGIN_MM = (0.0, 500.0)
+FONT_PT = (1.0, 100.0)
+GAP_PT = (0.0, 100.0)
+LINE_SPACING = (0.5, 5.0)
+WIDTH = (0.1, 1000.0)  # relative column widths, and a layout's total width in Excel units
 
 
 @dataclass(frozen=True)
@@ -78,45 +86,57 @@ class LayoutMeasures:
 
 
 def load_style(folder: Path) -> FormStyle:
-    """Read `folder/form.style.yaml`."""
-    path = folder / STYLE_FILE
+    """Read `folder/form.style.yaml`, checking every value: a wrong one would otherwise give a
+    DOCX that Word cannot open (a colour or font name is written into its XML) or a traceback."""
     try:
-        raw = load_resource(path)
-        page, fonts = raw["page"], raw["fonts"]
+        raw = read_config(folder / STYLE_FILE)
+        page, fonts = raw.get("page"), raw.get("fonts")
+        width = page.get("width").number(*PAGE_MM, "（毫米）")
+        height = page.get("height").number(*PAGE_MM, "（毫米）")
+        margins = {
+            side: page.get(f"margin_{side}").number(*MARGIN_MM, "（毫米）")
+            for side in ("top", "bottom", "left", "right")
+        }
+        if margins["left"] + margins["right"] >= width:
+            raise page.get("margin_left").fail(f"左右页边距之和应小于页面宽度 {width:g} 毫米")
+        if margins["top"] + margins["bottom"] >= height:
+            raise page.get("margin_top").fail(f"上下页边距之和应小于页面高度 {height:g} 毫米")
         return FormStyle(
-            page_width=float(page["width"]),
-            page_height=float(page["height"]),
-            margin_top=float(page["margin_top"]),
-            margin_bottom=float(page["margin_bottom"]),
-            margin_left=float(page["margin_left"]),
-            margin_right=float(page["margin_right"]),
-            body=_font(fonts["body"]),
-            title=_font(fonts["title"]),
-            subtitle=_font(fonts["subtitle"]),
-            label=_font(fonts["label"]),
-            layouts={
-                name: LayoutMeasures(
-                    tuple(float(w) for w in spec["columns"]),
-                    float(spec["xlsx_width"]),
-                    bool(spec.get("landscape", False)),
-                )
-                for name, spec in raw["layouts"].items()
-            },
-            label_fill=str(raw.get("label_fill") or ""),
-            border=str(raw.get("border") or "000000"),
-            table_gap=float(raw.get("table_gap", 6)),
-            line_spacing=float(raw["line_spacing"]),
+            page_width=width,
+            page_height=height,
+            margin_top=margins["top"],
+            margin_bottom=margins["bottom"],
+            margin_left=margins["left"],
+            margin_right=margins["right"],
+            body=_font(fonts.get("body")),
+            title=_font(fonts.get("title")),
+            subtitle=_font(fonts.get("subtitle")),
+            label=_font(fonts.get("label")),
+            layouts={name: _layout(spec) for name, spec in raw.get("layouts").mapping().items()},
+            label_fill=raw.optional("label_fill", "").colour(),
+            border=raw.optional("border", "").colour() or "000000",
+            table_gap=raw.optional("table_gap", 6).number(*GAP_PT, "（磅）"),
+            line_spacing=raw.get("line_spacing").number(*LINE_SPACING),
         )
-    except OSError as error:
-        raise StyleError(f"{path}: 无法读取：{error.strerror}") from None
-    except (KeyError, TypeError, ValueError) as error:
-        raise StyleError(f"{path}: 缺少或无效的设置 {error}") from None
+    except ConfigError as error:
+        raise StyleError(str(error)) from None
 
 
-def _font(raw: dict[str, Any]) -> Font:
+def _font(raw: Value) -> Font:
     return Font(
-        east_asian=str(raw["east_asian"]),
-        latin=str(raw["latin"]),
-        size=float(raw["size"]),
-        bold=bool(raw.get("bold", False)),
+        east_asian=raw.get("east_asian").text(xml=True),
+        latin=raw.get("latin").text(xml=True),
+        size=raw.get("size").number(*FONT_PT, "（磅）"),
+        bold=raw.optional("bold", False).flag(),
+    )
+
+
+def _layout(raw: Value) -> LayoutMeasures:
+    columns = tuple(width.number(*WIDTH) for width in raw.get("columns").items())
+    if not columns:
+        raise raw.get("columns").fail("至少要有一列")
+    return LayoutMeasures(
+        columns,
+        raw.get("xlsx_width").number(*WIDTH),
+        raw.optional("landscape", False).flag(),
     )

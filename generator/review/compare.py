@@ -31,7 +31,7 @@ from generator.declaration.model import (
 from generator.declaration.printed import amount_places, show
 from generator.kinds.spec import FieldSpec, FieldType
 from generator.kinds.vocabulary import base_unit, in_unit
-from generator.render.context import amounts_of
+from generator.render.context import _in_list, amounts_of
 
 RENAME_SIMILARITY = 0.6  # difflib ratio from which a removed and an added name look like one
 PERCENT_LIMIT = 999_999  # a larger change in % is printed as "> +999,999 %"
@@ -221,20 +221,22 @@ def _outside_lists(decl: Declaration) -> Iterator[tuple[str, FieldSpec, Value]]:
 
 
 def _header_fields(decl: Declaration) -> dict[str, str]:
-    """The compared single values (not amounts, long texts or lists), as printed. Not 年度: it
-    identifies the declaration (within one year) or the comparison (year over year). A flag
-    prints as 是/否, the 金额单位 as written even when left to its default."""
+    """The compared single values (not amounts, long texts or lists), as printed, in the
+    kind's order. Not 年度: it identifies the declaration (within one year) or the comparison
+    (year over year). A flag prints as 是/否, and counts with its default when not written, as
+    does the 金额单位."""
     fields: dict[str, str] = {}
-    for path, spec, value in _outside_lists(decl):
-        if spec.type not in _HEADER_TYPES or spec.role == "year":
-            continue
-        fields[_label(path)] = ("是" if value else "否") if spec.type is FieldType.BOOL else show(spec, value)
     for path, spec in decl.kind.walk():
-        label = _label(path)
-        if label not in fields and spec.type is FieldType.BOOL:
-            fields[label] = "是" if spec.default else "否"
-        elif label not in fields and spec.role == "amount_unit":
-            fields[label] = decl.amount_unit
+        if spec.type not in _HEADER_TYPES or spec.role == "year" or _in_list(decl.kind, path):
+            continue
+        value = decl.get(path)
+        if spec.type is FieldType.BOOL:
+            flag = value if isinstance(value, bool) else bool(spec.default)
+            fields[_label(path)] = "是" if flag else "否"
+        elif spec.role == "amount_unit":
+            fields[_label(path)] = decl.amount_unit
+        elif value is not None:
+            fields[_label(path)] = show(spec, value)
     return fields
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.review.compare import Comparison, compare_sets
-from generator.errors import Diagnostic, sort_diagnostics
+from generator.errors import Diagnostic, is_error, sort_diagnostics
 from generator.declaration.model import Declaration
 from generator.render.templates import TEMPLATES, Renderer
 from generator.review.revisions import read_at_revision, resolve_range
@@ -83,7 +83,9 @@ def _read_under(root: Path) -> dict[str, Checked]:
 def _compare(
     before: Mapping[str, Checked], after: Mapping[str, Checked], old: str, new: str
 ) -> DiffResult:
-    problems = [d for side in (before, after) for item in side.values() for d in item.diagnostics]
+    problems = [
+        d for side in (before, after) for item in side.values() for d in item.diagnostics if is_error(d)
+    ]
     if problems:
         return DiffResult(None, tuple(sort_diagnostics(problems)))
     return DiffResult(compare_sets(_models(before), _models(after), old, new), ())

@@ -1,0 +1,239 @@
+"""Configuration errors: a broken style file or data file exits 2 with the file and the key,
+before anything is written; a declaration's own errors exit 1."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from functools import partial
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, ROOT
+
+from generator import kinds
+from generator.build.build import build
+from generator.cli import main
+from generator.importing import read_form
+from generator.kinds import vocabulary
+from generator.review import lint
+
+CACHED = (
+    kinds.form_kinds,
+    kinds.frameworks,
+    vocabulary.operators,
+    vocabulary.amount_units,
+    vocabulary.target_words,
+    read_form.level2_by_suffix,
+    lint.vocabulary,
+)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of generator/data/ that the vocabularies read instead of the package's."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "generator" / "data", folder)
+    monkeypatch.setattr(vocabulary, "DATA", folder)
+    monkeypatch.setattr(lint, "DATA", folder)
+    for function in CACHED:
+        function.cache_clear()
+    yield folder
+    for function in CACHED:
+        function.cache_clear()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+DATA_CASES = {
+    "units: places not a number": (
+        "units.yaml",
+        "  places: 2\n",
+        "  places: abc\n",
+        "元.places 应为 0 到 6 之间的整数，而不是“abc”",
+    ),
+    "units: no unit worth 1 元": (
+        "units.yaml",
+        "  in_yuan: 1\n",
+        "  in_yuan: 2\n",
+        "没有 in_yuan 为 1 的单位（金额换算成元时要用它）",
+    ),
+    "framework: 二级 not a list": (
+        "frameworks/shanghai-2022-13.yaml",
+        "  产出指标: [数量指标, 质量指标, 时效指标, 成本指标]\n",
+        "  产出指标: 数量指标\n",
+        "level1.产出指标 应为二级指标名称的列表",
+    ),
+    "framework: a list where a mapping belongs": (
+        "frameworks/88.yaml",
+        "empty_level2: true\n",
+        "empty_level2: true\nadd: [社会公众满意度指标]\n",
+        "add 应为 一级: [二级, …] 的映射",
+    ),
+    "kind: an unknown field type": (
+        "kinds/shanghai-department.yaml",
+        "  下属预算单位个数:\n    type: integer\n",
+        "  下属预算单位个数:\n    type: count\n",
+        "fields.下属预算单位个数.type 未知的类型“count”；可用：text、long text、texts、amount、"
+        "integer、number、percent、year、date、bool、choice、unit、target、group、list、indicators",
+    ),
+    "kind: a rule naming a field the kind does not have": (
+        "kinds/shanghai-department.yaml",
+        "    of: [预算情况.资金来源.财政拨款, 预算情况.资金来源.其他资金]\n",
+        "    of: [预算情况.资金来源.财政拨款, 预算情况.资金来源.其它资金]\n",
+        "rules[0].of “预算情况.资金来源.其它资金”不是这个表样的字段",
+    ),
+    "operators: an empty operator": (
+        "operators.yaml",
+        '"<>": "≠"\n',
+        '"<>": ""\n',
+        "<> 应为非空文字",
+    ),
+    "lint: a limit that is not a number": (
+        "lint.yaml",
+        "satisfaction_minimum: 85\n",
+        "satisfaction_minimum: [85]\n",
+        "satisfaction_minimum 应为 0 到 100 之间的数，而不是一个列表",
+    ),
+    "lint: a key missing": (
+        "lint.yaml",
+        "rate_suffixes: [率, 度]\n",
+        "",
+        "rate_suffixes 缺少该设置",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(DATA_CASES))
+def test_a_broken_data_file_exits_2_naming_the_file_and_the_key(
+    case, data_copy, write_declaration, capsys
+):
+    name, old, new, message = DATA_CASES[case]
+    edit(data_copy / name, old, new)
+    source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
+    assert main(["lint", str(source)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"错误：{data_copy / name}: {message}\n"
+
+
+def test_a_yaml_syntax_error_in_a_data_file_exits_2(data_copy, write_declaration, capsys):
+    edit(data_copy / "frameworks/88.yaml", "  产出指标: [数量指标, 质量指标", "  产出指标: [数量指标, 质量指标:")
+    assert main(["check", str(write_declaration(MINIMAL.read_text(encoding="utf-8")))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"错误：{data_copy / 'frameworks/88.yaml'}: 不是有效的 YAML（")
+    assert "line 9, column" in err and "Traceback" not in err
+
+
+def test_a_data_file_is_read_on_first_use_not_on_import(data_copy):
+    edit(data_copy / "operators.yaml", '">=": ">="', '">=": [">="')
+    # a fresh interpreter: the data folder is pointed at the copy before the CLI is imported
+    program = (
+        "import sys, pathlib, generator.kinds.vocabulary as v; "
+        f"v.DATA = pathlib.Path({str(data_copy)!r}); "
+        "from generator.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    run = partial(subprocess.run, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run([sys.executable, "-c", program, "--help"]).returncode == 0
+    result = run([sys.executable, "-c", program, "schema"])
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"错误：{data_copy / 'operators.yaml'}: 不是有效的 YAML（")
+
+
+def templates_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    return folder
+
+
+STYLE_CASES = {
+    "a quote in a colour": (
+        'border: "000000"',
+        "border: '00\"00'",
+        'border 应为 6 位十六进制颜色 RRGGBB（例如 "000000"），而不是“00"00”',
+    ),
+    "a colour name": (
+        'label_fill: "F2F2F2"',
+        "label_fill: grey",
+        'label_fill 应为 6 位十六进制颜色 RRGGBB（例如 "000000"），而不是“grey”',
+    ),
+    "a colour YAML reads as a number": (
+        'border: "000000"',
+        "border: 000000",
+        'border 是颜色，要加引号，例如 "000000"（不加引号时读成了数字 0）',
+    ),
+    "a zero font size": (
+        "body:     {east_asian: 宋体, latin: Times New Roman, size: 10.5}",
+        "body:     {east_asian: 宋体, latin: Times New Roman, size: 0}",
+        "fonts.body.size 应为 1 到 100 之间的数（磅），而不是“0”",
+    ),
+    "a font size as text": (
+        "size: 16, bold: true",
+        "size: big, bold: true",
+        "fonts.title.size 应为 1 到 100 之间的数（磅），而不是“big”",
+    ),
+    "a font name XML cannot hold": (
+        "latin: Arial",
+        "latin: 'Arial\"/><w:b/>'",
+        'fonts.title.latin 不能含 " < > & 或控制字符：“Arial"/><w:b/>”',
+    ),
+    "an empty font name": (
+        "subtitle: {east_asian: 宋体,",
+        "subtitle: {east_asian: '',",
+        "fonts.subtitle.east_asian 应为非空文字",
+    ),
+    "bold that is not true or false": (
+        "size: 16, bold: true",
+        "size: 16, bold: 粗",
+        "fonts.title.bold 应为 true 或 false，而不是“粗”",
+    ),
+    "a zero column width": (
+        "columns: [26, 30, 29, 15]",
+        "columns: [26, 0, 29, 15]",
+        "layouts.form-shanghai-department.columns[2] 应为 0.1 到 1000 之间的数，而不是“0”",
+    ),
+    "a negative page width": (
+        "width: 210",
+        "width: -210",
+        "page.width 应为 50 到 2000 之间的数（毫米），而不是“-210”",
+    ),
+    "margins wider than the page": (
+        "margin_left: 18",
+        "margin_left: 200",
+        "page.margin_left 左右页边距之和应小于页面宽度 210 毫米",
+    ),
+    "a missing font": (
+        "  title:",
+        "  titel:",
+        "fonts.title 缺少该设置",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(STYLE_CASES))
+def test_a_broken_style_exits_2_naming_the_key_and_writes_nothing(
+    case, write_declaration, tmp_path, capsys, monkeypatch
+):
+    old, new, message = STYLE_CASES[case]
+    templates = templates_copy(tmp_path)
+    edit(templates / "form.style.yaml", old, new)
+    monkeypatch.setattr("generator.cli.build", partial(build, templates=templates))
+    source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"错误：{templates / 'form.style.yaml'}: {message}\n"
+    assert not list(out.rglob("*.docx")) and not list(out.rglob("*.xlsx"))
+
+
+def test_an_empty_label_fill_and_a_quoted_size_are_read(write_declaration, tmp_path):
+    templates = templates_copy(tmp_path)
+    edit(templates / "form.style.yaml", 'label_fill: "F2F2F2"', 'label_fill: ""')
+    edit(templates / "form.style.yaml", "size: 16,", 'size: "16",')
+    source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
+    assert build([source], tmp_path / "out", templates).ok
+    assert (tmp_path / "out" / "2023" / "case.docx").is_file()

@@ -1,0 +1,69 @@
+"""Review warnings in detail: exact messages, and what each rule leaves alone."""
+
+from __future__ import annotations
+
+from conftest import MINIMAL
+
+from generator.review.lint import lint
+from generator.declaration.sources import read_checked
+
+HINT_YEAR = "若是沿用往年的文字，改为本年度的内容；确指那一年的可不改"
+HINT_RATE = '比率最高 100%：核对数字，例如 ">=90%"'
+
+
+def warnings_for(write_declaration, *edits: tuple[str, str]) -> list[str]:
+    text = MINIMAL.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    checked = read_checked(write_declaration(text))
+    assert checked.declaration is not None and not checked.diagnostics, checked.diagnostics
+    name = checked.path.as_posix()
+    return [str(w).replace(name, "x.yaml") for w in lint(checked.declaration)]
+
+
+def test_years_near_the_declared_one_are_flagged_wherever_text_is_written(write_declaration):
+    assert warnings_for(
+        write_declaration,
+        ("年度履职目标: 测试目标", "年度履职目标: 2022年，完成上年未完成的工作"),
+        ("任务名称: 任务一", "任务名称: 网站运维(2024运维)"),
+        ("主要内容: 内容一", "主要内容: 延续2021年的工作，共计二十项具体内容需要逐项落实"),
+        ('会议次数: "=4次"', '2022年会议次数: "=4次"'),
+        ('满意度: ">=90%"', "满意度: 于2022年底前完成"),
+    ) == [
+        f"x.yaml:6:9: L008 年度履职目标中的 2022 不是本年度 2023：“2022年，完成上年未完成的工作”（提示：{HINT_YEAR}）",
+        f"x.yaml:8:11: L008 任务名称中的 2024 不是本年度 2023：“网站运维(2024运维)”（提示：{HINT_YEAR}）",
+        f"x.yaml:9:11: L008 “网站运维(2024运维)”的主要内容中的 2021 不是本年度 2023：“延续2021年的工作，共计二十项具体…”（提示：{HINT_YEAR}）",
+        f"x.yaml:24:7: L008 三级目标名称中的 2022 不是本年度 2023：“2022年会议次数”（提示：{HINT_YEAR}）",
+        f"x.yaml:27:12: L008 “满意度”的指标目标值中的 2022 不是本年度 2023：“于2022年底前完成”（提示：{HINT_YEAR}）",
+    ]
+
+
+def test_history_document_numbers_and_quantities_are_not_years_to_review(write_declaration):
+    assert (
+        warnings_for(
+            write_declaration,
+            (
+                "部门职责: 测试职责",
+                "部门职责: 1993年3月成立；2020年改制；依据沪财绩〔2022〕13号、【2022】5号和[2024]1号",
+            ),
+            ("年度履职目标: 测试目标", "年度履职目标: 2023年完成上年结转的工作；20221份档案"),
+            ('会议次数: "=4次"', '会议次数: "=2022次"'),
+        )
+        == []
+    )
+
+
+def test_rates_above_100_percent_are_flagged(write_declaration):
+    assert warnings_for(
+        write_declaration,
+        (
+            '会议次数: "=4次"',
+            '会议及时率: "=120%"\n      会议完成度: "<=101%"\n      收入增长率: ">=150%"',
+        ),
+        ('满意度: ">=90%"', '委员评价: ">=190%"'),
+    ) == [
+        f"x.yaml:24:7: L009 “会议及时率”的目标值“=120%”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
+        f"x.yaml:25:7: L009 “会议完成度”的目标值“<=101%”超过 100%：名称以“度”结尾，是一个比率（提示：{HINT_RATE}）",
+        f"x.yaml:29:7: L009 “委员评价”的目标值“>=190%”超过 100%：属于满意度指标，是一个比率（提示：{HINT_RATE}）",
+    ]
