@@ -394,7 +394,7 @@ class _Reader:
                 node.loc,
                 "W401",
                 f"“{name}”的{spec.key}“{text}”没有运算符，按“{parsed.target.text}”读取",
-                f'写明运算符，例如 "{parsed.target.text}" 或 ">{text}"；fmt 会补上“=”',
+                f'fmt 会写成 "{parsed.target.text}"；若是下限或上限，写 ">={text}" 或 "<={text}"',
             )
         return parsed.target
 

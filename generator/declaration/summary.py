@@ -87,11 +87,11 @@ def summarize(decl: Declaration) -> Summary:
 
     derived = derived_values(decl)
     index: list[tuple[str, Decimal | int | None]] = []
-    for path in decl.kind.index:
-        value = decl.get(path)
+    for column in decl.kind.index:
+        value = decl.get(column.path)
         if value is None:
-            value = derived.get(path)
-        index.append((path, value if isinstance(value, (Decimal, int)) else None))
+            value = derived.get(column.path)
+        index.append((column.path, value if isinstance(value, (Decimal, int)) else None))
     roles = {}
     for role in ("project_expense", "project_funds", "project_name"):
         path = decl.kind.role_path(role)

@@ -161,6 +161,15 @@ Rule = SumRule | ColumnTotalRule | SharesRule | ScoresRule | DateOrderRule | Wit
 
 
 @dataclass(frozen=True)
+class IndexColumn:
+    """A column of the year's index: the field at `path` (an amount or a whole number, or a
+    value the kind computes), headed `label`."""
+
+    path: str
+    label: str
+
+
+@dataclass(frozen=True)
 class FormKind:
     """A form kind (表样) and everything the pipeline knows about it."""
 
@@ -177,7 +186,7 @@ class FormKind:
     fields: tuple[FieldSpec, ...]
     indicator: tuple[FieldSpec, ...]
     rules: tuple[Rule, ...]
-    index: tuple[str, ...]
+    index: tuple[IndexColumn, ...]
     source: str  # the definition file, for messages
     summary: str = "summary.md.j2"
     levels: tuple[str, str, str] = ("一级指标", "二级指标", "三级指标")  # the tree's words
@@ -297,7 +306,7 @@ def parse_kind(raw: Any, source: str, known_frameworks: set[str], units: set[str
         fields=fields,
         indicator=indicator,
         rules=(),
-        index=tuple(where.texts(data, "index")),
+        index=_index(where, data.get("index")),
         source=source,
         summary=where.text(data, "summary", "summary.md.j2"),
         levels=_levels(where, data),
@@ -341,6 +350,24 @@ class _Where:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(key, "应为文字的列表")
         return value
+
+
+def _index(where: _Where, raw: Any) -> tuple[IndexColumn, ...]:
+    """Index columns: a field's path (headed by its key), or {path: …, label: …}."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise where.error("index", "应为字段路径的列表")
+    columns = []
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            columns.append(IndexColumn(item, item.rsplit(".", 1)[-1]))
+        elif isinstance(item, Mapping) and isinstance(item.get("path"), str):
+            label = item.get("label") or str(item["path"]).rsplit(".", 1)[-1]
+            columns.append(IndexColumn(str(item["path"]), str(label)))
+        else:
+            raise where.error(f"index[{i}]", "应为字段路径，或 {path: 路径, label: 列名}")
+    return tuple(columns)
 
 
 def _levels(where: _Where, data: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -462,7 +489,7 @@ def _check_kind(where: _Where, kind: FormKind) -> None:
         raise where.error("fields", "没有 type: indicators 的字段（指标表）")
     if kind.role_field("target", kind.indicator) is None:
         raise where.error("indicator", "没有 role: target 的字段（指标值）")
-    for i, path in enumerate(kind.index):
-        spec = kind.spec(path)
+    for i, column in enumerate(kind.index):
+        spec = kind.spec(column.path)
         if spec is None or spec.type not in (FieldType.AMOUNT, FieldType.INTEGER):
-            raise where.error(f"index[{i}]", f"“{path}”不是这个表样的金额或整数字段")
+            raise where.error(f"index[{i}]", f"“{column.path}”不是这个表样的金额或整数字段")

@@ -466,7 +466,7 @@ def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
         kind = kinds[name]
         units = {s.amount_unit for s in members}
         unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
-        specs = [kind.spec(path) for path in kind.index]
+        specs = [kind.spec(column.path) for column in kind.index]
         converted = [
             [_in_table_unit(value, spec, s.amount_unit, unit) for (_, value), spec in zip(s.index, specs, strict=True)]
             for s in members
@@ -478,20 +478,16 @@ def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
             IndexRow(s.display, s.slug, tuple(_index_cell(v, places) for v in values), s.counts)
             for s, values in zip(members, converted, strict=True)
         )
-        sums = [
-            sum((row[i] for row in converted if row[i] is not None), Decimal(0))  # type: ignore[misc]
-            for i in range(len(specs))
-        ]
         totals = tuple(
-            _index_cell(int(value) if spec is not None and spec.type is FieldType.INTEGER else value, places)
-            for value, spec in zip(sums, specs, strict=True)
+            _index_cell(_column_sum([row[i] for row in converted], spec), places)
+            for i, spec in enumerate(specs)
         )
         tables.append(
             IndexTable(
                 kind=name,
                 title=kind.title,
                 name_label=kind.role_path("department"),
-                columns=tuple(path.rsplit(".", 1)[-1] for path in kind.index),
+                columns=tuple(column.label for column in kind.index),
                 rows=rows,
                 totals=totals,
                 counts=sum_counts("", [s.counts for s in members]),
@@ -499,6 +495,16 @@ def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
             )
         )
     return IndexContext(year, len(summaries), tuple(tables))
+
+
+def _column_sum(values: list[Decimal | int | None], spec: FieldSpec | None) -> Decimal | int | None:
+    """The sum of an index column, or None when no declaration has a value there (absent is
+    not zero)."""
+    written = [v for v in values if v is not None]
+    if not written:
+        return None
+    total = sum(written, Decimal(0))
+    return int(total) if spec is not None and spec.type is FieldType.INTEGER else total
 
 
 def _in_table_unit(value: Decimal | int | None, spec: FieldSpec | None, unit: str, target: object) -> Decimal | int | None:

@@ -203,13 +203,15 @@ def _apply_font(run_properties: etree._Element, font: Font) -> None:
 
 
 def _paragraph(text: str, style: str) -> str:
-    """A w:p of `style`; line breaks in `text` become w:br. Text is escaped here, once."""
-    runs = "<w:br/>".join(
-        f'<w:t xml:space="preserve">{escape(line)}</w:t>' if line else ""
+    """A w:p of `style` for each line of `text` (a manual line break would make Word and
+    LibreOffice stretch a justified line across the cell). Text is escaped here, once."""
+    head = f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+    return "".join(
+        f'{head}<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        if line
+        else f"{head}</w:p>"
         for line in text.split("\n")
     )
-    content = f"<w:r>{runs}</w:r>" if text else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{content}</w:p>'
 
 
 def _table(table: Table, style: FormStyle, layout: str, text_width: float) -> str:
