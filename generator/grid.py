@@ -113,11 +113,3 @@ def check_cell(source: str, text: str, line: int, col: int, name: str = "") -> N
             line,
             col,
         )
-
-
-def grid_from_rows(source: str, rows: list[list[str]], numbers: list[int] | None = None) -> Grid:
-    """A grid of `rows` (checked against LIMITS), numbered 1, 2, … unless `numbers` says."""
-    builder = GridBuilder(source)
-    for index, row in enumerate(rows):
-        builder.add(row, numbers[index] if numbers else None)
-    return builder.grid()

@@ -218,10 +218,12 @@ def _grid(path: Path) -> tuple[Grid, tuple[Diagnostic, ...]]:
     source = path.as_posix()
     if not path.exists():
         raise _Unreadable("文件或目录不存在")
+    if not path.is_file():
+        raise _Unreadable("不是普通文件")
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
-        raise FormReadError(_unsupported(source, suffix).diagnostic)
+        raise _unsupported(source, suffix)
     try:
         size = path.stat().st_size
         if size > LIMITS.file_bytes:

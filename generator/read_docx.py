@@ -23,7 +23,8 @@ def grid_from_docx(data: bytes, source: str) -> tuple[Grid, tuple[Diagnostic, ..
     package = open_package(data, source, ".docx", SAVE_DOCX)
     name = package.main_part()
     document = package.xml(name)
-    namespace = document.tag.rpartition("}")[0] + "}"  # transitional or strict WordprocessingML
+    tag = document.tag  # its namespace: transitional or strict WordprocessingML
+    namespace = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
     body = document.find(f"{namespace}body")
     if body is None:
         raise package.error("E603", f"不是有效的 .docx 文件：{name} 没有正文")

@@ -44,6 +44,7 @@ def imported(path: Path, tmp_path: Path, capsys) -> tuple[object, list[str], str
     status = main(["import", str(path), "-o", str(target)])
     captured = capsys.readouterr()
     assert status == 0, captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
     warnings = [line for line in captured.err.splitlines() if " W6" in line]
     return model(target), warnings, target.read_text(encoding="utf-8")
 
@@ -350,15 +351,17 @@ def test_a_folder_imports_every_form_in_it(tmp_path, capsys):
     lock = folder / "~$b-教育局.xlsx"
     lock.write_bytes(b"\x00owner")
     (folder / "旧表").mkdir()
+    (folder / ".DS_Store").write_bytes(b"\x00")
     into = tmp_path / "2023"
     status, out, err = run(capsys, str(folder), "--into", str(into))
     assert (status, out) == (0, "")
     assert err.splitlines() == [
+        f"跳过 {folder / '.DS_Store'}（隐藏文件）",
         f"{second} → {into / '财政局.yaml'}",
         f"{first} → {into / '教育局.yaml'}",
         f"跳过 {lock}（Office 打开文件时留下的临时文件）",
         f"跳过 {folder / '旧表'}（子目录不导入）",
-        "2 个文件：写入 2 个，未导入 0 个，未写入 0 个；另跳过 2 项",
+        "2 个文件：写入 2 个，未导入 0 个，未写入 0 个；另跳过 3 项",
     ]
 
 
