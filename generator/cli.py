@@ -17,7 +17,7 @@ from generator.diff import diff_paths, diff_revisions, render_report, summary_li
 from generator.editor_schema import SCHEMA_PATH, schema_text
 from generator.errors import Diagnostic, ExitCode
 from generator.fmt import fmt
-from generator.import_forms import import_forms
+from generator.import_forms import Outcome, import_forms, import_summary
 from generator.lint import lint
 from generator.new_year import carry_forward
 from generator.preview import preview
@@ -158,9 +158,11 @@ def _parser() -> argparse.ArgumentParser:
         "--into the YAML goes to standard output. Inferences are printed as warnings and "
         "marked by comments in the YAML.",
     )
-    import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_cmd.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="forms, or folders of forms"
+    )
     import_cmd.add_argument("-o", "--output", type=Path, help="write the YAML to this file")
-    import_cmd.add_argument("--into", type=Path, help="write each FILE as INTO/<name>.yaml")
+    import_cmd.add_argument("--into", type=Path, help="write each form as INTO/<部门名称>.yaml")
     import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
 
     lint_cmd = command(
@@ -336,19 +338,18 @@ def _new_year(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     results = import_forms(args.files, args.output, args.into, args.force)
-    status = ExitCode.OK
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
         for problem in result.problems:
             print(problem)
-        if result.problems:
-            status = ExitCode.INVALID
-        if result.target is None:
+        if result.outcome is Outcome.PRINTED:
             print(result.text, end="")
-        elif result.text:
-            print(f"{result.source} → {result.target}", file=sys.stderr)
-    return status
+        if result.line():
+            print(result.line(), file=sys.stderr)
+    if len(results) > 1:
+        print(import_summary(results), file=sys.stderr)
+    return max(result.status for result in results)
 
 
 def _lint(args: argparse.Namespace) -> int:

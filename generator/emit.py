@@ -11,7 +11,7 @@ top of the file and END its end.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from generator.model import GLOSSARY as G
 from generator.model import Declaration, Indicator
@@ -30,10 +30,16 @@ _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 
 
 class _Writer:
-    def __init__(self, above: Mapping[str, tuple[str, ...]], inline: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        above: Mapping[str, tuple[str, ...]],
+        inline: Mapping[str, str],
+        blank: Collection[str] = (),
+    ) -> None:
         self.lines: list[str] = []
         self.above = above
         self.inline = inline
+        self.blank_paths = blank
 
     def comments(self, path: str, depth: int) -> None:
         self.lines += [f"{INDENT * depth}# {text}".rstrip() for text in self.above.get(path, ())]
@@ -44,11 +50,14 @@ class _Writer:
         self.lines.append(f"{INDENT * depth}{text}" + (f"  # {note}" if note else ""))
 
     def field(self, path: str, depth: int, label: str, value: str = "") -> None:
+        if path in self.blank_paths:
+            value = ""
         self.line(path, depth, f"{label}: {value}" if value else f"{label}:")
 
     def text(self, path: str, depth: int, label: str, text: str, dash: bool = False) -> None:
         """A text field, as a literal block when long; `dash` starts a list item with it."""
         block = ("\n" in text or len(text) > LONG_TEXT) and _block_safe(text)
+        block = block and path not in self.blank_paths
         self.field(path, depth, label, "|-" if block else scalar(text))
         if dash:
             self.lines[-1] = self.lines[-1].replace(
@@ -66,10 +75,12 @@ def emit_declaration(
     decl: Declaration,
     comments: Mapping[str, tuple[str, ...]] | None = None,
     inline: Mapping[str, str] | None = None,
+    blank: Collection[str] = (),
 ) -> str:
     """The YAML text of `decl`, with `comments` (lines above a key's line, by path) and
-    `inline` comments (at the end of a key's line, by path)."""
-    w = _Writer(comments or {}, inline or {})
+    `inline` comments (at the end of a key's line, by path); the fields at the paths in `blank`
+    are written without a value (an import found none)."""
+    w = _Writer(comments or {}, inline or {}, blank)
     w.comments("", 0)
     w.field(G["year"], 0, G["year"], str(decl.year))
     w.text(G["department"], 0, G["department"], decl.department)

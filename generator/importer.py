@@ -9,7 +9,9 @@ before it the 三级 name.
 Whatever is inferred rather than read (a 二级 label printed after the rows it belongs to, as
 merged cells export; an operator with a stray space) gives a warning with the source row and a
 comment for the YAML. Values are kept as written: a form whose sums do not add up imports with
-those sums, and `check` reports them.
+those sums, and `check` reports them. A value is never another label: a label whose value is
+blank (the next cell is empty, or is a label itself) gives a warning, and the field is written
+without a value for `check` to report as missing.
 """
 
 from __future__ import annotations
@@ -33,12 +35,15 @@ _CONSOLIDATED = re.compile(r"\s*[（(]\s*汇总\s*[)）]\s*$")
 @dataclass(frozen=True)
 class ImportResult:
     """The declaration read from a form, with what was inferred (warnings, and YAML comments
-    keyed by the path of the key they belong above), or the errors that prevented reading."""
+    keyed by the path of the key they belong above) and the paths of the fields the form left
+    blank (to be written without a value, for `check` to report), or the errors that prevented
+    reading."""
 
     declaration: Declaration | None
     warnings: tuple[Diagnostic, ...]
     comments: dict[str, tuple[str, ...]]
     errors: tuple[Diagnostic, ...]
+    blank: frozenset[str] = frozenset()
 
 
 class _Missing(Exception):
@@ -61,12 +66,44 @@ def read_form(grid: Grid, slug: str) -> ImportResult:
         )
         return ImportResult(None, (), {}, (error,))
     comments = {path: tuple(lines) for path, lines in reader.comments.items()}
-    return ImportResult(declaration, tuple(sort_diagnostics(reader.warnings)), comments, ())
+    warnings = tuple(sort_diagnostics(reader.warnings))
+    return ImportResult(declaration, warnings, comments, (), frozenset(reader.blank))
 
 
 def _plain(text: str) -> str:
     """A label as compared: without any white space (hand-typed forms space out labels)."""
     return re.sub(r"[\s\u3000]+", "", text)
+
+
+# The labels printed on the form; a value is never one of them.
+_LABELS = frozenset(
+    G[key]
+    for key in (
+        "department", "subordinate_units", "duties", "annual_goal", "tasks", "task_name",
+        "task_content", "budget", "total", "sources", "fiscal", "other_funds", "structure",
+        "basic", "project", "year_end_assets", "staff", "internal_units", "goals", "level1",
+        "level2", "level3", "target",
+    )
+)  # fmt: skip
+# Where each read field goes in the YAML (the others are top-level keys named by their label).
+_PATHS = {
+    "total": f"{G['budget']}.{G['total']}",
+    "fiscal": f"{G['budget']}.{G['sources']}.{G['fiscal']}",
+    "other_funds": f"{G['budget']}.{G['sources']}.{G['other_funds']}",
+    "basic": f"{G['budget']}.{G['structure']}.{G['basic']}",
+    "project": f"{G['budget']}.{G['structure']}.{G['project']}",
+}
+_NUMBERING = re.compile(r"^(?:\d+[、.．]|[（(]\d+[)）])+")
+_NOTE = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+def _is_label(text: str) -> bool:
+    """Whether a cell is one of the form's labels, numbered or with a unit or note
+    (1、资金来源：（1）财政拨款, 部门整体预算总额（元）, 主要内容（重点工作计划））."""
+    return any(
+        _NOTE.sub("", _NUMBERING.sub("", part)) in _LABELS
+        for part in re.split(r"[:：]", _plain(text))
+    )
 
 
 @dataclass
@@ -84,11 +121,18 @@ class _FormReader:
     grid: Grid
     warnings: list[Diagnostic] = field(default_factory=list)
     comments: dict[str, list[str]] = field(default_factory=dict)
+    blank: set[str] = field(default_factory=set)
 
     def warn(
-        self, row: int, code: str, message: str, comment_at: str = "", comment: str = ""
+        self,
+        row: int,
+        code: str,
+        message: str,
+        comment_at: str = "",
+        comment: str = "",
+        col: int = 0,
     ) -> None:
-        self.warnings.append(Diagnostic(self.grid.location(row), code, message))
+        self.warnings.append(Diagnostic(self.grid.location(row, col), code, message))
         if comment_at:
             self.comments.setdefault(comment_at, []).append(comment or message)
 
@@ -108,30 +152,48 @@ class _FormReader:
         return -1, -1
 
     def after(self, row: int, col: int) -> str:
-        """The first non-empty cell right of (row, col)."""
-        return next((cell for cell in self.grid.rows[row][col + 1 :] if cell), "")
+        """The value right of the label at (row, col): the first non-empty cell, unless that
+        is another label (the value was left blank)."""
+        value = next((cell for cell in self.grid.rows[row][col + 1 :] if cell), "")
+        return "" if _is_label(value) else value
 
-    def value_of(self, label: str, start: int = 0) -> tuple[str, int]:
-        row, col = self.find(label, start)
-        return self.after(row, col), row
+    def value_of(self, key: str, start: int = 0) -> tuple[str, int]:
+        """The value of the field `key` (a GLOSSARY key) and its row; "" when blank."""
+        row, col = self.find(G[key], start)
+        return self.value_at(key, row, col), row
+
+    def value_at(self, key: str, row: int, col: int) -> str:
+        value = self.after(row, col)
+        if not value:
+            self.left_blank(key, row, col)
+        return value
+
+    def left_blank(self, key: str, row: int, col: int) -> None:
+        """The form has no value for `key`: written blank, for `check` to report."""
+        label = G[key]
+        path = _PATHS.get(key, label)
+        self.blank.add(path)
+        self.warn(
+            row, "W606", f"“{label}”没有填写，留空待补", path, f"导入时原表未填写“{label}”", col
+        )
 
     # -- the form ---------------------------------------------------------------------------
 
     def read(self, slug: str) -> Declaration:
         year = self._year()
-        name, _ = self.value_of(G["department"])
+        name, _ = self.value_of("department")
         consolidated = bool(_CONSOLIDATED.search(name))
         department = _CONSOLIDATED.sub("", name)
-        units_text, units_row = self.value_of(G["subordinate_units"])
+        units_text, units_row = self.value_of("subordinate_units")
         total_row, total_col = self.find(G["total"])
         label = _plain(self.grid.rows[total_row][total_col])
         unit = next((u for u in sorted(amount_units(), key=len, reverse=True) if u in label), "元")
         amounts = {
-            key: self._amount(*self.value_of(G[key], total_row))
+            key: self._amount(*self.value_of(key, total_row))
             for key in ("fiscal", "other_funds", "basic", "project")
         }
-        budget = Budget(self._amount(self.after(total_row, total_col), total_row), **amounts)
-        assets, staff, internal = self._year_end()
+        total = self._amount(self.value_at("total", total_row, total_col), total_row)
+        year_end = self._year_end()
         return Declaration(
             source=self.grid.source,
             slug=slug,
@@ -139,14 +201,14 @@ class _FormReader:
             department=department,
             consolidated=consolidated,
             subordinate_units=self._count(units_text, units_row),
-            duties=self.value_of(G["duties"])[0],
-            annual_goal=self.value_of(G["annual_goal"])[0],
+            duties=self.value_of("duties")[0],
+            annual_goal=self.value_of("annual_goal")[0],
             tasks=self._tasks(),
             amount_unit=unit,
-            budget=budget,
-            year_end_assets=assets,
-            staff=staff,
-            internal_units=internal,
+            budget=Budget(total, **amounts),
+            year_end_assets=self._amount(*year_end["year_end_assets"]),
+            staff=self._count(*year_end["staff"]),
+            internal_units=self._count(*year_end["internal_units"]),
             goals=self._goals(),
             locations={},
         )
@@ -160,39 +222,57 @@ class _FormReader:
         raise _Missing("（××××年度）")
 
     def _amount(self, text: str, row: int) -> Decimal:
+        """An amount; a blank one (already warned about) is a placeholder never written."""
         value = parse_amount(re.sub(r"\s*万?元$", "", text))
         if value is None:
-            self.warn(row, "W602", f"金额“{text}”无法读取，按 0 导入", "", "")
+            if text:
+                self.warn(row, "W602", f"金额“{text}”无法读取，按 0 导入", "", "")
             return Decimal(0)
         return value
 
     def _count(self, text: str, row: int) -> int:
         value = parse_amount(text)
         if value is None or value != value.to_integral_value() or value < 0:
-            self.warn(row, "W602", f"数字“{text}”无法读取，按 0 导入")
+            if text:
+                self.warn(row, "W602", f"数字“{text}”无法读取，按 0 导入")
             return 0
         return int(value)
 
-    def _year_end(self) -> tuple[Decimal, int, int]:
-        row, _ = self.find(G["year_end_assets"])
-        labels = self.grid.rows[row]
-        columns = [
-            next(c for c, cell in enumerate(labels) if G[key] in _plain(cell))
-            for key in ("year_end_assets", "staff", "internal_units")
-        ]
-        values_row = next(r for r in range(row + 1, len(self.grid.rows)) if any(self.grid.rows[r]))
-        values = self.grid.rows[values_row]
+    def _year_end(self) -> dict[str, tuple[str, int]]:
+        """年末资产总额, 年末在职人数 and 内设机构数 (text, row): each right of its label (one
+        label a row), or under it (the three labels on one row, their values on the next)."""
+        keys = ("year_end_assets", "staff", "internal_units")
+        places = {key: self.find(G[key]) for key in keys}
+        found: dict[str, tuple[str, int]] = {}
+        for key, (row, col) in places.items():
+            beside = self.after(row, col)
+            if beside:
+                found[key] = (beside, row)
+        below = [key for key in keys if key not in found]
+        for row in sorted({places[key][0] for key in below}):
+            on_row = sorted((places[key][1], key) for key in below if places[key][0] == row)
+            found.update(self._values_under(row, on_row))
+        for key in keys:
+            if not found[key][0]:
+                self.left_blank(key, *places[key])
+        return found
+
+    def _values_under(self, row: int, labels: list[tuple[int, str]]) -> dict[str, tuple[str, int]]:
+        """The values on the next non-empty row under `labels` (col, key) of `row`: under each
+        label, or right of it within its merge; if the values are shifted, in order."""
+        rows = self.grid.rows
+        values_row = next((r for r in range(row + 1, len(rows)) if any(rows[r])), row)
+        values = rows[values_row] if values_row != row else ()
+        if any(_is_label(v) for v in values if v):
+            values = ()  # the next row is another part of the form: no values were filled in
         found = []
-        for i, col in enumerate(columns):  # the value under each label, or right of it in its merge
-            end = columns[i + 1] if i + 1 < len(columns) else len(values)
+        for i, (col, _) in enumerate(labels):
+            end = labels[i + 1][0] if i + 1 < len(labels) else len(values)
             found.append(next((v for v in values[col:end] if v), ""))
-        if not all(found):  # shifted: take the non-empty values in order
-            found = [v for v in values if v][:3] + [""] * 3
-        return (
-            self._amount(found[0], values_row),
-            self._count(found[1], values_row),
-            self._count(found[2], values_row),
-        )
+        shifted = [v for v in values if v]
+        if not all(found) and len(shifted) == len(labels):
+            found = shifted
+        return {key: (value, values_row) for (_, key), value in zip(labels, found, strict=True)}
 
     def _tasks(self) -> tuple[Task, ...]:
         header, _ = self.find(G["task_name"])
