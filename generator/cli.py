@@ -20,7 +20,7 @@ from generator.build.write import Artifact, WriteError, Writer
 from generator.config import ConfigError
 from generator.declaration.sources import UsageError
 from generator.errors import Diagnostic, ExitCode
-from generator.importing.forms import import_forms
+from generator.importing.forms import Outcome, import_forms, import_summary
 from generator.kinds import form_kinds
 from generator.render.templates import TemplateError
 from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
@@ -159,9 +159,11 @@ def _parser() -> argparse.ArgumentParser:
         "--into the YAML goes to standard output. Inferences are printed as warnings and "
         "marked by comments in the YAML.",
     )
-    import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_cmd.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="forms, or folders of forms"
+    )
     import_cmd.add_argument("-o", "--output", type=Path, help="write the YAML to this file")
-    import_cmd.add_argument("--into", type=Path, help="write each FILE as INTO/<name>.yaml")
+    import_cmd.add_argument("--into", type=Path, help="write each form as INTO/<部门名称>.yaml")
     import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
     import_cmd.add_argument(
         "--kind",
@@ -349,19 +351,18 @@ def _import(args: argparse.Namespace) -> int:
             raise UsageError(f"未知的表样“{args.kind}”；可用：{'、'.join(kinds)}")
         kind = kinds[args.kind]
     results = import_forms(args.files, args.output, args.into, args.force, kind)
-    status = ExitCode.OK
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
         for problem in result.problems:
             print(problem)
-        if result.problems:
-            status = ExitCode.INVALID
-        if result.target is None:
+        if result.outcome is Outcome.PRINTED:
             print(result.text, end="")
-        elif result.text:
-            print(f"{result.source} → {result.target}", file=sys.stderr)
-    return status
+        if result.line():
+            print(result.line(), file=sys.stderr)
+    if len(results) > 1:
+        print(import_summary(results), file=sys.stderr)
+    return max(result.status for result in results)
 
 
 def _lint(args: argparse.Namespace) -> int:

@@ -11,13 +11,25 @@ import pytest
 import yaml
 from conftest import MINIMAL, SEED_TEXT, SEED_YAML, comparable
 from hypothesis import HealthCheck, given, settings
+from import_files import (
+    FORM,
+    document_xml,
+    docx_parts,
+    edited,
+    form_cells,
+    write_raw_docx,
+    write_tsv,
+    write_xlsx,
+    write_zip,
+)
 from test_properties import declarations
 
 from generator.cli import main
 from generator.authoring.emit import emit_declaration
-from generator.importing.grid import grid_from_tsv
-from generator.importing.read_form import read_form
 from generator.declaration.sources import read_checked, read_checked_text
+from generator.importing.forms import file_stem
+from generator.importing.read_form import read_form
+from generator.importing.tsv import grid_from_tsv
 
 
 def model(path: Path):
@@ -32,6 +44,7 @@ def imported(path: Path, tmp_path: Path, capsys) -> tuple[object, list[str], str
     status = main(["import", str(path), "-o", str(target)])
     captured = capsys.readouterr()
     assert status == 0, captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
     warnings = [line for line in captured.err.splitlines() if " W6" in line]
     return model(target), warnings, target.read_text(encoding="utf-8")
 
@@ -62,62 +75,6 @@ def test_our_own_forms_import_equal(seed_outputs, tmp_path, capsys, suffix):
     decl, warnings, _ = imported(seed_outputs / f"{SEED_YAML.stem}.{suffix}", tmp_path, capsys)
     assert comparable(decl) == comparable(model(SEED_YAML))
     assert warnings == []
-
-
-# The official layout for tests/data/minimal.yaml, as someone would type it into Excel.
-FORM = [
-    ["部门（单位）整体支出绩效目标申报表", "", "", ""],
-    ["（2023年度）", "", "", ""],
-    ["部门名称", "测试局", "下属预算单位个数", "0"],
-    ["部门职责", "测试职责", "", ""],
-    ["年度履职目标", "测试目标", "", ""],
-    ["年度重点任务", "", "", ""],
-    ["任务名称", "主要内容（重点工作计划）", "", ""],
-    ["任务一", "内容一", "", ""],
-    ["预算情况", "", "", ""],
-    ["内容", "预算情况", "", ""],
-    ["部门整体预算总额（元）", "100.00", "", ""],
-    ["1、资金来源：（1）财政拨款", "80.00", "", ""],
-    ["（2）其他资金", "20.00", "", ""],
-    ["2、资金结构：（1）基本支出", "60.00", "", ""],
-    ["（2）项目支出", "40.00", "", ""],
-    ["年末资产总额（元）", "年末在职人数", "内设机构数", ""],
-    ["10.00", "3", "1", ""],
-    ["分解目标", "", "", ""],
-    ["一级目标", "二级目标", "三级目标", "指标目标值"],
-    ["产出指标", "数量指标", "会议次数", "=4次"],
-    ["满意度指标", "服务对象满意度指标", "满意度", ">=90%"],
-]
-
-
-def edited(replacements: dict[str, str], rows=FORM) -> list[list[str]]:
-    return [[replacements.get(cell, cell) for cell in row] for row in rows]
-
-
-def write_xlsx(path: Path, rows: list[list[str]], merges=(), numbers=True) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for r, row in enumerate(rows, start=1):
-        for c, text in enumerate(row, start=1):
-            if not text:
-                continue
-            value: object = text
-            if numbers and text.replace(".", "", 1).isdigit():
-                value = float(text) if "." in text else int(text)
-            sheet.cell(r, c).value = value
-            sheet.cell(r, c).data_type = "n" if not isinstance(value, str) else "s"
-    for merge in merges:
-        sheet.merge_cells(merge)
-    workbook.save(path)
-    return path
-
-
-def write_tsv(path: Path, rows: list[list[str]], encoding="utf-8") -> Path:
-    def cell(text: str) -> str:
-        return '"' + text.replace('"', '""') + '"' if "\n" in text or '"' in text else text
-
-    path.write_bytes("\n".join("\t".join(cell(c) for c in row) for row in rows).encode(encoding))
-    return path
 
 
 def test_hand_typed_xlsx_with_blank_rows_columns_and_other_merges(tmp_path, capsys):
@@ -215,10 +172,13 @@ def test_refuses_to_overwrite_without_force(tmp_path, capsys):
     path = write_tsv(tmp_path / "form.txt", FORM)
     into = tmp_path / "declarations" / "2023"
     assert main(["import", str(path), "--into", str(into)]) == 0
-    written = into / "form.yaml"
+    written = into / "测试局.yaml"
     written.write_text("# 手改过\n", encoding="utf-8")
+    capsys.readouterr()
     assert main(["import", str(path), "--into", str(into)]) == 2
-    assert "已存在" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"错误：{path}：未写入，{written} 已存在（确认要覆盖请加 --force）\n"
+    )
     assert written.read_text(encoding="utf-8") == "# 手改过\n"
     assert main(["import", str(path), "--into", str(into), "--force"]) == 0
     assert "# 由 form.txt 导入" in written.read_text(encoding="utf-8")
@@ -273,3 +233,282 @@ def test_unreadable_amounts_and_rows_are_warned_about(tmp_path, capsys):
     assert f"{path.as_posix()}:17:1: W602 “年末资产总额”的金额“十元”无法读取，未导入" in captured.err
     assert f"{path.as_posix()}:22:1: W604 无法识别这一行：孤立的文字，未导入" in captured.err
     assert "E102 缺少必填项“年末资产总额”" in captured.out
+
+
+# -- import --into: file names from the form's content, one outcome line per input ------------
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(["import", *args])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return status, captured.out, captured.err
+
+
+def department_form(tmp_path: Path, file_name: str, department: str) -> Path:
+    return write_xlsx(tmp_path / file_name, edited({"测试局": department}))
+
+
+def test_into_names_each_file_after_its_department(tmp_path, capsys):
+    first = department_form(tmp_path, "教育局申报表.xlsx", "教育局")
+    second = department_form(tmp_path, "财政局申报表.xlsx", "财政局（汇总）")
+    into = tmp_path / "declarations" / "2023"
+    status, out, err = run(capsys, str(first), str(second), "--into", str(into))
+    assert (status, out) == (0, "")
+    assert err.splitlines() == [
+        f"{first} → {into / '教育局.yaml'}",
+        f"{second} → {into / '财政局.yaml'}",
+        "2 个文件：写入 2 个，未导入 0 个，未写入 0 个",
+    ]
+    assert sorted(p.name for p in into.iterdir()) == ["教育局.yaml", "财政局.yaml"]
+    assert model(into / "教育局.yaml").department == "教育局"
+    assert model(into / "财政局.yaml").department == "财政局"
+
+
+def test_two_forms_of_one_department_in_one_run_are_not_written_over_each_other(tmp_path, capsys):
+    first = department_form(tmp_path, "a.xlsx", "教育局")
+    second = write_xlsx(tmp_path / "b.xlsx", edited({"测试局": "教育局", "测试职责": "另一份"}))
+    into = tmp_path / "2023"
+    status, _, err = run(capsys, str(first), str(second), "--into", str(into))
+    assert status == 2
+    target = into / "教育局.yaml"
+    assert err.splitlines() == [
+        f"{first} → {target}",
+        f"错误：{second}：未写入，{target} 已由本次导入的 {first} 写入"
+        "（两份表的部门名称相同；每个部门每年只有一份申报）",
+        "2 个文件：写入 1 个，未导入 0 个，未写入 1 个",
+    ]
+    assert [p.name for p in into.iterdir()] == ["教育局.yaml"]
+    assert model(target).get("部门职责") == "测试职责"
+
+
+def test_every_file_is_reported_and_the_status_is_the_worst(tmp_path, capsys):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("会议纪要\n", encoding="utf-8")
+    good = department_form(tmp_path, "x.xlsx", "教育局")
+    into = tmp_path / "2023"
+    status, out, err = run(capsys, str(bad), str(good), "--into", str(into))
+    assert status == 1
+    assert out == (
+        f"{bad.as_posix()}:1:1: E601 找不到任何申报表的栏目"
+        "（提示：这不像是绩效目标申报表；若是，请用 --kind 指明表样）\n"
+    )
+    assert err.splitlines() == [
+        f"{bad}：未导入（见上）",
+        f"{good} → {into / '教育局.yaml'}",
+        "2 个文件：写入 1 个，未导入 1 个，未写入 0 个",
+    ]
+    status, _, err = run(capsys, str(good), str(bad), "--into", str(into))
+    assert status == 2  # the existing file is refused (2) and the bad form fails (1): worst wins
+    assert err.splitlines()[0] == (
+        f"错误：{good}：未写入，{into / '教育局.yaml'} 已存在（确认要覆盖请加 --force）"
+    )
+
+
+def test_a_form_with_problems_is_written_and_says_so(tmp_path, capsys):
+    path = write_tsv(tmp_path / "bad.txt", edited({"20.00": "21.00"}))
+    into = tmp_path / "2023"
+    status, out, err = run(capsys, str(path), "--into", str(into))
+    assert status == 1
+    assert out.count(" E201 ") == 1
+    assert err.splitlines() == [f"{path} → {into / '测试局.yaml'}（有 1 个问题，见上）"]
+
+
+@pytest.mark.parametrize(
+    ("department", "stem"),
+    [
+        ("教育局", "教育局"),
+        ('教育局/体育局\\:*?"<>|', "教育局体育局"),
+        ("  上海市 财政局\u3000预算处 ", "上海市-财政局-预算处"),
+        ("\x01教育局\u200b\u202e", "教育局"),
+        ("教育局...", "教育局"),
+        ("CON", "CON_"),
+        ("lpt1.备份", "lpt1_.备份"),
+        ("局" * 80, "局" * 50),
+        ("..", ""),
+    ],
+)
+def test_file_names_are_safe_on_every_system(department, stem):
+    assert file_stem(department) == stem
+
+
+def test_a_department_without_a_usable_name_is_named_after_the_file(tmp_path, capsys):
+    path = department_form(tmp_path, "申报表 2023.xlsx", "///")
+    into = tmp_path / "2023"
+    status, _, err = run(capsys, str(path), "--into", str(into))
+    assert status == 0
+    assert err.splitlines() == [f"{path} → {into / '申报表-2023.yaml'}"]
+
+
+def test_output_and_into_together_are_a_usage_error(tmp_path, capsys):
+    path = write_tsv(tmp_path / "form.txt", FORM)
+    status, _, err = run(capsys, str(path), "-o", str(tmp_path / "a.yaml"), "--into", str(tmp_path))
+    assert (status, err) == (2, "错误：-o 与 --into 只能选一个\n")
+
+
+# -- folders, layouts ---------------------------------------------------------------------------
+
+
+def test_a_folder_imports_every_form_in_it(tmp_path, capsys):
+    folder = tmp_path / "收到的表"
+    folder.mkdir()
+    first = department_form(folder, "b-教育局.xlsx", "教育局")
+    second = write_tsv(folder / "a-财政局.txt", edited({"测试局": "财政局"}))
+    lock = folder / "~$b-教育局.xlsx"
+    lock.write_bytes(b"\x00owner")
+    (folder / "旧表").mkdir()
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    into = tmp_path / "2023"
+    status, out, err = run(capsys, str(folder), "--into", str(into))
+    assert (status, out) == (0, "")
+    assert err.splitlines() == [
+        f"跳过 {folder / '.DS_Store'}（隐藏文件）",
+        f"{second} → {into / '财政局.yaml'}",
+        f"{first} → {into / '教育局.yaml'}",
+        f"跳过 {lock}（Office 打开文件时留下的临时文件）",
+        f"跳过 {folder / '旧表'}（子目录不导入）",
+        "2 个文件：写入 2 个，未导入 0 个，未写入 0 个；另跳过 3 项",
+    ]
+
+
+def test_a_folder_needs_into_and_a_missing_path_is_named(tmp_path, capsys):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    write_tsv(folder / "a.txt", FORM)
+    write_tsv(folder / "b.txt", FORM)
+    assert run(capsys, str(folder)) == (2, "", "错误：多个文件请用 --into 目录\n")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(capsys, str(empty)) == (2, "", f"错误：{empty}：目录里没有要导入的文件\n")
+    missing = tmp_path / "nothing.xlsx"
+    assert run(capsys, str(missing)) == (2, "", f"错误：{missing}：文件或目录不存在\n")
+
+
+YEAR_END_VERTICAL = [
+    ["年末资产总额（元）", "10.00", "", ""],
+    ["年末在职人数", "3", "", ""],
+    ["内设机构数", "1", "", ""],
+]
+
+
+@pytest.mark.parametrize("writer", [write_tsv, write_xlsx])
+def test_year_end_figures_each_beside_its_label(tmp_path, capsys, writer):
+    rows = [*FORM[:15], *YEAR_END_VERTICAL, *FORM[17:]]
+    suffix = "txt" if writer is write_tsv else "xlsx"
+    decl, warnings, _ = imported(writer(tmp_path / f"vertical.{suffix}", rows), tmp_path, capsys)
+    assert comparable(decl) == comparable(model(minimal_2023(tmp_path)))
+    assert warnings == []
+
+
+def test_year_end_figures_that_cannot_be_found_are_warned_with_their_row(tmp_path, capsys):
+    rows = [*FORM[:16], *FORM[17:]]  # the labels, but no row of values under them
+    path = write_tsv(tmp_path / "no-values.txt", rows)
+    status, out, err = run(capsys, str(path), "-o", str(tmp_path / "2023" / "x.yaml"))
+    assert status == 1
+    source = path.as_posix()
+    assert [line for line in err.splitlines() if " W6" in line] == [
+        f"{source}:16:1: W606 “年末资产总额”没有填写，留空待补",
+        f"{source}:16:2: W606 “年末在职人数”没有填写，留空待补",
+        f"{source}:16:3: W606 “内设机构数”没有填写，留空待补",
+    ]
+    assert "E102 “年末资产总额”没有填写" in out
+
+
+# -- a label's value is never another label; cells are read as written ---------------------------
+
+
+@pytest.mark.parametrize("writer", [write_tsv, write_xlsx])
+def test_a_blank_value_is_left_blank_not_taken_from_the_next_label(tmp_path, capsys, writer):
+    suffix = "txt" if writer is write_tsv else "xlsx"
+    path = writer(tmp_path / f"blank.{suffix}", edited({"测试局": ""}))
+    target = tmp_path / "2023" / "blank.yaml"
+    status, out, err = run(capsys, str(path), "-o", str(target))
+    assert status == 1
+    assert [line for line in err.splitlines() if " W6" in line] == [
+        f"{path.as_posix()}:3:1: W606 “部门名称”没有填写，留空待补"
+    ]
+    assert out == f"{target.as_posix()}:6:6: E102 “部门名称”没有填写\n"
+    lines = target.read_text(encoding="utf-8").splitlines()
+    at = lines.index("部门名称:")
+    assert lines[at - 1] == "# 导入时原表未填写“部门名称”"
+    assert "下属预算单位个数: 0" in lines
+
+
+def test_a_formula_without_a_saved_result_is_named_by_its_cell(tmp_path, capsys):
+    path = write_xlsx(tmp_path / "formula.xlsx", FORM)
+    workbook = openpyxl.load_workbook(path)
+    workbook.active["B3"] = '=A1&"局"'
+    workbook.save(path)
+    status, _, err = run(capsys, str(path), "-o", str(tmp_path / "2023" / "f.yaml"))
+    assert status == 1
+    source = path.as_posix()
+    assert [line for line in err.splitlines() if " W6" in line] == [
+        f"{source}:3:1: W606 “部门名称”没有填写，留空待补",
+        f"{source}:3:2: W607 单元格 B3 是公式，文件中没有保存计算结果，读作空白"
+        "（提示：在 Excel 或 WPS 中打开并保存一次，再导入）",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("教育&amp;体育局", "教育&体育局"),
+        ("&#x6D4B;试局", "测试局"),
+        ("&lt;测试局&gt;", "<测试局>"),
+    ],
+)
+def test_docx_entities_and_character_references_are_read(tmp_path, capsys, written, read):
+    rows = form_cells(FORM)
+    rows[2][1] = written
+    decl, warnings, _ = imported(write_raw_docx(tmp_path / "entity.docx", rows), tmp_path, capsys)
+    assert decl.department == read
+    assert warnings == []
+    got, expected = comparable(decl), comparable(model(minimal_2023(tmp_path)))
+
+    def without_department(values: tuple) -> tuple:
+        return tuple(item for item in values if item[0] != "部门名称")
+
+    assert without_department(got[3]) == without_department(expected[3])
+    assert got[:3] + got[4:] == expected[:3] + expected[4:]
+
+
+def test_an_entity_defined_in_a_docx_is_refused_not_dropped(tmp_path, capsys):
+    # Before: the parser left &dept; unresolved, the cell read as blank and 部门名称 took the
+    # next label (下属预算单位个数) as its value.
+    rows = form_cells(FORM)
+    rows[2][1] = "&dept;"
+    prolog = '<?xml version="1.0"?>\n<!DOCTYPE w:document [<!ENTITY dept "教育局">]>\n'
+    path = write_zip(tmp_path / "entity.docx", docx_parts(document_xml(rows, prolog=prolog)))
+    status, out, err = run(capsys, str(path))
+    assert (status, err) == (1, f"{path}：未导入（见上）\n")
+    assert out == (
+        f"{path.as_posix()}:1:1: E605 word/document.xml 含有 <!DOCTYPE> 或 <!ENTITY> 声明："
+        "Office 不会写入这些，为安全起见不读取"
+        "（提示：在 Word 或 WPS 中打开，另存为 → Word 文档 (*.docx) 后再导入）\n"
+    )
+
+
+def test_excel_unicode_text_export_is_read(tmp_path, capsys):
+    # Excel's "Unicode 文本 (*.txt)" is tab-separated UTF-16 with a byte order mark.
+    path = write_tsv(tmp_path / "unicode.txt", FORM, encoding="utf-16")
+    decl, warnings, _ = imported(path, tmp_path, capsys)
+    assert comparable(decl) == comparable(model(minimal_2023(tmp_path)))
+    assert warnings == []
+
+
+def test_tsv_quotes_are_read_as_spreadsheet_exports_write_them():
+    text = '"十四五"规划\t"a""b"\t"第一行\r\n第二行"\t"未闭合\t""\t say "hi"\r\nx\t"y"z\n'
+    grid = grid_from_tsv(text, "t.txt")
+    assert grid.rows == (
+        ('"十四五"规划', 'a"b', "第一行\n第二行", '"未闭合', "", 'say "hi"'),
+        ("x", '"y"z'),
+    )
+    assert grid.numbers == (1, 3)
+
+
+def test_a_quoted_phrase_at_the_start_of_a_tsv_cell_keeps_its_quotes(tmp_path, capsys):
+    path = write_tsv(tmp_path / "q.txt", FORM)
+    text = path.read_text(encoding="utf-8").replace("测试职责", '"十四五"规划')
+    path.write_text(text, encoding="utf-8")
+    decl, _, _ = imported(path, tmp_path, capsys)
+    assert decl.get("部门职责") == '"十四五"规划'

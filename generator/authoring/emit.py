@@ -11,7 +11,7 @@ top of the file and END its end.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from datetime import date
 from decimal import Decimal
@@ -43,10 +43,22 @@ _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 
 
 class _Writer:
-    def __init__(self, above: Mapping[str, tuple[str, ...]], inline: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        above: Mapping[str, tuple[str, ...]],
+        inline: Mapping[str, str],
+        blank: Collection[str] = (),
+    ) -> None:
         self.lines: list[str] = []
         self.above = above
         self.inline = inline
+        self.blank_paths = frozenset(blank)
+
+    def left_blank(self, path: str) -> bool:
+        """Whether `path`, or a field under it, is to be written without a value."""
+        return path in self.blank_paths or any(
+            p.startswith(f"{path}.") for p in self.blank_paths
+        )
 
     def comments(self, path: str, depth: int) -> None:
         self.lines += [f"{INDENT * depth}# {text}".rstrip() for text in self.above.get(path, ())]
@@ -87,11 +99,13 @@ def emit_declaration(
     decl: Declaration,
     comments: Mapping[str, tuple[str, ...]] | None = None,
     inline: Mapping[str, str] | None = None,
+    blank: Collection[str] = (),
 ) -> str:
     """The YAML text of `decl`, in its kind's order, with `comments` (lines above a key's
     line, by path) and `inline` comments (at the end of a key's line, by path). Fields that
-    were not written stay unwritten."""
-    w = _Writer(comments or {}, inline or {})
+    were not written stay unwritten, but those at the paths in `blank`, which are written
+    without a value (an import found none: `check` will ask for it)."""
+    w = _Writer(comments or {}, inline or {}, blank)
     w.comments("", 0)
     w.field(KIND_KEY, 0, KIND_KEY, scalar(decl.kind.name))
     if FRAMEWORK_KEY in decl.locations:
@@ -119,9 +133,11 @@ def _fields(
     previous_unit = False
     for spec in fields:
         value = values.get(spec.key)
+        path = f"{prefix}.{spec.key}" if prefix else spec.key
+        if value is None and w.left_blank(path):
+            value = Record() if spec.type is FieldType.GROUP and path not in w.blank_paths else ""
         if value is None:
             continue
-        path = f"{prefix}.{spec.key}" if prefix else spec.key
         block = spec.type in _BLOCKS
         apart = (block and not previous_unit) or previous_block
         if depth == 0 and w.lines and w.lines[-1] and apart:
@@ -131,7 +147,9 @@ def _fields(
 
 
 def _field(w: _Writer, decl: Declaration, spec: FieldSpec, value: Value, path: str, depth: int) -> None:
-    if isinstance(value, Goals):
+    if path in w.blank_paths:
+        w.field(path, depth, spec.key)
+    elif isinstance(value, Goals):
         w.field(path, depth, spec.key)
         _goals(w, decl, value, path, depth + 1)
     elif isinstance(value, Record):

@@ -58,6 +58,7 @@ class ImportResult:
     warnings: tuple[Diagnostic, ...]
     comments: dict[str, tuple[str, ...]]
     errors: tuple[Diagnostic, ...]
+    blank: frozenset[str] = frozenset()  # fields the form left blank: written without a value
 
 
 @cache
@@ -86,7 +87,7 @@ def read_form(grid: Grid, slug: str, kind: FormKind | None = None) -> ImportResu
             warnings.append(
                 Diagnostic(
                     Location(grid.source, 1, 1),
-                    "W606",
+                    "W609",
                     f"这张表与表样“{kind.name}”和“{others}”同样吻合，按“{kind.name}”读取",
                 )
             )
@@ -99,7 +100,8 @@ def read_form(grid: Grid, slug: str, kind: FormKind | None = None) -> ImportResu
         return ImportResult(None, (), {}, (error,))
     declaration = reader.read(slug, year)
     comments = {path: tuple(lines) for path, lines in reader.comments.items()}
-    return ImportResult(declaration, tuple(sort_diagnostics(reader.warnings)), comments, ())
+    warnings_found = tuple(sort_diagnostics(reader.warnings))
+    return ImportResult(declaration, warnings_found, comments, (), frozenset(reader.blank))
 
 
 def recognise(grid: Grid) -> tuple[FormKind, int, list[str]]:
@@ -148,6 +150,7 @@ class _FormReader:
     framework: Framework
     warnings: list[Diagnostic]
     comments: dict[str, list[str]] = field(default_factory=dict)
+    blank: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         flags = {f.key for f in self._flags()}  # printed in the department's name, not as labels
@@ -162,9 +165,15 @@ class _FormReader:
         self.unit: str | None = None
 
     def warn(
-        self, row: int, code: str, message: str, comment_at: str = "", comment: str = ""
+        self,
+        row: int,
+        code: str,
+        message: str,
+        comment_at: str = "",
+        comment: str = "",
+        col: int = 0,
     ) -> None:
-        self.warnings.append(Diagnostic(self.grid.location(row), code, message))
+        self.warnings.append(Diagnostic(self.grid.location(row, col), code, message))
         if comment_at:
             self.comments.setdefault(comment_at, []).append(comment or message)
 
@@ -270,8 +279,7 @@ class _FormReader:
             return None
         text, at = self.value_at(row, col)
         if not text:
-            if spec.required:
-                self.warn(row, "W607", f"“{spec.key}”没有填写（或它右边、下面的单元格是另一个栏目）")
+            self.left_blank(spec, path, row, col)
             return None
         if kind is FieldType.TEXTS:
             return tuple(_NUMBERED.sub("", line) for line in text.split("\n") if line.strip())
@@ -288,6 +296,20 @@ class _FormReader:
             if printed and pattern.search(text):
                 return pattern.sub("", text)
         return text
+
+    def left_blank(self, spec: FieldSpec, path: str, row: int, col: int) -> None:
+        """The form has a label but no value for `spec`: written blank, for `check` to ask."""
+        if not spec.required:
+            return
+        self.blank.add(path)
+        self.warn(
+            row,
+            "W606",
+            f"“{spec.key}”没有填写，留空待补",
+            path,
+            f"导入时原表未填写“{spec.key}”",
+            col,
+        )
 
     def _flags(self) -> Iterator[FieldSpec]:
         for _, spec in self.kind.walk():
@@ -378,7 +400,7 @@ class _FormReader:
                     value = self.scalar(dict(leaves)[leaf_path], text, r)
                     if value is not None:
                         _put(record, leaf_path, value)
-                self.warn(r, "W608", "这一行的单元格与表头错位，按顺序读取", f"{path}[{len(items) + 1}]")
+                self.warn(r, "W610", "这一行的单元格与表头错位，按顺序读取", f"{path}[{len(items) + 1}]")
             items.append(_records(record))
         return tuple(items)
 

@@ -1,4 +1,4 @@
-"""Writing a Layout as a DOCX. With read_docx, the pipeline's only modules that import
+"""Writing a Layout as a DOCX. The pipeline's only module that imports
 python-docx (bench_baseline uses it too, for the benchmark's plain baseline).
 
 python-docx prepares, once per build and year, a base package: page size and margins, styles

@@ -1,4 +1,4 @@
-"""Writing a Layout as an XLSX sheet. With read_xlsx, the pipeline's only modules that import
+"""Writing a Layout as an XLSX sheet. The pipeline's only module that imports
 openpyxl (bench_baseline uses it too, for the benchmark's plain baseline).
 
 The same grid as the DOCX: merged ranges from the layout's spans, thin borders, wrapped text,
