@@ -1,5 +1,5 @@
-"""Rule cases as data: each case in tests/rules/*.yaml edits tests/data/minimal.yaml (or gives
-the whole text) and states the exact lines `build` prints. A broken declaration exits 1 with no
+"""Rule cases as data: each case in tests/rules/*.yaml edits tests/data/minimal.yaml (or the
+`base` it names, or gives the whole text) and states the exact lines `build` prints. A broken declaration exits 1 with no
 traceback and writes nothing; an accepted one builds every output."""
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ def load_cases() -> list:
 
 
 def case_bytes(case: dict) -> bytes:
-    text = case["text"] if "text" in case else MINIMAL.read_text(encoding="utf-8")
+    """The case's file: its `text`, or its `base` (tests/data/minimal.yaml by default) edited."""
+    base = MINIMAL.parent / case.get("base", MINIMAL.name)
+    text = case["text"] if "text" in case else base.read_text(encoding="utf-8")
     for old, new in case.get("replace", []):
         assert old in text, f"case edit does not apply: {old!r}"
         text = text.replace(old, new.replace("{{5MB}}", "长" * (5 * 1024 * 1024 // 3)), 1)

@@ -3,7 +3,7 @@ widths, colours. Both the DOCX and the XLSX writer take their measures from here
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import ConfigError, Value, read_config
@@ -49,6 +49,14 @@ class FormStyle:
     border: str
     table_gap: float  # points
     line_spacing: float
+    operators: dict[str, str] = field(default_factory=dict)  # a target's operator → as printed
+
+    def target(self, text: str) -> str:
+        """A target as printed: its operator as the style prints it (">=90%" → "≥90%")."""
+        for written in sorted(self.operators, key=len, reverse=True):
+            if text.startswith(written):
+                return self.operators[written] + text[len(written) :]
+        return text
 
     @property
     def text_width(self) -> float:
@@ -117,6 +125,10 @@ def load_style(folder: Path) -> FormStyle:
             border=raw.optional("border", "").colour() or "000000",
             table_gap=raw.optional("table_gap", 6).number(*GAP_PT, "（磅）"),
             line_spacing=raw.get("line_spacing").number(*LINE_SPACING),
+            operators={
+                written: printed.text(xml=True)
+                for written, printed in raw.optional("operators", {}).mapping().items()
+            },
         )
     except ConfigError as error:
         raise StyleError(str(error)) from None

@@ -89,6 +89,8 @@ class Renderer:
         )
         self.markdown.filters["cell"] = escape_cell
         self.html = ImmutableSandboxedEnvironment(autoescape=True, **options)
+        for environment in (self.markdown, self.html):  # read the style only when a form needs it
+            environment.filters["target"] = lambda text: self.style.target(str(text))
 
     @cached_property
     def style(self) -> FormStyle:
