@@ -63,8 +63,8 @@ golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate o
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
 
 clean:  ## remove build/ (keeps .venv)

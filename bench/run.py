@@ -21,17 +21,17 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from generator.render.package import build_time
-from generator.build.build import build
-from generator.render.context import declaration_context
 from generator.authoring.emit import emit_declaration
+from generator.build.build import build
+from generator.build.write import Artifact, Writer
+from generator.declaration.checks import validate
 from generator.declaration.load import load_file
 from generator.declaration.model import Declaration, Goals, Indicator, Record
-from generator.render.templates import Renderer
 from generator.declaration.read import read_declaration
 from generator.declaration.sources import UsageError, find_declarations, read_checked
-from generator.declaration.checks import validate
-from generator.build.write import Artifact, Writer
+from generator.render.context import declaration_context
+from generator.render.package import build_time
+from generator.render.templates import Renderer
 
 DECLARATIONS = Path("declarations")
 STAGES = ("load", "validate", "context", "markdown", "layout", "docx", "xlsx", "write")

@@ -98,7 +98,8 @@ def comparable(decl) -> tuple:
     """Everything a declaration says, without where it was said (file, lines, slug): its kind,
     every value but the indicator tree, and the tree."""
     values = tuple(
-        (path, value) for path, spec, value in decl.walk()
+        (path, value)
+        for path, spec, value in decl.walk()
         if spec.type.value not in ("indicators", "group", "list") and spec.role != "amount_unit"
     )
     return (

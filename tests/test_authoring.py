@@ -14,10 +14,10 @@ import yaml
 from conftest import MINIMAL, ROOT, SEED_YAML, comparable, make_seed_tree, markdown_tables
 from test_rules import case_bytes, load_cases
 
+from generator.authoring.fmt import format_text
+from generator.authoring.json_schema import SCHEMA_PATH, schema_text
 from generator.build.build import build
 from generator.cli import main
-from generator.authoring.json_schema import SCHEMA_PATH, schema_text
-from generator.authoring.fmt import format_text
 from generator.declaration.sources import read_checked, read_checked_text
 
 SCHEMA = json.loads((ROOT / SCHEMA_PATH).read_text(encoding="utf-8"))

@@ -19,8 +19,8 @@ from test_seed import seed_indicators, seed_rows
 
 from generator.build.build import build
 from generator.cli import main
-from generator.render.templates import TemplateError
 from generator.declaration.sources import read_checked
+from generator.render.templates import TemplateError
 
 
 @pytest.fixture

@@ -200,7 +200,4 @@ def test_schema_out_a_folder_is_a_usage_error(tmp_path, capsys):
 def test_schema_out_writes_the_schema(tmp_path, capsys):
     target = tmp_path / "new" / "x.json"
     assert main(["schema", "--out", str(target)]) == 0
-    assert (
-        json.loads(target.read_text(encoding="utf-8"))["title"]
-        == "绩效目标申报"
-    )
+    assert json.loads(target.read_text(encoding="utf-8"))["title"] == "绩效目标申报"

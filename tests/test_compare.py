@@ -13,8 +13,8 @@ from projection import xlsx_cells
 
 from generator.build.build import build
 from generator.cli import main
-from generator.review.compare import compare
 from generator.declaration.sources import read_checked
+from generator.review.compare import compare
 
 NEXT_YEAR = DATA / "2024" / SEED_YAML.name
 

@@ -123,7 +123,11 @@ def test_a_broken_data_file_exits_2_naming_the_file_and_the_key(
 
 
 def test_a_yaml_syntax_error_in_a_data_file_exits_2(data_copy, write_declaration, capsys):
-    edit(data_copy / "frameworks/88.yaml", "  产出指标: [数量指标, 质量指标", "  产出指标: [数量指标, 质量指标:")
+    edit(
+        data_copy / "frameworks/88.yaml",
+        "  产出指标: [数量指标, 质量指标",
+        "  产出指标: [数量指标, 质量指标:",
+    )
     assert main(["check", str(write_declaration(MINIMAL.read_text(encoding="utf-8")))]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"错误：{data_copy / 'frameworks/88.yaml'}: 不是有效的 YAML（")

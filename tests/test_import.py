@@ -24,8 +24,8 @@ from import_files import (
 )
 from test_properties import declarations
 
-from generator.cli import main
 from generator.authoring.emit import emit_declaration
+from generator.cli import main
 from generator.declaration.sources import read_checked, read_checked_text
 from generator.importing.forms import file_stem
 from generator.importing.read_form import read_form
@@ -230,7 +230,9 @@ def test_unreadable_amounts_and_rows_are_warned_about(tmp_path, capsys):
     # an amount that cannot be read is left out, never invented: check then says it is missing
     assert main(["import", str(path)]) == 1
     captured = capsys.readouterr()
-    assert f"{path.as_posix()}:17:1: W602 “年末资产总额”的金额“十元”无法读取，未导入" in captured.err
+    assert (
+        f"{path.as_posix()}:17:1: W602 “年末资产总额”的金额“十元”无法读取，未导入" in captured.err
+    )
     assert f"{path.as_posix()}:22:1: W604 无法识别这一行：孤立的文字，未导入" in captured.err
     assert "E102 缺少必填项“年末资产总额”" in captured.out
 

@@ -37,7 +37,9 @@ def built(tmp_path_factory) -> Path:
 
 def test_there_are_three_fixtures_of_every_kind():
     found = [read_checked(p).declaration for p in find_declarations([FORMS])]
-    by_kind = {name: sum(1 for d in found if d and d.kind.name == name) for name in kinds.form_kinds()}
+    by_kind = {
+        name: sum(1 for d in found if d and d.kind.name == name) for name in kinds.form_kinds()
+    }
     assert by_kind == {"全国整体": 3, "全国整体横版": 3, "上海整体": 3}
 
 
@@ -105,7 +107,9 @@ def test_footnotes_and_the_landscape_page(built):
     section = document.sections[0]
     assert section.page_width > section.page_height
     notes = [p.text for p in document.paragraphs if p.style.name == "FormNote"]
-    assert notes == ["注：“其他资金”是指与财政拨款共同用于部门（单位）履职的单位自有资金、社会资金等。"]
+    assert notes == [
+        "注：“其他资金”是指与财政拨款共同用于部门（单位）履职的单位自有资金、社会资金等。"
+    ]
     workbook, _ = xlsx_cells(built / "landscape-1.xlsx")
     assert workbook.active.page_setup.orientation == "landscape"
 
@@ -130,7 +134,10 @@ def test_the_index_has_a_sheet_per_kind(built):
 
     workbook = load_workbook(built / "index.xlsx")
     assert workbook.sheetnames == ["全国整体", "全国整体横版", "上海整体"]
-    assert workbook["上海整体"]["A1"].value == "2024年度 部门（单位）整体支出绩效目标申报表汇总（上海整体）"
+    assert (
+        workbook["上海整体"]["A1"].value
+        == "2024年度 部门（单位）整体支出绩效目标申报表汇总（上海整体）"
+    )
 
 
 # -- a field added to a kind by editing only its definition and its layout -----------------
@@ -180,7 +187,7 @@ def test_a_field_added_to_a_kind_is_read_checked_formatted_schemad_diffed_and_pr
     edit(
         templates / "form-shanghai-department.html.j2",
         "<tr><th>部门职责</th>",
-        "<tr><th>联系人</th><td colspan=\"3\">{{ f.联系人 }}</td></tr>\n<tr><th>部门职责</th>",
+        '<tr><th>联系人</th><td colspan="3">{{ f.联系人 }}</td></tr>\n<tr><th>部门职责</th>',
     )
     minimal = (DATA / "minimal.yaml").read_text(encoding="utf-8")
     folder = tmp_path / "declarations"
@@ -198,7 +205,9 @@ def test_a_field_added_to_a_kind_is_read_checked_formatted_schemad_diffed_and_pr
     # checked: a list where text belongs is reported with its place
     broken = folder / "broken" / "2024" / "x.yaml"
     broken.parent.mkdir(parents=True)
-    broken.write_text(source.read_text(encoding="utf-8").replace("联系人: 李示例", "联系人: [李示例]"))
+    broken.write_text(
+        source.read_text(encoding="utf-8").replace("联系人: 李示例", "联系人: [李示例]")
+    )
     assert main(["check", str(broken)]) == 1
     assert " E103 “联系人”应为单个值，这里是以“- ”开头的列表" in capsys.readouterr().out
     # formatted: in the place the definition gives it
@@ -212,12 +221,20 @@ def test_a_field_added_to_a_kind_is_read_checked_formatted_schemad_diffed_and_pr
     assert lines[lines.index("部门名称: 测试局") + 1] == "联系人: 李示例"
     # schema'd, with its help text
     schema = declaration_schema()
-    assert schema["$defs"]["kind 上海整体"]["properties"]["联系人"]["description"] == "本表的联系人。"
+    assert (
+        schema["$defs"]["kind 上海整体"]["properties"]["联系人"]["description"] == "本表的联系人。"
+    )
     # diffed
     capsys.readouterr()
     assert main(["diff", "--format", "json", str(folder / "2023"), str(folder / "2024")]) == 0
     changes = json.loads(capsys.readouterr().out)["pairs"][0]["changes"]
-    assert {"kind": "changed", "section": "header", "key": "联系人", "old": "张示例", "new": "李示例"}.items() <= changes[0].items()
+    assert {
+        "kind": "changed",
+        "section": "header",
+        "key": "联系人",
+        "old": "张示例",
+        "new": "李示例",
+    }.items() <= changes[0].items()
     # printed: on the form (DOCX and XLSX) and in the summary
     assert build([folder / "2024"], tmp_path / "out", templates).ok
     out = tmp_path / "out" / "2024"
@@ -228,13 +245,21 @@ def test_a_field_added_to_a_kind_is_read_checked_formatted_schemad_diffed_and_pr
     assert "| 联系人 | 李示例 |" in summary
 
 
-def test_an_unknown_meta_key_in_a_kind_definition_is_a_configuration_error(kind_copy, write_declaration, capsys):
+def test_an_unknown_meta_key_in_a_kind_definition_is_a_configuration_error(
+    kind_copy, write_declaration, capsys
+):
     data, _ = kind_copy
-    edit(data / "kinds" / "shanghai-department.yaml", "category: 整体\n", "category: 整体\ncolour: red\n")
+    edit(
+        data / "kinds" / "shanghai-department.yaml",
+        "category: 整体\n",
+        "category: 整体\ncolour: red\n",
+    )
     source = write_declaration((DATA / "minimal.yaml").read_text(encoding="utf-8"))
     assert main(["check", str(source)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"错误：{data / 'kinds' / 'shanghai-department.yaml'}: colour 未知的设置；可用：")
+    assert err.startswith(
+        f"错误：{data / 'kinds' / 'shanghai-department.yaml'}: colour 未知的设置；可用："
+    )
 
 
 def test_a_bare_number_target_is_fixed_by_fmt(tmp_path, capsys):
@@ -243,7 +268,10 @@ def test_a_bare_number_target_is_fixed_by_fmt(tmp_path, capsys):
     target = folder / "x.yaml"
     shutil.copy(FORMS / "2024" / "national-2.yaml", target)
     assert main(["check", str(target)]) == 0
-    assert " W401 “文物修缮验收合格率”的指标值“100%”没有运算符，按“=100%”读取" in capsys.readouterr().out
+    assert (
+        " W401 “文物修缮验收合格率”的指标值“100%”没有运算符，按“=100%”读取"
+        in capsys.readouterr().out
+    )
     assert main(["fmt", str(target)]) == 0
     assert '文物修缮验收合格率: "=100%"' in target.read_text(encoding="utf-8")
     capsys.readouterr()
@@ -278,13 +306,19 @@ def test_region_frameworks_extend_the_national_ones(kind_copy, write_declaration
     assert main(["check", str(write_declaration(text))]) == 0
     without = text.replace("指标体系: 示例省〔2024〕1号\n", "")
     assert main(["check", str(write_declaration(without, name="plain"))]) == 1
-    assert re.search(r" E302 “社会公众满意度指标”不是“满意度指标”下的二级指标", capsys.readouterr().out)
+    assert re.search(
+        r" E302 “社会公众满意度指标”不是“满意度指标”下的二级指标", capsys.readouterr().out
+    )
 
 
 def test_the_style_can_print_the_symbols_of_operators(tmp_path, write_declaration):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    edit(templates / "form.style.yaml", '# operators: {">=": "≥", "<=": "≤"}', 'operators: {">=": "≥", "<=": "≤"}')
+    edit(
+        templates / "form.style.yaml",
+        '# operators: {">=": "≥", "<=": "≤"}',
+        'operators: {">=": "≥", "<=": "≤"}',
+    )
     source = write_declaration((DATA / "minimal.yaml").read_text(encoding="utf-8"))
     assert build([source], tmp_path / "out", templates).ok
     texts = cell_texts(tmp_path / "out" / "2023" / "case.docx")

@@ -72,7 +72,9 @@ def test_a_broken_layout_template_is_reported_with_its_file(write_declaration, t
         ),
         encoding="utf-8",
     )
-    with pytest.raises(TemplateError, match=r"form-shanghai-department\.html\.j2: 表格第 2 行缺少第 3 列"):
+    with pytest.raises(
+        TemplateError, match=r"form-shanghai-department\.html\.j2: 表格第 2 行缺少第 3 列"
+    ):
         build([write_declaration(MINIMAL.read_text(encoding="utf-8"))], tmp_path / "out", folder)
     assert not (tmp_path / "out").exists()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import MINIMAL
 
-from generator.review.lint import lint
 from generator.declaration.sources import read_checked
+from generator.review.lint import lint
 
 HINT_YEAR = "若是沿用往年的文字，改为本年度的内容；确指那一年的可不改"
 HINT_RATE = '比率最高 100%：核对数字，例如 ">=90%"'

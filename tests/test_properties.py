@@ -15,13 +15,11 @@ from hypothesis import strategies as st
 from projection import docx_tables, office_text, xlsx_cells
 
 from generator.build.build import build
-from generator.render.context import declaration_context
-from generator.declaration.model import Target
-from generator.render.templates import Renderer
 from generator.declaration.sources import read_checked
-from generator.declaration.targets import parse_target
-from generator.declaration.targets import Parsed
+from generator.declaration.targets import Parsed, parse_target
 from generator.kinds import form_kinds, frameworks
+from generator.render.context import declaration_context
+from generator.render.templates import Renderer
 
 # Random Unicode (no control, surrogate, unassigned, private-use or line-separator characters,
 # which YAML or XML cannot carry as they are) mixed with what is special somewhere downstream.

@@ -4,8 +4,8 @@ traceback and writes nothing; an accepted one builds every output."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest

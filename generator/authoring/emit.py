@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-
 from datetime import date
 from decimal import Decimal
 
@@ -56,9 +55,7 @@ class _Writer:
 
     def left_blank(self, path: str) -> bool:
         """Whether `path`, or a field under it, is to be written without a value."""
-        return path in self.blank_paths or any(
-            p.startswith(f"{path}.") for p in self.blank_paths
-        )
+        return path in self.blank_paths or any(p.startswith(f"{path}.") for p in self.blank_paths)
 
     def comments(self, path: str, depth: int) -> None:
         self.lines += [f"{INDENT * depth}# {text}".rstrip() for text in self.above.get(path, ())]
@@ -124,7 +121,12 @@ _BLOCKS = frozenset(
 
 
 def _fields(
-    w: _Writer, decl: Declaration, fields: tuple[FieldSpec, ...], values: Record, prefix: str, depth: int
+    w: _Writer,
+    decl: Declaration,
+    fields: tuple[FieldSpec, ...],
+    values: Record,
+    prefix: str,
+    depth: int,
 ) -> None:
     """The written fields of a mapping, in the kind's order. At the top level a blank line
     sets each block (long text, group, list, indicator tree) apart from what comes next; the
@@ -146,7 +148,9 @@ def _fields(
         previous_block, previous_unit = block, spec.role == "amount_unit"
 
 
-def _field(w: _Writer, decl: Declaration, spec: FieldSpec, value: Value, path: str, depth: int) -> None:
+def _field(
+    w: _Writer, decl: Declaration, spec: FieldSpec, value: Value, path: str, depth: int
+) -> None:
     if path in w.blank_paths:
         w.field(path, depth, spec.key)
     elif isinstance(value, Goals):
@@ -176,13 +180,17 @@ def _field(w: _Writer, decl: Declaration, spec: FieldSpec, value: Value, path: s
         w.field(path, depth, spec.key, _scalar_text(spec, value))
 
 
-def _item(w: _Writer, decl: Declaration, spec: FieldSpec, item: Record, path: str, depth: int) -> None:
+def _item(
+    w: _Writer, decl: Declaration, spec: FieldSpec, item: Record, path: str, depth: int
+) -> None:
     """One list item: its first field after "- ", the others under it."""
     w.comments(path, depth)
     start = len(w.lines)
     _fields(w, decl, spec.fields, item, path, depth + 1)
     if start < len(w.lines):
-        first = next(i for i in range(start, len(w.lines)) if not w.lines[i].lstrip().startswith("#"))
+        first = next(
+            i for i in range(start, len(w.lines)) if not w.lines[i].lstrip().startswith("#")
+        )
         pad = INDENT * (depth + 1)
         w.lines[first] = w.lines[first].replace(pad, f"{INDENT * depth}- ", 1)
 

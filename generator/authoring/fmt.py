@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.authoring.emit import END, emit_declaration
-from generator.errors import Diagnostic
+from generator.build.write import Artifact, Writer
 from generator.declaration.model import Declaration
 from generator.declaration.sources import find_declarations, read_checked
-from generator.build.write import Artifact, Writer
+from generator.errors import Diagnostic
 
 _BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*$")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.declaration.load import MAX_TEXT
 from generator.declaration.model import FRAMEWORK_KEY, KIND_KEY, NOTE_KEY
-from generator.kinds import Framework, FormKind, form_kinds, frameworks
+from generator.kinds import FormKind, Framework, form_kinds, frameworks
 from generator.kinds.frameworks import SUFFIX, canonical
 from generator.kinds.spec import FieldSpec, FieldType
 from generator.kinds.vocabulary import amount_units, operators
@@ -63,7 +63,9 @@ def declaration_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "绩效目标申报",
-        "description": "declarations/<年度>/<文件名>.yaml：第一行的“表样”决定可写哪些栏目。见 docs/format.md",
+        "description": (
+            "declarations/<年度>/<文件名>.yaml：第一行的“表样”决定可写哪些栏目。见 docs/format.md"
+        ),
         "type": "object",
         "required": [KIND_KEY],
         "properties": {KIND_KEY: _kind_key(kinds), FRAMEWORK_KEY: _framework_key(known)},
@@ -111,21 +113,21 @@ def _group(
             properties[alias] = {**node, "description": f"同“{spec.key}”。{spec.help}"}
         if spec.required and not spec.aliases:
             required.append(spec.key)
-    node: dict[str, Any] = {
+    group: dict[str, Any] = {
         "type": "object",
         "properties": properties,
         "additionalProperties": False,
     }
     if required:
-        node["required"] = required
+        group["required"] = required
     either = [
         {"anyOf": [{"required": [name]} for name in (spec.key, *spec.aliases)]}
         for spec in fields
         if spec.required and spec.aliases
     ]
     if either:
-        node["allOf"] = either
-    return node
+        group["allOf"] = either
+    return group
 
 
 def _node(spec: FieldSpec, framework_names: list[str], kind: FormKind) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import Diagnostic, Location
 from generator.build.write import Artifact, Writer
 from generator.declaration.sources import find_declarations, read_checked, read_checked_text
+from generator.errors import Diagnostic, Location
 from generator.review.lint import lint_other_year
 
 

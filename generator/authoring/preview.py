@@ -13,8 +13,8 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from generator.render.templates import TEMPLATES, Renderer
 from generator.build.write import Artifact, Writer
+from generator.render.templates import TEMPLATES, Renderer
 
 _YEAR_FOLDER = re.compile(r"^\d{4}$")
 

@@ -21,13 +21,18 @@ from pathlib import Path
 from generator.build.cache import FOLDER as CACHE_FOLDER
 from generator.build.cache import ModelCache, digest_tree
 from generator.build.cache import digest as cache_digest
-from generator.declaration.summary import Summary
-from generator.render.context import DeclarationContext, declaration_context, index_context
-from generator.errors import Diagnostic, is_error, sort_diagnostics
-from generator.declaration.model import Declaration
-from generator.render.templates import TEMPLATES, Renderer
-from generator.declaration.sources import Checked, check_across_files, find_declarations, read_checked
 from generator.build.write import Artifact, Writer
+from generator.declaration.model import Declaration
+from generator.declaration.sources import (
+    Checked,
+    check_across_files,
+    find_declarations,
+    read_checked,
+)
+from generator.declaration.summary import Summary
+from generator.errors import Diagnostic, is_error, sort_diagnostics
+from generator.render.context import DeclarationContext, declaration_context, index_context
+from generator.render.templates import TEMPLATES, Renderer
 
 MANIFEST = ".manifest.json"
 PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up

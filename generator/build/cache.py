@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.declaration.summary import Summary
 from generator.declaration.sources import Checked, read_checked
+from generator.declaration.summary import Summary
 
 FOLDER = ".cache"
 

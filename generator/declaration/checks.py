@@ -86,38 +86,31 @@ def _sum_rules(decl: Declaration) -> Iterator[tuple[SumRule, str, list[str]]]:
             yield rule, f"{prefix}.{rule.total}", [f"{prefix}.{p}" for p in rule.parts]
 
 
-def _item(decl: Declaration, path: str) -> Value | None:
-    """The value at `path`, list items included ("年度主要任务[2].预算金额.总额")."""
-    for written, _, value in decl.walk():
-        if written == path:
-            return value
-    return None
-
-
 def check_sums(decl: Declaration) -> Iterator[Diagnostic]:
     """Every sum rule of the kind: its total equals its parts, to the cent. An optional total
     that is not written is computed (derived_values), not checked."""
     bad = invalid_amounts(decl)
+    written = _flat(decl)
     for rule, total_path, part_paths in _sum_rules(decl):
-        total = _item(decl, total_path)
-        parts = [_item(decl, p) for p in part_paths]
-        if not isinstance(total, Decimal) or not all(isinstance(p, Decimal) for p in parts):
+        total = written.get(total_path)
+        parts = [written.get(p) for p in part_paths]
+        figures = [p for p in parts if isinstance(p, Decimal)]
+        if not isinstance(total, Decimal) or len(figures) != len(parts):
             continue
         if any(p in bad for p in (total_path, *part_paths)):
             continue
-        figures = [p for p in parts if isinstance(p, Decimal)]
         found = sum(figures, Decimal(0))
         if found == total:
             continue
         labels = _labels([total_path, *part_paths])
         item = re.match(r"^(.*?\[\d+\])", total_path)
-        where = decl.where(_common(part_paths) or total_path)
         prefix = f"{_item_label(item.group(1))}：" if item else ""
+        show = _Shower([*figures, total])
         yield Diagnostic(
-            where,
+            decl.where(_common(part_paths) or total_path),
             rule.code,
-            f"{prefix}{' + '.join(labels[1:])} = {_show(found, figures + [total])}"
-            f" ≠ {labels[0]} {_show(total, figures + [total])}（合计{_gap(found - total, figures + [total])}）",
+            f"{prefix}{' + '.join(labels[1:])} = {show(found)} ≠ {labels[0]} {show(total)}"
+            f"（合计{show.gap(found - total)}）",
             "核对各项金额，合计须与总额分毫不差",
         )
 
@@ -125,6 +118,7 @@ def check_sums(decl: Declaration) -> Iterator[Diagnostic]:
 def check_column_totals(decl: Declaration) -> Iterator[Diagnostic]:
     """A written 金额合计 equals the column sums of its list."""
     bad = invalid_amounts(decl)
+    written = _flat(decl)
     for rule in decl.kind.rules:
         if not isinstance(rule, ColumnTotalRule) or decl.get(rule.total) is None:
             continue
@@ -133,22 +127,28 @@ def check_column_totals(decl: Declaration) -> Iterator[Diagnostic]:
             continue
         for column, into in zip(rule.columns, rule.into, strict=True):
             total_path = f"{rule.total}.{into}"
-            total = _amount(decl, total_path)
+            total = written.get(total_path)
             cells = [f"{rule.list}[{i}].{column}" for i in range(1, len(items) + 1)]
-            values = [_item(decl, c) for c in cells]
-            if total is None or any(c in bad for c in (total_path, *cells)):
+            if not isinstance(total, Decimal) or any(c in bad for c in (total_path, *cells)):
                 continue
-            figures = [v for v in values if isinstance(v, Decimal)]
+            figures = [v for c in cells if isinstance(v := written.get(c), Decimal)]
             found = sum(figures, Decimal(0))
             if found != total:
+                show = _Shower([*figures, total])
+                name = _last(rule.total)
                 yield Diagnostic(
                     decl.where(total_path),
                     rule.code,
-                    f"“{_last(rule.total)}”的{into} {_show(total, figures + [total])} ≠ "
-                    f"{rule.list}各项{column.replace('.', '')}之和 {_show(found, figures + [total])}"
-                    f"（合计{_gap(total - found, figures + [total])}）",
-                    f"改为 {_show(found, figures + [total])}，或删去“{_last(rule.total)}”让它自动计算",
+                    f"“{name}”的{into} {show(total)} ≠ "
+                    f"{rule.list}各项{column.replace('.', '')}之和 {show(found)}"
+                    f"（合计{show.gap(total - found)}）",
+                    f"改为 {show(found)}，或删去“{name}”让它自动计算",
                 )
+
+
+def _flat(decl: Declaration) -> dict[str, Value]:
+    """Every written value by its path, list items included ("年度主要任务[2].预算金额.总额")."""
+    return {path: value for path, _, value in decl.walk()}
 
 
 def _share(part: Decimal, total: Decimal) -> Decimal | None:
@@ -177,7 +177,8 @@ def check_shares(decl: Declaration) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     decl.where(share_path),
                     rule.code,
-                    f"“{key}”的{rule.share} {written}% 与金额不符：{amount} / {total} = {computed}%",
+                    f"“{key}”的{rule.share} {written}% 与金额不符："
+                    f"{amount} / {total} = {computed}%",
                     f"改为 {computed}%，或删去{rule.share}让它自动计算",
                 )
 
@@ -201,11 +202,16 @@ def check_scores(decl: Declaration) -> Iterator[Diagnostic]:
         missing = [i for _, _, i in decl.indicators() if score.key not in i.values]
         if found != expected or missing:
             where = decl.where(rule.field) if declared is not None else scored[0][0].loc
-            gap = f"，另有 {len(missing)} 项没有{score.key}（第一项：“{missing[0].name}”）" if missing else ""
+            gap = (
+                f"，另有 {len(missing)} 项没有{score.key}（第一项：“{missing[0].name}”）"
+                if missing
+                else ""
+            )
             yield Diagnostic(
                 where,
                 rule.code,
-                f"各三级指标{score.key}之和为 {found.normalize():f}，应为 {expected.normalize():f}{gap}",
+                f"各三级指标{score.key}之和为 {found.normalize():f}，"
+                f"应为 {expected.normalize():f}{gap}",
                 f"调整各项{score.key}，或写明“{rule.field}”",
             )
 
@@ -219,21 +225,22 @@ def check_dates(decl: Declaration) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     decl.where(rule.second),
                     rule.code,
-                    f"“{_last(rule.second)}”{second.isoformat()} 早于“{_last(rule.first)}”{first.isoformat()}",
+                    f"“{_last(rule.second)}”{second.isoformat()} "
+                    f"早于“{_last(rule.first)}”{first.isoformat()}",
                     "核对起止日期",
                 )
         elif isinstance(rule, WithinYearRule):
             start, end = decl.get(rule.start), decl.get(rule.end)
             year = decl.year
-            if isinstance(start, date) and isinstance(end, date) and year:
-                if end.year < year or start.year > year:
-                    yield Diagnostic(
-                        decl.where(rule.start),
-                        rule.code,
-                        f"{_last(rule.start)}至{_last(rule.end)}（{start.isoformat()} — {end.isoformat()}）"
-                        f"不在 {year} 年度之内",
-                        f"项目期应与 {year} 年度有交集；核对日期或年度",
-                    )
+            dated = isinstance(start, date) and isinstance(end, date) and year
+            if dated and (end.year < year or start.year > year):  # type: ignore[union-attr]
+                span = f"{start.isoformat()} — {end.isoformat()}"  # type: ignore[union-attr]
+                yield Diagnostic(
+                    decl.where(rule.start),
+                    rule.code,
+                    f"{_last(rule.start)}至{_last(rule.end)}（{span}）不在 {year} 年度之内",
+                    f"项目期应与 {year} 年度有交集；核对日期或年度",
+                )
 
 
 def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
@@ -397,6 +404,7 @@ def derived_values(decl: Declaration) -> dict[str, Decimal]:
     """What the kind computes when the form leaves it out: the totals of sum rules whose
     total is optional and not written, 金额合计 from its list's columns, 占比 from amounts."""
     derived: dict[str, Decimal] = {}
+    written = _flat(decl)
     for rule in decl.kind.rules:
         if isinstance(rule, ColumnTotalRule):
             items = decl.get(rule.list)
@@ -404,11 +412,20 @@ def derived_values(decl: Declaration) -> dict[str, Decimal]:
                 for column, into in zip(rule.columns, rule.into, strict=True):
                     path = f"{rule.total}.{into}"
                     if _amount(decl, path) is None:
-                        cells = [_item(decl, f"{rule.list}[{i}].{column}") for i in range(1, len(items) + 1)]
-                        derived[path] = sum((c for c in cells if isinstance(c, Decimal)), Decimal(0))
+                        cells = [
+                            written.get(f"{rule.list}[{i}].{column}")
+                            for i in range(1, len(items) + 1)
+                        ]
+                        derived[path] = sum(
+                            (c for c in cells if isinstance(c, Decimal)), Decimal(0)
+                        )
         elif isinstance(rule, SumRule) and not rule.each and _amount(decl, rule.total) is None:
             parts = [_amount(decl, p) for p in rule.parts]
-            if parts and all(p is not None for p in parts) and decl.get(_parent(rule.total)) is not None:
+            if (
+                parts
+                and all(p is not None for p in parts)
+                and decl.get(_parent(rule.total)) is not None
+            ):
                 derived[rule.total] = sum((p for p in parts if p is not None), Decimal(0))
         elif isinstance(rule, SharesRule):
             group = decl.get(rule.group)
@@ -463,22 +480,22 @@ def _item_label(path: str) -> str:
     return f"{match.group(1)}第 {match.group(2)} 项" if match else path
 
 
-def _places(figures: list[Decimal]) -> int:
-    """Decimals that show every figure exactly (at least 2)."""
-    places = 2
-    for value in figures:
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int):
-            places = max(places, -exponent)
-    return places
+class _Shower:
+    """Prints the figures of one message with the decimals that show every one of them
+    exactly (at least 2): a gap below the cent never reads "0.00"."""
 
+    def __init__(self, figures: list[Decimal]) -> None:
+        self.places = 2
+        for value in figures:
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int):
+                self.places = max(self.places, -exponent)
 
-def _show(value: Decimal, figures: list[Decimal]) -> str:
-    return format_amount(value, _places(figures))
+    def __call__(self, value: Decimal) -> str:
+        return format_amount(value, self.places)
 
-
-def _gap(difference: Decimal, figures: list[Decimal]) -> str:
-    return f"多 {_show(difference, figures)}" if difference > 0 else f"少 {_show(-difference, figures)}"
+    def gap(self, difference: Decimal) -> str:
+        return f"多 {self(difference)}" if difference > 0 else f"少 {self(-difference)}"
 
 
 def _suggest(name: str, known: list[str]) -> str:

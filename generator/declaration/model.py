@@ -13,10 +13,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Union
 
 from generator.errors import Location
-from generator.kinds import Framework, FormKind
+from generator.kinds import FormKind, Framework
 from generator.kinds.spec import FieldSpec, FieldType
 
 # The form's words that code prints itself (for one kind as for another).
@@ -121,9 +120,18 @@ class Goals:
     levels: tuple[Level1, ...]
 
 
-Value = Union[
-    str, int, bool, Decimal, date, Target, Record, tuple[Record, ...], tuple[str, ...], Goals
-]
+Value = (
+    str
+    | int
+    | bool
+    | Decimal
+    | date
+    | Target
+    | Record
+    | tuple[Record, ...]
+    | tuple[str, ...]
+    | Goals
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from generator.declaration.model import Declaration, Target, Value, format_amount
+from generator.declaration.model import Declaration, Goals, Record, Target, Value, format_amount
 from generator.kinds.spec import FieldSpec, FieldType
 from generator.kinds.vocabulary import amount_units
 
@@ -46,9 +46,9 @@ def show(spec: FieldSpec, value: Value | None, places: int = 2) -> str:
         return "  ".join(f"{CHECKED if o == value else UNCHECKED}{o}" for o in spec.options)
     if kind is FieldType.TEXTS and isinstance(value, tuple):
         pattern = spec.print if isinstance(spec.print, str) else "{text}"
-        return "\n".join(
-            pattern.format(n=n, text=text) for n, text in enumerate(value, start=1)
-        )
+        return "\n".join(pattern.format(n=n, text=text) for n, text in enumerate(value, start=1))
     if isinstance(value, Target):
         return value.text
+    if isinstance(value, (Record, Goals, tuple)):
+        return ""  # a group, a list or the indicator tree prints through its parts
     return str(value)

@@ -36,8 +36,7 @@ from generator.declaration.model import (
 )
 from generator.declaration.targets import Parsed, TargetError, parse_target
 from generator.errors import Diagnostic, Location
-from generator.kinds import Framework, FormKind, form_kinds, frameworks
-from generator.kinds.frameworks import canonical
+from generator.kinds import FormKind, Framework, form_kinds, frameworks
 from generator.kinds.spec import FieldSpec, FieldType
 from generator.kinds.vocabulary import amount_units
 
@@ -71,7 +70,7 @@ def read_declaration(root: Node, source: str) -> tuple[Declaration | None, list[
     framework = reader.framework(root, kind)
     reader.framework_in_use = framework
     reader.kind_in_use = kind
-    values = reader.record(root, kind.root, "", meta=True)
+    values = reader.record(root, kind.root, "", meta=True) or Record()
     declaration = Declaration(
         source=source,
         slug=Path(source).stem,
@@ -103,10 +102,13 @@ class _Reader:
         listed = "、".join(kinds)
         if written is None:
             self.report(
-                root.loc, "E102", f"缺少“{KIND_KEY}”", f"在第一行写明表样，例如“{KIND_KEY}: {next(iter(kinds))}”；可用：{listed}"
+                root.loc,
+                "E102",
+                f"缺少“{KIND_KEY}”",
+                f"在第一行写明表样，例如“{KIND_KEY}: {next(iter(kinds))}”；可用：{listed}",
             )
             return None
-        key, node = written
+        node = written[1]
         self.locations[KIND_KEY] = node.loc
         if not isinstance(node, Scalar) or not node.text.strip():
             self.report(node.loc, "E104", f"“{KIND_KEY}”应为表样的名称", f"可用：{listed}")
@@ -155,11 +157,13 @@ class _Reader:
         if spec.type is FieldType.GROUP:
             if spec.shorthand and isinstance(node, Scalar) and not _is_null(node):
                 self.locations.setdefault(path, node.loc)
-                value = self.read(node, spec.child(spec.shorthand) or spec, f"{path}.{spec.shorthand}")
+                value = self.read(
+                    node, spec.child(spec.shorthand) or spec, f"{path}.{spec.shorthand}"
+                )
                 return Record({spec.shorthand: value}) if value is not None else None
             return self.record(node, spec, path)
         if spec.type is FieldType.LIST:
-            return self.list(node, spec, path)
+            return self.sequence(node, spec, path)
         if spec.type is FieldType.TEXTS:
             return self.texts(node, spec, path)
         if spec.type is FieldType.INDICATORS:
@@ -180,13 +184,13 @@ class _Reader:
         by_key = spec.keys
         given: dict[str, tuple[Scalar, Node]] = {}
         misspelt: set[str] = set()  # keys an unknown key probably meant: not reported missing
-        for key, value in node.items:
+        for key, value_node in node.items:
             name = key.text.strip()
             if meta and name in (KIND_KEY, FRAMEWORK_KEY):
                 continue
             target = by_key.get(name)
             if target is not None and target.key not in given:
-                given[target.key] = (key, value)
+                given[target.key] = (key, value_node)
                 continue
             if target is not None:  # an alias of a key given already
                 first = given[target.key][0]
@@ -200,16 +204,25 @@ class _Reader:
             close = _closest(name, [k for k, f in by_key.items() if f.key not in given])
             if close:
                 misspelt.add(by_key[close].key)
-            hint = f"是否应为“{close}”？" if close else "可用的键：" + "、".join(f.key for f in spec.fields)
+            hint = (
+                f"是否应为“{close}”？"
+                if close
+                else "可用的键：" + "、".join(f.key for f in spec.fields)
+            )
             self.report(key.loc, "E101", f"未知的键“{key.text}”", hint)
         values: dict[str, Value] = {}
         for child in spec.fields:
             child_path = f"{path}.{child.key}" if path else child.key
             written = given.get(child.key)
             if written is not None and not (_is_null(written[1]) and not child.required):
-                key, value_node = written
-                if child.type in (FieldType.GROUP, FieldType.LIST, FieldType.TEXTS, FieldType.INDICATORS):
-                    self.locations[child_path] = key.loc  # a block is found by its key's line
+                key_node, value_node = written
+                if child.type in (
+                    FieldType.GROUP,
+                    FieldType.LIST,
+                    FieldType.TEXTS,
+                    FieldType.INDICATORS,
+                ):
+                    self.locations[child_path] = key_node.loc  # a block is found by its key
                 value = self.read(value_node, child, child_path)
                 if value is not None:
                     values[child.key] = value
@@ -218,7 +231,7 @@ class _Reader:
                 self.report(where, "E102", f"缺少必填项“{child_path}”")
         return Record(values)
 
-    def list(self, node: Node, spec: FieldSpec, path: str) -> tuple[Record, ...] | None:
+    def sequence(self, node: Node, spec: FieldSpec, path: str) -> tuple[Record, ...] | None:
         if not self.expect(node, Sequence, path):
             return None
         assert isinstance(node, Sequence)
@@ -284,7 +297,9 @@ class _Reader:
             if text in spec.options:
                 return text
             return _Problem(
-                "E104", f"应为 {'、'.join(spec.options)} 之一，这里是“{text}”", _suggest(text, list(spec.options))
+                "E104",
+                f"应为 {'、'.join(spec.options)} 之一，这里是“{text}”",
+                _suggest(text, list(spec.options)),
             )
         folded = unicodedata.normalize("NFKC", text)
         if kind is FieldType.DATE:
@@ -303,7 +318,11 @@ class _Reader:
         if not self.expect(node, Mapping, path):
             return None
         assert isinstance(node, Mapping)
-        return Goals(tuple(self.level1(key, value, f"{path}.{key.text.strip()}") for key, value in node.items))
+        return Goals(
+            tuple(
+                self.level1(key, value, f"{path}.{key.text.strip()}") for key, value in node.items
+            )
+        )
 
     def level1(self, key: Scalar, node: Node, path: str) -> Level1:
         note = ""

@@ -3,6 +3,7 @@ every declaration of a build (and to cache as JSON), unlike the whole model."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -119,10 +120,12 @@ def summarize(decl: Declaration) -> Summary:
 
 def display_name(decl: Declaration) -> str:
     """The kind's `display` pattern filled with printed values: "{部门名称}{汇总}"."""
-    values = {path: show(spec, decl.get(path)) for path, spec in decl.kind.walk()}
-    for path, spec in decl.kind.walk():  # an unwritten bool prints as its default
-        if path not in decl.locations and spec.default is not None and not values[path]:
-            values[path] = show(spec, spec.default)
+    values = {}
+    for path in re.findall(r"\{([^{}]+)\}", decl.kind.display):
+        spec = decl.kind.spec(path)
+        if spec is not None:
+            value = decl.get(path)
+            values[path] = show(spec, spec.default if value is None else value)
     return decl.kind.display.format_map(_Missing(values))
 
 

@@ -38,10 +38,9 @@ from generator.declaration.read import parse_amount
 from generator.declaration.targets import Parsed, parse_target
 from generator.errors import Diagnostic, Location, sort_diagnostics
 from generator.importing.grid import Grid
-from generator.kinds import Framework, FormKind, form_kinds, frameworks
+from generator.kinds import FormKind, Framework, form_kinds, frameworks, vocabulary
 from generator.kinds.frameworks import Level1Spec
 from generator.kinds.spec import FieldSpec, FieldType
-from generator.kinds import vocabulary
 from generator.kinds.vocabulary import amount_units
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
@@ -114,7 +113,9 @@ def recognise(grid: Grid) -> tuple[FormKind, int, list[str]]:
         found = sum(
             1
             for spec in fields
-            if any(_is_label(cell, _plain(key)) for key in (spec.key, *spec.aliases) for cell in cells)
+            if any(
+                _is_label(cell, _plain(key)) for key in (spec.key, *spec.aliases) for cell in cells
+            )
         )
         return found, found - len(fields)
 
@@ -274,7 +275,7 @@ class _FormReader:
                 return Record({spec.shorthand: value}) if value is not None else None
             return inner or None
         if kind is FieldType.LIST:
-            return self.list(spec, path, max(row, start)) or None
+            return self.sequence(spec, path, max(row, start)) or None
         if row < 0:
             return None
         text, at = self.value_at(row, col)
@@ -358,7 +359,7 @@ class _FormReader:
             return None
         return text
 
-    def list(self, spec: FieldSpec, path: str, start: int) -> tuple[Record, ...]:
+    def sequence(self, spec: FieldSpec, path: str, start: int) -> tuple[Record, ...]:
         """The items of a list: its header row names the columns, every following row is an
         item until a row that holds another field's label."""
         leaves = list(_leaves(spec.fields, ""))
@@ -375,9 +376,11 @@ class _FormReader:
                     keys = [_plain(k) for k in (leaf.key, *leaf.aliases)]
                     if leaf_path not in columns and any(_is_label(_plain(cell), k) for k in keys):
                         columns[leaf_path] = c
-        body = header + (2 if header + 1 < len(self.grid.rows) and self._header_row(header + 1, columns) else 1)
+        body = header + (
+            2 if header + 1 < len(self.grid.rows) and self._header_row(header + 1, columns) else 1
+        )
         own = {_plain(k) for _, leaf in leaves for k in (leaf.key, *leaf.aliases)}
-        items = []
+        items: list[Record] = []
         for r in range(body, len(self.grid.rows)):
             cells = self.grid.rows[r]
             filled = [(c, cell) for c, cell in enumerate(cells) if cell]
@@ -386,7 +389,7 @@ class _FormReader:
             if any(self.is_label(cell) and _plain(cell) not in own for _, cell in filled):
                 break
             order = sorted(columns.items(), key=lambda item: item[1])
-            record: dict[str, Value] = {}
+            record: dict[str, object] = {}
             for index, (leaf_path, col) in enumerate(order):
                 end = order[index + 1][1] if index + 1 < len(order) else len(cells)
                 text = next((cell for cell in cells[col:end] if cell), "")
@@ -400,7 +403,9 @@ class _FormReader:
                     value = self.scalar(dict(leaves)[leaf_path], text, r)
                     if value is not None:
                         _put(record, leaf_path, value)
-                self.warn(r, "W610", "这一行的单元格与表头错位，按顺序读取", f"{path}[{len(items) + 1}]")
+                self.warn(
+                    r, "W610", "这一行的单元格与表头错位，按顺序读取", f"{path}[{len(items) + 1}]"
+                )
             items.append(_records(record))
         return tuple(items)
 
@@ -456,7 +461,9 @@ class _FormReader:
                 starts = found1 is not None and (not segments or found1.name != segments[-1].level1)
                 if l2 or not segments or starts:
                     inherited = segments[-1].level2 if segments and found1 is None else ""
-                    segments.append(_Segment(level1 or (home.name if home else ""), l2 or inherited))
+                    segments.append(
+                        _Segment(level1 or (home.name if home else ""), l2 or inherited)
+                    )
                 segments[-1].rows.append((name, target, r, col))
             elif not rest and l2:
                 following = next((rows[n] for n in range(r + 1, len(rows)) if any(rows[n])), None)
@@ -594,10 +601,10 @@ def _leaves(fields: tuple[FieldSpec, ...], prefix: str) -> Iterator[tuple[str, F
             yield path, spec
 
 
-def _put(record: dict[str, Value], path: str, value: Value) -> None:
+def _put(record: dict[str, object], path: str, value: Value) -> None:
     """Set dotted `path` in a nest of plain dicts (made Records by `_records`)."""
     *groups, key = path.split(".")
-    target: dict[str, object] = record  # type: ignore[assignment]
+    target: dict[str, object] = record
     for group in groups:
         target = target.setdefault(group, {})  # type: ignore[assignment]
     target[key] = value
@@ -607,4 +614,3 @@ def _records(nested: dict[str, object]) -> Record:
     return Record(
         {k: _records(v) if isinstance(v, dict) else v for k, v in nested.items()}  # type: ignore[misc]
     )
-

@@ -10,12 +10,12 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from generator.kinds import vocabulary
 from generator.kinds.frameworks import Framework, parse_framework
 from generator.kinds.spec import FormKind, KindError, merge_kind, parse_kind
-from generator.kinds import vocabulary
 from generator.kinds.vocabulary import amount_units, load_data
 
-__all__ = ["Framework", "FormKind", "KindError", "form_kinds", "frameworks"]
+__all__ = ["FormKind", "Framework", "KindError", "form_kinds", "frameworks"]
 
 
 @cache

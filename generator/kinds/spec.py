@@ -9,10 +9,12 @@ all derived from it. The meta keys are documented in docs/kinds.md.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from generator.config import ConfigError
@@ -211,14 +213,26 @@ class FormKind:
             spec = spec.child(key) if spec is not None else None
         return spec
 
-    def walk(self) -> Iterator[tuple[str, FieldSpec]]:
+    def walk(self) -> tuple[tuple[str, FieldSpec], ...]:
         """Every field with its path, depth first in form order (list fields included, under
         the list's path)."""
-        yield from _walk(self.fields, "")
+        return self._walked
+
+    @cached_property
+    def _walked(self) -> tuple[tuple[str, FieldSpec], ...]:
+        return tuple(_walk(self.fields, ""))
+
+    @cached_property
+    def _roles(self) -> dict[str, str]:
+        roles: dict[str, str] = {}
+        for path, spec in self._walked:
+            if spec.role:
+                roles.setdefault(spec.role, path)
+        return roles
 
     def role_path(self, role: str) -> str:
         """The path of the field with `role`, or "" when the kind has none."""
-        return next((path for path, f in self.walk() if f.role == role), "")
+        return self._roles.get(role, "")
 
     @staticmethod
     def role_field(role: str, fields: tuple[FieldSpec, ...]) -> FieldSpec | None:
@@ -311,8 +325,10 @@ def parse_kind(raw: Any, source: str, known_frameworks: set[str], units: set[str
         summary=where.text(data, "summary", "summary.md.j2"),
         levels=_levels(where, data),
     )
-    rules = tuple(_rule(where, kind, r, f"rules[{i}]") for i, r in enumerate(data.get("rules") or []))
-    kind = FormKind(**{**kind.__dict__, "rules": rules})
+    rules = tuple(
+        _rule(where, kind, r, f"rules[{i}]") for i, r in enumerate(data.get("rules") or [])
+    )
+    kind = dataclasses.replace(kind, rules=rules)
     _check_kind(where, kind)
     return kind
 
@@ -393,7 +409,7 @@ def _field(where: _Where, key: str, raw: Any, at: str) -> FieldSpec:
     role = str(data.get("role") or "")
     if role and role not in ROLES:
         raise where.error(f"{at}.role", f"未知的用途“{role}”；可用：{'、'.join(ROLES)}")
-    children = ()
+    children: tuple[FieldSpec, ...] = ()
     if kind in (FieldType.GROUP, FieldType.LIST):
         children = _fields(where, where.mapping(data.get("fields"), f"{at}.fields"), f"{at}.fields")
         if not children:
@@ -470,7 +486,9 @@ def _rule(where: _Where, kind: FormKind, raw: Any, at: str) -> Rule:
                 raise where.error(f"{at}.into", "into 与 columns 的个数要相同")
             return ColumnTotalRule(path("total"), listed, columns, into, code or "E205")
         if "scores" in data:
-            return ScoresRule(path("scores"), Decimal(str(data.get("default", 100))), code or "E207")
+            return ScoresRule(
+                path("scores"), Decimal(str(data.get("default", 100))), code or "E207"
+            )
         if "before" in data:
             return DateOrderRule(path("before"), path("after"), code or "E208")
         if "within_year" in data:

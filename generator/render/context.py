@@ -226,7 +226,9 @@ class _Printer:
                 portion = share(value, total)
         return Shown(text, value, value is not None, derived, portion)
 
-    def group(self, fields: tuple[FieldSpec, ...], values: Record | None, prefix: str) -> ShownGroup:
+    def group(
+        self, fields: tuple[FieldSpec, ...], values: Record | None, prefix: str
+    ) -> ShownGroup:
         items: dict[str, Shown | ShownGroup | ShownList] = {}
         present = False
         for spec in fields:
@@ -236,7 +238,7 @@ class _Printer:
                 items[spec.key] = self.group(
                     spec.fields, value if isinstance(value, Record) else None, path
                 )
-                present = present or items[spec.key].present  # type: ignore[union-attr]
+                present = present or items[spec.key].present
             elif spec.type is FieldType.LIST:
                 rows = ShownList(
                     self.group(spec.fields, item, f"{path}[{n}]")
@@ -255,7 +257,7 @@ class _Printer:
         """The summary's first table: the department as printed, then the other single values
         at the top of the form (flags and the unit are in the department and the labels)."""
         kind = self.decl.kind
-        facts = []
+        facts: list[Fact] = []
         department = kind.role_path("department")
         for spec in kind.fields:
             if spec.key == department:
@@ -280,7 +282,7 @@ class _Printer:
             elif spec.type is FieldType.TEXTS and isinstance(value, tuple):
                 yield Section("text", spec.key, text=show(spec, value))
             elif spec.type is FieldType.LIST and isinstance(value, tuple):
-                yield self.table(spec, value)
+                yield self.table(spec, tuple(i for i in value if isinstance(i, Record)))
             elif spec.type is FieldType.GROUP and (value is not None or self.has_derived(spec.key)):
                 rows = tuple(self.amount_rows(spec, spec.key, ""))
                 if rows:
@@ -321,7 +323,9 @@ class _Printer:
                 percent = next((f for f in child.fields if f.type is FieldType.PERCENT), None)
                 if amount is None:
                     continue
-                shown = self.shown(amount, f"{child_path}.{amount.key}", self.value(f"{child_path}.{amount.key}"))
+                shown = self.shown(
+                    amount, f"{child_path}.{amount.key}", self.value(f"{child_path}.{amount.key}")
+                )
                 if shown.present:
                     portion = ""
                     if percent is not None:
@@ -410,8 +414,11 @@ def _indicator_fields(kind: FormKind, values: Record, places: int) -> ShownGroup
     items: dict[str, Shown | ShownGroup | ShownList] = {}
     for spec in kind.indicator:
         value = values.get(spec.key)
-        items[spec.key] = Shown(show(spec, value, places), value, value is not None)
+        items[spec.key] = _BLANK if value is None else Shown(show(spec, value, places), value, True)
     return ShownGroup(items, True)
+
+
+_BLANK = Shown("")
 
 
 # -- the year's index -------------------------------------------------------------------------
@@ -468,11 +475,15 @@ def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
         unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
         specs = [kind.spec(column.path) for column in kind.index]
         converted = [
-            [_in_table_unit(value, spec, s.amount_unit, unit) for (_, value), spec in zip(s.index, specs, strict=True)]
+            [
+                _in_table_unit(value, spec, s.amount_unit, unit)
+                for (_, value), spec in zip(s.index, specs, strict=True)
+            ]
             for s in members
         ]
         places = max(
-            [unit.print_places] + [_decimals(v) for row in converted for v in row if isinstance(v, Decimal)]
+            [unit.print_places]
+            + [_decimals(v) for row in converted for v in row if isinstance(v, Decimal)]
         )
         rows = tuple(
             IndexRow(s.display, s.slug, tuple(_index_cell(v, places) for v in values), s.counts)
@@ -507,7 +518,9 @@ def _column_sum(values: list[Decimal | int | None], spec: FieldSpec | None) -> D
     return int(total) if spec is not None and spec.type is FieldType.INTEGER else total
 
 
-def _in_table_unit(value: Decimal | int | None, spec: FieldSpec | None, unit: str, target: object) -> Decimal | int | None:
+def _in_table_unit(
+    value: Decimal | int | None, spec: FieldSpec | None, unit: str, target: object
+) -> Decimal | int | None:
     if isinstance(value, Decimal) and spec is not None and spec.type is FieldType.AMOUNT:
         return in_unit(value, unit, target)  # type: ignore[arg-type]
     return value
@@ -611,7 +624,12 @@ def _rows(versions: dict[int, Declaration], years: tuple[int, ...]) -> tuple[Tre
             for y in years
         ]
         rows.append(
-            TrendRow(f"预算{unit.label}", label, _printed(numbers, lambda n: format_amount(n, places)), tuple(numbers))
+            TrendRow(
+                f"预算{unit.label}",
+                label,
+                _printed(numbers, lambda n: format_amount(n, places)),
+                tuple(numbers),
+            )
         )
     counts: dict[str, dict[int, Decimal]] = {}
     for year, decl in versions.items():
@@ -626,7 +644,9 @@ def _rows(versions: dict[int, Declaration], years: tuple[int, ...]) -> tuple[Tre
     for year in years:
         if year in versions:
             keys.update(
-                dict.fromkeys((a.canonical, b.canonical, i.name) for a, b, i in versions[year].indicators())
+                dict.fromkeys(
+                    (a.canonical, b.canonical, i.name) for a, b, i in versions[year].indicators()
+                )
             )
     targets = {
         year: {(a.canonical, b.canonical, i.name): i.target for a, b, i in decl.indicators()}

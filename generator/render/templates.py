@@ -6,8 +6,8 @@ and line), and escape by construction: every `{{ value }}` in a Markdown templat
 `&`, line breaks, `{{ 7*7 }}`) prints as written and cannot break a table. Templates never see
 raw YAML or the model, only the context.
 
-Per declaration: its kind's summary (`summary.md.j2`) → .md; its kind's layout → one Layout → .docx and
-.xlsx.
+Per declaration: its kind's summary (`summary.md.j2`) → .md; its kind's layout → one Layout →
+.docx and .xlsx.
 Per year: `index.md.j2` → index.md; `index.html.j2` → index.xlsx.
 """
 

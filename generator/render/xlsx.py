@@ -168,7 +168,11 @@ class XlsxWriter:
         with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
             names = sorted(package.namelist(), key=lambda n: n != "[Content_Types].xml")
             entries = [(n, package.read(n)) for n in names]
-        book = re.sub(r"<definedNames>.*?</definedNames>|<definedNames/>", "", dict(entries)[_WORKBOOK].decode())
+        book = re.sub(
+            r"<definedNames>.*?</definedNames>|<definedNames/>",
+            "",
+            dict(entries)[_WORKBOOK].decode(),
+        )
         return _Base(entries, book, ids)
 
 

@@ -24,6 +24,7 @@ from generator.declaration.model import (
     KIND_KEY,
     Declaration,
     Indicator,
+    Record,
     Target,
     Value,
     format_amount,
@@ -282,7 +283,8 @@ def _lists(decl: Declaration) -> dict[str, dict[str, str]]:
             continue
         key = decl.kind.role_field("key", spec.fields)
         items: dict[str, str] = {}
-        for number, item in enumerate(value, start=1):
+        records = [item for item in value if isinstance(item, Record)]
+        for number, item in enumerate(records, start=1):
             name = item.get(key.key) if key is not None else None
             label = name if isinstance(name, str) else f"第 {number} 项"
             parts = [
@@ -488,8 +490,8 @@ def _likely_renames(removed: list[str], added: list[str]) -> list[tuple[int, int
 
 
 def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change], int]:
-    """Indicators matched by (一级, 二级, 三级), the framework's spelling of 一级 and 二级 (so 经济效益
-    and 经济效益指标 are one), shown as the new side writes them."""
+    """Indicators matched by (一级, 二级, 三级), the framework's spelling of 一级 and 二级 (so
+    经济效益 and 经济效益指标 are one), shown as the new side writes them."""
 
     def keyed(decl: Declaration) -> dict[tuple[str, str, str], Indicator]:
         return {(l1.canonical, l2.canonical, i.name): i for l1, l2, i in decl.indicators()}
@@ -520,11 +522,21 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
                 )
             )
         elif _columns(was) != _columns(indicator):
-            fields = [k for k in _columns(was).keys() | _columns(indicator).keys()
-                      if _columns(was).get(k) != _columns(indicator).get(k)]
+            fields = [
+                k
+                for k in _columns(was).keys() | _columns(indicator).keys()
+                if _columns(was).get(k) != _columns(indicator).get(k)
+            ]
             detail = "、".join(sorted(fields)) + " 有变化"
             changes.append(
-                Change("changed", "indicator", names[key], was.target.text, indicator.target.text, detail)
+                Change(
+                    "changed",
+                    "indicator",
+                    names[key],
+                    was.target.text,
+                    indicator.target.text,
+                    detail,
+                )
             )
         else:
             same += 1
@@ -563,12 +575,7 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
 
 def _columns(indicator: Indicator) -> dict[str, str]:
     """An indicator's fields other than its target, as text."""
-    return {
-        key: str(value)
-        for key, value in indicator.values.items()
-        if not isinstance(value, Target)
-        and key != next((k for k, v in indicator.values.items() if isinstance(v, Target)), "")
-    }
+    return {k: str(v) for k, v in indicator.values.items() if not isinstance(v, Target)}
 
 
 def _path(key: tuple[str, str, str]) -> str:

@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.review.compare import Comparison, compare_sets
-from generator.errors import Diagnostic, is_error, sort_diagnostics
 from generator.declaration.model import Declaration
-from generator.render.templates import TEMPLATES, Renderer
-from generator.review.revisions import read_at_revision, resolve_range
 from generator.declaration.sources import Checked, UsageError, find_declarations, read_checked
+from generator.errors import Diagnostic, is_error, sort_diagnostics
+from generator.render.templates import TEMPLATES, Renderer
+from generator.review.compare import Comparison, compare_sets
+from generator.review.revisions import read_at_revision, resolve_range
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,11 @@ def _compare(
     before: Mapping[str, Checked], after: Mapping[str, Checked], old: str, new: str
 ) -> DiffResult:
     problems = [
-        d for side in (before, after) for item in side.values() for d in item.diagnostics if is_error(d)
+        d
+        for side in (before, after)
+        for item in side.values()
+        for d in item.diagnostics
+        if is_error(d)
     ]
     if problems:
         return DiffResult(None, tuple(sort_diagnostics(problems)))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import cache
 
 from generator.config import read_config
-from generator.declaration.model import NOTE_KEY, Declaration, Target
+from generator.declaration.model import NOTE_KEY, Declaration, Record, Target
 from generator.errors import Diagnostic, Location
 from generator.kinds.spec import FieldType
 from generator.kinds.vocabulary import DATA
@@ -200,7 +200,7 @@ def _texts(decl: Declaration) -> Iterator[tuple[str, str, Location]]:
             yield _label(decl, path, spec.key), value, decl.where(path)
         elif spec.type is FieldType.TEXTS and isinstance(value, tuple):
             for number, text in enumerate(value, start=1):
-                yield f"{spec.key}第 {number} 条", text, decl.where(f"{path}[{number}]")
+                yield f"{spec.key}第 {number} 条", str(text), decl.where(f"{path}[{number}]")
     goals = decl.goals_key
     for level1 in decl.goals:
         path = f"{goals}.{level1.name}"
@@ -213,7 +213,11 @@ def _texts(decl: Declaration) -> Iterator[tuple[str, str, Location]]:
                 for key, value in indicator.values.items():
                     if isinstance(value, Target):
                         text = value.text if target.qualitative else target.unit
-                        yield f"“{indicator.name}”的{key}", text, decl.locations.get(at, indicator.loc)
+                        yield (
+                            f"“{indicator.name}”的{key}",
+                            text,
+                            decl.locations.get(at, indicator.loc),
+                        )
                     elif isinstance(value, str):
                         yield f"“{indicator.name}”的{key}", value, decl.where(f"{at}.{key}")
 
@@ -229,7 +233,7 @@ def _label(decl: Declaration, path: str, key: str) -> str:
     if name_field is None or name_field.key == key:
         return key
     name = decl.get(f"{item.group(1)}")
-    items = name if isinstance(name, tuple) else ()
+    items = [i for i in name if isinstance(i, Record)] if isinstance(name, tuple) else []
     index = int(item.group(2)) - 1
     title = items[index].get(name_field.key) if index < len(items) else None
     return f"“{title}”的{key}" if isinstance(title, str) else key

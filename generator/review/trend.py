@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build.build import check
-from generator.render.context import trend_context
-from generator.errors import Diagnostic
-from generator.render.templates import TEMPLATES, Renderer
 from generator.build.write import Artifact, Writer
+from generator.errors import Diagnostic
+from generator.render.context import trend_context
+from generator.render.templates import TEMPLATES, Renderer
 
 
 @dataclass
