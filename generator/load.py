@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +224,8 @@ class _Converter:
     def report(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
 
-    def convert(self, node: yaml.Node) -> Node:
+    def convert(self, node: yaml.Node, key: bool = False) -> Node:
+        """`node` as a located node; a `key` is read without surrounding white space."""
         loc = _location(node, self.filename)
         # An alias composes to the very node object it names: seeing it twice means an alias.
         # Refusing them also defuses "billion laughs" before any expansion happens.
@@ -246,13 +247,13 @@ class _Converter:
             )
             return Rejected(loc)
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, loc)
+            return self.scalar(node, loc, key)
         if isinstance(node, yaml.SequenceNode):
             return Sequence(tuple(self.convert(n) for n in node.value), loc)
         assert isinstance(node, yaml.MappingNode)
         return Mapping(tuple(self.items(node)), loc)
 
-    def scalar(self, node: yaml.ScalarNode, loc: Location) -> Node:
+    def scalar(self, node: yaml.ScalarNode, loc: Location, key: bool) -> Node:
         # Escapes in double quotes ("\x01") can still produce characters no output can hold.
         bad = _FORBIDDEN.search(node.value)
         if bad:
@@ -277,7 +278,8 @@ class _Converter:
                 _invisible_character(self.where(node, invisible.group(), loc), invisible.group())
             )
             text = _INVISIBLE_RE.sub("", text)
-        return Scalar(unicodedata.normalize("NFC", text), node.style not in (None, ""), loc)
+        text = unicodedata.normalize("NFC", text)
+        return Scalar(text.strip() if key else text, node.style not in (None, ""), loc)
 
     def where(self, node: yaml.Node, character: str, loc: Location) -> Location:
         """Where `character` is written in `node`'s source; the node's place when it came from
@@ -299,13 +301,12 @@ class _Converter:
         # that full-width and half-width spellings cannot make two keys, in NFKC too.
         first_seen: dict[str, tuple[Scalar, str]] = {}
         for key_node, value_node in node.value:
-            key = self.convert(key_node)
+            key = self.convert(key_node, key=True)
             if isinstance(key, Rejected):  # already reported
                 continue
             if not isinstance(key, Scalar):
                 self.report(Diagnostic(key.loc, "E007", "键必须是文字，不能是列表或映射"))
                 continue
-            key = replace(key, text=key.text.strip())
             same = unicodedata.normalize("NFKC", key.text)
             if same in first_seen:
                 self.report(_duplicate(key, key_node.value, *first_seen[same]))

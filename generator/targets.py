@@ -77,7 +77,7 @@ def parse_target(text: str) -> Target | TargetError:
         return TargetError(
             f"指标目标值“{shown}”的数字前不能有 + 号", f'写成 "{operator}{excerpt(digits)}{unit}"'
         )
-    if sum(ch.isdigit() for ch in digits) > MAX_DIGITS:
+    if len(digits) - digits.count(",") - digits.count(".") > MAX_DIGITS:
         return TargetError(
             f"指标目标值“{shown}”中的数字超过 {MAX_DIGITS} 位",
             f"核对数字；Excel 单元格只能精确保存 {MAX_DIGITS} 位数字",
