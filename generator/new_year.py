@@ -18,7 +18,13 @@ from generator.archive import YEARS, YEARS_REASON
 from generator.errors import Diagnostic, Location
 from generator.lint import lint_other_year
 from generator.model import GLOSSARY as G
-from generator.sources import UsageError, find_declarations, read_checked, read_checked_text
+from generator.sources import (
+    UsageError,
+    check_file_name,
+    find_declarations,
+    read_checked,
+    read_checked_text,
+)
 from generator.write import Artifact, Writer
 
 _YEAR_DIGITS = re.compile("[0-9０-９]+")
@@ -54,8 +60,9 @@ def carry_forward(root: Path, old_year: int, new_year: int) -> NewYearReport:
                 )
             )
             continue
-        if checked.declaration is None or checked.diagnostics:
-            problems.extend(checked.diagnostics)
+        found = [*check_file_name(path), *checked.diagnostics]  # a bad name is carried too
+        if checked.declaration is None or found:
+            problems.extend(found)
             continue
         year_at = checked.declaration.where(G["year"])
         text = path.read_text(encoding="utf-8-sig")

@@ -1,8 +1,9 @@
 """Finding declaration files and reading each into a checked declaration.
 
 `read_checked` is the whole front half of the pipeline for one file:
-load (YAML → located nodes) → read (schema → model) → validate (semantic rules). It also checks
-the file's name, which names its outputs and the index's link to them (E232).
+load (YAML → located nodes) → read (schema → model) → validate (semantic rules).
+`check_across_files` checks what the files of a tree must agree on, and their names, which name
+the outputs and the index's links to them (E232).
 """
 
 from __future__ import annotations
@@ -127,14 +128,10 @@ def _allowed_in_name(ch: str) -> bool:
 
 
 def read_checked(path: Path, data: bytes | None = None) -> Checked:
-    """Load, read and validate one declaration file (`data`: its bytes, if already read); its
-    name is checked too. Raises UsageError when the file cannot be read."""
+    """Load, read and validate one declaration file (`data`: its bytes, if already read).
+    Raises UsageError when the file cannot be read."""
     data = read_source(path) if data is None else data
-    checked = _check_loaded(path, load_file(path, shown_path(path), data))
-    problems = check_file_name(path)
-    if not problems:
-        return checked
-    return Checked(path, checked.declaration, (*problems, *checked.diagnostics))
+    return _check_loaded(path, load_file(path, shown_path(path), data))
 
 
 def read_checked_text(text: str, name: str) -> Checked:
@@ -163,8 +160,10 @@ def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
 
 
 def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
-    """Two declarations of one year may not share a file name (they would share outputs) nor a
-    部门名称 (one department, declared twice: often an import beside the existing file).
+    """Every file's name must be one outputs, links and make can carry (E232, also for files
+    with other problems); two declarations of one year may not share a file name, not even
+    but for case (they would share outputs), nor a 部门名称 (one department, declared twice:
+    often an import beside the existing file). `diff` compares models and checks none of this.
 
     A department declared twice is reported on every one of its files, each naming the others:
     which of them is the right one cannot be told from the files, so neither is singled out."""
@@ -172,6 +171,7 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
     departments: dict[tuple[int, str], list[Checked]] = {}
     problems = []
     for item in checked:
+        problems += check_file_name(item.path)
         if item.summary is None:
             continue
         departments.setdefault((item.summary.year, item.summary.name), []).append(item)

@@ -41,3 +41,11 @@ def test_full_width_or_quoted_year_is_carried_forward(written, carried, tmp_path
         (f"年度: {written}", f"年度: {carried}")
     ]
     assert main(["check", str(root / "2024")]) == 0
+
+
+def test_a_file_name_check_refuses_is_not_carried_forward(tmp_path, capsys):
+    root = year_root(tmp_path, "2023", "2023")
+    (root / "2023/case.yaml").rename(root / "2023/index.yaml")
+    assert main(["new-year", "2023", "2024", "--root", str(root)]) == 1
+    assert capsys.readouterr().out.startswith(f"{root.as_posix()}/2023/index.yaml:1:1: E232 ")
+    assert not (root / "2024").exists()
