@@ -34,7 +34,10 @@ RESERVED_NAMES = {"index": "年度汇总 index.md、index.xlsx 用了它"} | {
         *(f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)),
     )
 }
-_NAME_RULE = "文件名只能用汉字、英文字母、数字、“-”和“_”（输出文件和汇总表里的链接都以它命名）"
+_NAME_RULE = (
+    "文件名可以用汉字等文字、数字、“-”、“_”和全角标点，不能有空白和其他半角符号"
+    "（输出文件和汇总表里的链接都以它命名）"
+)
 _CHARACTER_NAMES = {" ": "空格", "\u3000": "全角空格", "\n": "换行", "\t": "Tab"}
 
 
@@ -122,9 +125,12 @@ def check_file_name(path: Path) -> list[Diagnostic]:
 
 
 def _allowed_in_name(ch: str) -> bool:
+    """ASCII punctuation and white space break links, shells or Windows (space, `(`, `#`, `%`,
+    `:` …); letters, digits, marks, punctuation and symbols beyond ASCII (汉字, （）、·《》) break
+    nothing. Invisible characters and white space of any script are refused."""
     if ch.isascii():
         return ch.isalnum() or ch in "-_"
-    return unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH") or ch in "〇（）"
+    return unicodedata.category(ch)[0] in "LMNPS"
 
 
 def read_checked(path: Path, data: bytes | None = None) -> Checked:
@@ -175,12 +181,15 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
         if item.summary is None:
             continue
         departments.setdefault((item.summary.year, item.summary.name), []).append(item)
-        # Names that differ only by case are one file on Windows and macOS.
-        key = (item.summary.year, item.summary.slug.casefold())
+        # Names that differ only by case, or in NFC and NFD, are one file on Windows and macOS.
+        key = (item.summary.year, unicodedata.normalize("NFC", item.summary.slug).casefold())
         if key in owners:
-            same = "只差大小写（在 Windows、macOS 上是同一个文件）"
-            if owners[key].stem == item.summary.slug:
+            first = owners[key].stem
+            same = "只差 Unicode 写法（NFC 与 NFD，看上去一样，在 macOS 上是同一个文件）"
+            if first == item.summary.slug:
                 same = "相同"
+            elif first.casefold() == item.summary.slug.casefold():
+                same = "只差大小写（在 Windows、macOS 上是同一个文件）"
             problems.append(
                 Diagnostic(
                     Location(item.path.as_posix(), 1, 1),

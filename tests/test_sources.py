@@ -13,8 +13,13 @@ from conftest import MINIMAL
 from markdown_it import MarkdownIt
 
 from generator.cli import main
+from generator.import_forms import file_stem
+from generator.sources import check_file_name
 
-HINT = "文件名只能用汉字、英文字母、数字、“-”和“_”（输出文件和汇总表里的链接都以它命名）"
+HINT = (
+    "文件名可以用汉字等文字、数字、“-”、“_”和全角标点，不能有空白和其他半角符号"
+    "（输出文件和汇总表里的链接都以它命名）"
+)
 RESERVED_HINT = "换一个名字，例如用部门名称或其简称"
 
 
@@ -44,7 +49,9 @@ def year_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *names: str) ->
         ("a\nb.yaml", f"E232 文件名“a\\nb.yaml”中不能有换行（提示：{HINT}，例如 a-b.yaml）"),
         ("-a.yaml", f"E232 文件名“-a.yaml”不能以“-”开头（提示：{HINT}，例如 a.yaml）"),
         (".a.yaml", f"E232 文件名“.a.yaml”不能以“.”开头（提示：{HINT}，例如 a.yaml）"),
-        ("café.yaml", f"E232 文件名“café.yaml”中不能有“é”（提示：{HINT}，例如 caf.yaml）"),
+        ("a&b.yaml", f"E232 文件名“a&b.yaml”中不能有“&”（提示：{HINT}，例如 a-b.yaml）"),
+        ("50%.yaml", f"E232 文件名“50%.yaml”中不能有“%”（提示：{HINT}，例如 50.yaml）"),
+        ("一\u3000二.yaml", f"E232 文件名“一\\u3000二.yaml”中不能有全角空格（提示：{HINT}，例如 一-二.yaml）"),
     ],
     ids=lambda value: repr(value)[:20],
 )  # fmt: skip
@@ -52,7 +59,7 @@ def test_file_names_that_break_outputs_links_or_make_are_refused_at_check(
     name, expected, tmp_path, capsys, monkeypatch
 ):
     year_folder(tmp_path, monkeypatch, name)
-    shown = name.replace("\n", "\\n")
+    shown = name.replace("\n", "\\n").replace("\u3000", "\\u3000")
     assert main(["check", "2023"]) == 1
     assert capsys.readouterr().out.splitlines() == [f"2023/{shown}:1:1: {expected}"]
     assert main(["build", "2023", "--out", "out"]) == 1
@@ -69,8 +76,34 @@ def test_names_that_differ_only_by_case_share_their_outputs(tmp_path, capsys, mo
     ]
 
 
+def test_names_that_differ_only_in_unicode_composition_are_one_name(tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "caf\u00e9.yaml", "cafe\u0301.yaml")  # NFC and NFD
+    assert main(["check", "2023"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "2023/caf\u00e9.yaml:1:1: E230 与 2023/cafe\u0301.yaml 同为 2023 年度且文件名只差 Unicode 写法"
+        "（NFC 与 NFD，看上去一样，在 macOS 上是同一个文件），输出会互相覆盖（提示：给其中一个文件改名）"
+    ]
+
+
+def test_the_names_import_gives_pass_check(tmp_path, monkeypatch):
+    departments = [
+        "中共某区纪律检查委员会（区监察委员会）",
+        "教育局、体育局",
+        "某某局·办公室",
+        "《某》局",
+    ]
+    names = [f"{file_stem(department)}.yaml" for department in departments]
+    assert [check_file_name(Path("2023") / name) for name in names] == [[]] * len(names)
+
+
 def test_chinese_file_names_build_and_link_from_the_index(tmp_path, capsys, monkeypatch):
-    names = ["测试局办公室.yaml", "区政协（汇总）.yaml", "office_2-b.yaml"]
+    names = [
+        "测试局办公室.yaml",
+        "区政协（汇总）.yaml",
+        "office_2-b.yaml",
+        "教育局、体育局·《二》—“三”.yaml",
+        "Café.yaml",
+    ]
     year_folder(tmp_path, monkeypatch, *names)
     assert main(["build", "2023", "--out", "out"]) == 0
     assert capsys.readouterr().out == ""
