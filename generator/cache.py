@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.context import Summary
-from generator.sources import Checked, read_checked
+from generator.sources import Checked, read_checked, read_source
 
 FOLDER = ".cache"
 
@@ -53,7 +53,7 @@ class ModelCache:
 
     def checked(self, path: Path) -> Checked:
         """`path` loaded and validated, from the cache when its digest is there."""
-        data = path.read_bytes()
+        data = read_source(path)
         key = digest(self.environment, path.as_posix(), data)
         self.digests[path.as_posix()] = key
         try:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from generator.archive import EpochError, source_date_epoch
 from generator.build import Report, build, check
 from generator.config import ConfigError
 from generator.diff import diff_paths, diff_revisions, render_report, summary_line
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"错误：{error}", file=sys.stderr)
         return ExitCode.USAGE
-    except (WriteError, TemplateError, ConfigError) as error:
+    except (WriteError, TemplateError, ConfigError, EpochError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
@@ -270,6 +271,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    source_date_epoch()  # refused before anything is read, even when nothing is rendered
     report = build(args.paths, args.out)
     _print_problems(args.format, report.diagnostics)
     if not report.ok:

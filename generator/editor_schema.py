@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator.archive import YEARS
 from generator.load import MAX_TEXT
 from generator.model import GLOSSARY as G
 from generator.schema import DECLARATION, GoalTree, Kind, ListOf, Record
@@ -19,14 +20,14 @@ from generator.vocabulary import amount_units, operators, taxonomy
 SCHEMA_ID = "https://example.invalid/budget-declarations/declaration.schema.json"
 SCHEMA_PATH = "schema/declaration.schema.json"
 
-_AMOUNT_TEXT = r"^\s*[+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$"
+_AMOUNT_TEXT = r"^\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$"
 
 
 def _target_pattern() -> str:
     """A target: an operator then a number (units after it), or a text that starts with
     neither. Built when a schema is made, not on import: operators.yaml is read on first use."""
     chars = "".join(sorted({ch for op in operators() for ch in op}))
-    return rf"^\s*(?:[{chars}＜＞＝][{chars}＜＞＝\s]*[+-]?[0-9０-９]|[^\s0-9０-９{chars}＜＞＝+-])"
+    return rf"^\s*(?:[{chars}＜＞＝][{chars}＜＞＝\s]*-?[0-9０-９]|[^\s0-9０-９{chars}＜＞＝+-])"
 
 
 def declaration_schema() -> dict[str, Any]:
@@ -65,7 +66,7 @@ def _scalar(kind: Kind) -> dict[str, Any]:
     if kind is Kind.TEXT:
         return {"type": ["string", "number", "integer"], "minLength": 1, "maxLength": MAX_TEXT}
     if kind is Kind.YEAR:
-        return {"type": "integer", "minimum": 1900, "maximum": 2999}
+        return {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[-1]}
     if kind is Kind.COUNT:
         return {"type": "integer", "minimum": 0}
     if kind is Kind.AMOUNT:

@@ -2,7 +2,10 @@
 the model: unknown keys (with "did you mean"), missing keys, wrong types and scalar syntax.
 
 Scalars arrive as the text the user wrote; each field's kind decides what the text may be, so
-YAML 1.1's guesses (`no` → False, `0123` → 83, `1e3`, dates) never become data.
+YAML 1.1's guesses (`no` → False, `0123` → 83, `1e3`, dates) never become data. Numbers are
+written in the digits 0–9 (full-width ones are folded to them), without a `+`, and are bounded:
+years to those a package can be dated (archive.YEARS), counts to 9 digits, amounts to less than
+10 万亿元, so that every sum is exact and every number fits an Excel cell.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Diagnostic, Location
+from generator.archive import YEARS, YEARS_REASON
+from generator.errors import Diagnostic, Location, excerpt
 from generator.load import Mapping, Node, Rejected, Scalar, Sequence
 from generator.model import (
     GLOSSARY,
@@ -29,7 +33,7 @@ from generator.model import (
     Task,
 )
 from generator.targets import TargetError, parse_target
-from generator.vocabulary import amount_units
+from generator.vocabulary import AmountUnit, amount_units, base_unit
 
 
 class Kind(Enum):
@@ -121,7 +125,14 @@ _PLACEHOLDER: dict[Kind, Any] = {
     Kind.TARGET: Target("", None, None, ""),
 }
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_AMOUNT = re.compile(r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
+# Amounts are less than 10 万亿元 (more than any department's budget): two of them add up
+# exactly in Decimal's 28 digits, and every amount, in 元 with its cents, fits the 15 digits an
+# Excel cell holds exactly.
+MAX_YUAN = Decimal(10) ** 13
+MAX_YUAN_WORDS = "10 万亿元"
+MAX_COUNT_DIGITS = 9  # counts (staff, units) up to 999,999,999
+_DIGITS_ONLY = "数字只能用 0–9（全角 ０–９ 也可）"
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "是", "否"}
 _NODE_KIND = {Mapping: "若干“键: 值”", Sequence: "以“- ”开头的列表", Scalar: "单个值"}
 
@@ -170,6 +181,9 @@ class _Reader:
     source: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     locations: dict[str, Location] = field(default_factory=dict)
+    # The declaration's 金额单位, which bounds its amounts. It is read before them: fields are
+    # read in the order DECLARATION lists them, not in the order of the file.
+    unit: AmountUnit = field(default_factory=base_unit)
 
     def report(self, loc: Location, code: str, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(loc, code, message, hint))
@@ -275,10 +289,12 @@ class _Reader:
         if not text or (not node.quoted and text in _NULLS):
             self.report(node.loc, "E102", f"{what}没有填写")
             return _PLACEHOLDER[kind]
-        value = _convert_scalar(text, node.quoted, kind)
+        value = _convert_scalar(text, node.quoted, kind, self.unit)
         if isinstance(value, _Problem):
             self.report(node.loc, value.code, f"“{_label(path)}”{value.message}", value.hint)
             return _PLACEHOLDER[kind]
+        if kind is Kind.UNIT:
+            self.unit = amount_units()[value]
         if path:  # only values that were written and understood; checks skip the others
             self.locations[path] = node.loc
         return value
@@ -332,8 +348,8 @@ class _Problem:
     hint: str = ""
 
 
-def _convert_scalar(text: str, quoted: bool, kind: Kind) -> Any:
-    """The value of a non-empty scalar for `kind`, or the problem with it."""
+def _convert_scalar(text: str, quoted: bool, kind: Kind, unit: AmountUnit) -> Any:
+    """The value of a non-empty scalar for `kind` (amounts in `unit`), or the problem with it."""
     if kind is Kind.TEXT:
         return text
     if kind is Kind.TARGET:
@@ -356,41 +372,81 @@ def _convert_scalar(text: str, quoted: bool, kind: Kind) -> Any:
     folded = unicodedata.normalize("NFKC", text)
     if kind in (Kind.COUNT, Kind.YEAR):
         return _convert_integer(folded, kind)
-    return _convert_amount(folded)
+    return _convert_amount(folded, unit)
 
 
 def _convert_integer(text: str, kind: Kind) -> int | _Problem:
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}.*", text):
-        return _Problem("E104", f"应为{kind.value}，这里是日期“{text}”", "只写年份，例如 2023")
-    if not re.fullmatch(r"[+-]?\d+", text):
-        example = "只写年份，例如 2023" if kind is Kind.YEAR else "用阿拉伯数字书写，例如 26"
-        return _Problem("E104", f"应为{kind.value}，这里是“{text}”", example)
+    shown = excerpt(text)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*", text):
+        return _Problem("E104", f"应为{kind.value}，这里是日期“{shown}”", "只写年份，例如 2023")
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        example = "例如 2023" if kind is Kind.YEAR else "例如 26"
+        if _has_other_digits(text):
+            hint = f"{_DIGITS_ONLY}，{example}"
+        elif kind is Kind.YEAR:
+            hint = "只写年份，例如 2023"
+        else:
+            hint = "用阿拉伯数字书写，例如 26"
+        return _Problem("E104", f"应为{kind.value}，这里是“{shown}”", hint)
+    digits = text.lstrip("+-").lstrip("0") or "0"  # never int() of a huge text: see the bounds
+    if text.startswith("+"):
+        return _Problem("E104", f"不能带 + 号：“{shown}”", f"去掉 + 号，写 {excerpt(digits)}")
     if text.startswith("-"):
-        return _Problem("E104", f"不能为负数：{text}")
+        return _Problem("E104", f"不能为负数：{shown}")
     if len(text) > 1 and text.startswith("0"):
         return _Problem(
             "E104",
-            f"的值“{text}”以 0 开头",
-            f"去掉开头的 0，写 {int(text)}（有的软件会把 {text} 读成另一个数）",
+            f"的值“{shown}”以 0 开头",
+            f"去掉开头的 0，写 {excerpt(digits)}（有的软件会把 {shown} 读成另一个数）",
         )
-    value = int(text)
-    if kind is Kind.YEAR and not 1900 <= value <= 2999:
-        return _Problem("E104", f"应为四位年份，这里是 {text}", "例如 2023")
-    return value
+    if kind is Kind.YEAR and (len(digits) > 4 or int(digits) not in YEARS):
+        return _Problem(
+            "E104",
+            f"应在 {YEARS[0]} 到 {YEARS[-1]} 之间，这里是 {shown}",
+            f"{YEARS_REASON}；写四位年份，例如 2023",
+        )
+    if len(digits) > MAX_COUNT_DIGITS:
+        return _Problem(
+            "E104", f"不能超过 {10**MAX_COUNT_DIGITS - 1:,}，这里是 {shown}", "核对数字的位数"
+        )
+    return int(digits)
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """An amount as written on a form (18,417,248.00, full-width digits too), or None."""
-    value = _convert_amount(unicodedata.normalize("NFKC", text.strip()))
+    """An amount as written on a form (18,417,248.00, full-width digits, a `+` too), or None.
+    Not bounded: an import keeps the form's figures and `check` says what is wrong."""
+    folded = unicodedata.normalize("NFKC", text.strip()).removeprefix("+")
+    value = _convert_amount(folded, None)
     return value if isinstance(value, Decimal) else None
 
 
-def _convert_amount(text: str) -> Decimal | _Problem:
+def _convert_amount(text: str, unit: AmountUnit | None) -> Decimal | _Problem:
+    """The amount `text` in `unit` (None: unbounded), or the problem with it."""
+    shown = excerpt(text)
     if _AMOUNT.fullmatch(text):
-        return Decimal(text.replace(",", "").removeprefix("+"))
-    if re.fullmatch(r"[+-]?[\d.]+[eE][+-]?\d+", text):
-        return _Problem("E104", f"不能用科学计数法：“{text}”", "把金额完整写出，例如 1000.00")
-    return _Problem("E104", f"应为金额，这里是“{text}”", '例如 18417248.00 或 "18,417,248.00"')
+        if text.startswith("+"):
+            return _Problem("E104", f"不能带 + 号：“{shown}”", f"去掉 + 号，写 {excerpt(text[1:])}")
+        value = Decimal(text.replace(",", ""))
+        if unit is not None and abs(value) >= MAX_YUAN / unit.in_yuan:
+            limit = int(MAX_YUAN / unit.in_yuan)
+            return _Problem(
+                "E104",
+                f"超出上限：须小于 {limit:,} {unit.name}（即 {MAX_YUAN_WORDS}），这里是 {shown}",
+                "核对数字的位数和金额单位",
+            )
+        return value
+    if re.fullmatch(r"[+-]?[0-9.]+[eE][+-]?[0-9]+", text):
+        return _Problem("E104", f"不能用科学计数法：“{shown}”", "把金额完整写出，例如 1000.00")
+    hint = '例如 18417248.00 或 "18,417,248.00"'
+    if _has_other_digits(text):
+        hint = f"{_DIGITS_ONLY}，例如 18417248.00"
+    return _Problem("E104", f"应为金额，这里是“{shown}”", hint)
+
+
+def _has_other_digits(text: str) -> bool:
+    """Whether `text` has decimal digits of another script (Arabic-Indic ١, Devanagari ३ …):
+    Python would read them as numbers, but they are not what the form prints."""
+    return any(ch.isdecimal() and not "0" <= ch <= "9" for ch in text)
 
 
 def _is_null(node: Node) -> bool:

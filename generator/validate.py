@@ -39,7 +39,7 @@ def check_amounts(decl: Declaration) -> Iterator[Diagnostic]:
             continue
         value = get(decl)
         label = path.rsplit(".", 1)[-1]
-        if value < 0:
+        if value.is_signed():  # -0.00 too: it would print as written
             yield Diagnostic(decl.where(path), "E203", f"“{label}”不能为负数：{value}")
         if _decimals(value) > places:
             yield Diagnostic(
