@@ -6,8 +6,10 @@ READY  := $(VENV)/.installed
 OUT    := build
 DECLARATIONS ?= declarations
 
-# Everything a build depends on; folders are listed too so that a deleted file counts.
-DEPS := $(shell find $(DECLARATIONS) templates generator -name __pycache__ -prune -o -print 2>/dev/null)
+# Whether anything a build depends on is newer than the last build; folders count too, so that a
+# deleted file counts. find compares the times itself: file names never pass through make, so a
+# space, colon or "#" in one cannot break a rule (`check` then reports the name, E232).
+STALE := $(shell find $(DECLARATIONS) templates generator -name __pycache__ -prune -o -newer $(OUT)/.stamp -print 2>/dev/null | head -n 1)
 
 .DEFAULT_GOAL := build
 .PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden lint clean help
@@ -23,9 +25,12 @@ $(READY): pyproject.toml
 build: $(OUT)/.stamp  ## validate and build every declaration into build/<year>/
 
 # One Python process for the whole tree; it re-renders only declarations whose inputs changed.
-$(OUT)/.stamp: $(READY) $(DEPS)
+$(OUT)/.stamp: $(READY) $(if $(STALE),FORCE)
 	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT)
 	@touch $@
+
+.PHONY: FORCE
+FORCE:
 
 check: $(READY)  ## validate every declaration, write nothing
 	$(BIN)/python -m generator check $(DECLARATIONS)

@@ -17,6 +17,7 @@ from generator.authoring.new_year import carry_forward
 from generator.authoring.preview import preview
 from generator.build.build import Report, build, check
 from generator.build.write import Artifact, WriteError, Writer
+from generator.render.package import EpochError, source_date_epoch
 from generator.config import ConfigError
 from generator.declaration.sources import UsageError
 from generator.errors import Diagnostic, ExitCode
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"错误：{error}", file=sys.stderr)
         return ExitCode.USAGE
-    except (WriteError, TemplateError, ConfigError) as error:
+    except (WriteError, TemplateError, ConfigError, EpochError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
@@ -277,6 +278,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    source_date_epoch()  # refused before anything is read, even when nothing is rendered
     report = build(args.paths, args.out)
     _print_problems(args.format, report.errors, report.warnings)
     if not report.ok:

@@ -55,6 +55,14 @@ class Diagnostic:
         }
 
 
+def excerpt(text: str, limit: int = 24) -> str:
+    """`text` as quoted in a message: whole when short, else its start and its length (a value
+    may be 32,767 characters long)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:20]}…（共 {len(text):,} 个字符）"
+
+
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics in file and line order, each once."""
     unique = {(d.location, d.code, d.message): d for d in diagnostics}

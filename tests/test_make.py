@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
 
 import pytest
-from conftest import ROOT
+from conftest import MINIMAL, ROOT
 
 pytestmark = pytest.mark.skipif(
     not (ROOT / ".venv" / ".installed").exists() or shutil.which("make") is None,
@@ -61,3 +62,40 @@ def test_help_lists_targets():
     assert listed == list(targets)
     for target in targets:
         assert f"{target} " in result.stdout
+
+
+@pytest.mark.parametrize("name", ["a b.yaml", "a:b.yaml", "a#b.yaml", "a$(x)b.yaml"])
+def test_a_file_name_make_cannot_carry_reaches_the_checker(name, tmp_path):
+    folder = tmp_path / "declarations" / "2023"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    where = [f"DECLARATIONS={tmp_path / 'declarations'}", f"OUT={tmp_path / 'build'}"]
+    for target in ("build", "check"):
+        result = make(target, *where)
+        # The generator ran and exited 1 (not a broken Makefile); make[1] when run by make.
+        assert re.search(
+            r"make(\[\d+\])?: \*\*\* \[Makefile:\d+: .*\] Error 1$", result.stderr, re.M
+        )
+        assert "No rule to make target" not in result.stderr
+        assert "target pattern" not in result.stderr
+        assert f"{folder.as_posix()}/{name}:1:1: E232 文件名“{name}”中不能有" in result.stdout
+    assert not (tmp_path / "build").exists()
+
+
+def test_chinese_file_names_build_and_stay_up_to_date(tmp_path):
+    folder = tmp_path / "declarations" / "2023"
+    folder.mkdir(parents=True)
+    source = folder / "测试局.yaml"
+    source.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    where = [f"DECLARATIONS={tmp_path / 'declarations'}", f"OUT={tmp_path / 'build'}"]
+    assert make("build", *where).returncode == 0
+    assert (tmp_path / "build/2023/测试局.docx").is_file()
+    assert make("-q", "build", *where).returncode == 0
+    future = time.time_ns() + 10**9 * 3600
+    os.utime(source, ns=(future, future))
+    assert make("-q", "build", *where).returncode == 1
+    source.unlink()  # a deleted declaration counts too (its folder changed)
+    assert make("build", *where).returncode == 0
+    assert make("-q", "build", *where).returncode == 0
+    os.utime(folder, ns=(future + 10**9, future + 10**9))
+    assert make("-q", "build", *where).returncode == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 import tempfile
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from projection import docx_tables, office_text, xlsx_cells
 
 from generator.build.build import build
+from generator.declaration.load import INVISIBLE
 from generator.declaration.sources import read_checked
 from generator.declaration.targets import Parsed, parse_target
 from generator.kinds import form_kinds, frameworks
@@ -22,7 +24,8 @@ from generator.render.context import declaration_context
 from generator.render.templates import Renderer
 
 # Random Unicode (no control, surrogate, unassigned, private-use or line-separator characters,
-# which YAML or XML cannot carry as they are) mixed with what is special somewhere downstream.
+# which YAML or XML cannot carry as they are, and no invisible ones, which are refused) mixed
+# with what is special somewhere downstream; in NFC, the form every text is read in.
 SPECIAL = [
     *list("&<>|=：，。“”（）【】'\"*_[]`#-+@{}%\\!? \t"),
     "_x0041_",
@@ -32,9 +35,14 @@ SPECIAL = [
     "\u3000",
 ]
 characters = st.characters(
-    blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Cn", "Co"), blacklist_characters="\ufeff\x85"
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Cn", "Co"),
+    blacklist_characters="".join(INVISIBLE),
 )
-line = st.lists(characters | st.sampled_from(SPECIAL), min_size=1, max_size=12).map("".join)
+line = (
+    st.lists(characters | st.sampled_from(SPECIAL), min_size=1, max_size=12)
+    .map("".join)
+    .map(lambda text: unicodedata.normalize("NFC", text))
+)
 name = line.map(str.strip).filter(bool)
 long_text = st.lists(name, min_size=1, max_size=3).map("\n".join)
 
@@ -70,7 +78,7 @@ def declarations(draw):
         st.lists(
             st.tuples(st.sampled_from(LEVEL2), name, target),
             max_size=500,
-            unique_by=lambda i: (i[0], i[1]),
+            unique_by=lambda i: (i[0], unicodedata.normalize("NFKC", i[1])),  # else E002
         )
     )
     goals: dict = {"投入管理指标": {"说明": draw(name), "预算编审管理": None, "资产管理": None}}

@@ -1,5 +1,7 @@
 """Rule cases as data: each case in tests/rules/*.yaml edits tests/data/minimal.yaml (or the
-`base` it names, or gives the whole text) and states the exact lines `build` prints. A broken declaration exits 1 with no
+`base` it names, or gives the whole text) and states the exact lines `build` prints. In a
+replacement, `{{5MB}}` stands for a 5 MB text and `{{1x5000}}` for the digit 1 written 5,000
+times. A broken declaration exits 1 with no
 traceback and writes nothing; an accepted one builds every output."""
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ def case_bytes(case: dict) -> bytes:
     text = case["text"] if "text" in case else base.read_text(encoding="utf-8")
     for old, new in case.get("replace", []):
         assert old in text, f"case edit does not apply: {old!r}"
-        text = text.replace(old, new.replace("{{5MB}}", "长" * (5 * 1024 * 1024 // 3)), 1)
+        new = new.replace("{{5MB}}", "长" * (5 * 1024 * 1024 // 3))
+        new = re.sub(r"\{\{(\d)x(\d+)\}\}", lambda m: m[1] * int(m[2]), new)  # {{1x5000}}
+        text = text.replace(old, new, 1)
     text = case.get("prefix", "") + text + case.get("append", "")
     if case.get("crlf"):
         text = text.replace("\n", "\r\n")

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from generator.declaration.load import MAX_TEXT
-from generator.declaration.model import FRAMEWORK_KEY, KIND_KEY, NOTE_KEY
+from generator.declaration.model import FRAMEWORK_KEY, KIND_KEY, NOTE_KEY, YEARS
 from generator.kinds import FormKind, Framework, form_kinds, frameworks
 from generator.kinds.frameworks import SUFFIX, canonical
 from generator.kinds.spec import FieldSpec, FieldType
@@ -23,7 +23,7 @@ from generator.kinds.vocabulary import amount_units, operators
 SCHEMA_ID = "https://example.invalid/budget-declarations/declaration.schema.json"
 SCHEMA_PATH = "schema/declaration.schema.json"
 
-_AMOUNT_TEXT = r"^\s*[+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$"
+_AMOUNT_TEXT = r"^\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$"
 _NUMBER_TEXT = r"^\s*\d+(?:\.\d+)?\s*%?\s*$"
 _DATE_TEXT = r"^\s*\d{4}\s*(?:[-./]|年)\s*\d{1,2}\s*(?:[-./]|月)\s*\d{1,2}\s*日?\s*$"
 
@@ -33,7 +33,7 @@ def _target_pattern() -> str:
     with an operator. Built when a schema is made, not on import: operators.yaml is read on
     first use."""
     chars = "".join(sorted({ch for op in operators() for ch in op}))
-    return rf"^\s*(?:[{chars}＜＞＝][{chars}＜＞＝\s]*[+-]?[0-9０-９]|[^\s{chars}＜＞＝])"
+    return rf"^\s*(?:[{chars}＜＞＝][{chars}＜＞＝\s]*-?[0-9０-９]|[^\s{chars}＜＞＝+-])"
 
 
 def declaration_schema() -> dict[str, Any]:
@@ -163,7 +163,7 @@ def _scalar(kind: FieldType) -> dict[str, Any]:
     if kind in (FieldType.TEXT, FieldType.LONG_TEXT):
         return {"type": ["string", "number", "integer"], "minLength": 1, "maxLength": MAX_TEXT}
     if kind is FieldType.YEAR:
-        return {"type": "integer", "minimum": 1900, "maximum": 2999}
+        return {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[-1]}
     if kind is FieldType.INTEGER:
         return {"type": "integer", "minimum": 0}
     if kind in (FieldType.NUMBER, FieldType.PERCENT):

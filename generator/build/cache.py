@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.declaration.sources import Checked, read_checked
+from generator.declaration.sources import Checked, read_checked, read_source
 from generator.declaration.summary import Summary
 
 FOLDER = ".cache"
@@ -53,7 +53,7 @@ class ModelCache:
 
     def checked(self, path: Path) -> Checked:
         """`path` loaded and validated, from the cache when its digest is there."""
-        data = path.read_bytes()
+        data = read_source(path)
         key = digest(self.environment, path.as_posix(), data)
         self.digests[path.as_posix()] = key
         try:

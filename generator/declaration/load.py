@@ -4,11 +4,17 @@ PyYAML is used only to *compose* (parse into nodes with marks); it never constru
 objects, so no tag can run code and no YAML 1.1 resolution (`no` → False, `0123` → 83) reaches
 the data: scalars stay text and the schema decides what they mean. Duplicate keys, anchors and
 aliases, explicit tags and several documents are rejected here, with their line and column.
+
+Text is read in Unicode NFC, and keys without surrounding white space (full-width spaces too):
+the key the reader uses is the key duplicates are found by, so two spellings that print alike
+cannot be two keys. Invisible characters (zero-width, bidi controls, line separators) are
+refused where they are written.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +30,19 @@ try:  # libyaml is much faster; both give the same nodes and marks
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
-# Tags the resolver gives untagged nodes; any other tag was written in the file (`!!python/…`,
-# `!foo`) and is refused, even though nothing would ever be constructed from it.
-_IMPLICIT_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value", "seq", "map")
-}
+_STR_TAG = "tag:yaml.org,2002:str"
+_IMPLICIT = " implicit"  # what the composer tags untagged nodes with: no written tag has a space
+# The non-specific tag `!` (after an anchor, if any): the composer resolves it like no tag.
+_BARE_TAG = re.compile(r"(?:&\S+\s+)?!(?=\s)")
+
+
+class _Composer(_Loader):  # type: ignore[misc]  # _Loader is libyaml's or PyYAML's
+    """The loader for declarations, which are only composed: an untagged node gets the tag
+    _IMPLICIT instead of int, map … (what YAML 1.1 would guess), so any other tag was written
+    in the file (`!!int`, `!!python/…`, `!foo`) and is refused, though nothing is constructed."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return _IMPLICIT
 
 
 # The longest text one value may hold: what an Excel cell can (32,767 characters).
@@ -37,6 +50,41 @@ MAX_TEXT = 32_767
 # Characters XML 1.0, and so DOCX and XLSX, cannot hold: C0 controls but tab and line breaks,
 # surrogates, U+FFFE and U+FFFF.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters that print as nothing, or that reorder what is printed: two names that look the
+# same on paper could differ by one, and a bidi control can make a target read as another.
+# The hint says why each kind matters.
+_ZERO_WIDTH = "删除它：打印出来看不见，却会使看似相同的文字不同（常见于从网页或聊天软件复制的文字）"
+_BIDI = "删除它：它会改变文字的显示顺序，使看到的与实际写的不同"
+_SEPARATOR = "换成普通换行或删除：有的软件把它当作换行，有的不当，行号会对不上"
+INVISIBLE: dict[str, tuple[str, str]] = {
+    "\u200b": ("零宽空格", _ZERO_WIDTH),
+    "\u200c": ("零宽非连接符", _ZERO_WIDTH),
+    "\u200d": ("零宽连接符", _ZERO_WIDTH),
+    "\u2060": ("字连接符", _ZERO_WIDTH),
+    "\u2061": ("不可见函数应用符", _ZERO_WIDTH),
+    "\u2062": ("不可见乘号", _ZERO_WIDTH),
+    "\u2063": ("不可见分隔符", _ZERO_WIDTH),
+    "\u2064": ("不可见加号", _ZERO_WIDTH),
+    "\ufeff": ("零宽不换行空格", _ZERO_WIDTH),
+    "\u200e": ("从左至右标记", _BIDI),
+    "\u200f": ("从右至左标记", _BIDI),
+    "\u202a": ("从左至右嵌入", _BIDI),
+    "\u202b": ("从右至左嵌入", _BIDI),
+    "\u202c": ("弹出方向格式", _BIDI),
+    "\u202d": ("从左至右强制", _BIDI),
+    "\u202e": ("从右至左强制", _BIDI),
+    "\u2066": ("从左至右隔离", _BIDI),
+    "\u2067": ("从右至左隔离", _BIDI),
+    "\u2068": ("第一强字符隔离", _BIDI),
+    "\u2069": ("弹出方向隔离", _BIDI),
+    "\x85": ("下一行控制符", _SEPARATOR),
+    "\u2028": ("行分隔符", _SEPARATOR),
+    "\u2029": ("段分隔符", _SEPARATOR),
+}
+_INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
+# YAML 1.1 (PyYAML, libyaml) counts these as line breaks and editors do not: every line number
+# after one would be wrong, so a file holding one raw is refused before it is parsed.
+_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -92,8 +140,14 @@ def load_text(text: str, filename: str) -> LoadResult:
     """Compose `text` (the contents of `filename`) into located nodes."""
     diagnostics: list[Diagnostic] = []
     text = text.removeprefix("\ufeff")
+    separators = [
+        _invisible_character(_position(text, match.start(), filename), match.group())
+        for match in _SEPARATORS.finditer(text)
+    ]
+    if separators:
+        return LoadResult(filename, None, tuple(separators))
     try:
-        loader = _Loader(text)
+        loader = _Composer(text)
         try:
             node = loader.get_single_node()
         finally:
@@ -113,7 +167,7 @@ def load_text(text: str, filename: str) -> LoadResult:
         return LoadResult(
             filename, None, (Diagnostic(loc, "E005", "文件是空的，没有任何申报内容"),)
         )
-    root = _convert(node, filename, diagnostics, set())
+    root = _Converter(text, filename, diagnostics).convert(node)
     return LoadResult(filename, root, tuple(diagnostics))
 
 
@@ -156,31 +210,57 @@ def _location(node: yaml.Node, filename: str) -> Location:
     return Location(filename, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(node: yaml.Node, filename: str, diagnostics: list[Diagnostic], seen: set[int]) -> Node:
-    loc = _location(node, filename)
-    # An alias composes to the very node object it names: seeing it twice means an alias.
-    # Refusing them also defuses "billion laughs" before any expansion happens.
-    if id(node) in seen:
-        diagnostics.append(
-            Diagnostic(
-                loc, "E004", "不能用 * 引用别处的内容（& 和 * 是 YAML 的别名）", "把内容直接写出来"
+@dataclass
+class _Converter:
+    """Turns composed YAML nodes into located nodes, reporting what is refused."""
+
+    text: str
+    filename: str
+    diagnostics: list[Diagnostic]
+
+    def __post_init__(self) -> None:
+        self.seen: set[int] = set()
+
+    def report(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    def convert(self, node: yaml.Node, key: bool = False) -> Node:
+        """`node` as a located node; a `key` is read without surrounding white space."""
+        loc = _location(node, self.filename)
+        # An alias composes to the very node object it names: seeing it twice means an alias.
+        # Refusing them also defuses "billion laughs" before any expansion happens.
+        if id(node) in self.seen:
+            self.report(
+                Diagnostic(
+                    loc,
+                    "E004",
+                    "不能用 * 引用别处的内容（& 和 * 是 YAML 的别名）",
+                    "把内容直接写出来",
+                )
             )
-        )
-        return Rejected(loc)
-    seen.add(id(node))
-    if _is_explicit_tag(node):
-        diagnostics.append(
-            Diagnostic(loc, "E003", f"不允许使用 YAML 标签 {node.tag}", "删除以 ! 开头的标签")
-        )
-        return Rejected(loc)
-    if isinstance(node, yaml.ScalarNode):
+            return Rejected(loc)
+        self.seen.add(id(node))
+        tag = self.written_tag(node)
+        if tag is not None:
+            self.report(
+                Diagnostic(loc, "E003", f"不允许使用 YAML 标签 {tag}", "删除以 ! 开头的标签")
+            )
+            return Rejected(loc)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, loc, key)
+        if isinstance(node, yaml.SequenceNode):
+            return Sequence(tuple(self.convert(n) for n in node.value), loc)
+        assert isinstance(node, yaml.MappingNode)
+        return Mapping(tuple(self.items(node)), loc)
+
+    def scalar(self, node: yaml.ScalarNode, loc: Location, key: bool) -> Node:
         # Escapes in double quotes ("\x01") can still produce characters no output can hold.
         bad = _FORBIDDEN.search(node.value)
         if bad:
-            diagnostics.append(_invalid_character(loc, bad.group()))
+            self.report(_invalid_character(loc, bad.group()))
             return Rejected(loc)
         if len(node.value) > MAX_TEXT:
-            diagnostics.append(
+            self.report(
                 Diagnostic(
                     loc,
                     "E106",
@@ -189,46 +269,74 @@ def _convert(node: yaml.Node, filename: str, diagnostics: list[Diagnostic], seen
                 )
             )
             return Rejected(loc)
-        return Scalar(node.value, node.style not in (None, ""), loc)
-    if isinstance(node, yaml.SequenceNode):
-        return Sequence(tuple(_convert(n, filename, diagnostics, seen) for n in node.value), loc)
-    assert isinstance(node, yaml.MappingNode)
-    return Mapping(tuple(_convert_items(node, filename, diagnostics, seen)), loc)
-
-
-def _convert_items(
-    node: yaml.MappingNode, filename: str, diagnostics: list[Diagnostic], seen: set[int]
-) -> Iterator[tuple[Scalar, Node]]:
-    first_seen: dict[str, Location] = {}
-    for key_node, value_node in node.value:
-        key = _convert(key_node, filename, diagnostics, seen)
-        if not isinstance(key, Scalar):
-            diagnostics.append(Diagnostic(key.loc, "E007", "键必须是文字，不能是列表或映射"))
-            continue
-        if key.text in first_seen:
-            diagnostics.append(
-                Diagnostic(
-                    key.loc,
-                    "E002",
-                    f"重复的键“{key.text}”（第一次出现在第 {first_seen[key.text].line} 行）",
-                    "删除或合并其中一项；若是列表中的多项，每项要以“- ”开头",
-                )
+        text = node.value
+        invisible = _INVISIBLE_RE.search(text)
+        if invisible:
+            # Reported, and read as if absent, so that nothing else (an unknown key, a target
+            # read as 定性) is reported for what the user cannot see.
+            self.report(
+                _invisible_character(self.where(node, invisible.group(), loc), invisible.group())
             )
-            continue
-        first_seen[key.text] = key.loc
-        yield key, _convert(value_node, filename, diagnostics, seen)
+            text = _INVISIBLE_RE.sub("", text)
+        text = unicodedata.normalize("NFC", text)
+        return Scalar(text.strip() if key else text, node.style not in (None, ""), loc)
+
+    def where(self, node: yaml.Node, character: str, loc: Location) -> Location:
+        """Where `character` is written in `node`'s source; the node's place when it came from
+        an escape (`"\\u200b"`)."""
+        index = self.text.find(character, node.start_mark.index, node.end_mark.index)
+        return loc if index < 0 else _position(self.text, index, self.filename)
+
+    def written_tag(self, node: yaml.Node) -> str | None:
+        """The tag written before `node`, unless it is `!!str` on a scalar (which changes
+        nothing); None when there is none."""
+        if node.tag == _IMPLICIT:
+            return "!" if _BARE_TAG.match(self.text, node.start_mark.index) else None
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
+            return None
+        return str(node.tag)
+
+    def items(self, node: yaml.MappingNode) -> Iterator[tuple[Scalar, Node]]:
+        # Keys are compared as the reader uses them (NFC, no surrounding white space) and, so
+        # that full-width and half-width spellings cannot make two keys, in NFKC too.
+        first_seen: dict[str, tuple[Scalar, str]] = {}
+        for key_node, value_node in node.value:
+            key = self.convert(key_node, key=True)
+            if isinstance(key, Rejected):  # already reported
+                continue
+            if not isinstance(key, Scalar):
+                self.report(Diagnostic(key.loc, "E007", "键必须是文字，不能是列表或映射"))
+                continue
+            same = unicodedata.normalize("NFKC", key.text)
+            if same in first_seen:
+                self.report(_duplicate(key, key_node.value, *first_seen[same]))
+                continue
+            first_seen[same] = (key, key_node.value)
+            yield key, self.convert(value_node)
 
 
-def _is_explicit_tag(node: yaml.Node) -> bool:
-    """True when the file wrote a tag other than `!!str` (which changes nothing)."""
-    if isinstance(node, yaml.ScalarNode) and node.style not in (None, ""):
-        return node.tag != "tag:yaml.org,2002:str"  # quoted scalars resolve to str
-    return node.tag not in _IMPLICIT_TAGS
+def _duplicate(key: Scalar, written: str, first: Scalar, first_written: str) -> Diagnostic:
+    where = f"第一次出现在第 {first.loc.line} 行"
+    if first.text != key.text:
+        where += f"，写作“{first.text}”"
+    if first_written != written:
+        where += "；只差首尾空格、全角/半角或 Unicode 写法的键是同一个键"
+    return Diagnostic(
+        key.loc,
+        "E002",
+        f"重复的键“{key.text}”（{where}）",
+        "删除或合并其中一项；若是列表中的多项，每项要以“- ”开头",
+    )
 
 
 def _position(text: str, index: int, filename: str) -> Location:
     line = text.count("\n", 0, index) + 1
     return Location(filename, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def _invisible_character(loc: Location, character: str) -> Diagnostic:
+    name, hint = INVISIBLE[character]
+    return Diagnostic(loc, "E107", f"文字中有看不见的字符 U+{ord(character):04X}（{name}）", hint)
 
 
 def _invalid_character(loc: Location, character: str) -> Diagnostic:

@@ -24,6 +24,10 @@ QUALITATIVE = "定性"
 KIND_KEY = "表样"  # names the declaration's form kind
 FRAMEWORK_KEY = "指标体系"  # optionally names another framework than the kind's
 NOTE_KEY = "说明"  # under a 一级: a note standing for its 三级 (note_only 一级)
+# The years a declaration may be for: those a ZIP entry's date can hold (7 bits from 1980), since
+# its DOCX and XLSX are dated. Used by `check`, `new-year`, the JSON Schema and the writer.
+YEARS = range(1980, 2108)
+YEARS_REASON = f"DOCX、XLSX 文件里的日期只能是 {YEARS[0]}–{YEARS[-1]} 年"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,11 @@
 
 The file names its kind (表样); the kind's field definitions say what every key holds. Scalars
 arrive as the text the user wrote; each field's type decides what the text may be, so YAML 1.1's
-guesses (`no` → False, `0123` → 83, `1e3`, dates) never become data. Fields that are not written
-are absent from the model, not zero.
+guesses (`no` → False, `0123` → 83, `1e3`, dates) never become data. Numbers are written in the
+digits 0–9 (full-width ones are folded to them), without a `+`, and are bounded: years to those a
+package can be dated (YEARS), counts to 9 digits, amounts to less than 10 万亿元, so that every
+sum is exact and every number fits an Excel cell. Fields that are not written are absent from
+the model, not zero.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 from generator.declaration.load import Mapping, Node, Rejected, Scalar, Sequence
 from generator.declaration.model import (
     FRAMEWORK_KEY,
+    YEARS,
+    YEARS_REASON,
     KIND_KEY,
     NOTE_KEY,
     QUALITATIVE,
@@ -35,13 +40,20 @@ from generator.declaration.model import (
     Value,
 )
 from generator.declaration.targets import Parsed, TargetError, parse_target
-from generator.errors import Diagnostic, Location
+from generator.errors import Diagnostic, Location, excerpt
 from generator.kinds import FormKind, Framework, form_kinds, frameworks
 from generator.kinds.spec import FieldSpec, FieldType
-from generator.kinds.vocabulary import amount_units
+from generator.kinds.vocabulary import AmountUnit, amount_units, base_unit
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_AMOUNT = re.compile(r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
+# Amounts are less than 10 万亿元 (more than any department's budget): sums are exact in
+# Decimal's 28 digits, and every amount, in 元 with its cents, fits the 15 digits an Excel cell
+# holds exactly.
+MAX_YUAN = Decimal(10) ** 13
+MAX_YUAN_WORDS = "10 万亿元"
+MAX_COUNT_DIGITS = 9  # counts (staff, units) up to 999,999,999
+_DIGITS_ONLY = "数字只能用 0–9（全角 ０–９ 也可）"
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "是", "否"}
 _NODE_KIND = {Mapping: "若干“键: 值”", Sequence: "以“- ”开头的列表", Scalar: "单个值"}
 _DATE = re.compile(r"^(\d{4})\s*(?:[-./]|年)\s*(\d{1,2})\s*(?:[-./]|月)\s*(\d{1,2})\s*日?$")
@@ -70,6 +82,7 @@ def read_declaration(root: Node, source: str) -> tuple[Declaration | None, list[
     framework = reader.framework(root, kind)
     reader.framework_in_use = framework
     reader.kind_in_use = kind
+    reader.unit = _unit_of(root, kind)
     values = reader.record(root, kind.root, "", meta=True) or Record()
     declaration = Declaration(
         source=source,
@@ -89,6 +102,9 @@ class _Reader:
     locations: dict[str, Location] = field(default_factory=dict)
     kind_in_use: FormKind | None = None
     framework_in_use: Framework | None = None
+    # The declaration's 金额单位, which bounds its amounts: read before them, wherever the
+    # file writes it.
+    unit: AmountUnit = field(default_factory=base_unit)
     indicator_name: str = ""  # the 三级 being read, for messages about its target
 
     def report(self, loc: Location, code: str, message: str, hint: str = "") -> None:
@@ -310,7 +326,7 @@ class _Reader:
             return _convert_number(folded.removesuffix("%").strip(), kind)
         if kind is FieldType.NUMBER:
             return _convert_number(folded, kind)
-        return _convert_amount(folded)
+        return _convert_amount(folded, self.unit)
 
     # -- the indicator tree -------------------------------------------------------------------
 
@@ -425,6 +441,18 @@ def _as_text(spec: FieldSpec) -> FieldSpec:
     return FieldSpec(spec.key, FieldType.LONG_TEXT, spec.help)
 
 
+def _unit_of(root: Mapping, kind: FormKind) -> AmountUnit:
+    """The 金额单位 the file writes (or its kind's), looked up before any amount is read."""
+    units = amount_units()
+    path = kind.role_path("amount_unit")
+    written = _meta(root, path) if path and "." not in path else None
+    if written is not None and isinstance(written[1], Scalar):
+        name = written[1].text.strip()
+        if name in units:
+            return units[name]
+    return units[kind.amount_unit]
+
+
 def _meta(root: Mapping, key: str) -> tuple[Scalar, Node] | None:
     return next(((k, v) for k, v in root.items if k.text.strip() == key), None)
 
@@ -443,31 +471,50 @@ class _Problem:
 
 def _convert_integer(text: str, kind: FieldType) -> int | _Problem:
     word = _TYPE_WORDS[kind]
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}.*", text):
-        return _Problem("E104", f"应为{word}，这里是日期“{text}”", "只写年份，例如 2023")
-    if not re.fullmatch(r"[+-]?\d+", text):
-        example = "只写年份，例如 2023" if kind is FieldType.YEAR else "用阿拉伯数字书写，例如 26"
-        return _Problem("E104", f"应为{word}，这里是“{text}”", example)
+    shown = excerpt(text)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*", text):
+        return _Problem("E104", f"应为{word}，这里是日期“{shown}”", "只写年份，例如 2023")
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        example = "例如 2023" if kind is FieldType.YEAR else "例如 26"
+        if _has_other_digits(text):
+            hint = f"{_DIGITS_ONLY}，{example}"
+        elif kind is FieldType.YEAR:
+            hint = "只写年份，例如 2023"
+        else:
+            hint = "用阿拉伯数字书写，例如 26"
+        return _Problem("E104", f"应为{word}，这里是“{shown}”", hint)
+    digits = text.lstrip("+-").lstrip("0") or "0"  # never int() of a huge text: see the bounds
+    if text.startswith("+"):
+        return _Problem("E104", f"不能带 + 号：“{shown}”", f"去掉 + 号，写 {excerpt(digits)}")
     if text.startswith("-"):
-        return _Problem("E104", f"不能为负数：{text}")
+        return _Problem("E104", f"不能为负数：{shown}")
     if len(text) > 1 and text.startswith("0"):
         return _Problem(
             "E104",
-            f"的值“{text}”以 0 开头",
-            f"去掉开头的 0，写 {int(text)}（有的软件会把 {text} 读成另一个数）",
+            f"的值“{shown}”以 0 开头",
+            f"去掉开头的 0，写 {excerpt(digits)}（有的软件会把 {shown} 读成另一个数）",
         )
-    value = int(text)
-    if kind is FieldType.YEAR and not 1900 <= value <= 2999:
-        return _Problem("E104", f"应为四位年份，这里是 {text}", "例如 2023")
-    return value
+    if kind is FieldType.YEAR and (len(digits) > 4 or int(digits) not in YEARS):
+        return _Problem(
+            "E104",
+            f"应在 {YEARS[0]} 到 {YEARS[-1]} 之间，这里是 {shown}",
+            f"{YEARS_REASON}；写四位年份，例如 2023",
+        )
+    if len(digits) > MAX_COUNT_DIGITS:
+        return _Problem(
+            "E104", f"不能超过 {10**MAX_COUNT_DIGITS - 1:,}，这里是 {shown}", "核对数字的位数"
+        )
+    return int(digits)
 
 
 def _convert_number(text: str, kind: FieldType) -> Decimal | _Problem:
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if re.fullmatch(r"[0-9]{1,15}(?:\.[0-9]{1,6})?", text):
         return Decimal(text)
     word = _TYPE_WORDS[kind]
     example = "例如 95.00%" if kind is FieldType.PERCENT else "例如 10 或 2.5"
-    return _Problem("E104", f"应为{word}，这里是“{text}”", example)
+    if _has_other_digits(text):
+        example = f"{_DIGITS_ONLY}，{example}"
+    return _Problem("E104", f"应为{word}，这里是“{excerpt(text)}”", example)
 
 
 def _convert_date(text: str) -> date | _Problem:
@@ -477,24 +524,46 @@ def _convert_date(text: str) -> date | _Problem:
             return date(*(int(part) for part in match.groups()))
         except ValueError:
             pass
-    return _Problem("E104", f"应为日期，这里是“{text}”", "例如 2024-01-15 或 2024年1月15日")
+    return _Problem(
+        "E104", f"应为日期，这里是“{excerpt(text)}”", "例如 2024-01-15 或 2024年1月15日"
+    )
 
 
 def parse_amount(text: str) -> Decimal | None:
-    """An amount as written on a form (18,417,248.00, full-width digits too), or None."""
-    value = _convert_amount(unicodedata.normalize("NFKC", text.strip()))
+    """An amount as written on a form (18,417,248.00, full-width digits, a `+` too), or None.
+    Not bounded: an import keeps the form's figures and `check` says what is wrong."""
+    folded = unicodedata.normalize("NFKC", text.strip()).removeprefix("+")
+    value = _convert_amount(folded, None)
     return value if isinstance(value, Decimal) else None
 
 
-def _convert_amount(text: str) -> Decimal | _Problem:
+def _convert_amount(text: str, unit: AmountUnit | None) -> Decimal | _Problem:
+    """The amount `text` in `unit` (None: unbounded), or the problem with it."""
+    shown = excerpt(text)
     if _AMOUNT.fullmatch(text):
-        try:
-            return Decimal(text.replace(",", "").removeprefix("+"))
-        except InvalidOperation:
-            pass
-    if re.fullmatch(r"[+-]?[\d.]+[eE][+-]?\d+", text):
-        return _Problem("E104", f"不能用科学计数法：“{text}”", "把金额完整写出，例如 1000.00")
-    return _Problem("E104", f"应为金额，这里是“{text}”", '例如 18417248.00 或 "18,417,248.00"')
+        if text.startswith("+"):
+            return _Problem("E104", f"不能带 + 号：“{shown}”", f"去掉 + 号，写 {excerpt(text[1:])}")
+        value = Decimal(text.replace(",", ""))
+        if unit is not None and abs(value) >= MAX_YUAN / unit.in_yuan:
+            limit = int(MAX_YUAN / unit.in_yuan)
+            return _Problem(
+                "E104",
+                f"超出上限：须小于 {limit:,} {unit.name}（即 {MAX_YUAN_WORDS}），这里是 {shown}",
+                "核对数字的位数和金额单位",
+            )
+        return value
+    if re.fullmatch(r"[+-]?[0-9.]+[eE][+-]?[0-9]+", text):
+        return _Problem("E104", f"不能用科学计数法：“{shown}”", "把金额完整写出，例如 1000.00")
+    hint = '例如 18417248.00 或 "18,417,248.00"'
+    if _has_other_digits(text):
+        hint = f"{_DIGITS_ONLY}，例如 18417248.00"
+    return _Problem("E104", f"应为金额，这里是“{shown}”", hint)
+
+
+def _has_other_digits(text: str) -> bool:
+    """Whether `text` has decimal digits of another script (Arabic-Indic ١, Devanagari ३ …):
+    Python would read them as numbers, but they are not what the form prints."""
+    return any(ch.isdecimal() and not "0" <= ch <= "9" for ch in text)
 
 
 def _is_null(node: Node) -> bool:

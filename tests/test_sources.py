@@ -1,0 +1,152 @@
+"""Finding and reading declaration files: which file names are allowed (E232, E230), and files
+that cannot be read (an environment problem: exit 2)."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from conftest import MINIMAL
+from markdown_it import MarkdownIt
+
+from generator.cli import main
+from generator.importing.forms import file_stem
+from generator.declaration.sources import check_file_name
+
+HINT = (
+    "文件名可以用汉字等文字、数字、“-”、“_”和全角标点，不能有空白和其他半角符号"
+    "（输出文件和汇总表里的链接都以它命名）"
+)
+RESERVED_HINT = "换一个名字，例如用部门名称或其简称"
+
+
+def year_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *names: str) -> Path:
+    """`tmp/2023/` holding the minimal declaration under each of `names` (each with its own
+    部门名称, so that only the names can clash); the working directory is `tmp`."""
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    for number, name in enumerate(names):
+        text = MINIMAL.read_text(encoding="utf-8").replace("测试局", f"测试{number}局")
+        (folder / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("index.yaml", "E232 文件名“index.yaml”是保留的名字：年度汇总 index.md、index.xlsx 用了它"
+         f"（提示：{RESERVED_HINT}）"),
+        ("Index.yaml", "E232 文件名“Index.yaml”是保留的名字：年度汇总 index.md、index.xlsx 用了它"
+         f"（提示：{RESERVED_HINT}）"),
+        ("con.yml", f"E232 文件名“con.yml”是保留的名字：Windows 不允许用它作文件名（提示：{RESERVED_HINT}）"),
+        ("a b.yaml", f"E232 文件名“a b.yaml”中不能有空格（提示：{HINT}，例如 a-b.yaml）"),
+        ("a:b.yaml", f"E232 文件名“a:b.yaml”中不能有“:”（提示：{HINT}，例如 a-b.yaml）"),
+        ("办公室(1).yaml", f"E232 文件名“办公室(1).yaml”中不能有“(”（提示：{HINT}，例如 办公室-1.yaml）"),
+        ("a\nb.yaml", f"E232 文件名“a\\nb.yaml”中不能有换行（提示：{HINT}，例如 a-b.yaml）"),
+        ("-a.yaml", f"E232 文件名“-a.yaml”不能以“-”开头（提示：{HINT}，例如 a.yaml）"),
+        (".a.yaml", f"E232 文件名“.a.yaml”不能以“.”开头（提示：{HINT}，例如 a.yaml）"),
+        ("a&b.yaml", f"E232 文件名“a&b.yaml”中不能有“&”（提示：{HINT}，例如 a-b.yaml）"),
+        ("50%.yaml", f"E232 文件名“50%.yaml”中不能有“%”（提示：{HINT}，例如 50.yaml）"),
+        ("一\u3000二.yaml", f"E232 文件名“一\\u3000二.yaml”中不能有全角空格（提示：{HINT}，例如 一-二.yaml）"),
+    ],
+    ids=lambda value: repr(value)[:20],
+)  # fmt: skip
+def test_file_names_that_break_outputs_links_or_make_are_refused_at_check(
+    name, expected, tmp_path, capsys, monkeypatch
+):
+    year_folder(tmp_path, monkeypatch, name)
+    shown = name.replace("\n", "\\n").replace("\u3000", "\\u3000")
+    assert main(["check", "2023"]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"2023/{shown}:1:1: {expected}"]
+    assert main(["build", "2023", "--out", "out"]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"2023/{shown}:1:1: {expected}"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_names_that_differ_only_by_case_share_their_outputs(tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "Office.yaml", "office.yaml")
+    assert main(["check", "2023"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "2023/office.yaml:1:1: E230 与 2023/Office.yaml 同为 2023 年度且文件名只差大小写"
+        "（在 Windows、macOS 上是同一个文件），输出会互相覆盖（提示：给其中一个文件改名）"
+    ]
+
+
+def test_names_that_differ_only_in_unicode_composition_are_one_name(tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "caf\u00e9.yaml", "cafe\u0301.yaml")  # NFC and NFD
+    assert main(["check", "2023"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "2023/caf\u00e9.yaml:1:1: E230 与 2023/cafe\u0301.yaml 同为 2023 年度且文件名只差 Unicode 写法"
+        "（NFC 与 NFD，看上去一样，在 macOS 上是同一个文件），输出会互相覆盖（提示：给其中一个文件改名）"
+    ]
+
+
+def test_the_names_import_gives_pass_check(tmp_path, monkeypatch):
+    departments = [
+        "中共某区纪律检查委员会（区监察委员会）",
+        "教育局、体育局",
+        "某某局·办公室",
+        "《某》局",
+    ]
+    names = [f"{file_stem(department)}.yaml" for department in departments]
+    assert [check_file_name(Path("2023") / name) for name in names] == [[]] * len(names)
+
+
+def test_chinese_file_names_build_and_link_from_the_index(tmp_path, capsys, monkeypatch):
+    names = [
+        "测试局办公室.yaml",
+        "区政协（汇总）.yaml",
+        "office_2-b.yaml",
+        "教育局、体育局·《二》—“三”.yaml",
+        "Café.yaml",
+    ]
+    year_folder(tmp_path, monkeypatch, *names)
+    assert main(["build", "2023", "--out", "out"]) == 0
+    assert capsys.readouterr().out == ""
+    stems = sorted(Path(n).stem for n in names)
+    for stem in stems:
+        assert (tmp_path / "out/2023" / f"{stem}.docx").is_file()
+    index = (tmp_path / "out/2023/index.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").enable("table").parse(index)
+    links = [
+        unquote(str(child.attrs["href"]))
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "link_open"
+    ]
+    assert sorted(links) == sorted(f"{stem}.md" for stem in stems)
+
+
+def test_an_unreadable_declaration_is_an_environment_error(tmp_path, capsys, monkeypatch):
+    folder = year_folder(tmp_path, monkeypatch, "case.yaml")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "case.yaml":  # what chmod 000 does (the tests may run as root)
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    for command in (["check", "2023"], ["build", "2023", "--out", "out"], ["fmt", "2023"]):
+        assert main(command) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err == (
+            "错误：2023/case.yaml：无法读取：Permission denied（检查文件的权限，"
+            "或关闭正在占用它的程序）\n"
+        )
+    assert not (tmp_path / "out").exists()
+    assert (folder / "case.yaml").stat().st_size > 0
+
+
+def test_a_folder_named_like_a_declaration_is_searched_not_read(tmp_path, capsys, monkeypatch):
+    folder = year_folder(tmp_path, monkeypatch, "case.yaml")
+    (folder / "x.yaml").mkdir()
+    assert main(["check", "2023"]) == 0
+    assert main(["check", "2023/x.yaml"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
