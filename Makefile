@@ -55,8 +55,9 @@ lint-declarations: $(READY)  ## review warnings for every declaration (add STRIC
 fmt: $(READY)  ## rewrite declarations in the canonical style, comments kept
 	$(BIN)/python -m generator fmt $(DECLARATIONS)
 
-schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors)
+schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors) and docs/kinds.md
 	$(BIN)/python -m generator schema --out schema/declaration.schema.json
+	$(BIN)/python -m generator kinds --out docs/kinds.md
 
 preview: build  ## HTML pages of the summaries and change reports → build/<year>/index.html
 	$(BIN)/python -m generator preview --out $(OUT)

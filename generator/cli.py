@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.authoring.fmt import fmt
 from generator.authoring.json_schema import SCHEMA_PATH, schema_text
+from generator.authoring.kind_docs import DOCS_PATH, kinds_reference
 from generator.authoring.new_year import carry_forward
 from generator.authoring.preview import preview
 from generator.build.build import Report, build, check
@@ -200,6 +201,15 @@ def _parser() -> argparse.ArgumentParser:
         f"--out writes it (the committed copy is {SCHEMA_PATH}).",
     )
     schema_cmd.add_argument("--out", type=Path, help="write the schema to this file")
+
+    kinds_cmd = command(
+        "kinds",
+        _kinds,
+        summary="list the form kinds (表样) and the fields each one has",
+        description="Print the reference of the form kinds a declaration may name in 表样: "
+        f"their fields, checks and frameworks (the committed copy is {DOCS_PATH}).",
+    )
+    kinds_cmd.add_argument("--out", type=Path, help="write the reference to this file")
 
     preview_cmd = command(
         "preview",
@@ -395,16 +405,24 @@ def _fmt(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    if args.out:
-        if args.out.is_dir():
-            example = args.out / "declaration.schema.json"
-            raise UsageError(f"{args.out}：是一个文件夹；--out 要写文件名，例如 {example}")
-        blocker = next((p for p in args.out.parents if p.exists() and not p.is_dir()), None)
+    return _write_or_print(args.out, schema_text(), "declaration.schema.json")
+
+
+def _kinds(args: argparse.Namespace) -> int:
+    return _write_or_print(args.out, kinds_reference(), "kinds.md")
+
+
+def _write_or_print(out: Path | None, text: str, example_name: str) -> int:
+    """`text` into file `out`, or to standard output."""
+    if out:
+        if out.is_dir():
+            raise UsageError(f"{out}：是一个文件夹；--out 要写文件名，例如 {out / example_name}")
+        blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
         if blocker is not None:
-            raise UsageError(f"{blocker}：是一个文件，不能在其中写入 {args.out}")
-        Writer(args.out.parent).write(Artifact(args.out.name, schema_text().encode()))
+            raise UsageError(f"{blocker}：是一个文件，不能在其中写入 {out}")
+        Writer(out.parent).write(Artifact(out.name, text.encode()))
     else:
-        print(schema_text(), end="")
+        print(text, end="")
     return ExitCode.OK
 
 

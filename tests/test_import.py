@@ -231,10 +231,11 @@ def test_unreadable_amounts_and_rows_are_warned_about(tmp_path, capsys):
     assert main(["import", str(path)]) == 1
     captured = capsys.readouterr()
     assert (
-        f"{path.as_posix()}:17:1: W602 “年末资产总额”的金额“十元”无法读取，未导入" in captured.err
+        f"{path.as_posix()}:17:1: W602 “年末资产总额”的金额“十元”无法读取，留空待补" in captured.err
     )
     assert f"{path.as_posix()}:22:1: W604 无法识别这一行：孤立的文字，未导入" in captured.err
-    assert "E102 缺少必填项“年末资产总额”" in captured.out
+    assert "E102 “年末资产总额”没有填写" in captured.out
+    assert "# 导入时原表写作“十元”\n年末资产总额:\n" in captured.out
 
 
 # -- import --into: file names from the form's content, one outcome line per input ------------
@@ -514,3 +515,22 @@ def test_a_quoted_phrase_at_the_start_of_a_tsv_cell_keeps_its_quotes(tmp_path, c
     path.write_text(text, encoding="utf-8")
     decl, _, _ = imported(path, tmp_path, capsys)
     assert decl.get("部门职责") == '"十四五"规划'
+
+
+def test_a_row_shifted_against_its_header_is_read_in_order_and_warned(tmp_path, capsys):
+    rows = [row if row[0] != "任务一" else ["", "任务一", "", "内容一"] for row in FORM]
+    decl, warnings, text = imported(write_tsv(tmp_path / "shifted.txt", rows), tmp_path, capsys)
+    assert decl.get("年度重点任务")[0]["主要内容"] == "内容一"
+    assert [w.split(": ", 1)[1] for w in warnings] == ["W610 这一行的单元格与表头错位，按顺序读取"]
+
+
+def test_a_form_that_fits_two_kinds_equally_is_read_as_the_first_and_warned(tmp_path, capsys):
+    rows = [
+        ["部门（单位）整体支出绩效目标申报表"],
+        ["（2024年度）"],
+        ["部门（单位）名称", "测试厅"],
+    ]
+    path = write_tsv(tmp_path / "thin.txt", rows)
+    assert main(["import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "W609 这张表与表样“全国整体”和“全国整体横版”同样吻合，按栏目最少的“全国整体”读取" in err

@@ -324,3 +324,29 @@ def test_the_style_can_print_the_symbols_of_operators(tmp_path, write_declaratio
     texts = cell_texts(tmp_path / "out" / "2023" / "case.docx")
     assert "≥90%" in texts and ">=90%" not in texts
     assert "| 满意度 | ≥90% | 定量 |" in (tmp_path / "out/2023/case.md").read_text(encoding="utf-8")
+
+
+def test_dates_in_order_and_within_the_year_are_checked_as_a_kind_says(
+    kind_copy, write_declaration, capsys
+):
+    data, _ = kind_copy
+    edit(
+        data / "kinds" / "national-department.yaml",
+        "  填报人:\n",
+        "  开始时间: {type: date, required: false, help: 开始。}\n"
+        "  结束时间: {type: date, required: false, help: 结束。}\n  填报人:\n",
+    )
+    edit(
+        data / "kinds" / "national-department.yaml",
+        "rules:\n",
+        "rules:\n  - before: 开始时间\n    after: 结束时间\n  - within_year: [开始时间, 结束时间]\n",
+    )
+    base = (DATA / "forms" / "2024" / "national-2.yaml").read_text(encoding="utf-8")
+    late = base + "开始时间: 2024-12-01\n结束时间: 2024-03-01\n"
+    elsewhere = base + "开始时间: 2021-01-01\n结束时间: 2022-12-31\n"
+    assert main(["check", str(write_declaration(late, "late", "2024"))]) == 1
+    out = capsys.readouterr().out
+    assert "E208 “结束时间”2024-03-01 早于“开始时间”2024-12-01（提示：核对起止日期）" in out
+    assert main(["check", str(write_declaration(elsewhere, "elsewhere", "2024"))]) == 1
+    out = capsys.readouterr().out
+    assert "E209 开始时间至结束时间（2021-01-01 — 2022-12-31）不在 2024 年度之内" in out

@@ -87,7 +87,7 @@ def read_form(grid: Grid, slug: str, kind: FormKind | None = None) -> ImportResu
                 Diagnostic(
                     Location(grid.source, 1, 1),
                     "W609",
-                    f"这张表与表样“{kind.name}”和“{others}”同样吻合，按“{kind.name}”读取",
+                    f"这张表与表样“{kind.name}”和“{others}”同样吻合，按栏目最少的“{kind.name}”读取",
                 )
             )
     reader = _FormReader(grid, kind, frameworks()[kind.framework], warnings)
@@ -121,7 +121,8 @@ def recognise(grid: Grid) -> tuple[FormKind, int, list[str]]:
 
     scored = [(score(kind), kind) for kind in form_kinds().values()]
     best_score, best = max(scored, key=lambda item: item[0])
-    tied = [kind.name for s, kind in scored if s == best_score and kind is not best]
+    # kinds with as many of their labels on the form: the one missing fewest was taken
+    tied = [kind.name for s, kind in scored if s[0] == best_score[0] and kind is not best]
     return best, best_score[0], tied
 
 
@@ -262,7 +263,8 @@ class _FormReader:
         if spec.role == "amount_unit":
             return self.unit  # as the form's labels print it: （元）, （万元）
         if kind is FieldType.INDICATORS:
-            return Goals(self.goals(path))
+            levels = self.goals(path)
+            return Goals(levels) if levels else None  # no indicator table: `check` asks for one
         if kind is FieldType.BOOL:
             return self.flag(spec, start)
         row, col = self.find(spec, start)
@@ -271,7 +273,11 @@ class _FormReader:
             if not inner and row >= 0 and spec.shorthand:
                 text, at = self.value_at(row, col)
                 child = spec.child(spec.shorthand)
-                value = self.scalar(child, text, at) if child and text else None
+                value = (
+                    self.scalar(child, text, at, f"{path}.{spec.shorthand}")
+                    if child and text
+                    else None
+                )
                 return Record({spec.shorthand: value}) if value is not None else None
             return inner or None
         if kind is FieldType.LIST:
@@ -286,7 +292,7 @@ class _FormReader:
             return tuple(_NUMBERED.sub("", line) for line in text.split("\n") if line.strip())
         if spec.role == "department":
             return self.department(text)
-        return self.scalar(spec, text, at)
+        return self.scalar(spec, text, at, path)
 
     def department(self, text: str) -> str:
         """The department's name, without a flag's printed suffix such as (汇总), which the
@@ -331,7 +337,15 @@ class _FormReader:
         text = self.value_at(row, col)[0] if row >= 0 else ""
         return {"是": True, "否": False}.get(text.strip())
 
-    def scalar(self, spec: FieldSpec | None, text: str, row: int) -> Value | None:
+    def unreadable(self, spec: FieldSpec, path: str, row: int, what: str, text: str) -> None:
+        """A value that cannot be read is written blank (never invented), with a comment that
+        keeps what the form wrote."""
+        if path:
+            self.blank.add(path)
+        message = f"“{spec.key}”的{what}“{text}”无法读取，留空待补"
+        self.warn(row, "W602", message, path, f"导入时原表写作“{text}”")
+
+    def scalar(self, spec: FieldSpec | None, text: str, row: int, path: str = "") -> Value | None:
         if spec is None:
             return None
         kind = spec.type
@@ -340,13 +354,13 @@ class _FormReader:
         if kind is FieldType.AMOUNT:
             value = parse_amount(re.sub(r"\s*万?元$", "", text))
             if value is None:
-                self.warn(row, "W602", f"“{spec.key}”的金额“{text}”无法读取，未导入")
+                self.unreadable(spec, path, row, "金额", text)
             return value
         if kind in (FieldType.INTEGER, FieldType.NUMBER, FieldType.PERCENT):
             number = parse_amount(text.rstrip("%％ "))
             integral = number is not None and number == number.to_integral_value()
             if number is None or number < 0 or (kind is FieldType.INTEGER and not integral):
-                self.warn(row, "W602", f"“{spec.key}”的数字“{text}”无法读取，未导入")
+                self.unreadable(spec, path, row, "数字", text)
                 return None
             return int(number) if kind is FieldType.INTEGER else number
         if kind is FieldType.DATE:
@@ -355,7 +369,7 @@ class _FormReader:
                 return date(*(int(g) for g in match.groups())) if match else None
             except ValueError:
                 pass
-            self.warn(row, "W602", f"“{spec.key}”的日期“{text}”无法读取，未导入")
+            self.unreadable(spec, path, row, "日期", text)
             return None
         return text
 
@@ -394,13 +408,15 @@ class _FormReader:
                 end = order[index + 1][1] if index + 1 < len(order) else len(cells)
                 text = next((cell for cell in cells[col:end] if cell), "")
                 leaf = dict(leaves)[leaf_path]
-                value = self.scalar(leaf, text, r) if text else None
+                at = f"{path}[{len(items) + 1}].{leaf_path}"
+                value = self.scalar(leaf, text, r, at) if text else None
                 if value is not None:
                     _put(record, leaf_path, value)
             if len(filled) > len(record) and len(filled) == len(order) and len(record) < len(order):
                 record = {}
                 for (leaf_path, _), (_, text) in zip(order, filled, strict=True):
-                    value = self.scalar(dict(leaves)[leaf_path], text, r)
+                    at = f"{path}[{len(items) + 1}].{leaf_path}"
+                    value = self.scalar(dict(leaves)[leaf_path], text, r, at)
                     if value is not None:
                         _put(record, leaf_path, value)
                 self.warn(
