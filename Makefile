@@ -6,8 +6,16 @@ READY  := $(VENV)/.installed
 OUT    := build
 DECLARATIONS ?= declarations
 
-# Everything a build depends on; folders are listed too so that a deleted file counts.
+# Everything a build depends on; folders are listed too so that a deleted file counts. The
+# installed packages count too: a new version of a library that writes the outputs may change them.
 DEPS := $(shell find $(DECLARATIONS) templates generator -name __pycache__ -prune -o -print 2>/dev/null)
+DEPS += $(wildcard $(VENV)/lib/python*/site-packages/*.dist-info)
+# Outputs are stamped with SOURCE_DATE_EPOCH: another value is a change to build. This file
+# holds the value of the last build, and is out of date only when the value differs.
+EPOCH := $(OUT)/.source-date-epoch
+ifneq ($(shell cat $(EPOCH) 2>/dev/null),$(SOURCE_DATE_EPOCH))
+.PHONY: $(EPOCH)
+endif
 
 .DEFAULT_GOAL := build
 .PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden lint clean help
@@ -23,9 +31,12 @@ $(READY): pyproject.toml
 build: $(OUT)/.stamp  ## validate and build every declaration into build/<year>/
 
 # One Python process for the whole tree; it re-renders only declarations whose inputs changed.
-$(OUT)/.stamp: $(READY) $(DEPS)
+$(OUT)/.stamp: $(READY) $(DEPS) $(EPOCH)
 	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT)
 	@touch $@
+
+$(EPOCH):
+	@mkdir -p $(@D) && printf '%s\n' '$(SOURCE_DATE_EPOCH)' > $@
 
 check: $(READY)  ## validate every declaration, write nothing
 	$(BIN)/python -m generator check $(DECLARATIONS)
@@ -53,7 +64,7 @@ fmt: $(READY)  ## rewrite declarations in the canonical style, comments kept
 schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors)
 	$(BIN)/python -m generator schema --out schema/declaration.schema.json
 
-preview: build  ## HTML pages of the summaries and change reports → build/<year>/index.html
+preview: build  ## HTML pages of the change reports → build/diff/ (build writes the others)
 	$(BIN)/python -m generator preview --out $(OUT)
 
 bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200) against plain baselines
