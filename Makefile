@@ -10,6 +10,15 @@ DECLARATIONS ?= declarations
 # deleted file counts. find compares the times itself: file names never pass through make, so a
 # space, colon or "#" in one cannot break a rule (`check` then reports the name, E232).
 STALE := $(shell find $(DECLARATIONS) templates generator -name __pycache__ -prune -o -newer $(OUT)/.stamp -print 2>/dev/null | head -n 1)
+# The installed packages count too: a new version of a library that writes the outputs may
+# change them.
+PACKAGES := $(wildcard $(VENV)/lib/python*/site-packages/*.dist-info)
+# Outputs are stamped with SOURCE_DATE_EPOCH: another value is a change to build. This file
+# holds the value of the last build.
+EPOCH := $(OUT)/.source-date-epoch
+ifneq ($(shell cat $(EPOCH) 2>/dev/null),$(SOURCE_DATE_EPOCH))
+EPOCH_CHANGED := yes
+endif
 
 .DEFAULT_GOAL := build
 .PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden lint clean help
@@ -25,8 +34,9 @@ $(READY): pyproject.toml
 build: $(OUT)/.stamp  ## validate and build every declaration into build/<year>/
 
 # One Python process for the whole tree; it re-renders only declarations whose inputs changed.
-$(OUT)/.stamp: $(READY) $(if $(STALE),FORCE)
+$(OUT)/.stamp: $(READY) $(if $(STALE)$(EPOCH_CHANGED),FORCE) $(PACKAGES)
 	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT)
+	@printf '%s\n' '$(SOURCE_DATE_EPOCH)' > $(EPOCH)
 	@touch $@
 
 .PHONY: FORCE
@@ -59,7 +69,7 @@ schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors) and
 	$(BIN)/python -m generator schema --out schema/declaration.schema.json
 	$(BIN)/python -m generator kinds --out docs/kinds.md
 
-preview: build  ## HTML pages of the summaries and change reports → build/<year>/index.html
+preview: build  ## HTML pages of the change reports → build/diff/ (build writes the others)
 	$(BIN)/python -m generator preview --out $(OUT)
 
 bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200) against plain baselines

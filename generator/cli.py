@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from generator.authoring.fmt import fmt
 from generator.authoring.json_schema import SCHEMA_PATH, schema_text
@@ -17,13 +21,14 @@ from generator.authoring.kind_docs import DOCS_PATH, kinds_reference
 from generator.authoring.new_year import carry_forward
 from generator.authoring.preview import preview
 from generator.build.build import Report, build, check
+from generator.build.pool import WorkerError
 from generator.build.write import Artifact, WriteError, Writer
-from generator.render.package import EpochError, source_date_epoch
 from generator.config import ConfigError
 from generator.declaration.sources import UsageError
 from generator.errors import Diagnostic, ExitCode
 from generator.importing.forms import Outcome, import_forms, import_summary
 from generator.kinds import form_kinds
+from generator.render.package import EpochError, source_date_epoch
 from generator.render.templates import TemplateError
 from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
 from generator.review.lint import lint
@@ -39,17 +44,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse exits on --help (0) and on usage errors (2)
         return int(exit_.code or 0)
+    with _signals_as_interrupts() as received:
+        try:
+            status = int(args.command(args))
+        except UsageError as error:
+            print(f"错误：{error}", file=sys.stderr)
+            return ExitCode.USAGE
+        except (WriteError, TemplateError, WorkerError, ConfigError, EpochError) as error:
+            print(f"错误：{error}", file=sys.stderr)
+            return ExitCode.USAGE
+        except KeyboardInterrupt:
+            received.append(signal.SIGINT)
+        if received:  # also when an interrupt was swallowed and the command still finished
+            print("已中断：已写入的文件都是完整的", file=sys.stderr)
+            return 128 + received[0]  # as a shell reports death by that signal: 130, 143
+        return status
+
+
+_INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _signals_as_interrupts() -> Iterator[list[int]]:
+    """While a command runs, SIGINT (Ctrl-C) and SIGTERM both unwind it as KeyboardInterrupt,
+    so that staged files are removed and worker processes stopped; signals after the first are
+    ignored, so that nothing interrupts that, and so is a signal that was ignored already (a
+    background job's SIGINT). Yields the list of signals received."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def interrupt(number: int, frame: FrameType | None) -> None:
+        if not received:
+            received.append(number)
+            raise KeyboardInterrupt
+
+    previous = {
+        number: signal.signal(number, interrupt)
+        for number in _INTERRUPTS
+        if signal.getsignal(number) is not signal.SIG_IGN
+    }
     try:
-        return int(args.command(args))
-    except UsageError as error:
-        print(f"错误：{error}", file=sys.stderr)
-        return ExitCode.USAGE
-    except (WriteError, TemplateError, ConfigError, EpochError) as error:
-        print(f"错误：{error}", file=sys.stderr)
-        return ExitCode.USAGE
-    except KeyboardInterrupt:
-        print("已中断：已写入的文件都是完整的", file=sys.stderr)
-        return 130
+        yield received
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -214,8 +254,9 @@ def _parser() -> argparse.ArgumentParser:
     preview_cmd = command(
         "preview",
         _preview,
-        summary="HTML pages of the built Markdown, readable offline",
-        description="Turn OUT/<year>/*.md and OUT/diff/*.md into HTML with an index per year.",
+        summary="HTML pages of the change reports, readable offline",
+        description="Turn the change reports OUT/diff/*.md into HTML, with OUT/diff/index.html "
+        "listing them (build writes the pages of the declarations and indexes itself).",
     )
     preview_cmd.add_argument("--out", type=Path, default=Path("build"), help="default: build/")
 
@@ -295,10 +336,13 @@ def _build(args: argparse.Namespace) -> int:
         if args.format == "text":
             print(_summary(report) + "；未写入任何文件", file=sys.stderr)
         return ExitCode.INVALID
+    for note in report.notes:
+        print(f"警告：{note}", file=sys.stderr)
     if args.format == "text":
+        removed = f"，删除 {len(report.removed)} 个过时文件" if report.removed else ""
         print(
             f"{len(report.checked)} 份申报：写入 {len(report.written)} 个文件，"
-            f"{len(report.unchanged)} 个未变，{report.skipped} 份无改动跳过 → {args.out}",
+            f"{len(report.unchanged)} 个未变，{report.skipped} 份无改动跳过{removed} → {args.out}",
             file=sys.stderr,
         )
     return ExitCode.OK
@@ -428,7 +472,14 @@ def _write_or_print(out: Path | None, text: str, example_name: str) -> int:
 
 def _preview(args: argparse.Namespace) -> int:
     written = preview(args.out)
-    print(f"写入 {len(written)} 个 HTML 页面 → {args.out}", file=sys.stderr)
+    if written:
+        print(f"写入 {len(written)} 个 HTML 页面 → {args.out}", file=sys.stderr)
+    else:
+        print(
+            "没有变更报告（make diff FROM=… TO=… 生成）；申报和汇总的 HTML 页面由 build 写入"
+            f" → {args.out}",
+            file=sys.stderr,
+        )
     return ExitCode.OK
 
 

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from conftest import MINIMAL
 
-from generator.cli import main
 from generator.authoring.json_schema import declaration_schema
+from generator.cli import main
 
 RANGE = "应为 315532800（1980-01-01 00:00:00 UTC）到 4354819199（2107-12-31 23:59:59 UTC）之间的整数秒数"
 

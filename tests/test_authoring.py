@@ -239,8 +239,8 @@ def preview_tree(tmp_path) -> Path:
 def test_preview_writes_linked_html_pages(preview_tree):
     index = (preview_tree / "2023/index.html").read_text(encoding="utf-8")
     assert 'href="minhang-cppcc-office.html"' in index and 'href="test-bureau.html"' in index
-    assert 'href="../diff/2023-2024.html"' in index
     assert (preview_tree / "diff/2023-2024.html").is_file()
+    assert 'href="2023-2024.html"' in (preview_tree / "diff/index.html").read_text(encoding="utf-8")
     page = (preview_tree / "2023/minhang-cppcc-office.html").read_text(encoding="utf-8")
     assert page.count("<table>") == len(
         markdown_tables((preview_tree / "2023/minhang-cppcc-office.md").read_text(encoding="utf-8"))

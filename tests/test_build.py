@@ -3,6 +3,7 @@ an invalid declaration writes nothing."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -31,9 +32,11 @@ def seed_tree(tmp_path: Path) -> Path:
 def test_seed_summary_has_every_indicator_budget_figure_and_task(seed_tree, tmp_path):
     report = build([seed_tree], tmp_path / "out")
     assert report.ok and sorted(report.written) == [
+        "2023/index.html",
         "2023/index.md",
         "2023/index.xlsx",
         "2023/minhang-cppcc-office.docx",
+        "2023/minhang-cppcc-office.html",
         "2023/minhang-cppcc-office.md",
         "2023/minhang-cppcc-office.xlsx",
     ]
@@ -85,7 +88,7 @@ def test_second_build_does_nothing_and_one_change_rebuilds_only_its_outputs(seed
     )
     out = tmp_path / "out"
     first = build([seed_tree], out)
-    assert len(first.written) == 8 and first.skipped == 0
+    assert len(first.written) == 11 and first.skipped == 0
     again = build([seed_tree], out)
     assert (again.written, again.unchanged, again.skipped) == ([], [], 2)
     edited = seed_tree / "2023" / "test-bureau.yaml"
@@ -94,9 +97,11 @@ def test_second_build_does_nothing_and_one_change_rebuilds_only_its_outputs(seed
     )
     third = build([seed_tree], out)
     assert sorted(third.written) == [
+        "2023/index.html",
         "2023/index.md",
         "2023/index.xlsx",
         "2023/test-bureau.docx",
+        "2023/test-bureau.html",
         "2023/test-bureau.md",
         "2023/test-bureau.xlsx",
     ]
@@ -233,3 +238,251 @@ def test_an_unreadable_cache_is_ignored(seed_tree, tmp_path):
     (out / "2023/minhang-cppcc-office.md").unlink()
     report = build([seed_tree], out)
     assert report.ok and report.written == ["2023/minhang-cppcc-office.md"]
+
+
+def two_declarations(root: Path) -> Path:
+    """root/src/2023/ with a.yaml (测试局) and b.yaml (测试二局); returns root/src."""
+    folder = root / "src" / "2023"
+    folder.mkdir(parents=True)
+    text = MINIMAL.read_text(encoding="utf-8")
+    (folder / "a.yaml").write_text(text, encoding="utf-8")
+    (folder / "b.yaml").write_text(text.replace("测试局", "测试二局"), encoding="utf-8")
+    return root / "src"
+
+
+def index_departments(out: Path, year: int = 2023) -> list[str]:
+    table = markdown_tables((out / f"{year}/index.md").read_text(encoding="utf-8"))[0]
+    return [row[0] for row in table[1:-1]]
+
+
+OUTPUT_SUFFIXES = (".md", ".docx", ".xlsx", ".html")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("部门名称: 测试局", "部门名称: ''"),  # blank 部门名称
+        ("财政拨款: 80.00", "财政拨款: 81.00"),  # 财政拨款 + 其他资金 ≠ 总额
+    ],
+)
+def test_a_file_edited_during_the_build_is_rendered_as_it_was_validated(
+    tmp_path, monkeypatch, old, new
+):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert build([tree], out).ok
+    before = {suffix: (out / f"2023/a{suffix}").read_bytes() for suffix in OUTPUT_SUFFIXES}
+    manifest = (out / ".manifest.json").read_bytes()
+    for suffix in OUTPUT_SUFFIXES:  # rendered again, from the cached summary
+        (out / f"2023/a{suffix}").unlink()
+    source = tree / "2023/a.yaml"
+    good = source.read_text(encoding="utf-8")
+    bad = good.replace(old, new)
+    assert bad != good
+    import generator.build.build
+
+    real_check = generator.build.build.check
+
+    def check_then_edit(*args, **kwargs):
+        report = real_check(*args, **kwargs)
+        source.write_text(bad, encoding="utf-8")  # edited after validation, before rendering
+        return report
+
+    monkeypatch.setattr(generator.build.build, "check", check_then_edit)
+    assert build([tree], out).ok
+    monkeypatch.undo()
+    after = {suffix: (out / f"2023/a{suffix}").read_bytes() for suffix in OUTPUT_SUFFIXES}
+    assert after == before  # what was validated, not what was on disk at render time
+    assert (out / ".manifest.json").read_bytes() == manifest  # keyed on the validated bytes
+    report = build([tree], out)  # the edit is seen (and refused) by the next build
+    assert not report.ok and report.diagnostics
+    source.write_text(good, encoding="utf-8")
+    again = build([tree], out)  # put back: the outputs already are those of these bytes
+    assert (again.written, again.skipped) == ([], 2)
+
+
+def test_build_never_deletes_what_it_did_not_make_in_the_cache_folder(tmp_path, capsys):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    cache = out / ".cache"
+    (cache / "subfolder").mkdir(parents=True)
+    (cache / "subfolder" / "keep.txt").write_text("keep", encoding="utf-8")
+    (cache / "foreign").write_text("foreign", encoding="utf-8")
+    lookalike = cache / ("0" * 64)
+    lookalike.write_text("named like a cache entry", encoding="utf-8")
+    foreign = {p: p.read_bytes() for p in cache.rglob("*") if p.is_file()}
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    ours = {p for p in cache.iterdir() if p.is_file()} - set(foreign)
+    assert len(ours) == 2  # one entry per declaration
+    source = tree / "2023/a.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("测试局", "测试三局"), encoding="utf-8"
+    )
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in foreign} == foreign
+    now = {p for p in cache.iterdir() if p.is_file()} - set(foreign)
+    assert len(now) == 2 and len(now & ours) == 1  # a's old entry pruned, b's kept
+
+
+def test_deleting_a_declaration_removes_its_outputs_and_its_index_row(tmp_path, capsys):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    assert index_departments(out) == ["测试局", "测试二局"]
+    (tree / "2023/b.yaml").unlink()
+    capsys.readouterr()
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    assert capsys.readouterr().err == (
+        f"1 份申报：写入 3 个文件，0 个未变，1 份无改动跳过，删除 4 个过时文件 → {out}\n"
+    )
+    assert sorted(p.name for p in (out / "2023").iterdir()) == [
+        "a.docx", "a.html", "a.md", "a.xlsx", "index.html", "index.md", "index.xlsx",
+    ]  # fmt: skip
+    assert index_departments(out) == ["测试局"]
+    assert "测试二局" not in (out / "2023/index.html").read_text(encoding="utf-8")
+
+
+def test_renaming_a_declaration_moves_its_outputs(tmp_path):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert build([tree], out).ok
+    (tree / "2023/b.yaml").rename(tree / "2023/c.yaml")
+    report = build([tree], out)
+    assert sorted(report.removed) == [f"2023/b{suffix}" for suffix in sorted(OUTPUT_SUFFIXES)]
+    assert {f"2023/c{suffix}" for suffix in OUTPUT_SUFFIXES} <= set(report.written)
+    assert not list((out / "2023").glob("b.*"))
+    table = markdown_tables((out / "2023/index.md").read_text(encoding="utf-8"))[0]
+    assert [row[0] for row in table[1:-1]] == ["测试局", "测试二局"]
+    assert "(c.md)" in (out / "2023/index.md").read_text(encoding="utf-8")
+
+
+def test_a_year_left_without_declarations_loses_its_index(tmp_path):
+    tree = two_declarations(tmp_path)
+    later = tree / "2024" / "a.yaml"
+    later.parent.mkdir()
+    later.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert build([tree], out).ok
+    later.unlink()
+    report = build([tree], out)
+    assert sorted(report.removed) == sorted(
+        [f"2024/a{s}" for s in OUTPUT_SUFFIXES]
+        + [f"2024/index{s}" for s in (".html", ".md", ".xlsx")]
+    )
+    assert list((out / "2024").iterdir()) == []
+
+
+def test_a_subset_build_keeps_the_others_and_the_whole_index(tmp_path):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert build([tree], out).ok
+    kept = {suffix: (out / f"2023/a{suffix}").read_bytes() for suffix in OUTPUT_SUFFIXES}
+    source = tree / "2023/b.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("测试二局", "测试三局"), encoding="utf-8"
+    )
+    report = build([source], out)  # only b
+    assert report.removed == []
+    assert {suffix: (out / f"2023/a{suffix}").read_bytes() for suffix in OUTPUT_SUFFIXES} == kept
+    assert index_departments(out) == ["测试局", "测试三局"]  # every declaration of the year
+    (tree / "2023/a.yaml").unlink()  # outside the PATHs given: its outputs stay
+    assert build([source], out).removed == []
+    assert (out / "2023/a.md").is_file() and index_departments(out) == ["测试局", "测试三局"]
+    assert build([tree], out).removed == [f"2023/a{s}" for s in (".docx", ".html", ".md", ".xlsx")]
+    assert index_departments(out) == ["测试三局"]
+
+
+def test_a_foreign_file_in_a_year_folder_is_never_removed(tmp_path):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    (out / "2023").mkdir(parents=True)
+    foreign = {
+        out / "2023/notes.md": b"notes",
+        out / "2023/ghost.docx": b"named like an output, never made by the build",
+        out / "2023/.b.md.abcdefgh.txt": b"not a staging file of ours",
+    }
+    for path, content in foreign.items():
+        path.write_bytes(content)
+    assert build([tree], out).ok
+    (tree / "2023/b.yaml").unlink()
+    (tree / "2023/a.yaml").rename(tree / "2023/ghost-2.yaml")
+    assert build([tree], out).ok
+    assert {p: p.read_bytes() for p in foreign} == foreign
+
+
+def test_a_tampered_manifest_cannot_make_the_build_delete_elsewhere(tmp_path):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert build([tree], out).ok
+    victim = tmp_path / "victim.md"
+    victim.write_text("keep me", encoding="utf-8")
+    manifest = json.loads((out / ".manifest.json").read_text(encoding="utf-8"))
+    record = next(iter(manifest["files"].values()))
+    for path in ("../victim.md", "2023/../../victim.md", str(victim), "2023/../../victim.md"):
+        manifest["files"][path] = record
+    (out / ".manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert build([tree], out).ok
+    assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "2x"])
+def test_an_invalid_generator_workers_is_a_configuration_error(
+    tmp_path, capsys, monkeypatch, value
+):
+    tree = two_declarations(tmp_path)
+    monkeypatch.setenv("GENERATOR_WORKERS", value)
+    assert main(["build", str(tree), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        f"错误：环境变量 GENERATOR_WORKERS 的值“{value}”无效：应为 0（按 CPU 核数，默认）"
+        "或正整数（渲染进程数，1 表示不并行）\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("value", ["", "0", "1", " 2 "])
+def test_valid_generator_workers_values(tmp_path, monkeypatch, value):
+    tree = two_declarations(tmp_path)
+    monkeypatch.setenv("GENERATOR_WORKERS", value)
+    assert build([tree], tmp_path / "out").ok
+
+
+def test_the_build_writes_html_pages_that_follow_every_edit(tmp_path):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    report = build([tree], out)
+    assert {"2023/a.html", "2023/b.html", "2023/index.html"} <= set(report.written)
+    index = (out / "2023/index.html").read_text(encoding="utf-8")
+    assert 'href="a.html"' in index and 'href="b.html"' in index
+    page = (out / "2023/a.html").read_text(encoding="utf-8")
+    assert "<title>测试局 2023年度 部门（单位）整体支出绩效目标申报表</title>" in page
+    assert 'href="index.html"' in page
+    assert page.count("<table>") == len(
+        markdown_tables((out / "2023/a.md").read_text(encoding="utf-8"))
+    )
+    source = tree / "2023/a.yaml"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("测试局", "测试三局"), encoding="utf-8"
+    )
+    report = build([tree], out)
+    assert {"2023/a.html", "2023/index.html"} <= set(report.written)
+    assert "测试三局" in (out / "2023/a.html").read_text(encoding="utf-8")
+    assert "测试三局" in (out / "2023/index.html").read_text(encoding="utf-8")
+
+
+def test_a_subset_build_says_when_it_cannot_list_a_declaration_in_the_index(tmp_path, capsys):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    shutil.rmtree(out / ".cache")  # the summaries of declarations outside the PATHs
+    capsys.readouterr()
+    assert main(["build", str(tree / "2023/b.yaml"), "--out", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"警告：{out}/2023/a.*：摘要缓存不可读，2023 年度汇总中未列入（完整构建一次即可恢复：make build）"
+    )
+    assert index_departments(out) == ["测试二局"] and (out / "2023/a.md").is_file()
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    assert "警告" not in capsys.readouterr().err
+    assert index_departments(out) == ["测试局", "测试二局"]

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def make(*args: str) -> subprocess.CompletedProcess[str]:
+def make(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | environment
     return subprocess.run(
-        ["make", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+        ["make", "-C", str(ROOT), *args], capture_output=True, text=True, check=False, env=env
     )
 
 
@@ -27,7 +28,13 @@ def test_build_twice_does_no_work_the_second_time(tmp_path):
     out = f"OUT={tmp_path / 'build'}"
     assert make("build", out).returncode == 0
     assert (tmp_path / "build/2023/minhang-cppcc-office.md").is_file()
+    assert (tmp_path / "build/2023/minhang-cppcc-office.html").is_file()  # pages are built too
     assert make("-q", "build", out).returncode == 0  # -q: exit 0 only when up to date
+    # Outputs are stamped with SOURCE_DATE_EPOCH: a new value is a change to build.
+    assert make("-q", "build", out, SOURCE_DATE_EPOCH="1700000000").returncode == 1
+    assert make("build", out, SOURCE_DATE_EPOCH="1700000000").returncode == 0
+    assert make("-q", "build", out, SOURCE_DATE_EPOCH="1700000000").returncode == 0
+    assert make("-q", "build", out).returncode == 1
     source = ROOT / "declarations/2023/minhang-cppcc-office.yaml"
     stat = source.stat()
     try:

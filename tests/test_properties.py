@@ -197,4 +197,4 @@ def test_mutated_seed_never_crashes(edits):
         if checked.ok:
             assert checked.declaration is not None
             files = Renderer().declaration_files(declaration_context(checked.declaration))
-            assert set(files) == {".md", ".docx", ".xlsx"}
+            assert set(files) == {".md", ".docx", ".xlsx", ".html"}

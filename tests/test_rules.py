@@ -61,7 +61,7 @@ def test_rule_case(rule_file, case, tmp_path, capsys, monkeypatch):
         assert not (tmp_path / "out").exists()
     else:
         assert sorted(p.name for p in (tmp_path / "out/2023").iterdir()) == [
-            "case.docx", "case.md", "case.xlsx", "index.md", "index.xlsx",
+            "case.docx", "case.html", "case.md", "case.xlsx", "index.html", "index.md", "index.xlsx",
         ]  # fmt: skip
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from conftest import MINIMAL
 
 from generator.cli import main
-from generator.review.compare import compare
 from generator.declaration.sources import read_checked
+from generator.review.compare import compare
 
 DECOMPOSED = "cafe\u0301次数"  # "café次数" with the accent as a combining character (NFD)
 

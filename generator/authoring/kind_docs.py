@@ -86,7 +86,7 @@ def _kind(kind: FormKind) -> Iterator[str]:
     yield "|---|---|---|---|"
     yield from _rows(kind.fields, "")
     yield ""
-    yield f"Each 三级 row of the indicator tree (`名称: 指标值`, or a mapping of these):"
+    yield "Each 三级 row of the indicator tree (`名称: 指标值`, or a mapping of these):"
     yield ""
     yield "| key | type | required | printed on the form | what it holds |"
     yield "|---|---|---|---|---|"

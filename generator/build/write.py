@@ -1,20 +1,28 @@
 """The one writer that owns the output folder.
 
-Every file goes to a temporary file beside its target and is renamed into place, so a reader
-(or an interrupted build) sees the old file or the new one, never half of one. A build stages
-all its files first and renames them only when everything was rendered (`stage`, then
-`commit`, or `abort` on failure): a template error half-way leaves the earlier build whole, and
-no rendered file waits in memory. A path may be claimed once per build, and never outside the
+Every file goes to a staging file beside its target (`.<name>.<random>.tmp`) and is renamed into
+place, so a reader (or an interrupted build) sees the old file or the new one, never half of
+one. A build stages all its files first and renames them only when everything was rendered
+(`stage`, then `commit`, or `abort` on failure): a template error half-way leaves the earlier
+build whole, and no rendered file waits in memory. Removals are staged too and happen at
+`commit`, in the order staged. A path may be claimed once per build, and never outside the
 output root. Identical content is not rewritten, so modification times (and `make`) see only
-real changes.
+real changes. `sweep` removes the staging files a killed build left behind.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# A staging file: "." + the target's name + "." + 8 random characters + ".tmp" (the random part
+# as tempfile.mkstemp makes it, which earlier versions used).
+STAGING = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
+_RANDOM = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 
 class WriteError(Exception):
@@ -31,15 +39,16 @@ class Artifact:
 
 @dataclass
 class Writer:
-    """Writes artifacts below `root`; counts what it wrote and what was already up to date."""
+    """Writes artifacts below `root`; counts what it wrote, what was already up to date and
+    what it removed."""
 
     root: Path
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     _claimed: set[str] = field(default_factory=set)
-    _staged: list[tuple[str, str, Path]] = field(
-        default_factory=list
-    )  # relative, temporary, target
+    # In commit order: (relative, staging file or None for a removal, target).
+    _staged: list[tuple[str, str | None, Path]] = field(default_factory=list)
 
     def target(self, relative: str) -> Path:
         """The absolute path of `relative`, which must stay inside the root."""
@@ -50,61 +59,110 @@ class Writer:
 
     def write(self, artifact: Artifact) -> None:
         """Write `artifact` now, atomically (stage and commit it alone)."""
-        self.stage(artifact)
+        try:
+            self.stage(artifact)
+        except BaseException:  # also Ctrl-C: never leave the staging file behind
+            self.abort()
+            raise
         self.commit()
 
     def stage(self, artifact: Artifact) -> None:
-        """Write `artifact` to a temporary file beside its target, unless the same bytes are
+        """Write `artifact` to a staging file beside its target, unless the same bytes are
         already there; it takes its place at `commit`."""
-        if artifact.path in self._claimed:
-            raise WriteError(f"{artifact.path}: 同一次构建中重复写入同一文件")
-        self._claimed.add(artifact.path)
+        self._claim(artifact.path)
         path = self.target(artifact.path)
         try:
             if path.is_file() and path.read_bytes() == artifact.content:
                 self.unchanged.append(artifact.path)
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = _temporary_copy(path, artifact.content)
+            self._stage_copy(artifact.path, path, artifact.content)
         except OSError as error:
             self.abort()
             raise WriteError(f"{path}: 无法写入：{error.strerror or error}") from None
-        self._staged.append((artifact.path, temporary, path))
+
+    def stage_removal(self, relative: str) -> None:
+        """Remove the file `relative` at `commit` (a missing file, or a folder, is left as it
+        is). Only the name itself is removed: a link is not followed."""
+        self._claim(relative)
+        path = self.root / relative
+        folder = path.parent.resolve()
+        if not folder.is_relative_to(self.root.resolve()) or path.name in ("", ".", ".."):
+            raise WriteError(f"{relative}: 输出路径不在输出目录 {self.root} 之内")
+        self._staged.append((relative, None, folder / path.name))
 
     def commit(self) -> None:
-        """Rename every staged file into place."""
+        """Rename every staged file into place and make the staged removals, in order."""
         done = 0
         try:
-            for relative, temporary, path in self._staged:
-                os.replace(temporary, path)
-                self.written.append(relative)
+            for relative, staging, path in self._staged:
+                if staging is not None:
+                    os.replace(staging, path)
+                    self.written.append(relative)
+                elif _remove_file(path):
+                    self.removed.append(relative)
                 done += 1
         except BaseException as error:  # also Ctrl-C: files renamed so far are whole
+            failed = self._staged[done][2] if done < len(self._staged) else self.root
             del self._staged[:done]
             self.abort()
             if isinstance(error, OSError):
-                raise WriteError(f"{self.root}: 无法写入：{error.strerror or error}") from None
+                raise WriteError(f"{failed}: 无法写入：{error.strerror or error}") from None
             raise
         self._staged.clear()
 
     def abort(self) -> None:
-        """Remove every staged temporary file; the targets stay as they were."""
-        for _, temporary, _ in self._staged:
-            Path(temporary).unlink(missing_ok=True)
+        """Remove every staging file; the targets stay as they were."""
+        for _, staging, _ in self._staged:
+            if staging is not None:
+                Path(staging).unlink(missing_ok=True)
         self._staged.clear()
 
+    def sweep(self, folder: str, ours: Callable[[str], bool]) -> list[str]:
+        """Remove the staging files in `folder` (relative to the root, not below it) whose
+        target name `ours` accepts: what a build killed before its commit left. Returns them."""
+        path = self.root / folder
+        if not path.is_dir() or not path.resolve().is_relative_to(self.root.resolve()):
+            return []
+        removed = []
+        for entry in sorted(path.iterdir()):
+            match = STAGING.fullmatch(entry.name)
+            if match and ours(match.group(1)) and entry.is_file() and not entry.is_symlink():
+                entry.unlink(missing_ok=True)
+                removed.append(entry.relative_to(self.root).as_posix())
+        return removed
 
-def _temporary_copy(path: Path, content: bytes) -> str:
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
+    def _claim(self, relative: str) -> None:
+        if relative in self._claimed:
+            raise WriteError(f"{relative}: 同一次构建中重复写入同一文件")
+        self._claimed.add(relative)
+
+    def _stage_copy(self, relative: str, path: Path, content: bytes) -> None:
+        """Write `content` to a new staging file beside `path`. The staging file is listed
+        before it is created, so that `abort` finds it whenever an interrupt arrives."""
+        while True:
+            random = "".join(secrets.choice(_RANDOM) for _ in range(8))
+            staging = str(path.parent / f".{path.name}.{random}.tmp")
+            self._staged.append((relative, staging, path))
+            try:
+                descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:  # someone else's file: not ours to remove
+                self._staged.pop()
+                continue
+            break
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-    except BaseException:  # also Ctrl-C: never leave the temporary file behind
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return temporary
+        os.chmod(staging, 0o644)
+
+
+def _remove_file(path: Path) -> bool:
+    """Remove `path` if it is a file (or a link); True when something was removed."""
+    try:
+        path.unlink()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as error:
+        if isinstance(error, PermissionError) and not path.is_dir():
+            raise
+        return False
+    return True

@@ -17,19 +17,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from generator.declaration.load import Mapping, Node, Rejected, Scalar, Sequence
 from generator.declaration.model import (
     FRAMEWORK_KEY,
-    YEARS,
-    YEARS_REASON,
     KIND_KEY,
     NOTE_KEY,
     QUALITATIVE,
     QUANTITATIVE,
+    YEARS,
+    YEARS_REASON,
     Declaration,
     Goals,
     Indicator,

@@ -12,6 +12,8 @@ from typing import Any
 from generator.declaration.model import Declaration, Level1
 from generator.declaration.printed import show
 from generator.errors import Location
+from generator.kinds import form_kinds
+from generator.kinds.vocabulary import amount_units
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,98 @@ class Summary:
             "name_at": [self.name_at.file, self.name_at.line, self.name_at.col],
             "display": self.display,
             "amount_unit": self.amount_unit,
-            "index": [[path, _text(value)] for path, value in self.index],
+            "index": [[path, _number_data(value)] for path, value in self.index],
             "counts": _count_data(self.counts),
             "roles": dict(self.roles),
         }
+
+    @staticmethod
+    def from_data(data: object) -> Summary:
+        """The summary `to_data` wrote; ValueError for anything else (a cache entry is
+        untrusted: every field is checked for its type, the kind and unit for being known)."""
+        fields = _exactly(data, _FIELDS)
+        kind = _text(fields["kind"])
+        kinds = form_kinds()
+        if kind not in kinds or _text(fields["amount_unit"]) not in amount_units():
+            raise ValueError("unknown kind or unit")
+        name_at = fields["name_at"]
+        if not (isinstance(name_at, list) and len(name_at) == 3):
+            raise ValueError("name_at")
+        index = fields["index"]
+        paths = [column.path for column in kinds[kind].index]
+        if not (isinstance(index, list) and [_pair(i)[0] for i in index] == paths):
+            raise ValueError("index")
+        roles = fields["roles"]
+        if not (isinstance(roles, dict) and all(isinstance(v, str) for v in roles.values())):
+            raise ValueError("roles")
+        return Summary(
+            source=_text(fields["source"]),
+            year=_integer(fields["year"]),
+            slug=_text(fields["slug"]),
+            kind=kind,
+            category=_text(fields["category"]),
+            name=_text(fields["name"]),
+            name_at=Location(_text(name_at[0]), _integer(name_at[1]), _integer(name_at[2])),
+            display=_text(fields["display"]),
+            amount_unit=_text(fields["amount_unit"]),
+            index=tuple((path, _number(_pair(item)[1])) for path, item in zip(paths, index)),
+            counts=_count(fields["counts"], 0),
+            roles={str(k): v for k, v in roles.items()},
+        )
+
+
+_FIELDS = (
+    *("source", "year", "slug", "kind", "category", "name", "name_at", "display"),
+    *("amount_unit", "index", "counts", "roles"),
+)
+_COUNT_DEPTH = 3  # a declaration's counts, its 一级, their 二级
+
+
+def _exactly(data: object, keys: tuple[str, ...]) -> dict[str, Any]:
+    if not (isinstance(data, dict) and set(data) == set(keys)):
+        raise ValueError("fields")
+    return data
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("text")
+    return value
+
+
+def _integer(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("integer")
+    return value
+
+
+def _pair(item: object) -> tuple[str, object]:
+    if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+        raise ValueError("pair")
+    return item[0], item[1]
+
+
+def _number(value: object) -> Decimal | int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,20}(?:\.[0-9]{1,6})?", value):
+        return Decimal(value)
+    raise ValueError("number")
+
+
+def _count(data: object, depth: int) -> Count:
+    if depth >= _COUNT_DEPTH or not (isinstance(data, list) and len(data) == 5):
+        raise ValueError("counts")
+    name, total, quantitative, qualitative, children = data
+    if not isinstance(children, list):
+        raise ValueError("counts")
+    return Count(
+        _text(name),
+        _integer(total),
+        _integer(quantitative),
+        _integer(qualitative),
+        tuple(_count(child, depth + 1) for child in children),
+    )
 
 
 def summarize(decl: Declaration) -> Summary:
@@ -134,7 +224,7 @@ class _Missing(dict[str, str]):
         return ""
 
 
-def _text(value: Decimal | int | None) -> str | int | None:
+def _number_data(value: Decimal | int | None) -> str | int | None:
     return str(value) if isinstance(value, Decimal) else value
 
 

@@ -6,9 +6,10 @@ and line), and escape by construction: every `{{ value }}` in a Markdown templat
 `&`, line breaks, `{{ 7*7 }}`) prints as written and cannot break a table. Templates never see
 raw YAML or the model, only the context.
 
-Per declaration: its kind's summary (`summary.md.j2`) → .md; its kind's layout → one Layout →
-.docx and .xlsx.
-Per year: `index.md.j2` → index.md; `index.html.j2` → index.xlsx.
+Per declaration: its kind's summary (`summary.md.j2`) → .md, `summary.html.j2` → .html (a web
+page); its kind's layout → one Layout → .docx and .xlsx.
+Per year: `index.md.j2` → index.md; `index.html.j2` → index.xlsx; `index-page.html.j2` →
+index.html.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from generator.render.style import FormStyle, StyleError, load_style
 from generator.render.xlsx import XlsxWriter
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+SUMMARY_PAGE = "summary.html.j2"  # a declaration's summary as a web page
+INDEX_PAGE = "index-page.html.j2"  # a year's index as a web page
 
 # Characters that can start an inline construct (code, emphasis, links, HTML, tables, entities,
 # strikethrough); a backslash makes each literal (CommonMark: any ASCII punctuation may be escaped).
@@ -112,18 +115,23 @@ class Renderer:
         XLSX, and the Markdown summary."""
         form = self.render_layout(d.kind.layout, landscape=d.kind.landscape, d=d)
         when = build_time(d.year)
+        title = f"{d.display} {d.year}年度 {d.kind.title}"
+        links = [("汇总", "index.html")]
         return {
             ".md": self.render_markdown(d.kind.summary, d=d).encode(),
             ".docx": self.docx.write(form, when),
             ".xlsx": self.xlsx.write(form, when),
+            ".html": self.render_html(SUMMARY_PAGE, d=d, title=title, links=links).encode(),
         }
 
     def index_files(self, index: IndexContext) -> dict[str, bytes]:
         """The outputs of one year's index, by suffix."""
         when = build_time(index.year)
+        title = f"{index.year}年度 绩效目标申报汇总"
         return {
             ".md": self.render_markdown("index.md.j2", index=index).encode(),
             ".xlsx": self.xlsx.write(self.render_layout("index.html.j2", index=index), when),
+            ".html": self.render_html(INDEX_PAGE, index=index, title=title, links=[]).encode(),
         }
 
     def trend_files(self, trend: TrendContext) -> dict[str, bytes]:
