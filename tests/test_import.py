@@ -519,7 +519,7 @@ def test_a_quoted_phrase_at_the_start_of_a_tsv_cell_keeps_its_quotes(tmp_path, c
 
 def test_a_row_shifted_against_its_header_is_read_in_order_and_warned(tmp_path, capsys):
     rows = [row if row[0] != "任务一" else ["", "任务一", "", "内容一"] for row in FORM]
-    decl, warnings, text = imported(write_tsv(tmp_path / "shifted.txt", rows), tmp_path, capsys)
+    decl, warnings, _ = imported(write_tsv(tmp_path / "shifted.txt", rows), tmp_path, capsys)
     assert decl.get("年度重点任务")[0]["主要内容"] == "内容一"
     assert [w.split(": ", 1)[1] for w in warnings] == ["W610 这一行的单元格与表头错位，按顺序读取"]
 

@@ -113,7 +113,8 @@ def _kind(kind: FormKind) -> Iterator[str]:
 def _rows(fields: tuple[FieldSpec, ...], prefix: str) -> Iterator[str]:
     for spec in fields:
         path = f"{prefix}.{spec.key}" if prefix else spec.key
-        yield f"| `{path}`{_aliases(spec)} | {_type(spec)} | {_required(spec)} | {_cell(spec.help)} |"
+        key = f"`{path}`{_aliases(spec)}"
+        yield f"| {key} | {_type(spec)} | {_required(spec)} | {_cell(spec.help)} |"
         if spec.type in (FieldType.GROUP, FieldType.LIST):
             yield from _rows(spec.fields, path + ("[]" if spec.type is FieldType.LIST else ""))
 
