@@ -112,7 +112,9 @@ class Summary:
             name_at=Location(_text(name_at[0]), _integer(name_at[1]), _integer(name_at[2])),
             display=_text(fields["display"]),
             amount_unit=_text(fields["amount_unit"]),
-            index=tuple((path, _number(_pair(item)[1])) for path, item in zip(paths, index, strict=True)),
+            index=tuple(
+                (path, _number(_pair(item)[1])) for path, item in zip(paths, index, strict=True)
+            ),
             counts=_count(fields["counts"], 0),
             roles={str(k): v for k, v in roles.items()},
         )
