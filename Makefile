@@ -65,8 +65,9 @@ lint-declarations: $(READY)  ## review warnings for every declaration (add STRIC
 fmt: $(READY)  ## rewrite declarations in the canonical style, comments kept
 	$(BIN)/python -m generator fmt $(DECLARATIONS)
 
-schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors)
+schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors) and docs/kinds.md
 	$(BIN)/python -m generator schema --out schema/declaration.schema.json
+	$(BIN)/python -m generator kinds --out docs/kinds.md
 
 preview: build  ## HTML pages of the change reports → build/diff/ (build writes the others)
 	$(BIN)/python -m generator preview --out $(OUT)
@@ -78,8 +79,8 @@ golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate o
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
 
 clean:  ## remove build/ (keeps .venv)

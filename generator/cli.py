@@ -15,22 +15,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from generator.archive import EpochError, source_date_epoch
-from generator.build import Report, build, check
+from generator.authoring.fmt import fmt
+from generator.authoring.json_schema import SCHEMA_PATH, schema_text
+from generator.authoring.kind_docs import DOCS_PATH, kinds_reference
+from generator.authoring.new_year import carry_forward
+from generator.authoring.preview import preview
+from generator.build.build import Report, build, check
+from generator.build.pool import WorkerError
+from generator.build.write import Artifact, WriteError, Writer
 from generator.config import ConfigError
-from generator.diff import diff_paths, diff_revisions, render_report, summary_line
-from generator.editor_schema import SCHEMA_PATH, schema_text
+from generator.declaration.sources import UsageError
 from generator.errors import Diagnostic, ExitCode
-from generator.fmt import fmt
-from generator.import_forms import Outcome, import_forms, import_summary
-from generator.lint import lint
-from generator.new_year import carry_forward
-from generator.pool import WorkerError
-from generator.preview import preview
-from generator.render import TemplateError
-from generator.sources import UsageError
-from generator.trend import trend
-from generator.write import Artifact, WriteError, Writer
+from generator.importing.forms import Outcome, import_forms, import_summary
+from generator.kinds import form_kinds
+from generator.render.package import EpochError, source_date_epoch
+from generator.render.templates import TemplateError
+from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
+from generator.review.lint import lint
+from generator.review.trend import trend
 
 DEFAULT_SOURCES = [Path("declarations")]
 
@@ -205,6 +207,11 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("-o", "--output", type=Path, help="write the YAML to this file")
     import_cmd.add_argument("--into", type=Path, help="write each form as INTO/<部门名称>.yaml")
     import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+    import_cmd.add_argument(
+        "--kind",
+        metavar="表样",
+        help="the form kind to read the files as (default: the kind whose labels fit best)",
+    )
 
     lint_cmd = command(
         "lint",
@@ -234,6 +241,15 @@ def _parser() -> argparse.ArgumentParser:
         f"--out writes it (the committed copy is {SCHEMA_PATH}).",
     )
     schema_cmd.add_argument("--out", type=Path, help="write the schema to this file")
+
+    kinds_cmd = command(
+        "kinds",
+        _kinds,
+        summary="list the form kinds (表样) and the fields each one has",
+        description="Print the reference of the form kinds a declaration may name in 表样: "
+        f"their fields, checks and frameworks (the committed copy is {DOCS_PATH}).",
+    )
+    kinds_cmd.add_argument("--out", type=Path, help="write the reference to this file")
 
     preview_cmd = command(
         "preview",
@@ -298,14 +314,15 @@ def _print_problems(
 def _summary(report: Report) -> str:
     files = len(report.checked)
     # a file can be valid alone and still wrong beside another (E230, E231)
-    named = {d.location.file for d in report.diagnostics}
+    named = {d.location.file for d in report.errors}
     bad = sum(1 for item in report.checked if not item.ok or item.path.as_posix() in named)
-    return f"{files} 份申报，{bad} 份有错误，共 {len(report.diagnostics)} 个问题"
+    line = f"{files} 份申报，{bad} 份有错误，共 {len(report.errors)} 个问题"
+    return line + (f"，{len(report.warnings)} 条提示" if report.warnings else "")
 
 
 def _check(args: argparse.Namespace) -> int:
     report = check(args.paths)
-    _print_problems(args.format, report.diagnostics)
+    _print_problems(args.format, report.errors, report.warnings)
     if args.format == "text":
         print(_summary(report), file=sys.stderr)
     return ExitCode.OK if report.ok else ExitCode.INVALID
@@ -314,13 +331,13 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     source_date_epoch()  # refused before anything is read, even when nothing is rendered
     report = build(args.paths, args.out)
-    _print_problems(args.format, report.diagnostics)
+    _print_problems(args.format, report.errors, report.warnings)
     if not report.ok:
         if args.format == "text":
             print(_summary(report) + "；未写入任何文件", file=sys.stderr)
         return ExitCode.INVALID
-    for warning in report.warnings:
-        print(f"警告：{warning}", file=sys.stderr)
+    for note in report.notes:
+        print(f"警告：{note}", file=sys.stderr)
     if args.format == "text":
         removed = f"，删除 {len(report.removed)} 个过时文件" if report.removed else ""
         print(
@@ -383,7 +400,13 @@ def _new_year(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    results = import_forms(args.files, args.output, args.into, args.force)
+    kind = None
+    if args.kind is not None:
+        kinds = form_kinds()
+        if args.kind not in kinds:
+            raise UsageError(f"未知的表样“{args.kind}”；可用：{'、'.join(kinds)}")
+        kind = kinds[args.kind]
+    results = import_forms(args.files, args.output, args.into, args.force, kind)
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -401,11 +424,13 @@ def _import(args: argparse.Namespace) -> int:
 def _lint(args: argparse.Namespace) -> int:
     report = check(args.paths)
     if not report.ok:
-        _print_problems(args.format, report.diagnostics)
+        _print_problems(args.format, report.errors, report.warnings)
         if args.format == "text":
             print(_summary(report), file=sys.stderr)
         return ExitCode.INVALID
-    warnings = [w for item in report.checked if item.declaration for w in lint(item.declaration)]
+    warnings = report.warnings + [
+        w for item in report.checked if item.declaration for w in lint(item.declaration)
+    ]
     _print_problems(args.format, (), warnings)
     if args.format == "text":
         print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示", file=sys.stderr)
@@ -424,16 +449,24 @@ def _fmt(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    if args.out:
-        if args.out.is_dir():
-            example = args.out / "declaration.schema.json"
-            raise UsageError(f"{args.out}：是一个文件夹；--out 要写文件名，例如 {example}")
-        blocker = next((p for p in args.out.parents if p.exists() and not p.is_dir()), None)
+    return _write_or_print(args.out, schema_text(), "declaration.schema.json")
+
+
+def _kinds(args: argparse.Namespace) -> int:
+    return _write_or_print(args.out, kinds_reference(), "kinds.md")
+
+
+def _write_or_print(out: Path | None, text: str, example_name: str) -> int:
+    """`text` into file `out`, or to standard output."""
+    if out:
+        if out.is_dir():
+            raise UsageError(f"{out}：是一个文件夹；--out 要写文件名，例如 {out / example_name}")
+        blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
         if blocker is not None:
-            raise UsageError(f"{blocker}：是一个文件，不能在其中写入 {args.out}")
-        Writer(args.out.parent).write(Artifact(args.out.name, schema_text().encode()))
+            raise UsageError(f"{blocker}：是一个文件，不能在其中写入 {out}")
+        Writer(out.parent).write(Artifact(out.name, text.encode()))
     else:
-        print(schema_text(), end="")
+        print(text, end="")
     return ExitCode.OK
 
 
@@ -451,7 +484,12 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from generator.bench import run_bench  # needs the benchmark's extra packages
+    try:
+        from bench.run import run_bench  # in the source checkout only, with its extra packages
+    except ImportError as error:
+        raise UsageError(
+            f"bench 只能在源代码目录中运行（make bench），这里缺少：{error.name}"
+        ) from None
 
     print(run_bench(args.corpus, tuple(args.sizes), args.work, args.shape).table(), end="")
     return ExitCode.OK

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from generator.load import load_resource
+from generator.declaration.load import load_resource
 
 # Characters an XML attribute cannot hold as written (fonts' names go into DOCX attributes).
 _UNSAFE = re.compile(r'["<>&\x00-\x1f\x7f]')

@@ -67,3 +67,8 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics in file and line order, each once."""
     unique = {(d.location, d.code, d.message): d for d in diagnostics}
     return [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[1], k[2]))]
+
+
+def is_error(diagnostic: Diagnostic) -> bool:
+    """Errors (E…) make a declaration invalid; warnings (W…, review L…) do not."""
+    return diagnostic.code.startswith("E")

@@ -29,7 +29,7 @@ def make_seed_tree(root: Path, *others: tuple[str, str]) -> Path:
 @pytest.fixture(scope="session")
 def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed built once per test session: the folder holding its 2023 outputs."""
-    from generator.build import build
+    from generator.build.build import build
 
     root = tmp_path_factory.mktemp("seed")
     assert build([make_seed_tree(root)], root / "out").ok
@@ -95,13 +95,17 @@ def _inline_text(children) -> str:
 
 
 def comparable(decl) -> tuple:
-    """Everything a declaration says, without where it was said (file, lines, slug)."""
+    """Everything a declaration says, without where it was said (file, lines, slug): its kind,
+    every value but the indicator tree, and the tree."""
+    values = tuple(
+        (path, value)
+        for path, spec, value in decl.walk()
+        if spec.type.value not in ("indicators", "group", "list") and spec.role != "amount_unit"
+    )
     return (
-        decl.year, decl.department, decl.consolidated, decl.subordinate_units, decl.duties,
-        decl.annual_goal, tuple((t.name, t.content) for t in decl.tasks), decl.amount_unit,
-        decl.budget, decl.year_end_assets, decl.staff, decl.internal_units,
+        decl.kind.name, decl.framework.name, decl.amount_unit, values,
         tuple(
-            (l1.name, l1.note, tuple((l2.name, tuple((i.name, i.target, i.explanation, i.remark) for i in l2.indicators)) for l2 in l1.children))
+            (l1.name, l1.note, tuple((l2.name, tuple((i.name, i.target, tuple(i.values.items())) for i in l2.indicators)) for l2 in l1.children))
             for l1 in decl.goals
         ),
     )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import SEED_YAML
 
-from generator.bench import STAGES, run_bench
+from bench.run import STAGES, run_bench
 from generator.cli import main
 
 

@@ -18,10 +18,10 @@ from conftest import (
 )
 from test_seed import seed_indicators, seed_rows
 
-from generator.build import build
+from generator.build.build import build
 from generator.cli import main
-from generator.render import TemplateError
-from generator.sources import read_checked
+from generator.declaration.sources import read_checked
+from generator.render.templates import TemplateError
 
 
 @pytest.fixture
@@ -147,10 +147,10 @@ def test_five_planted_errors_in_one_run(tmp_path, capsys, monkeypatch):
     assert main(["build"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "declarations/2023/x.yaml:4:1: E102 缺少必填项“部门名称”",
-        "declarations/2023/x.yaml:37:3: E201 财政拨款 + 其他资金 = 18,417,249.00 ≠ 部门整体预算总额 18,417,248.00（合计多 1.00）（提示：核对各项金额，合计须与总额分毫不差）",
-        "declarations/2023/x.yaml:47:1: E002 重复的键“内设机构数”（第一次出现在第 46 行）（提示：删除或合并其中一项；若是列表中的多项，每项要以“- ”开头）",
-        'declarations/2023/x.yaml:64:20: E401 “政协之友活动小组运行数”的指标目标值“=abc%”在运算符后没有数字（提示：写成 "=数字单位"，例如 "=90%"）',
-        "declarations/2023/x.yaml:85:5: E302 “质量指票”不是“产出指标”下的二级目标（提示：是否应为“质量指标”？）",
+        "declarations/2023/x.yaml:38:3: E201 财政拨款 + 其他资金 = 18,417,249.00 ≠ 部门整体预算总额 18,417,248.00（合计多 1.00）（提示：核对各项金额，合计须与总额分毫不差）",
+        "declarations/2023/x.yaml:48:1: E002 重复的键“内设机构数”（第一次出现在第 47 行）（提示：删除或合并其中一项；若是列表中的多项，每项要以“- ”开头）",
+        'declarations/2023/x.yaml:65:20: E401 “政协之友活动小组运行数”的指标目标值“=abc%”在运算符后没有数字（提示：写成 "=数字单位"，例如 "=90%"）',
+        "declarations/2023/x.yaml:86:5: E302 “质量指票”不是“产出指标”下的二级目标（提示：是否应为“质量指标”？）",
     ]
     assert not (tmp_path / "build").exists()
 
@@ -159,7 +159,7 @@ def test_template_error_names_template_and_line(seed_tree, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(Path(__file__).parent.parent / "templates", templates)
     (templates / "summary.md.j2").write_text(
-        "# {{ d.department }}\n\n{{ d.no_such_field }}\n", encoding="utf-8"
+        "# {{ d.display }}\n\n{{ d.no_such_field }}\n", encoding="utf-8"
     )
     with pytest.raises(TemplateError, match=r"summary\.md\.j2:3: .*no_such_field"):
         build([seed_tree], tmp_path / "out", templates)
@@ -210,12 +210,12 @@ def test_rebuild_after_one_edit_reads_only_that_file(seed_tree, tmp_path, monkey
     edited.write_text(
         edited.read_text(encoding="utf-8").replace("测试局", "测试二局"), encoding="utf-8"
     )
-    import generator.cache
+    import generator.build.cache
 
     read = []
-    real = generator.cache.read_checked
+    real = generator.build.cache.read_checked
     monkeypatch.setattr(
-        generator.cache,
+        generator.build.cache,
         "read_checked",
         lambda path, data=None: read.append(path.name) or real(path, data),
     )
@@ -279,16 +279,16 @@ def test_a_file_edited_during_the_build_is_rendered_as_it_was_validated(
     good = source.read_text(encoding="utf-8")
     bad = good.replace(old, new)
     assert bad != good
-    import generator.build
+    import generator.build.build
 
-    real_check = generator.build.check
+    real_check = generator.build.build.check
 
     def check_then_edit(*args, **kwargs):
         report = real_check(*args, **kwargs)
         source.write_text(bad, encoding="utf-8")  # edited after validation, before rendering
         return report
 
-    monkeypatch.setattr(generator.build, "check", check_then_edit)
+    monkeypatch.setattr(generator.build.build, "check", check_then_edit)
     assert build([tree], out).ok
     monkeypatch.undo()
     after = {suffix: (out / f"2023/a{suffix}").read_bytes() for suffix in OUTPUT_SUFFIXES}
@@ -457,7 +457,7 @@ def test_the_build_writes_html_pages_that_follow_every_edit(tmp_path):
     index = (out / "2023/index.html").read_text(encoding="utf-8")
     assert 'href="a.html"' in index and 'href="b.html"' in index
     page = (out / "2023/a.html").read_text(encoding="utf-8")
-    assert "<title>测试局 2023年度 部门（单位）整体支出绩效目标</title>" in page
+    assert "<title>测试局 2023年度 部门（单位）整体支出绩效目标申报表</title>" in page
     assert 'href="index.html"' in page
     assert page.count("<table>") == len(
         markdown_tables((out / "2023/a.md").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL
 
-from generator.build import build
+from generator.build.build import build
 from generator.cli import main
 
 
@@ -108,11 +108,11 @@ def _other_version(data: dict) -> None:
 
 
 def _wrong_types(data: dict) -> None:
-    data["summary"]["staff"] = "3"
+    data["summary"]["year"] = "2023"
 
 
 def _amount_not_a_number(data: dict) -> None:
-    data["summary"]["amounts"][0] = "一百"
+    data["summary"]["index"][0][1] = "一百"
 
 
 def _unknown_unit(data: dict) -> None:
@@ -127,7 +127,7 @@ def _not_an_object(data: dict) -> None:
 def _counts_too_deep(data: dict) -> None:
     count = data["summary"]["counts"]
     for _ in range(50):
-        count = {**count, "children": [count]}
+        count = [*count[:4], [count]]
     data["summary"]["counts"] = count
 
 

@@ -28,7 +28,7 @@ def test_json_format(write_declaration, capsys):
         {
             "severity": "error",
             "file": source.as_posix(),
-            "line": 18,
+            "line": 19,
             "col": 9,
             "code": "E104",
             "message": "“年末在职人数”的值“0123”以 0 开头",
@@ -145,8 +145,8 @@ def test_same_department_twice_in_one_year_is_reported_on_both_files(tmp_path, c
     captured = capsys.readouterr()
     hint = "一个部门每年只有一份申报：保留正确的一份，把另一份的内容合并进去后删除它；若是两个不同的部门，核对部门名称"
     assert captured.out.splitlines() == [
-        f"{folder.as_posix()}/a.yaml:2:7: E231 2023 年度“测试局”另有申报：{folder.as_posix()}/b.yaml（提示：{hint}）",
-        f"{folder.as_posix()}/b.yaml:2:7: E231 2023 年度“测试局”另有申报：{folder.as_posix()}/a.yaml（提示：{hint}）",
+        f"{folder.as_posix()}/a.yaml:3:7: E231 2023 年度“测试局”另有申报：{folder.as_posix()}/b.yaml（提示：{hint}）",
+        f"{folder.as_posix()}/b.yaml:3:7: E231 2023 年度“测试局”另有申报：{folder.as_posix()}/a.yaml（提示：{hint}）",
     ]
     assert captured.err == "2 份申报，2 份有错误，共 2 个问题\n"
 
@@ -159,7 +159,7 @@ def test_same_department_three_times_names_the_other_two(tmp_path, capsys):
     assert main(["check", str(folder)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("（提示")[0] for line in lines] == [
-        f"{folder.as_posix()}/{name}.yaml:2:7: E231 2023 年度“测试局”另有申报："
+        f"{folder.as_posix()}/{name}.yaml:3:7: E231 2023 年度“测试局”另有申报："
         + "、".join(f"{folder.as_posix()}/{other}.yaml" for other in "abc" if other != name)
         for name in "abc"
     ]
@@ -200,7 +200,4 @@ def test_schema_out_a_folder_is_a_usage_error(tmp_path, capsys):
 def test_schema_out_writes_the_schema(tmp_path, capsys):
     target = tmp_path / "new" / "x.json"
     assert main(["schema", "--out", str(target)]) == 0
-    assert (
-        json.loads(target.read_text(encoding="utf-8"))["title"]
-        == "部门（单位）整体支出绩效目标申报表"
-    )
+    assert json.loads(target.read_text(encoding="utf-8"))["title"] == "绩效目标申报"

@@ -12,15 +12,20 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, ROOT
 
-from generator import lint, vocabulary
-from generator.build import build
+from generator import kinds
+from generator.build.build import build
 from generator.cli import main
+from generator.importing import read_form
+from generator.kinds import vocabulary
+from generator.review import lint
 
 CACHED = (
-    vocabulary.taxonomy,
+    kinds.form_kinds,
+    kinds.frameworks,
     vocabulary.operators,
     vocabulary.amount_units,
-    vocabulary.level2_by_suffix,
+    vocabulary.target_words,
+    read_form.level2_by_suffix,
     lint.vocabulary,
 )
 
@@ -50,7 +55,7 @@ DATA_CASES = {
         "units.yaml",
         "  places: 2\n",
         "  places: abc\n",
-        "元.places 应为 0 到 10 之间的整数，而不是“abc”",
+        "元.places 应为 0 到 6 之间的整数，而不是“abc”",
     ),
     "units: no unit worth 1 元": (
         "units.yaml",
@@ -58,17 +63,30 @@ DATA_CASES = {
         "  in_yuan: 2\n",
         "没有 in_yuan 为 1 的单位（金额换算成元时要用它）",
     ),
-    "taxonomy: a list where a mapping belongs": (
-        "taxonomy.yaml",
-        "产出指标:\n  二级: [数量指标, 质量指标, 时效指标, 成本指标]\n",
-        "产出指标:\n  - 数量指标\n",
-        "产出指标 应为映射（名称: 内容），而不是一个列表",
+    "framework: 二级 not a list": (
+        "frameworks/shanghai-2022-13.yaml",
+        "  产出指标: [数量指标, 质量指标, 时效指标, 成本指标]\n",
+        "  产出指标: 数量指标\n",
+        "level1.产出指标 应为二级指标名称的列表",
     ),
-    "taxonomy: 二级 not a list": (
-        "taxonomy.yaml",
-        "  二级: [经济效益指标, 社会效益指标, 生态效益指标, 可持续影响指标]\n",
-        "  二级: 经济效益指标\n",
-        "效益指标.二级 应为列表，而不是“经济效益指标”",
+    "framework: a list where a mapping belongs": (
+        "frameworks/88.yaml",
+        "empty_level2: true\n",
+        "empty_level2: true\nadd: [社会公众满意度指标]\n",
+        "add 应为 一级: [二级, …] 的映射",
+    ),
+    "kind: an unknown field type": (
+        "kinds/shanghai-department.yaml",
+        "  下属预算单位个数:\n    type: integer\n",
+        "  下属预算单位个数:\n    type: count\n",
+        "fields.下属预算单位个数.type 未知的类型“count”；可用：text、long text、texts、amount、"
+        "integer、number、percent、year、date、bool、choice、unit、target、group、list、indicators",
+    ),
+    "kind: a rule naming a field the kind does not have": (
+        "kinds/shanghai-department.yaml",
+        "    of: [预算情况.资金来源.财政拨款, 预算情况.资金来源.其他资金]\n",
+        "    of: [预算情况.资金来源.财政拨款, 预算情况.资金来源.其它资金]\n",
+        "rules[0].of “预算情况.资金来源.其它资金”不是这个表样的字段",
     ),
     "operators: an empty operator": (
         "operators.yaml",
@@ -105,10 +123,14 @@ def test_a_broken_data_file_exits_2_naming_the_file_and_the_key(
 
 
 def test_a_yaml_syntax_error_in_a_data_file_exits_2(data_copy, write_declaration, capsys):
-    edit(data_copy / "taxonomy.yaml", "  二级: [数量指标, 质量指标", "  二级: [数量指标, 质量指标:")
+    edit(
+        data_copy / "frameworks/88.yaml",
+        "  产出指标: [数量指标, 质量指标",
+        "  产出指标: [数量指标, 质量指标:",
+    )
     assert main(["check", str(write_declaration(MINIMAL.read_text(encoding="utf-8")))]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"错误：{data_copy / 'taxonomy.yaml'}: 不是有效的 YAML（")
+    assert err.startswith(f"错误：{data_copy / 'frameworks/88.yaml'}: 不是有效的 YAML（")
     assert "line 9, column" in err and "Traceback" not in err
 
 
@@ -116,7 +138,7 @@ def test_a_data_file_is_read_on_first_use_not_on_import(data_copy):
     edit(data_copy / "operators.yaml", '">=": ">="', '">=": [">="')
     # a fresh interpreter: the data folder is pointed at the copy before the CLI is imported
     program = (
-        "import sys, pathlib, generator.vocabulary as v; "
+        "import sys, pathlib, generator.kinds.vocabulary as v; "
         f"v.DATA = pathlib.Path({str(data_copy)!r}); "
         "from generator.cli import main; sys.exit(main(sys.argv[1:]))"
     )
@@ -177,7 +199,7 @@ STYLE_CASES = {
     "a zero column width": (
         "columns: [26, 30, 29, 15]",
         "columns: [26, 0, 29, 15]",
-        "layouts.form.columns[2] 应为 0.1 到 1000 之间的数，而不是“0”",
+        "layouts.form-shanghai-department.columns[2] 应为 0.1 到 1000 之间的数，而不是“0”",
     ),
     "a negative page width": (
         "width: 210",

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from projection import GridCell, docx_tables, office_text, paragraph_text, xlsx_cells
 from test_seed import seed_indicators, seed_rows
 
-from generator.build import build
+from generator.build.build import build
 
 SLUG = SEED_YAML.stem
 

@@ -12,9 +12,9 @@ import pytest
 from conftest import MINIMAL, ROOT
 from projection import docx_tables, office_text, xlsx_cells
 
-from generator.build import build
+from generator.build.build import build
 from generator.cli import main
-from generator.render import TemplateError
+from generator.render.templates import TemplateError
 
 
 def many_indicators(count: int) -> str:

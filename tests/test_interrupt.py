@@ -25,12 +25,12 @@ MESSAGE = "已中断：已写入的文件都是完整的"
 SLOW_BUILD = """
 import signal, sys, time
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import generator.render
-real = generator.render.Renderer.declaration_files
+import generator.render.templates
+real = generator.render.templates.Renderer.declaration_files
 def slow(self, context):
     time.sleep(0.05)
     return real(self, context)
-generator.render.Renderer.declaration_files = slow
+generator.render.templates.Renderer.declaration_files = slow
 from generator.cli import main
 sys.exit(main(sys.argv[1:]))
 """

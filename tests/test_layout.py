@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, ROOT
 
-from generator.build import build
-from generator.layout import Heading, LayoutError, Table, parse_layout
-from generator.render import TemplateError
+from generator.build.build import build
+from generator.render.layout import Heading, LayoutError, Table, parse_layout
+from generator.render.templates import TemplateError
 
 
 def test_cells_take_the_next_free_column_under_rowspans():
@@ -65,14 +65,16 @@ def templates_copy(tmp_path: Path) -> Path:
 
 def test_a_broken_layout_template_is_reported_with_its_file(write_declaration, tmp_path):
     folder = templates_copy(tmp_path)
-    form = folder / "form.html.j2"
+    form = folder / "form-shanghai-department.html.j2"
     form.write_text(
         form.read_text(encoding="utf-8").replace(
-            '<td colspan="3">{{ d.duties }}</td>', "<td>{{ d.duties }}</td>"
+            '<td colspan="3">{{ f.部门职责 }}</td>', "<td>{{ f.部门职责 }}</td>"
         ),
         encoding="utf-8",
     )
-    with pytest.raises(TemplateError, match=r"form\.html\.j2: 表格第 2 行缺少第 3 列"):
+    with pytest.raises(
+        TemplateError, match=r"form-shanghai-department\.html\.j2: 表格第 2 行缺少第 3 列"
+    ):
         build([write_declaration(MINIMAL.read_text(encoding="utf-8"))], tmp_path / "out", folder)
     assert not (tmp_path / "out").exists()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import MINIMAL
 
-from generator.lint import lint
-from generator.sources import read_checked
+from generator.declaration.sources import read_checked
+from generator.review.lint import lint
 
 HINT_YEAR = "若是沿用往年的文字，改为本年度的内容；确指那一年的可不改"
 HINT_RATE = '比率最高 100%：核对数字，例如 ">=90%"'
@@ -31,11 +31,11 @@ def test_years_near_the_declared_one_are_flagged_wherever_text_is_written(write_
         ('会议次数: "=4次"', '2022年会议次数: "=4次"'),
         ('满意度: ">=90%"', "满意度: 于2022年底前完成"),
     ) == [
-        f"x.yaml:5:9: L008 年度履职目标中的 2022 不是本年度 2023：“2022年，完成上年未完成的工作”（提示：{HINT_YEAR}）",
-        f"x.yaml:7:11: L008 任务名称中的 2024 不是本年度 2023：“网站运维(2024运维)”（提示：{HINT_YEAR}）",
-        f"x.yaml:8:11: L008 任务“网站运维(2024运维)”的主要内容中的 2021 不是本年度 2023：“延续2021年的工作，共计二十项具体…”（提示：{HINT_YEAR}）",
-        f"x.yaml:23:7: L008 三级指标名称中的 2022 不是本年度 2023：“2022年会议次数”（提示：{HINT_YEAR}）",
-        f"x.yaml:26:12: L008 “满意度”的指标目标值中的 2022 不是本年度 2023：“于2022年底前完成”（提示：{HINT_YEAR}）",
+        f"x.yaml:6:9: L008 年度履职目标中的 2022 不是本年度 2023：“2022年，完成上年未完成的工作”（提示：{HINT_YEAR}）",
+        f"x.yaml:8:11: L008 任务名称中的 2024 不是本年度 2023：“网站运维(2024运维)”（提示：{HINT_YEAR}）",
+        f"x.yaml:9:11: L008 “网站运维(2024运维)”的主要内容中的 2021 不是本年度 2023：“延续2021年的工作，共计二十项具体…”（提示：{HINT_YEAR}）",
+        f"x.yaml:24:7: L008 三级目标名称中的 2022 不是本年度 2023：“2022年会议次数”（提示：{HINT_YEAR}）",
+        f"x.yaml:27:12: L008 “满意度”的指标目标值中的 2022 不是本年度 2023：“于2022年底前完成”（提示：{HINT_YEAR}）",
     ]
 
 
@@ -63,7 +63,7 @@ def test_rates_above_100_percent_are_flagged(write_declaration):
         ),
         ('满意度: ">=90%"', '委员评价: ">=190%"'),
     ) == [
-        f"x.yaml:23:7: L009 “会议及时率”的目标值“=120%”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
-        f"x.yaml:24:7: L009 “会议完成度”的目标值“<=101%”超过 100%：名称以“度”结尾，是一个比率（提示：{HINT_RATE}）",
-        f"x.yaml:28:7: L009 “委员评价”的目标值“>=190%”超过 100%：属于满意度指标，是一个比率（提示：{HINT_RATE}）",
+        f"x.yaml:24:7: L009 “会议及时率”的目标值“=120%”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
+        f"x.yaml:25:7: L009 “会议完成度”的目标值“<=101%”超过 100%：名称以“度”结尾，是一个比率（提示：{HINT_RATE}）",
+        f"x.yaml:29:7: L009 “委员评价”的目标值“>=190%”超过 100%：属于满意度指标，是一个比率（提示：{HINT_RATE}）",
     ]

@@ -72,3 +72,62 @@ def test_docx_repeats_the_indicator_header_on_later_pages(pdf_texts):
 
 def test_xlsx_repeats_the_indicator_header_on_later_pages(pdf_texts):
     assert pdf_texts["xlsx"].count("分解目标一级目标") >= 2
+
+
+@pytest.fixture(scope="module")
+def fixture_pdf_texts(tmp_path_factory) -> dict[str, str]:
+    """The fixture of every form kind (tests/data/forms/) built, then its DOCX and XLSX
+    converted by LibreOffice in one run each: the PDF text by file name."""
+    from conftest import DATA
+
+    from generator.build.build import build
+
+    root = tmp_path_factory.mktemp("kinds-office")
+    assert build([DATA / "forms"], root / "out").ok
+    outputs = root / "out" / "2024"
+    texts = {}
+    for suffix in ("docx", "xlsx"):
+        folder = root / f"pdf-{suffix}"
+        files = sorted(str(p) for p in outputs.glob(f"*.{suffix}") if p.stem != "index")
+        result = subprocess.run(
+            [
+                str(SOFFICE),
+                f"-env:UserInstallation=file://{root / 'profile'}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                *files,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        for pdf in folder.glob("*.pdf"):
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+            )
+            texts[f"{pdf.stem}.{suffix}"] = re.sub(r"\s+", "", text.stdout)
+    return texts
+
+
+@pytest.mark.parametrize("suffix", ["docx", "xlsx"])
+@pytest.mark.parametrize("name", ["national-1", "landscape-1", "shanghai-2"])
+def test_every_kind_opens_in_libreoffice_with_its_values(fixture_pdf_texts, name, suffix):
+    from conftest import DATA
+
+    from generator.declaration.sources import read_checked
+
+    decl = read_checked(DATA / "forms" / "2024" / f"{name}.yaml").declaration
+    assert decl is not None
+    text = fixture_pdf_texts[f"{name}.{suffix}"]
+    assert decl.kind.title in text and "（2024年度）" in text
+    assert decl.department in text
+    for _, _, indicator in decl.indicators():
+        assert re.sub(r"\s+", "", indicator.name) in text
+        assert indicator.target.text in text
+    amounts = {"national-1": "1,735.5150", "landscape-1": "1,000.00", "shanghai-2": "3,520.1234"}
+    assert amounts[name] in text

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, ROOT
 
-from generator.build import build
+from generator.build.build import build
+from generator.build.pool import Pool, WorkerError, available
 from generator.cli import main
-from generator.pool import Pool, WorkerError, available
-from generator.render import TemplateError
+from generator.render.templates import TemplateError
 
 pytestmark = pytest.mark.skipif(not available(), reason="needs fork")
 
@@ -108,16 +108,16 @@ def test_a_template_error_in_a_parallel_build_leaves_the_earlier_build(tmp_path,
 def test_a_worker_killed_during_a_build_is_an_environment_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("GENERATOR_WORKERS", "2")
     tree = corpus(tmp_path, 30)
-    import generator.render
+    import generator.render.templates
 
-    real = generator.render.Renderer.declaration_files
+    real = generator.render.templates.Renderer.declaration_files
 
     def dies_on_d20(self, context):
         if context.slug == "d20":
             os._exit(9)
         return real(self, context)
 
-    monkeypatch.setattr(generator.render.Renderer, "declaration_files", dies_on_d20)
+    monkeypatch.setattr(generator.render.templates.Renderer, "declaration_files", dies_on_d20)
     assert main(["build", str(tree), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == (
         "错误：并行渲染的子进程意外退出（退出码 9）；可设 GENERATOR_WORKERS=1 后重试\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL
 
-from generator.build import build
+from generator.build.build import build
 from generator.cli import main
 
 

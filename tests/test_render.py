@@ -6,8 +6,8 @@ import pytest
 from conftest import MINIMAL, markdown_paragraphs, markdown_tables
 from markdown_it import MarkdownIt
 
-from generator.build import build
-from generator.render import escape_cell, escape_markdown
+from generator.build.build import build
+from generator.render.templates import escape_cell, escape_markdown
 
 NASTY = [
     "a|b",

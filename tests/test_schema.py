@@ -7,8 +7,8 @@ from __future__ import annotations
 from conftest import MINIMAL
 
 from generator.cli import main
-from generator.compare import compare
-from generator.sources import read_checked
+from generator.declaration.sources import read_checked
+from generator.review.compare import compare
 
 DECOMPOSED = "cafe\u0301次数"  # "café次数" with the accent as a combining character (NFD)
 
@@ -28,7 +28,7 @@ def test_names_are_read_in_nfc_without_surrounding_spaces(write_declaration, tmp
     assert old.declaration is not None and new.declaration is not None
     names = [(a.name, b.name, c.name) for a, b, c in new.declaration.indicators()]
     assert names[0] == ("产出指标", "数量指标", "café次数")
-    assert new.declaration.tasks[0].name == "任务一"
+    assert new.declaration.get("年度重点任务")[0]["任务名称"] == "任务一"
     assert not compare(old.declaration, new.declaration).changes
     out = tmp_path / "out"
     assert main(["build", str(tmp_path / "src" / "2023" / "typed.yaml"), "--out", str(out)]) == 0
@@ -42,5 +42,5 @@ def test_fmt_refuses_keys_the_reader_would_merge_and_keeps_the_file(write_declar
     )
     source = write_declaration(text)
     assert main(["fmt", str(source)]) == 1
-    assert capsys.readouterr().out.startswith(f"{source.as_posix()}:3:1: E002 重复的键“部门名称”")
+    assert capsys.readouterr().out.startswith(f"{source.as_posix()}:4:1: E002 重复的键“部门名称”")
     assert source.read_text(encoding="utf-8") == text

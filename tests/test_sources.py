@@ -13,8 +13,8 @@ from conftest import MINIMAL
 from markdown_it import MarkdownIt
 
 from generator.cli import main
-from generator.import_forms import file_stem
-from generator.sources import check_file_name
+from generator.declaration.sources import check_file_name
+from generator.importing.forms import file_stem
 
 HINT = (
     "文件名可以用汉字等文字、数字、“-”、“_”和全角标点，不能有空白和其他半角符号"

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator.write import STAGING, Artifact, WriteError, Writer
+from generator.build.write import STAGING, Artifact, WriteError, Writer
 
 
 def test_writes_and_skips_identical_content(tmp_path):

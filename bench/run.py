@@ -1,0 +1,223 @@
+"""The `bench` command: how fast the pipeline is, on a synthetic corpus in a temporary folder.
+
+A corpus shaped like a real declaration (the first under declarations/, or --shape: its
+texts, budget, 一级/二级 and targets), with varied indicator counts, and single declarations of
+100, 500 and 2,000 indicators are generated, never written into declarations/. Reported:
+per-declaration median time of each stage, the whole build's throughput, peak memory, the
+scaling from 100 to 2,000 indicators, and our time against plain baselines (docxtpl,
+row-by-row openpyxl, a bare Jinja render) on the same data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from generator.authoring.emit import emit_declaration
+from generator.build.build import build
+from generator.build.write import Artifact, Writer
+from generator.declaration.checks import validate
+from generator.declaration.load import load_file
+from generator.declaration.model import Declaration, Goals, Indicator, Record
+from generator.declaration.read import read_declaration
+from generator.declaration.sources import UsageError, find_declarations, read_checked
+from generator.render.context import declaration_context
+from generator.render.package import build_time
+from generator.render.templates import SUMMARY_PAGE, Renderer
+
+DECLARATIONS = Path("declarations")
+STAGES = ("load", "validate", "context", "markdown", "page", "layout", "docx", "xlsx", "write")
+OUTPUTS = ("context", "markdown", "page", "layout", "docx", "xlsx")  # all a declaration's files
+
+
+@dataclass
+class BenchReport:
+    corpus: int
+    stages: dict[str, float] = field(default_factory=dict)  # median seconds per declaration
+    baseline: dict[str, float] = field(default_factory=dict)  # docx, xlsx, markdown
+    build_seconds: float = 0.0
+    scaling: dict[int, float] = field(default_factory=dict)  # indicators → seconds, all outputs
+    peak_rss_mb: float = 0.0
+
+    @property
+    def outputs_median(self) -> float:
+        return sum(self.stages[s] for s in OUTPUTS)
+
+    def table(self) -> str:
+        ms = 1000.0
+        rows = [
+            "| stage | median per declaration (ms) | plain baseline (ms) | ours / baseline |",
+            "|---|--:|--:|--:|",
+        ]
+        for stage in STAGES:
+            ours = self.stages[stage] * ms
+            base = self.baseline.get(stage)
+            if base:
+                rows.append(
+                    f"| {stage} | {ours:.2f} | {base * ms:.2f} | {ours / (base * ms):.2f} |"
+                )
+            else:
+                rows.append(f"| {stage} | {ours:.2f} | | |")
+        plain = sum(self.baseline.values()) * ms
+        total = self.outputs_median * ms
+        rows.append(
+            "| **all outputs** (context, Markdown, HTML page, layout, DOCX, XLSX) "
+            f"| {total:.2f} | {plain:.2f} | {total / plain:.2f} |"
+        )
+        lines = [
+            "\n".join(rows),
+            "",
+            f"- build of {self.corpus} declarations (clean, in-process): "
+            f"{self.build_seconds:.2f} s, {self.corpus / self.build_seconds:.0f} declarations/s",
+        ]
+        if self.scaling:
+            smallest = min(self.scaling)
+            steps = ", ".join(f"{n} → {t * ms:.0f} ms" for n, t in sorted(self.scaling.items()))
+            largest = max(self.scaling)
+            ratio = self.scaling[largest] / self.scaling[smallest]
+            lines.append(
+                f"- scaling, all outputs of one declaration: {steps} "
+                f"({largest // smallest}× the indicators: {ratio:.1f}× the time)"
+            )
+        lines.append(f"- peak RSS: {self.peak_rss_mb:.0f} MB")
+        return "\n".join(lines) + "\n"
+
+
+def run_bench(
+    corpus: int = 200,
+    sizes: tuple[int, ...] = (100, 500, 2000),
+    work: Path | None = None,
+    shape: Path | None = None,
+) -> BenchReport:
+    """Generate the corpus under `work` (a new temporary folder by default), shaped like the
+    declaration `shape` (by default the first under declarations/), and measure."""
+    template = shape or next(iter(find_declarations([DECLARATIONS])), None)
+    checked = read_checked(template) if template else None
+    if checked is None or not checked.ok or checked.declaration is None:
+        raise UsageError(f"bench 需要一份有效的申报作为样板（{template or DECLARATIONS}）")
+    seed = checked.declaration
+    with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
+        root = work or Path(temporary)
+        folder = root / "declarations" / str(seed.year)
+        folder.mkdir(parents=True, exist_ok=True)
+        rng = random.Random(2023)
+        paths = []
+        for number in range(corpus):
+            decl = synthetic(seed, rng.randint(30, 120), rng, f"dept-{number:04d}")
+            path = folder / f"dept-{number:04d}.yaml"
+            path.write_text(emit_declaration(decl), encoding="utf-8")
+            paths.append(path)
+        report = BenchReport(corpus)
+        report.stages, report.baseline = _stages(paths, root)
+        started = time.perf_counter()
+        result = build([root / "declarations"], root / "build")
+        report.build_seconds = time.perf_counter() - started
+        assert result.ok, result.diagnostics[:3]
+        renderer = Renderer()
+        for size in sizes:
+            big = declaration_context(synthetic(seed, size, random.Random(size), f"size-{size}"))
+            report.scaling[size] = _median(partial(renderer.declaration_files, big), 3)
+        report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return report
+
+
+def synthetic(seed: Declaration, indicators: int, rng: random.Random, slug: str) -> Declaration:
+    """A declaration shaped like the seed with `indicators` indicators spread over its 二级."""
+    slots = [(l1, l2) for l1 in seed.goals for l2 in l1.children if l2.indicators]
+    names = [i.name for _, _, i in seed.indicators()]
+    rows = [i for _, _, i in seed.indicators()]
+    spread: dict[tuple[str, str], list[Indicator]] = {(a.name, b.name): [] for a, b in slots}
+    for n in range(indicators):
+        level1, level2 = slots[n % len(slots)]
+        model = rng.choice(rows)
+        name = f"{rng.choice(names)}（{n + 1}）"
+        spread[level1.name, level2.name].append(dataclasses.replace(model, name=name))
+    goals = []
+    for level1 in seed.goals:
+        children = tuple(
+            dataclasses.replace(l2, indicators=tuple(spread.get((level1.name, l2.name), ())))
+            for l2 in level1.children
+            if not l2.indicators or spread.get((level1.name, l2.name))
+        )
+        if children:
+            goals.append(dataclasses.replace(level1, children=children))
+    department = seed.kind.role_path("department")
+    values = Record(
+        {
+            **seed.values,
+            department: f"{seed.department}（{slug}）",
+            seed.goals_key: Goals(tuple(goals)),
+        }
+    )
+    return dataclasses.replace(seed, slug=slug, values=values, source=f"{slug}.yaml")
+
+
+def _stages(paths: list[Path], root: Path) -> tuple[dict[str, float], dict[str, float]]:
+    from bench import baseline as bench_baseline  # imports docxtpl: only when benchmarking
+
+    renderer = Renderer()
+    writer_root = root / "stages"
+    template = bench_baseline.make_docx_template(root)
+    times: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    base: dict[str, list[float]] = {"docx": [], "xlsx": [], "markdown": []}
+    clock = time.perf_counter
+    for path in paths:
+        t0 = clock()
+        loaded = load_file(path)
+        t1 = clock()
+        assert loaded.root is not None
+        decl, problems = read_declaration(loaded.root, path.as_posix())
+        assert decl is not None, problems[:3]
+        problems += validate(decl)
+        t2 = clock()
+        assert not problems, problems[:3]
+        d = declaration_context(decl)
+        t3 = clock()
+        markdown = renderer.render_markdown(d.kind.summary, d=d).encode()
+        t4 = clock()
+        page = renderer.render_html(SUMMARY_PAGE, d=d, title=d.display, links=[]).encode()
+        t5 = clock()
+        layout = renderer.render_layout(d.kind.layout, landscape=d.kind.landscape, d=d)
+        t6 = clock()
+        docx = renderer.docx.write(layout, build_time(d.year))
+        t7 = clock()
+        xlsx = renderer.xlsx.write(layout, build_time(d.year))
+        t8 = clock()
+        writer = Writer(writer_root)
+        files = ((".md", markdown), (".html", page), (".docx", docx), (".xlsx", xlsx))
+        for suffix, content in files:
+            writer.write(Artifact(f"{d.slug}{suffix}", content))
+        t9 = clock()
+        steps = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, t8 - t7, t9 - t8)
+        for stage, spent in zip(STAGES, steps, strict=True):
+            times[stage].append(spent)
+        baselines: dict[str, Callable[[], bytes]] = {
+            "docx": partial(bench_baseline.docx_baseline, template, d),
+            "xlsx": partial(bench_baseline.xlsx_baseline, d),
+            "markdown": partial(bench_baseline.markdown_baseline, d),
+        }
+        for name, make in baselines.items():
+            started = clock()
+            make()
+            base[name].append(clock() - started)
+    return (
+        {stage: statistics.median(values) for stage, values in times.items()},
+        {name: statistics.median(values) for name, values in base.items()},
+    )
+
+
+def _median(run: Callable[[], object], repeat: int) -> float:
+    spent = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        spent.append(time.perf_counter() - started)
+    return statistics.median(spent)

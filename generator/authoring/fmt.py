@@ -1,0 +1,133 @@
+"""The `fmt` command: rewrite declarations in the canonical style (generator/emit.py), keeping
+every comment with the key it was written above or beside.
+
+Comments are found in the source text and tied to the key paths the reader recorded for each
+line, so they follow their key through the re-ordering; the text of literal blocks is skipped
+(a "#" there is content, not a comment).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.authoring.emit import END, emit_declaration
+from generator.build.write import Artifact, Writer
+from generator.declaration.model import Declaration
+from generator.declaration.sources import find_declarations, read_checked
+from generator.errors import Diagnostic
+
+_BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*$")
+
+
+@dataclass
+class FmtReport:
+    changed: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def fmt(paths: list[Path], check_only: bool) -> FmtReport:
+    """Format every declaration under `paths`; with `check_only`, only report which would
+    change. Declarations with errors are reported and left alone."""
+    report = FmtReport()
+    for path in find_declarations(paths):
+        checked = read_checked(path)
+        if checked.declaration is None or not checked.ok:
+            report.diagnostics += checked.diagnostics
+            continue
+        text = path.read_bytes().decode("utf-8-sig")
+        formatted = format_text(text, checked.declaration)
+        if formatted == text:
+            report.unchanged.append(path)
+            continue
+        report.changed.append(path)
+        if not check_only:
+            Writer(path.parent).write(Artifact(path.name, formatted.encode()))
+    return report
+
+
+def format_text(text: str, decl: Declaration) -> str:
+    """`text` (the source of `decl`) in canonical style, comments kept."""
+    above, inline = source_comments(text, decl)
+    return emit_declaration(decl, above, inline)
+
+
+def source_comments(
+    text: str, decl: Declaration
+) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Comments of the source: full-line ones by the path of the key below them ("" before the
+    first key, END after the last), trailing ones by the path of their line's key."""
+    paths = _paths_by_line(decl)
+    above: dict[str, list[str]] = defaultdict(list)
+    inline: dict[str, str] = {}
+    pending: list[str] = []
+    seen_key = False
+    block_indent = -1
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent >= 0:
+            if not stripped or indent > block_indent:
+                continue  # inside a literal block: text, not comments
+            block_indent = -1
+        if stripped.startswith("#"):
+            pending.append(_comment_text(stripped))
+            continue
+        if not stripped or number not in paths:
+            continue
+        outer, inner = paths[number][0], paths[number][-1]
+        above[outer if seen_key else ""] += pending
+        pending = []
+        seen_key = True
+        code, comment = _split_comment(line)
+        if comment is not None:
+            inline[inner] = comment
+        if _BLOCK_START.search(code):
+            block_indent = indent
+    above[END] += pending
+    return {path: tuple(lines) for path, lines in above.items() if lines}, inline
+
+
+def _comment_text(stripped: str) -> str:
+    text = stripped[1:]
+    return text[1:] if text.startswith(" ") else text
+
+
+def _split_comment(line: str) -> tuple[str, str | None]:
+    """The line without its trailing comment, and the comment: a "#" after white space,
+    outside quotes."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == "\\" and quote == '"':
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'" and (i == 0 or line[i - 1] in " :-[{,"):
+            quote = ch
+        elif ch == "#" and i > 0 and line[i - 1] in " \t":
+            return line[:i].rstrip(), _comment_text(line[i:].strip())
+    return line, None
+
+
+def _paths_by_line(decl: Declaration) -> dict[int, list[str]]:
+    """Line → the paths of keys written on it, outermost first."""
+    lines: dict[int, list[str]] = defaultdict(list)
+    located = dict(decl.locations)
+    for level1 in decl.goals:
+        path1 = f"{decl.goals_key}.{level1.name}"
+        located[path1] = level1.loc
+        for level2 in level1.children:
+            located[f"{path1}.{level2.name}"] = level2.loc
+            for indicator in level2.indicators:
+                located.setdefault(f"{path1}.{level2.name}.{indicator.name}", indicator.loc)
+    for path, loc in located.items():
+        if loc.file == decl.source:
+            lines[loc.line].append(path)
+    return {
+        line: sorted(found, key=lambda p: (p.count(".") + p.count("["), p))
+        for line, found in lines.items()
+    }

@@ -1,0 +1,287 @@
+"""The `check` and `build` commands, each one function reading top to bottom:
+find → load and validate every file → (build only) context → render → write.
+
+Nothing is written unless every declaration is valid. Each declaration is read once: the bytes
+that were validated are the bytes rendered and digested. Builds are incremental: the manifest in
+the output folder (generator/manifest.py) records, for each output, a digest of what it was made
+from (the declaration's bytes and the environment: the generator's code and templates,
+SOURCE_DATE_EPOCH, the libraries' versions); an output whose digest still matches and that still
+exists is not rendered again.
+
+The build owns the output folder's files that its manifest lists, and only those. A build over
+PATHs answers for the declarations under them: the outputs of one that is gone (deleted,
+renamed, moved to another year) are removed; declarations built earlier from elsewhere keep
+their outputs, and each year's index lists every declaration the manifest knows in that year.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Generator, Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from generator.build import pool
+from generator.build.cache import (
+    ENTRY,
+    FOLDER,
+    ModelCache,
+    digest,
+    entry_path,
+    environment_digest,
+)
+from generator.build.manifest import NAME as MANIFEST
+from generator.build.manifest import Made, Manifest, manifest_bytes, read_manifest
+from generator.build.write import Artifact, Writer
+from generator.declaration.model import Declaration
+from generator.declaration.sources import (
+    Checked,
+    UsageError,
+    check_across_files,
+    find_declarations,
+    read_checked,
+)
+from generator.declaration.summary import Summary
+from generator.errors import Diagnostic, is_error, sort_diagnostics
+from generator.render.context import DeclarationContext, declaration_context, index_context
+from generator.render.templates import TEMPLATES, Renderer
+
+PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up
+MAX_WORKERS = 8
+WORKERS = "GENERATOR_WORKERS"  # the environment variable that sets the number of workers
+PACKAGE = Path(__file__).resolve().parents[1]  # the generator: its code, data and kinds
+
+
+# The files made for each declaration and for each year's index (see Renderer).
+DECLARATION_SUFFIXES = (".md", ".docx", ".xlsx", ".html")
+INDEX_SUFFIXES = (".md", ".xlsx", ".html")
+
+
+@dataclass
+class Report:
+    """What a command found and did."""
+
+    checked: list[Checked] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # outputs of declarations that are gone
+    skipped: int = 0  # declarations whose outputs were already up to date
+    notes: list[str] = field(default_factory=list)  # what the build could not do, and went on
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if is_error(d)]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """What was read but looks wrong (W…): printed, not blocking."""
+        return [d for d in self.diagnostics if not is_error(d)]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check(paths: Iterable[Path], cache: ModelCache | None = None) -> Report:
+    """Load and validate every declaration under `paths`; write nothing (`cache` only reads
+    and remembers)."""
+    report = Report()
+    read = cache.checked if cache is not None else read_checked
+    report.checked = [read(path) for path in find_declarations(paths)]
+    report.diagnostics = sort_diagnostics(
+        [d for item in report.checked for d in item.diagnostics]
+        + check_across_files(report.checked)
+    )
+    return report
+
+
+def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Report:
+    """Validate every declaration under `paths` and, when all are valid, write their outputs
+    to `out/<year>/` with an index per year, and remove the outputs of declarations under
+    `paths` that are gone."""
+    paths = list(paths)
+    workers = worker_count()
+    writer = Writer(out)
+    _sweep_staging(writer)  # what a build killed before its commit left
+    environment = environment_digest([PACKAGE, templates])
+    cache = ModelCache(out, environment)
+    report = check(paths, cache)
+    if not report.ok:
+        return report
+    previous = read_manifest(out)
+    manifest = _carried(previous, [p.resolve() for p in paths])
+    summaries: dict[str, Summary] = {}
+    stale: list[Checked] = []
+    for item in report.checked:
+        summary = item.summary
+        assert summary is not None
+        key = f"{summary.year}/{summary.slug}"
+        made = Made(summary.source, item.path.resolve().as_posix(), cache.digests[summary.source])
+        manifest.declarations[key] = made
+        summaries[key] = summary
+        outputs = [f"{key}{suffix}" for suffix in DECLARATION_SUFFIXES]
+        manifest.files.update(dict.fromkeys(outputs, made.digest))
+        if _up_to_date(out, previous, outputs, made.digest):
+            report.skipped += 1
+        else:
+            stale.append(item)
+    report.notes = _summaries_of_others(cache, manifest, summaries, out)
+    # Cache hits are rendered from the bytes read then (never from the file as it is now),
+    # and read in full only here; their diagnostics count like any other.
+    rechecked = [cache.reread(item) for item in stale]
+    report.diagnostics = sort_diagnostics(
+        report.diagnostics + [d for item in rechecked for d in item.diagnostics]
+    )
+    if not report.ok:
+        return report
+    models = [item.declaration for item in rechecked if item.declaration is not None]
+    renderer = Renderer(templates)
+    # Every file is staged (written beside its target) and all take their places together at
+    # the end: a template error or an interrupt half-way leaves the earlier build as it was.
+    try:
+        with closing(render_many(renderer, models, workers)) as rendered:
+            for decl, files in zip(models, rendered, strict=True):
+                for suffix in DECLARATION_SUFFIXES:
+                    writer.stage(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
+        _stage_indexes(writer, renderer, environment, out, previous, manifest, summaries)
+        _stage_cache(writer, cache, previous, manifest)
+        for path in sorted(previous.files.keys() - manifest.files.keys()):
+            writer.stage_removal(path)  # made by an earlier build, and made no longer
+        writer.stage(Artifact(MANIFEST, manifest_bytes(manifest)))  # last: see Writer.commit
+    except BaseException:
+        writer.abort()
+        raise
+    writer.commit()
+    report.written = [p for p in writer.written if _is_output(p)]
+    report.unchanged = [p for p in writer.unchanged if _is_output(p)]
+    report.removed = [p for p in writer.removed if _is_output(p)]
+    return report
+
+
+def _carried(previous: Manifest, scope: list[Path]) -> Manifest:
+    """What `previous` records of declarations built from sources outside `scope` (they stay
+    as they are); a source under `scope` is either built again now or gone."""
+    manifest = Manifest()
+    for key, made in previous.declarations.items():
+        if any(Path(made.path).is_relative_to(folder) for folder in scope):
+            continue
+        manifest.declarations[key] = made
+        for suffix in DECLARATION_SUFFIXES:
+            if f"{key}{suffix}" in previous.files:
+                manifest.files[f"{key}{suffix}"] = previous.files[f"{key}{suffix}"]
+        if entry_path(made.digest) in previous.files:
+            manifest.files[entry_path(made.digest)] = made.digest
+    return manifest
+
+
+def _summaries_of_others(
+    cache: ModelCache, manifest: Manifest, summaries: dict[str, Summary], out: Path
+) -> list[str]:
+    """Add to `summaries` those of the declarations built earlier from sources outside this
+    build's PATHs, from the cache; returns a warning for each that cannot be had."""
+    warnings = []
+    for key, made in sorted(manifest.declarations.items()):
+        if key in summaries:
+            continue
+        summary = cache.summary(made.digest, made.source)
+        if summary is not None and f"{summary.year}/{summary.slug}" == key:
+            summaries[key] = summary
+        else:
+            warnings.append(
+                f"{out / key}.*：摘要缓存不可读，{key.split('/')[0]} 年度汇总中未列入"
+                "（完整构建一次即可恢复：make build）"
+            )
+    return warnings
+
+
+def _stage_cache(writer: Writer, cache: ModelCache, previous: Manifest, manifest: Manifest) -> None:
+    """Stage the cache entries of the summaries read afresh, and record them; entries read
+    stay as they are, and stay recorded if they were (the manifest lists only what the build
+    wrote)."""
+    for key, content in cache.entries():
+        writer.stage(Artifact(entry_path(key), content))
+        manifest.files[entry_path(key)] = key
+    for key in cache.hits:
+        if previous.files.get(entry_path(key)) == key:
+            manifest.files[entry_path(key)] = key
+
+
+def _stage_indexes(
+    writer: Writer,
+    renderer: Renderer,
+    environment: str,
+    out: Path,
+    previous: Manifest,
+    manifest: Manifest,
+    summaries: dict[str, Summary],
+) -> None:
+    """Stage the index of every year the manifest knows, from the summaries of all of its
+    declarations (not only those of this build)."""
+    by_year: dict[int, list[tuple[Summary, str]]] = defaultdict(list)
+    for key, summary in summaries.items():
+        by_year[summary.year].append((summary, manifest.declarations[key].digest))
+    for year, members in sorted(by_year.items()):
+        members.sort(key=lambda pair: pair[0].slug)
+        index_digest = digest(environment, *(f"{s.slug}:{h}".encode() for s, h in members))
+        outputs = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
+        manifest.files.update(dict.fromkeys(outputs, index_digest))
+        if _up_to_date(out, previous, outputs, index_digest):
+            continue
+        files = renderer.index_files(index_context(year, [s for s, _ in members]))
+        for suffix in INDEX_SUFFIXES:
+            writer.stage(Artifact(f"{year}/index{suffix}", files[suffix]))
+
+
+def _up_to_date(out: Path, previous: Manifest, paths: list[str], digest: str) -> bool:
+    return all(previous.files.get(p) == digest and (out / p).is_file() for p in paths)
+
+
+def worker_count() -> int:
+    """How many processes render: GENERATOR_WORKERS, or 0 (its default) for one per core, at
+    most MAX_WORKERS. A UsageError names the variable when its value is not a whole number."""
+    value = os.environ.get(WORKERS, "").strip()
+    if value and not (value.isascii() and value.isdigit()):
+        raise UsageError(
+            f"环境变量 {WORKERS} 的值“{os.environ[WORKERS]}”无效：应为 0（按 CPU 核数，默认）"
+            "或正整数（渲染进程数，1 表示不并行）"
+        )
+    return min(int(value or 0) or os.cpu_count() or 1, MAX_WORKERS)
+
+
+def render_many(
+    renderer: Renderer, declarations: list[Declaration], workers: int
+) -> Generator[dict[str, bytes], None, None]:
+    """The outputs of each declaration, in order, a few at a time (so that memory does not
+    grow with the corpus); on `workers` processes when there are enough declarations to pay
+    for starting them (generator/pool.py)."""
+    contexts = (declaration_context(decl) for decl in declarations)
+    if workers < 2 or len(declarations) < PARALLEL_FROM or not pool.available():
+        for context in contexts:
+            yield declaration_outputs(renderer, context)
+        return
+    with pool.Pool(workers, partial(declaration_outputs, renderer)) as workers_pool:
+        yield from workers_pool.imap(contexts)
+
+
+def declaration_outputs(renderer: Renderer, context: DeclarationContext) -> dict[str, bytes]:
+    """The files of one declaration, by suffix."""
+    return renderer.declaration_files(context)
+
+
+def _sweep_staging(writer: Writer) -> None:
+    """Remove staging files of our own names from the output folder and its year and cache
+    folders (never below, never any other name)."""
+    writer.sweep(".", lambda name: name == MANIFEST)
+    writer.sweep(FOLDER, lambda name: ENTRY.fullmatch(name) is not None)
+    if writer.root.is_dir():
+        for folder in sorted(writer.root.iterdir()):
+            if folder.name.isascii() and folder.name.isdigit() and folder.is_dir():
+                writer.sweep(folder.name, lambda name: name.endswith(DECLARATION_SUFFIXES))
+
+
+def _is_output(path: str) -> bool:
+    return path != MANIFEST and not path.startswith(f"{FOLDER}/")

@@ -1,0 +1,106 @@
+"""The build's record of what it made, OUT/.manifest.json.
+
+For every declaration it built (by the name of its outputs, `<年度>/<slug>`): the source it was
+read from and the digest of what its outputs were made from; for every file it wrote (outputs,
+indexes, cache entries): the digest that file was made from. A build skips what is up to date by
+these digests, and deletes only files this record lists, only inside the output folder: never
+anything it did not make itself.
+
+Read as untrusted data: JSON only, and a record of another format or of any other shape (a
+path outside the output folder's own names included) is absent: everything is then made again
+and nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.build.cache import ENTRY, FOLDER
+
+NAME = ".manifest.json"
+FORMAT = 2
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_DECLARATION = re.compile(r"\d+/[^/]+")  # <年度>/<slug>
+SUFFIXES = (".md", ".docx", ".xlsx", ".html")  # of every output the build writes
+# The files a build writes: outputs in a year's folder, and cache entries.
+_FILE = re.compile(
+    rf"\d+/[^/]+(?:{'|'.join(map(re.escape, SUFFIXES))})|{re.escape(FOLDER)}/{ENTRY.pattern}"
+)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A declaration as built: its source as named on the command line (part of its digest),
+    the same resolved (to tell whether a later build's PATHs cover it), and its digest."""
+
+    source: str
+    path: str
+    digest: str
+
+
+@dataclass
+class Manifest:
+    declarations: dict[str, Made] = field(default_factory=dict)  # "<年度>/<slug>" → Made
+    files: dict[str, str] = field(default_factory=dict)  # path relative to OUT → digest
+
+
+def is_file_name(relative: str) -> bool:
+    """True for a path (relative to OUT) that the build may write, and so record."""
+    return _FILE.fullmatch(relative) is not None and ".." not in relative.split("/")
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The record in `out`; an empty one if there is none or it is not exactly ours."""
+    try:
+        data = json.loads((out / NAME).read_bytes())
+        return _manifest(data)
+    except (OSError, ValueError, RecursionError, _Invalid):
+        return Manifest()
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    document = {
+        "format": FORMAT,
+        "declarations": {
+            key: {"source": made.source, "path": made.path, "digest": made.digest}
+            for key, made in sorted(manifest.declarations.items())
+        },
+        "files": dict(sorted(manifest.files.items())),
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+class _Invalid(Exception):
+    """A manifest that is not exactly what manifest_bytes writes."""
+
+
+def _manifest(data: object) -> Manifest:
+    if not isinstance(data, dict) or data.keys() != {"format", "declarations", "files"}:
+        raise _Invalid
+    if data["format"] != FORMAT:
+        raise _Invalid
+    declarations, files = data["declarations"], data["files"]
+    if not isinstance(declarations, dict) or not isinstance(files, dict):
+        raise _Invalid
+    manifest = Manifest()
+    for key, made in declarations.items():
+        if not _DECLARATION.fullmatch(key) or not isinstance(made, dict):
+            raise _Invalid
+        if made.keys() != {"source", "path", "digest"}:
+            raise _Invalid
+        source, path, digest = made["source"], made["path"], made["digest"]
+        if not (isinstance(source, str) and isinstance(path, str) and _is_digest(digest)):
+            raise _Invalid
+        manifest.declarations[key] = Made(source, path, digest)
+    for path, digest in files.items():
+        if not is_file_name(path) or not _is_digest(digest):
+            raise _Invalid
+        manifest.files[path] = digest
+    return manifest
+
+
+def _is_digest(value: object) -> bool:
+    return isinstance(value, str) and _DIGEST.fullmatch(value) is not None

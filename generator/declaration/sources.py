@@ -1,0 +1,221 @@
+"""Finding declaration files and reading each into a checked declaration.
+
+`read_checked` is the whole front half of the pipeline for one file:
+load (YAML → located nodes) → read (schema → model) → validate (semantic rules).
+`check_across_files` checks what the files of a tree must agree on, and their names, which name
+the outputs and the index's links to them (E232).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.declaration.checks import validate
+from generator.declaration.load import LoadResult, load_file, load_text
+from generator.declaration.model import Declaration
+from generator.declaration.read import read_declaration
+from generator.declaration.summary import Summary, summarize
+from generator.errors import Diagnostic, Location, is_error
+
+SUFFIXES = (".yaml", ".yml")
+# Names a declaration file may not have, in any case: the year's index shares its folder with
+# the outputs, and Windows has device names no file can take.
+RESERVED_NAMES = {"index": "年度汇总 index.md、index.xlsx 用了它"} | {
+    name: "Windows 不允许用它作文件名"
+    for name in (
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)),
+    )
+}
+_NAME_RULE = (
+    "文件名可以用汉字等文字、数字、“-”、“_”和全角标点，不能有空白和其他半角符号"
+    "（输出文件和汇总表里的链接都以它命名）"
+)
+_CHARACTER_NAMES = {" ": "空格", "\u3000": "全角空格", "\n": "换行", "\t": "Tab"}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A declaration file after loading and validation; `declaration` is usable only when
+    `diagnostics` is empty. A valid one always has its `summary`; a build's cache may give the
+    summary alone (the model is then read again only if it has to be rendered)."""
+
+    path: Path
+    declaration: Declaration | None
+    diagnostics: tuple[Diagnostic, ...]
+    summary: Summary | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Valid: warnings may remain, errors may not."""
+        return self.summary is not None and not any(is_error(d) for d in self.diagnostics)
+
+
+class UsageError(Exception):
+    """A path given on the command line does not exist or is not a declaration."""
+
+
+def find_declarations(paths: Iterable[Path]) -> list[Path]:
+    """Declaration files named by `paths` (files, or folders searched recursively), sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        elif path.is_file():
+            found.add(path)
+        else:
+            raise UsageError(f"{path}: 文件或目录不存在")
+    return sorted(found)
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of a declaration file; one that cannot be read is an environment problem
+    (UsageError), not a problem of its content."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise UsageError(
+            f"{shown_path(path)}：无法读取：{error.strerror or error}"
+            "（检查文件的权限，或关闭正在占用它的程序）"
+        ) from None
+
+
+def shown_path(path: Path) -> str:
+    """`path` as diagnostics print it: control characters in a file name written as escapes,
+    so that every diagnostic stays on one line."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in path.as_posix()
+    )
+
+
+def check_file_name(path: Path) -> list[Diagnostic]:
+    """The problem with `path`'s name, if any: its stem names the outputs and the index links
+    to them, and make and every operating system must carry it."""
+    stem, name = path.stem, shown_path(Path(path.name))
+    where = Location(shown_path(path), 1, 1)
+    if stem.casefold() in RESERVED_NAMES:
+        reason = RESERVED_NAMES[stem.casefold()]
+        return [
+            Diagnostic(
+                where,
+                "E232",
+                f"文件名“{name}”是保留的名字：{reason}",
+                "换一个名字，例如用部门名称或其简称",
+            )
+        ]
+    kept = "".join(ch if _allowed_in_name(ch) else "-" for ch in stem)
+    suggestion = re.sub("-+", "-", kept).strip("-_") or "部门简称"
+    example = f"{_NAME_RULE}，例如 {suggestion}{path.suffix}"
+    if stem[:1] in ("-", "."):
+        message = f"文件名“{name}”不能以“{stem[0]}”开头"
+        return [Diagnostic(where, "E232", message, example)]
+    bad = next((ch for ch in stem if not _allowed_in_name(ch)), None)
+    if bad is not None:
+        what = _CHARACTER_NAMES.get(bad) or (
+            f"“{bad}”" if bad.isprintable() else f"控制字符 U+{ord(bad):04X}"
+        )
+        return [Diagnostic(where, "E232", f"文件名“{name}”中不能有{what}", example)]
+    return []
+
+
+def _allowed_in_name(ch: str) -> bool:
+    """ASCII punctuation and white space break links, shells or Windows (space, `(`, `#`, `%`,
+    `:` …); letters, digits, marks, punctuation and symbols beyond ASCII (汉字, （）、·《》) break
+    nothing. Invisible characters and white space of any script are refused."""
+    if ch.isascii():
+        return ch.isalnum() or ch in "-_"
+    return unicodedata.category(ch)[0] in "LMNPS"
+
+
+def read_checked(path: Path, data: bytes | None = None) -> Checked:
+    """Load, read and validate one declaration file (`data`: its bytes, if already read).
+    Raises UsageError when the file cannot be read."""
+    data = read_source(path) if data is None else data
+    return _check_loaded(path, load_file(path, shown_path(path), data))
+
+
+def read_checked_text(text: str, name: str) -> Checked:
+    """Load, read and validate a declaration given as text (e.g. from a git revision); `name`
+    is how diagnostics and the model name its source."""
+    return _check_loaded(Path(name), load_text(text, name))
+
+
+def read_checked_bytes(data: bytes, name: str) -> Checked:
+    """Load, read and validate a declaration given as bytes (e.g. from a git revision), decoded
+    like a file on disk (E006 when not UTF-8); `name` is how diagnostics and the model name
+    its source."""
+    return _check_loaded(Path(name), load_file(Path(name), name, data))
+
+
+def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
+    name = loaded.name
+    diagnostics = list(loaded.diagnostics)
+    if loaded.root is None:
+        return Checked(path, None, tuple(diagnostics))
+    declaration, problems = read_declaration(loaded.root, name)
+    diagnostics += problems
+    if declaration is None:
+        return Checked(path, None, tuple(diagnostics))
+    diagnostics += validate(declaration)
+    valid = not any(is_error(d) for d in diagnostics)
+    summary = summarize(declaration) if valid else None
+    return Checked(path, declaration, tuple(diagnostics), summary)
+
+
+def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
+    """Every file's name must be one outputs, links and make can carry (E232, also for files
+    with other problems); two declarations of one year may not share a file name, not even
+    but for case (they would share outputs), nor a 部门名称 (one department, declared twice:
+    often an import beside the existing file). `diff` compares models and checks none of this.
+
+    A department declared twice is reported on every one of its files, each naming the others:
+    which of them is the right one cannot be told from the files, so neither is singled out."""
+    owners: dict[tuple[int, str], Path] = {}
+    departments: dict[tuple[int, str], list[Checked]] = {}
+    problems = []
+    for item in checked:
+        problems += check_file_name(item.path)
+        if item.summary is None:
+            continue
+        departments.setdefault((item.summary.year, item.summary.name), []).append(item)
+        # Names that differ only by case, or in NFC and NFD, are one file on Windows and macOS.
+        key = (item.summary.year, unicodedata.normalize("NFC", item.summary.slug).casefold())
+        if key in owners:
+            first = owners[key].stem
+            same = "只差 Unicode 写法（NFC 与 NFD，看上去一样，在 macOS 上是同一个文件）"
+            if first == item.summary.slug:
+                same = "相同"
+            elif first.casefold() == item.summary.slug.casefold():
+                same = "只差大小写（在 Windows、macOS 上是同一个文件）"
+            problems.append(
+                Diagnostic(
+                    Location(item.path.as_posix(), 1, 1),
+                    "E230",
+                    f"与 {owners[key].as_posix()} 同为 {key[0]} 年度且文件名{same}，输出会互相覆盖",
+                    "给其中一个文件改名",
+                )
+            )
+        owners.setdefault(key, item.path)
+    for (year, name), items in departments.items():
+        if len(items) < 2:
+            continue
+        for item in items:
+            assert item.summary is not None
+            others = "、".join(other.path.as_posix() for other in items if other is not item)
+            problems.append(
+                Diagnostic(
+                    item.summary.name_at,
+                    "E231",
+                    f"{year} 年度“{name}”另有申报：{others}",
+                    "一个部门每年只有一份申报：保留正确的一份，把另一份的内容合并进去后删除它；"
+                    "若是两个不同的部门，核对部门名称",
+                )
+            )
+    return problems

@@ -1,0 +1,1 @@
+"""`import`: filled-in forms (XLSX, DOCX, tab-separated text) read into declarations."""

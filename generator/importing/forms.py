@@ -1,0 +1,269 @@
+"""The `import` command: existing forms (XLSX, DOCX, tab-separated text) → declaration YAML.
+
+Each form is read into a grid (importing/xlsx.py, docx.py, tsv.py), the grid into a
+declaration of its form kind (importing/read_form.py), and the declaration written as canonical
+YAML (authoring/emit.py). The result is then checked like any declaration, so an inconsistent form
+(sums that do not add up) imports as written and is reported.
+
+Every input has one outcome (Imported.outcome): written, printed, not a readable form (its
+diagnostics say why), refused (the target exists, or another form of this run took the same
+name), unreadable, or skipped (in a folder: Office's lock files, hidden files, subfolders).
+With --into, a file is named after the form's 部门名称, made safe as a file name on Windows,
+macOS and Linux; existing files are kept unless `force`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from generator.authoring.emit import SCHEMA_MODELINE, emit_declaration
+from generator.build.write import Artifact, WriteError, Writer
+from generator.declaration.sources import UsageError, read_checked_text
+from generator.errors import Diagnostic, ExitCode, sort_diagnostics
+from generator.importing.docx import SAVE_DOCX, grid_from_docx
+from generator.importing.grid import LIMITS, TOO_BIG_HINT, FormReadError, Grid, read_error
+from generator.importing.read_form import read_form
+from generator.importing.tsv import READABLE_HINT, grid_from_text
+from generator.importing.xlsx import SAVE_XLSX, grid_from_xlsx
+from generator.kinds import FormKind
+
+Reader = Callable[[bytes, str], tuple[Grid, tuple[Diagnostic, ...]]]
+READERS: dict[str, Reader] = {
+    ".xlsx": grid_from_xlsx,
+    ".xlsm": grid_from_xlsx,
+    ".docx": grid_from_docx,
+    ".txt": grid_from_text,
+    ".tsv": grid_from_text,
+}
+# Formats users have that are not read: what they are, and how to save them as one that is.
+UNSUPPORTED = {
+    ".xls": ("旧版 Excel 工作簿", SAVE_XLSX),
+    ".et": ("WPS 表格", SAVE_XLSX),
+    ".doc": ("旧版 Word 文档", SAVE_DOCX),
+    ".wps": ("WPS 文字", SAVE_DOCX),
+}
+MAX_NAME_CHARS = 50
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|]')
+_INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # controls, format, unassigned …
+_RESERVED_ON_WINDOWS = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?=\.|$)", re.I)
+
+
+class Outcome(Enum):
+    WRITTEN = "written"
+    PRINTED = "printed"  # for standard output
+    FAILED = "failed"  # not a readable form
+    REFUSED = "refused"  # read, not written
+    UNREADABLE = "unreadable"  # the file could not be opened
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One input: its outcome, the YAML text and where it went, what was inferred (warnings),
+    what `check` says of the result or why the form could not be read (problems), and why
+    it was refused, unreadable or skipped (reason)."""
+
+    source: Path
+    outcome: Outcome
+    target: Path | None = None
+    text: str = ""
+    warnings: tuple[Diagnostic, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
+    reason: str = ""
+
+    @property
+    def status(self) -> ExitCode:
+        if self.outcome in (Outcome.REFUSED, Outcome.UNREADABLE):
+            return ExitCode.USAGE
+        if self.outcome is Outcome.FAILED or self.problems:
+            return ExitCode.INVALID
+        return ExitCode.OK
+
+    def line(self) -> str:
+        """What became of this input, for the user ("" when the YAML itself is the answer)."""
+        if self.outcome is Outcome.WRITTEN:
+            problems = f"（有 {len(self.problems)} 个问题，见上）" if self.problems else ""
+            return f"{self.source} → {self.target}{problems}"
+        if self.outcome is Outcome.FAILED:
+            return f"{self.source}：未导入（见上）"
+        if self.outcome is Outcome.SKIPPED:
+            return f"跳过 {self.source}（{self.reason}）"
+        if self.outcome is Outcome.PRINTED:
+            return ""
+        return f"错误：{self.source}：{self.reason}"
+
+
+def import_summary(results: list[Imported]) -> str:
+    """One line counting the outcomes of several inputs."""
+    count = {outcome: sum(r.outcome is outcome for r in results) for outcome in Outcome}
+    failed = count[Outcome.FAILED] + count[Outcome.UNREADABLE]
+    files = len(results) - count[Outcome.SKIPPED]
+    line = (
+        f"{files} 个文件：写入 {count[Outcome.WRITTEN]} 个，未导入 {failed} 个，"
+        f"未写入 {count[Outcome.REFUSED]} 个"
+    )
+    return line + (f"；另跳过 {count[Outcome.SKIPPED]} 项" if count[Outcome.SKIPPED] else "")
+
+
+def import_forms(
+    paths: list[Path],
+    output: Path | None,
+    into: Path | None,
+    force: bool,
+    kind: FormKind | None = None,
+) -> list[Imported]:
+    """Import every file (a folder stands for the files in it); write each to `output`, or
+    to `into/<部门名称>.yaml`, or return the text for standard output. Raises UsageError,
+    before reading anything, for arguments that do not fit together."""
+    if output is not None and into is not None:
+        raise UsageError("-o 与 --into 只能选一个")
+    inputs = [item for path in paths for item in _inputs(path)]
+    files = [item for item in inputs if isinstance(item, Path)]
+    if output is not None and len(files) != 1:
+        raise UsageError("-o 只能用于一个文件；多个文件请用 --into 目录")
+    if output is None and into is None and len(files) != 1:
+        raise UsageError("多个文件请用 --into 目录")
+    claimed: dict[str, Path] = {}  # target (as file systems compare names) → its form
+    results = []
+    for item in inputs:
+        if isinstance(item, Imported):
+            results.append(item)
+        else:
+            results.append(_import(item, output, into, force, claimed, kind))
+    return results
+
+
+def file_stem(text: str) -> str:
+    """`text` (a 部门名称) as a file name without suffix that every system accepts: no
+    characters Windows, macOS or Linux refuse or hide, no white space (make and shells split
+    on it), no leading or trailing dots, not a reserved Windows name, at most
+    MAX_NAME_CHARS characters. "" when nothing is left."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    text = "-".join(_UNSAFE_IN_NAMES.sub("", text).split())
+    text = text.strip(".-")[:MAX_NAME_CHARS].rstrip(".-")
+    return _RESERVED_ON_WINDOWS.sub(lambda match: match.group() + "_", text)
+
+
+def _inputs(path: Path) -> list[Path | Imported]:
+    """The files `path` names: itself, or a folder's files in name order (its lock files,
+    hidden files and subfolders as skipped)."""
+    if not path.is_dir():
+        return [path]
+    found: list[Path | Imported] = []
+    for entry in sorted(path.iterdir()):
+        if entry.is_dir():
+            found.append(Imported(entry, Outcome.SKIPPED, reason="子目录不导入"))
+        elif entry.name.startswith("~$"):
+            reason = "Office 打开文件时留下的临时文件"
+            found.append(Imported(entry, Outcome.SKIPPED, reason=reason))
+        elif entry.name.startswith("."):
+            found.append(Imported(entry, Outcome.SKIPPED, reason="隐藏文件"))
+        else:
+            found.append(entry)
+    if not any(isinstance(item, Path) for item in found):
+        raise UsageError(f"{path}：目录里没有要导入的文件")
+    return found
+
+
+class _Unreadable(Exception):
+    """The file cannot be opened (missing, not permitted): a problem of the environment."""
+
+
+def _import(
+    path: Path,
+    output: Path | None,
+    into: Path | None,
+    force: bool,
+    claimed: dict[str, Path],
+    kind: FormKind | None,
+) -> Imported:
+    try:
+        grid, notes = _grid(path)
+    except _Unreadable as error:
+        return Imported(path, Outcome.UNREADABLE, reason=str(error))
+    except FormReadError as error:
+        return Imported(path, Outcome.FAILED, problems=(error.diagnostic,))
+    result = read_form(grid, path.stem, kind)
+    if result.declaration is None:
+        return Imported(path, Outcome.FAILED, warnings=notes, problems=result.errors)
+    target = output
+    if into is not None:
+        stem = file_stem(result.declaration.department) or file_stem(path.stem) or "申报"
+        target = into / f"{stem}.yaml"
+    how = "按 --kind" if kind is not None else "按表中的栏目识别"
+    header = {
+        "": (
+            SCHEMA_MODELINE,
+            f"由 {path.name} 导入（表样：{result.declaration.kind.name}，{how}）。"
+            "核对标有“导入时推断”或“原表写作”的地方。",
+        )
+    }
+    text = emit_declaration(result.declaration, {**header, **result.comments}, None, result.blank)
+    checked = read_checked_text(text, (target or Path(f"{path.stem}.yaml")).as_posix())
+    warnings = tuple(sort_diagnostics([*notes, *result.warnings]))
+    if target is None:
+        return Imported(path, Outcome.PRINTED, None, text, warnings, checked.diagnostics)
+    key = unicodedata.normalize("NFC", str(target.absolute())).casefold()
+    if key in claimed:
+        reason = (
+            f"未写入，{target} 已由本次导入的 {claimed[key]} 写入"
+            "（两份表的部门名称相同；每个部门每年只有一份申报）"
+        )
+        return Imported(path, Outcome.REFUSED, target, reason=reason)
+    if target.exists() and not force:
+        reason = f"未写入，{target} 已存在（确认要覆盖请加 --force）"
+        return Imported(path, Outcome.REFUSED, target, reason=reason)
+    try:
+        Writer(target.parent).write(Artifact(target.name, text.encode()))
+    except WriteError as error:
+        return Imported(path, Outcome.REFUSED, target, reason=str(error))
+    claimed[key] = path
+    return Imported(path, Outcome.WRITTEN, target, text, warnings, checked.diagnostics)
+
+
+def _grid(path: Path) -> tuple[Grid, tuple[Diagnostic, ...]]:
+    """The grid of the form in `path`, by its suffix; FormReadError for a file that is not a
+    readable form, _Unreadable for one that cannot be opened."""
+    source = path.as_posix()
+    if not path.exists():
+        raise _Unreadable("文件或目录不存在")
+    if not path.is_file():
+        raise _Unreadable("不是普通文件")
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise _unsupported(source, suffix)
+    try:
+        size = path.stat().st_size
+        if size > LIMITS.file_bytes:
+            raise read_error(
+                source,
+                "E604",
+                f"文件有 {size / 2**20:.1f} MB，超过导入上限 {LIMITS.file_bytes // 2**20} MB",
+                TOO_BIG_HINT,
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        raise _Unreadable("无法读取（权限不足）") from None
+    except OSError as error:
+        raise _Unreadable(f"无法读取（{error.strerror or error}）") from None
+    return reader(data, source)
+
+
+def _unsupported(source: str, suffix: str) -> FormReadError:
+    if suffix == ".pdf":
+        hint = f"用申报表的原文件（Excel 或 Word）导入；{READABLE_HINT}"
+        return read_error(source, "E602", "不支持 PDF 文件", hint)
+    if suffix in UNSUPPORTED:
+        what, save = UNSUPPORTED[suffix]
+        return read_error(
+            source, "E602", f"不能读取 {suffix} 文件（{what}）", f"{save}；{READABLE_HINT}"
+        )
+    what = f" {suffix} 文件" if suffix else "没有扩展名的文件"
+    return read_error(source, "E602", f"不能读取{what}", READABLE_HINT)

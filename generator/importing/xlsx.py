@@ -1,0 +1,244 @@
+"""Reading the first worksheet of an XLSX into a Grid, for import.
+
+The worksheet is streamed with lxml (importing/ooxml.py opens the package safely), cell by
+cell, so a cell beyond the form's limits (XFD1048576) is refused when it is met, before
+anything is laid out. Cells are read as Excel shows them: shared and inline strings (rich text
+joined, phonetic guides left out, OOXML escapes such as _x000D_ decoded), numbers as their exact
+decimal text, TRUE/FALSE, error values and formula results as saved. A formula whose result was
+not saved (files written by programs that calculate nothing) reads as blank, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from generator.errors import Diagnostic, Location
+from generator.importing.grid import LIMITS, TOO_BIG_HINT, Grid, GridBuilder, check_cell, read_error
+from generator.importing.ooxml import Package, attribute, local_name, open_package
+
+SAVE_XLSX = "在 Excel 或 WPS 中打开，另存为 → Excel 工作簿 (*.xlsx) 后再导入"
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def grid_from_xlsx(data: bytes, source: str) -> tuple[Grid, tuple[Diagnostic, ...]]:
+    """The first worksheet's cells as text, with warnings about what could not be read as
+    written (formulas without a saved result, invalid escapes)."""
+    package = open_package(data, source, ".xlsx", SAVE_XLSX)
+    workbook = package.main_part()
+    sheet = _first_worksheet(package, workbook)
+    strings = [
+        _rich_text(item)
+        for name in package.related(workbook, "sharedStrings")[:1]
+        for item in package.xml(name)
+        if local_name(item) == "si"
+    ]
+    reader = _SheetReader(package, sheet, strings)
+    reader.read()
+    return reader.grid(), tuple(reader.warnings)
+
+
+def column_name(number: int) -> str:
+    """The letters of column `number` (1 → A, 64 → BL)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _first_worksheet(package: Package, workbook: str) -> str:
+    """The part of the workbook's first worksheet (chart sheets are not worksheets)."""
+    targets = {id_: part for type_, id_, part in package.relationships(workbook)}
+    kinds = {id_: type_ for type_, id_, _ in package.relationships(workbook)}
+    for element in package.xml(workbook).iter("{*}sheet"):
+        id_ = attribute(element, "id")
+        if id_ in targets and kinds[id_] == "worksheet":
+            return targets[id_]
+    raise package.error("E603", "不是有效的 .xlsx 文件：没有工作表")
+
+
+def _rich_text(item: Any) -> str:
+    """The text of a string item (<si>, <is>): plain or in runs, without phonetic guides."""
+    parts = []
+    for child in item:
+        name = local_name(child)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(t.text or "" for t in child.iterfind("{*}t"))
+    return "".join(parts)
+
+
+@dataclass
+class _SheetReader:
+    package: Package
+    part: str
+    strings: list[str]
+    cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    count: int = 0  # cells with a value read so far
+
+    def read(self) -> None:
+        row = col = 0
+        current = None  # the row element being read
+        unplaced: str | None = None  # the reference of the last empty cell, parsed if needed
+        for cell in self.package.elements(self.part, "{*}c"):
+            parent = cell.getparent()
+            if parent is not current:
+                current = parent
+                row, col, unplaced = self._number(parent.get("r"), row + 1), 0, None
+                while parent.getprevious() is not None:  # free the rows already read
+                    del parent.getparent()[0]
+            reference = cell.get("r")
+            if reference is None and unplaced is not None:
+                row, col = self._position(unplaced)
+                unplaced = None
+            if len(cell) == 0 and reference is not None:  # empty (a style only): skip it fast
+                unplaced = reference
+            elif reference is None:
+                col += 1
+            else:
+                row, col = self._position(reference)
+                unplaced = None
+            if len(cell):
+                self._cell(cell, row, col)
+            cell.clear()
+            while cell.getprevious() is not None:  # free the cells already read
+                del parent[0]
+
+    def grid(self) -> Grid:
+        height = max((r for r, _ in self.cells), default=0)
+        width = max((c for _, c in self.cells), default=0)
+        builder = GridBuilder(self.package.source)
+        for r in range(1, height + 1):
+            builder.add([self.cells.get((r, c), "") for c in range(1, width + 1)], r)
+        return builder.grid()
+
+    def _number(self, text: str | None, default: int) -> int:
+        if text is None:
+            return default
+        if not text.isdigit() or len(text) > 7:
+            raise self._damaged(f"行号“{text}”")
+        return int(text)
+
+    def _position(self, reference: str) -> tuple[int, int]:
+        match = _REFERENCE.fullmatch(reference)
+        if match is None:
+            raise self._damaged(f"单元格引用“{reference}”")
+        letters = match.group(1)
+        number = 0
+        for letter in letters:
+            number = number * 26 + ord(letter) - ord("A") + 1
+        return int(match.group(2)), number
+
+    def _damaged(self, what: str) -> Exception:
+        return self.package.error("E603", f"文件已损坏：{self.part} 中的{what}无效")
+
+    def _cell(self, element: Any, row: int, col: int) -> None:
+        text, formula_without_result = self._value(element)
+        if not text and not formula_without_result:
+            return
+        source = self.package.source
+        if row > LIMITS.rows or col > LIMITS.columns:
+            raise read_error(
+                source,
+                "E604",
+                f"单元格 {column_name(col)}{row} 超出可导入的范围 "
+                f"A1:{column_name(LIMITS.columns)}{LIMITS.rows}"
+                f"（最多 {LIMITS.rows:,} 行、{LIMITS.columns} 列）",
+                "删除范围之外的内容后保存，再导入",
+                row,
+                col,
+            )
+        self.count += 1
+        if self.count > LIMITS.rows * LIMITS.columns:  # cells written over and over
+            raise read_error(
+                source,
+                "E604",
+                f"单元格超过 {LIMITS.rows * LIMITS.columns:,} 个，超出可导入的上限",
+                TOO_BIG_HINT,
+                row,
+                col,
+            )
+        if len(text) > LIMITS.cell_chars:
+            check_cell(source, text, row, col, f"{column_name(col)}{row}")
+        if formula_without_result:
+            self.warnings.append(
+                Diagnostic(
+                    Location(source, row, col),
+                    "W607",
+                    f"单元格 {column_name(col)}{row} 是公式，文件中没有保存计算结果，读作空白",
+                    "在 Excel 或 WPS 中打开并保存一次，再导入",
+                )
+            )
+        text, invalid = _unescape(text)
+        for escape in invalid:
+            message = f"单元格 {column_name(col)}{row} 中的“{escape}”不是有效的字符转义，按原样保留"
+            self.warnings.append(Diagnostic(Location(source, row, col), "W608", message))
+        self.cells[row, col] = text
+
+    def _value(self, element: Any) -> tuple[str, bool]:
+        """The cell's text, and whether it is a formula whose result was not saved."""
+        kind = element.get("t", "n")
+        if kind == "inlineStr":
+            item = element.find("{*}is")
+            return ("" if item is None else _rich_text(item)), False
+        value = element.findtext("{*}v") or ""
+        if not value:
+            return "", element.find("{*}f") is not None
+        if kind == "s":
+            if not value.isdigit() or int(value) >= len(self.strings):
+                raise self._damaged(f"共享字符串编号“{value}”")
+            return self.strings[int(value)], False
+        if kind == "b":
+            return ("TRUE" if value.strip() == "1" else "FALSE"), False
+        if kind == "n":
+            return _number_text(value), False
+        return value, False  # str (a formula's text result), e (#N/A …), d (an ISO date)
+
+
+def _number_text(value: str) -> str:
+    """A number cell as exact decimal text (1E+3 → 1000); kept as written if it is not a
+    plain number or an absurdly large or small one."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    if not number.is_finite() or not -30 <= number.adjusted() <= 30:
+        return value
+    return format(number, "f")
+
+
+def _unescape(text: str) -> tuple[str, list[str]]:
+    """Decode OOXML escapes (_x000D_, _xD83D__xDE00_ for a surrogate pair); an escape of a
+    lone surrogate stands for no character and is kept as written (and returned)."""
+    if "_x" not in text:
+        return text, []
+    out: list[str] = []
+    invalid: list[str] = []
+    matches = list(_ESCAPE.finditer(text))
+    pos = i = 0
+    while i < len(matches):
+        match = matches[i]
+        code = int(match.group(1), 16)
+        out.append(text[pos : match.start()])
+        pos = match.end()
+        i += 1
+        if 0xD800 <= code < 0xDC00 and i < len(matches) and matches[i].start() == pos:
+            low = int(matches[i].group(1), 16)
+            if 0xDC00 <= low < 0xE000:
+                out.append(chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)))
+                pos = matches[i].end()
+                i += 1
+                continue
+        if 0xD800 <= code < 0xE000:
+            out.append(match.group())
+            invalid.append(match.group())
+        else:
+            out.append(chr(code))
+    out.append(text[pos:])
+    return "".join(out), invalid

@@ -1,0 +1,73 @@
+"""The domain's small vocabularies, read from the package's data files: amount units and target
+operators. Code asks here; no list of domain words is written in Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.config import ConfigError, read_config
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def load_data(name: str) -> Any:
+    """A data file of the package, parsed; a ConfigError (with the file) when it cannot be."""
+    return read_config(DATA / name).raw
+
+
+@dataclass(frozen=True)
+class AmountUnit:
+    """A 金额单位: its name; the decimal places an amount may have and the fewest it prints
+    with (a form prints all its amounts with as many as its most precise one needs, never
+    fewer: nothing is rounded); its label on the forms; and what one of it is worth in 元."""
+
+    name: str
+    places: int
+    print_places: int
+    label: str
+    in_yuan: Decimal
+
+
+@cache
+def amount_units() -> dict[str, AmountUnit]:
+    """金额单位 name → unit."""
+    raw = read_config(DATA / "units.yaml")
+    units = {}
+    for name, spec in raw.mapping().items():
+        places = spec.get("places").integer(0, 6)
+        print_places = spec.optional("print_places", places).integer(0, places)
+        units[name] = AmountUnit(
+            name, places, print_places, spec.get("label").text(), spec.get("in_yuan").decimal()
+        )
+    if not any(unit.in_yuan == 1 for unit in units.values()):
+        raise ConfigError(f"{raw.file}: 没有 in_yuan 为 1 的单位（金额换算成元时要用它）")
+    return units
+
+
+def base_unit() -> AmountUnit:
+    """The unit worth 1 元: what amounts in different units are converted to."""
+    return next(unit for unit in amount_units().values() if unit.in_yuan == 1)
+
+
+def in_unit(value: Decimal, unit: str, target: AmountUnit) -> Decimal:
+    """`value` given in `unit`, expressed in `target` (exactly: 1 万元 = 10000 元)."""
+    return value * amount_units()[unit].in_yuan / target.in_yuan
+
+
+@cache
+def operators() -> dict[str, str]:
+    """Operator as written (half-width, no spaces) → operator as printed."""
+    raw = read_config(DATA / "operators.yaml")
+    return {written: printed.text() for written, printed in raw.mapping().items()}
+
+
+@cache
+def target_words() -> dict[str, tuple[str, ...]]:
+    """Words of targets.yaml: what makes a target that starts with a number a date or period
+    (定性) rather than a quantity missing its operator."""
+    raw = read_config(DATA / "targets.yaml")
+    return {name: words.texts() for name, words in raw.mapping().items()}

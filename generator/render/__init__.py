@@ -1,0 +1,2 @@
+"""Rendering validated declarations: template contexts, the Jinja templates, the layout grid
+drawn as DOCX and XLSX, and reproducible Office packages."""

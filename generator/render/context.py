@@ -1,0 +1,663 @@
+"""The template contexts: everything a template prints, computed once from validated models.
+
+Every field of a declaration's kind is given to the templates printed (`Shown`), whether it was
+written or not (`present`), so a layout template prints an optional field that is absent as a
+blank and can leave out a block the form does not have. Amounts are formatted with the
+declaration's decimals, totals and shares the kind computes are filled in (`derived`), row spans
+worked out, the summary's sections laid out from the kind's structure: no template computes
+anything. Templates see these records and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from generator.declaration.checks import derived_values
+from generator.declaration.model import (
+    QUALITATIVE,
+    QUANTITATIVE,
+    Declaration,
+    Level1,
+    Record,
+    Value,
+    format_amount,
+)
+from generator.declaration.printed import amount_places, show
+from generator.declaration.summary import Count, Summary, count_indicators, sum_counts
+from generator.kinds.spec import FieldSpec, FieldType, FormKind, SharesRule, SumRule
+from generator.kinds.vocabulary import amount_units, base_unit, in_unit
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A field as printed: `text` ("" when absent), the exact `value`, whether it was written
+    (or computed: `derived`), and for an amount in a group with a total its `share`."""
+
+    text: str
+    value: object = None
+    present: bool = False
+    derived: bool = False
+    share: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ShownGroup(Mapping[str, "Shown | ShownGroup | ShownList"]):
+    """A group of printed fields by key; `present` when any of them was written."""
+
+    def __init__(self, items: dict[str, Shown | ShownGroup | ShownList], present: bool) -> None:
+        self._items = items
+        self.present = present
+
+    def __getitem__(self, key: str) -> Shown | ShownGroup | ShownList:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class ShownList(tuple[ShownGroup, ...]):
+    """A list's items, printed; `present` when the list was written."""
+
+    present: bool = False
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """What templates need of the form kind."""
+
+    name: str
+    title: str
+    category: str
+    footnotes: tuple[str, ...]
+    levels: tuple[str, str, str]  # 一级目标/二级目标/三级目标 or 一级指标/…
+    layout: str  # its layout template
+    landscape: bool
+    summary: str  # its Markdown summary template
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    name: str
+    target: str
+    kind: str  # 定量 / 定性
+    f: ShownGroup  # every field of the kind's indicator row, printed
+
+
+@dataclass(frozen=True)
+class Level2Row:
+    name: str
+    indicators: tuple[IndicatorRow, ...]
+    rows: int  # form rows it spans: its indicators, or 1 when it has none
+
+
+@dataclass(frozen=True)
+class Level1Row:
+    """A 一级 and its 二级. With a `note`, the 二级 without indicators come first and the note
+    spans their `note_rows` rows (as 投入管理指标's 说明 does on the form)."""
+
+    name: str
+    note: str
+    children: tuple[Level2Row, ...]
+    rows: int
+    note_rows: int
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the Markdown summary, laid out from the kind's structure: a long `text`; a
+    `table` of a list's items; the `amounts` of a group (label, amount, share); or `goals`."""
+
+    kind: str
+    title: str
+    text: str = ""
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    numeric: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeclarationContext:
+    """What the templates of one declaration see."""
+
+    slug: str
+    year: int
+    kind: KindInfo
+    display: str  # the department as printed in lists: "…办公室(汇总)"
+    f: ShownGroup  # every field, printed
+    amount_unit: str
+    amount_label: str  # （元）
+    facts: tuple[Fact, ...]  # the summary's first table
+    sections: tuple[Section, ...]
+    goals_key: str  # 分解目标 / 年度绩效指标
+    target_key: str  # 指标目标值 / 指标值
+    indicator_columns: tuple[str, ...]  # other indicator fields some indicator has (summary)
+    goals: tuple[Level1Row, ...]
+    counts: Count
+
+
+def share(part: Decimal, total: Decimal) -> str:
+    """`part` as a percentage of `total`, two decimals, half up: 75.36 %."""
+    if total == 0:
+        return "—"
+    percent = (part * 100 / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{percent} %"
+
+
+def declaration_context(decl: Declaration) -> DeclarationContext:
+    """The context of one validated declaration."""
+    printer = _Printer(decl)
+    kind = decl.kind
+    target = kind.role_field("target", kind.indicator)
+    assert target is not None
+    extra = tuple(
+        f.key
+        for f in kind.indicator
+        if f is not target and any(f.key in i.values for _, _, i in decl.indicators())
+    )
+    return DeclarationContext(
+        slug=decl.slug,
+        year=decl.year,
+        kind=KindInfo(
+            kind.name,
+            kind.title,
+            kind.category,
+            kind.footnotes,
+            kind.levels,
+            kind.layout,
+            kind.landscape,
+            kind.summary,
+        ),
+        display=printer.display,
+        f=printer.group(kind.fields, decl.values, ""),
+        amount_unit=decl.amount_unit,
+        amount_label=amount_units()[decl.amount_unit].label,
+        facts=printer.facts(),
+        sections=tuple(printer.sections()),
+        goals_key=decl.goals_key,
+        target_key=target.key,
+        indicator_columns=extra,
+        goals=tuple(_level1_row(decl, level1, printer.places) for level1 in decl.goals),
+        counts=count_indicators("", decl.goals),
+    )
+
+
+class _Printer:
+    """Prints a declaration's fields; knows its decimals, computed values and totals."""
+
+    def __init__(self, decl: Declaration) -> None:
+        from generator.declaration.summary import display_name
+
+        self.decl = decl
+        self.places = amount_places(decl)
+        self.derived = derived_values(decl)
+        self.display = display_name(decl)
+        self.totals = _group_totals(decl.kind)
+
+    def value(self, path: str) -> Value | None:
+        value = self.decl.get(path)
+        return value if value is not None else self.derived.get(path)
+
+    def shown(self, spec: FieldSpec, path: str, value: Value | None) -> Shown:
+        derived = value is None and path in self.derived
+        if derived:
+            value = self.derived[path]
+        if value is None and spec.default is not None:
+            return Shown(show(spec, spec.default), spec.default, False)
+        text = show(spec, value, self.places)
+        portion = ""
+        total_path = self.totals.get(path.rpartition(".")[0]) if "." in path else None
+        if spec.type is FieldType.AMOUNT and isinstance(value, Decimal) and total_path:
+            total = self.value(total_path)
+            if isinstance(total, Decimal):
+                portion = share(value, total)
+        return Shown(text, value, value is not None, derived, portion)
+
+    def group(
+        self, fields: tuple[FieldSpec, ...], values: Record | None, prefix: str
+    ) -> ShownGroup:
+        items: dict[str, Shown | ShownGroup | ShownList] = {}
+        present = False
+        for spec in fields:
+            path = f"{prefix}.{spec.key}" if prefix else spec.key
+            value = values.get(spec.key) if values is not None else None
+            if spec.type is FieldType.GROUP:
+                items[spec.key] = self.group(
+                    spec.fields, value if isinstance(value, Record) else None, path
+                )
+                present = present or items[spec.key].present
+            elif spec.type is FieldType.LIST:
+                rows = ShownList(
+                    self.group(spec.fields, item, f"{path}[{n}]")
+                    for n, item in enumerate(value if isinstance(value, tuple) else (), start=1)
+                    if isinstance(item, Record)
+                )
+                rows.present = value is not None
+                items[spec.key] = rows
+                present = present or rows.present
+            else:
+                items[spec.key] = self.shown(spec, path, value)
+                present = present or value is not None
+        return ShownGroup(items, present)
+
+    def facts(self) -> tuple[Fact, ...]:
+        """The summary's first table: the department as printed, then the other single values
+        at the top of the form (flags and the unit are in the department and the labels)."""
+        kind = self.decl.kind
+        facts: list[Fact] = []
+        department = kind.role_path("department")
+        for spec in kind.fields:
+            if spec.key == department:
+                facts.insert(0, Fact(spec.key, self.display))
+            elif spec.type in (FieldType.BOOL, FieldType.UNIT, FieldType.LONG_TEXT):
+                continue
+            elif spec.type in _SCALARS:
+                shown = self.shown(spec, spec.key, self.decl.get(spec.key))
+                if shown.present:
+                    label = spec.key + self.unit_label(spec)
+                    facts.append(Fact(label, shown.text))
+        return tuple(facts)
+
+    def unit_label(self, spec: FieldSpec) -> str:
+        return amount_units()[self.decl.amount_unit].label if spec.type is FieldType.AMOUNT else ""
+
+    def sections(self) -> Iterator[Section]:
+        for spec in self.decl.kind.fields:
+            value = self.decl.get(spec.key)
+            if spec.type is FieldType.LONG_TEXT and isinstance(value, str):
+                yield Section("text", spec.key, text=value)
+            elif spec.type is FieldType.TEXTS and isinstance(value, tuple):
+                yield Section("text", spec.key, text=show(spec, value))
+            elif spec.type is FieldType.LIST and isinstance(value, tuple):
+                yield self.table(spec, tuple(i for i in value if isinstance(i, Record)))
+            elif spec.type is FieldType.GROUP and (value is not None or self.has_derived(spec.key)):
+                rows = tuple(self.amount_rows(spec, spec.key, ""))
+                if rows:
+                    label = amount_units()[self.decl.amount_unit].label
+                    yield Section("amounts", spec.key + label, rows=rows)
+            elif spec.type is FieldType.INDICATORS:
+                yield Section("goals", spec.key)
+
+    def has_derived(self, path: str) -> bool:
+        return any(p.startswith(f"{path}.") for p in self.derived)
+
+    def table(self, spec: FieldSpec, items: tuple[Record, ...]) -> Section:
+        leaves = list(_leaves(spec.fields, ""))
+        rows = []
+        for n, item in enumerate(items, start=1):
+            base = f"{spec.key}[{n}]"
+            rows.append(
+                tuple(
+                    self.shown(leaf, f"{base}.{path}", item.at(path)).text for path, leaf in leaves
+                )
+            )
+        header = tuple(path.replace(".", "：") + self.unit_label(leaf) for path, leaf in leaves)
+        numeric = tuple(leaf.type in _NUMBERS for _, leaf in leaves)
+        return Section("table", spec.key, header=header, rows=tuple(rows), numeric=numeric)
+
+    def amount_rows(self, spec: FieldSpec, path: str, label: str) -> Iterator[tuple[str, ...]]:
+        """(label, amount, share) of every amount under group `spec`, in form order."""
+        for child in spec.fields:
+            child_path = f"{path}.{child.key}"
+            child_label = f"{label}：{child.key}" if label else child.key
+            if child.type is FieldType.AMOUNT:
+                shown = self.shown(child, child_path, self.decl.get(child_path))
+                if shown.present:
+                    portion = shown.share or ("100.00 %" if self.is_total(child_path) else "")
+                    yield (child_label, shown.text, portion)
+            elif child.type is FieldType.GROUP and child.shorthand:
+                amount = child.child(child.shorthand)
+                percent = next((f for f in child.fields if f.type is FieldType.PERCENT), None)
+                if amount is None:
+                    continue
+                shown = self.shown(
+                    amount, f"{child_path}.{amount.key}", self.value(f"{child_path}.{amount.key}")
+                )
+                if shown.present:
+                    portion = ""
+                    if percent is not None:
+                        share_value = self.value(f"{child_path}.{percent.key}")
+                        portion = f"{share_value:.2f} %" if isinstance(share_value, Decimal) else ""
+                    yield (child_label, shown.text, portion)
+            elif child.type is FieldType.GROUP:
+                yield from self.amount_rows(child, child_path, child_label)
+
+    def is_total(self, path: str) -> bool:
+        return path in self.totals.values()
+
+
+_SCALARS = frozenset(
+    {
+        FieldType.TEXT,
+        FieldType.AMOUNT,
+        FieldType.INTEGER,
+        FieldType.NUMBER,
+        FieldType.PERCENT,
+        FieldType.YEAR,
+        FieldType.DATE,
+        FieldType.CHOICE,
+    }
+)
+_NUMBERS = frozenset({FieldType.AMOUNT, FieldType.INTEGER, FieldType.NUMBER, FieldType.PERCENT})
+
+
+def _leaves(fields: tuple[FieldSpec, ...], prefix: str) -> Iterator[tuple[str, FieldSpec]]:
+    for spec in fields:
+        path = f"{prefix}.{spec.key}" if prefix else spec.key
+        if spec.type is FieldType.GROUP:
+            yield from _leaves(spec.fields, path)
+        elif spec.type in _SCALARS or spec.type is FieldType.LONG_TEXT:
+            yield path, spec
+
+
+def _group_totals(kind: FormKind) -> dict[str, str]:
+    """Group path → the path of its total: amounts in a group whose sum rule's total lies in
+    the group are shown with their share of that total (预算情况 → 部门整体预算总额)."""
+    totals: dict[str, str] = {}
+    for rule in kind.rules:
+        if isinstance(rule, SumRule) and not rule.each:
+            group = rule.total.rpartition(".")[0]
+            for part in rule.parts:
+                parent = part.rpartition(".")[0]
+                while parent and parent != group and parent.startswith(group):
+                    totals.setdefault(parent, rule.total)
+                    parent = parent.rpartition(".")[0]
+                if parent == group:
+                    totals.setdefault(group, rule.total)
+        elif isinstance(rule, SharesRule):
+            continue
+    return totals
+
+
+def _level1_row(decl: Declaration, level1: Level1, places: int) -> Level1Row:
+    kind = decl.kind
+    children = tuple(
+        Level2Row(
+            level2.name,
+            tuple(
+                IndicatorRow(
+                    i.name,
+                    i.target.text,
+                    QUALITATIVE if i.qualitative else QUANTITATIVE,
+                    _indicator_fields(kind, i.values, places),
+                )
+                for i in level2.indicators
+            ),
+            max(1, len(level2.indicators)),
+        )
+        for level2 in level1.children
+    )
+    note_rows = 0
+    if level1.note:
+        empty = tuple(c for c in children if not c.indicators)
+        children = empty + tuple(c for c in children if c.indicators)
+        note_rows = len(empty)
+    return Level1Row(
+        level1.name, level1.note, children, sum(c.rows for c in children) or 1, note_rows
+    )
+
+
+def _indicator_fields(kind: FormKind, values: Record, places: int) -> ShownGroup:
+    items: dict[str, Shown | ShownGroup | ShownList] = {}
+    for spec in kind.indicator:
+        value = values.get(spec.key)
+        items[spec.key] = _BLANK if value is None else Shown(show(spec, value, places), value, True)
+    return ShownGroup(items, True)
+
+
+_BLANK = Shown("")
+
+
+# -- the year's index -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One declaration in the index: its name as printed, its outputs' path stem, the kind's
+    index columns in the table's unit, and its indicator counts."""
+
+    department: str
+    slug: str
+    values: tuple[Shown, ...]
+    counts: Count
+
+
+@dataclass(frozen=True)
+class IndexTable:
+    """The declarations of one form kind in a year's index, with column sums."""
+
+    kind: str
+    title: str
+    name_label: str  # the department column's label
+    columns: tuple[str, ...]
+    rows: tuple[IndexRow, ...]
+    totals: tuple[Shown, ...]
+    counts: Count
+    amount_label: str  # the unit all its amounts are in: （元）
+
+
+@dataclass(frozen=True)
+class IndexContext:
+    """What the index of one year sees: a table per form kind. Amounts of one table are in one
+    unit: the declarations' own when they share it, else converted to 元."""
+
+    year: int
+    count: int
+    tables: tuple[IndexTable, ...]
+
+
+def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
+    """The index of one year's declarations, a table per kind, with column sums."""
+    from generator.kinds import form_kinds
+
+    by_kind: dict[str, list[Summary]] = defaultdict(list)
+    for summary in summaries:
+        by_kind[summary.kind].append(summary)
+    kinds = form_kinds()
+    tables = []
+    for name in sorted(by_kind, key=lambda n: list(kinds).index(n) if n in kinds else len(kinds)):
+        members = by_kind[name]
+        kind = kinds[name]
+        units = {s.amount_unit for s in members}
+        unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
+        specs = [kind.spec(column.path) for column in kind.index]
+        converted = [
+            [
+                _in_table_unit(value, spec, s.amount_unit, unit)
+                for (_, value), spec in zip(s.index, specs, strict=True)
+            ]
+            for s in members
+        ]
+        places = max(
+            [unit.print_places]
+            + [_decimals(v) for row in converted for v in row if isinstance(v, Decimal)]
+        )
+        rows = tuple(
+            IndexRow(s.display, s.slug, tuple(_index_cell(v, places) for v in values), s.counts)
+            for s, values in zip(members, converted, strict=True)
+        )
+        totals = tuple(
+            _index_cell(_column_sum([row[i] for row in converted], spec), places)
+            for i, spec in enumerate(specs)
+        )
+        tables.append(
+            IndexTable(
+                kind=name,
+                title=kind.title,
+                name_label=kind.role_path("department"),
+                columns=tuple(column.label for column in kind.index),
+                rows=rows,
+                totals=totals,
+                counts=sum_counts("", [s.counts for s in members]),
+                amount_label=unit.label,
+            )
+        )
+    return IndexContext(year, len(summaries), tuple(tables))
+
+
+def _column_sum(values: list[Decimal | int | None], spec: FieldSpec | None) -> Decimal | int | None:
+    """The sum of an index column, or None when no declaration has a value there (absent is
+    not zero)."""
+    written = [v for v in values if v is not None]
+    if not written:
+        return None
+    total = sum(written, Decimal(0))
+    return int(total) if spec is not None and spec.type is FieldType.INTEGER else total
+
+
+def _in_table_unit(
+    value: Decimal | int | None, spec: FieldSpec | None, unit: str, target: object
+) -> Decimal | int | None:
+    if isinstance(value, Decimal) and spec is not None and spec.type is FieldType.AMOUNT:
+        return in_unit(value, unit, target)  # type: ignore[arg-type]
+    return value
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _index_cell(value: Decimal | int | None, places: int) -> Shown:
+    if value is None:
+        return Shown("", None, False)
+    if isinstance(value, int):
+        return Shown(str(value), value, True)
+    return Shown(format_amount(value, places), value, True)
+
+
+# -- the multi-year trend ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One line of a department's trend: its group (预算 or the indicator's 一级 / 二级), label,
+    and per year the value as printed ("" where the year lacks it) and the number, if any."""
+
+    group: str
+    label: str
+    values: tuple[str, ...]
+    numbers: tuple[Decimal | None, ...]
+
+
+@dataclass(frozen=True)
+class DepartmentTrend:
+    name: str
+    slug: str
+    rows: tuple[TrendRow, ...]
+
+
+@dataclass(frozen=True)
+class TrendContext:
+    years: tuple[int, ...]
+    departments: tuple[DepartmentTrend, ...]
+
+
+def trend_context(declarations: Sequence[Declaration]) -> TrendContext:
+    """Declarations of several years, grouped by department (file name) and lined up by year."""
+    years = tuple(sorted({d.year for d in declarations}))
+    by_slug: dict[str, dict[int, Declaration]] = defaultdict(dict)
+    for decl in declarations:
+        by_slug[decl.slug][decl.year] = decl
+    departments = []
+    for slug, versions in sorted(by_slug.items()):
+        latest = versions[max(versions)]
+        departments.append(DepartmentTrend(latest.department, slug, _rows(versions, years)))
+    return TrendContext(years, tuple(departments))
+
+
+def amounts_of(decl: Declaration) -> dict[str, Decimal]:
+    """Every amount outside lists by its label (资金来源：财政拨款), computed totals included,
+    in form order."""
+    derived = derived_values(decl)
+    found: dict[str, Decimal] = {}
+    for path, spec in decl.kind.walk():
+        if spec.type is not FieldType.AMOUNT or "[" in path:
+            continue
+        value = decl.get(path)
+        value = value if isinstance(value, Decimal) else derived.get(path)
+        if isinstance(value, Decimal) and not _in_list(decl.kind, path):
+            found[_amount_label(path)] = value
+    return found
+
+
+def _in_list(kind: FormKind, path: str) -> bool:
+    parts = path.split(".")
+    return any(
+        (spec := kind.spec(".".join(parts[:n]))) is not None and spec.type is FieldType.LIST
+        for n in range(1, len(parts))
+    )
+
+
+def _amount_label(path: str) -> str:
+    parts = path.split(".")
+    return "：".join(parts[1:]) if len(parts) > 1 else parts[0]
+
+
+def _rows(versions: dict[int, Declaration], years: tuple[int, ...]) -> tuple[TrendRow, ...]:
+    rows = []
+    units = {decl.amount_unit for decl in versions.values()}
+    unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
+    amounts = {year: amounts_of(decl) for year, decl in versions.items()}
+    labels: dict[str, None] = {}
+    for year in years:
+        labels.update(dict.fromkeys(amounts.get(year, {})))
+    places = max(amount_places(d) for d in versions.values())
+    for label in labels:
+        numbers = [
+            in_unit(amounts[y][label], versions[y].amount_unit, unit)
+            if y in versions and label in amounts[y]
+            else None
+            for y in years
+        ]
+        rows.append(
+            TrendRow(
+                f"预算{unit.label}",
+                label,
+                _printed(numbers, lambda n: format_amount(n, places)),
+                tuple(numbers),
+            )
+        )
+    counts: dict[str, dict[int, Decimal]] = {}
+    for year, decl in versions.items():
+        for path, spec, value in decl.walk():
+            if spec.type is FieldType.INTEGER and "[" not in path and isinstance(value, int):
+                counts.setdefault(path, {})[year] = Decimal(value)
+        counts.setdefault("三级指标数", {})[year] = Decimal(sum(1 for _ in decl.indicators()))
+    for label, by_year in counts.items():
+        numbers = [by_year.get(y) for y in years]
+        rows.append(TrendRow("概况", label, _printed(numbers, str), tuple(numbers)))
+    keys: dict[tuple[str, str, str], None] = {}
+    for year in years:
+        if year in versions:
+            keys.update(
+                dict.fromkeys(
+                    (a.canonical, b.canonical, i.name) for a, b, i in versions[year].indicators()
+                )
+            )
+    targets = {
+        year: {(a.canonical, b.canonical, i.name): i.target for a, b, i in decl.indicators()}
+        for year, decl in versions.items()
+    }
+    for key in keys:
+        found = [targets.get(y, {}).get(key) for y in years]
+        values = tuple(t.text if t else "" for t in found)
+        rows.append(TrendRow(f"{key[0]} / {key[1]}", key[2], values, (None,) * len(years)))
+    return tuple(rows)
+
+
+def _printed(numbers: list[Decimal | None], show_number: object) -> tuple[str, ...]:
+    return tuple("" if n is None else show_number(n) for n in numbers)  # type: ignore[operator]

@@ -1,0 +1,257 @@
+"""The form's layout: a small HTML subset, rendered by a Jinja template, read into a grid.
+
+One layout template (`templates/form.html.j2`) defines the form's structure; the DOCX and the
+XLSX writers both draw this `Layout`, so the two can never disagree. The subset:
+
+- `<h1>` the title, `<p>` a line under it (the year), `<p class="note">` a footnote; well-formed,
+  so `<br/>` for a break;
+- `<section title="…">` around blocks makes them a page of their own: a sheet of that name in
+  the XLSX (a layout without sections is one page);
+- `<table>` with `<tr>` rows of `<th>` (labels) and `<td>` (values) cells, each with optional
+  `rowspan`, `colspan` and `class`; rows inside `<thead>` repeat on every printed page;
+- cell classes: `amount` (a number printed with as many decimals as its text has;
+  `data-value` holds it exactly; an empty amount cell stays blank),
+  `integer`, `center`, `sum` (in a `data` row table: the total of the column's `data` rows);
+  row class `data` marks rows a `sum` adds up.
+
+Text is taken exactly as rendered (entities decoded, line breaks kept): escaping is the template
+engine's job, decoding is the parser's, so user text survives both unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+
+class LayoutError(Exception):
+    """The layout template rendered something that is not a consistent form grid."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its text, where it sits in the grid, its span and kind."""
+
+    text: str
+    row: int  # 0-based row within its table
+    col: int  # 0-based column in the grid
+    rowspan: int
+    colspan: int
+    label: bool  # a <th>
+    classes: frozenset[str]
+    value: Decimal | None  # amount/integer cells: the exact number
+
+    @property
+    def places(self) -> int:
+        """Decimals an amount cell prints with: as many as its text shows (18,417,248.00: 2)."""
+        _, dot, decimals = self.text.partition(".")
+        return len(decimals) if dot and decimals.isdigit() else 0
+
+    @property
+    def numeric(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    header: bool  # repeats on every page
+    data: bool  # a row that `sum` cells add up
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[Row, ...]
+    columns: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: str  # "title" (h1), "subtitle" (p) or "note" (p class="note": a footnote)
+
+
+Block = Heading | Table
+
+
+@dataclass(frozen=True)
+class Page:
+    """Blocks that share one grid: a sheet of the XLSX; `title` names it ("" for the default)."""
+
+    title: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def columns(self) -> int:
+        """The width of the page's grid: every table has the same number of columns."""
+        widths = {b.columns for b in self.blocks if isinstance(b, Table)}
+        return widths.pop() if len(widths) == 1 else 0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A rendered layout; `name` is its template's (form, index), for its measures;
+    `landscape` the form kind's orientation (None: the style file's for `name`)."""
+
+    name: str
+    pages: tuple[Page, ...]
+    landscape: bool | None = None
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(block for page in self.pages for block in page.blocks)
+
+    @property
+    def columns(self) -> int:
+        return self.pages[0].columns if self.pages else 0
+
+
+def parse_layout(html: str, name: str, landscape: bool | None = None) -> Layout:
+    """Read a rendered layout template into a Layout, checking the grid."""
+    try:
+        root = etree.fromstring(f"<layout>{html}</layout>", _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise LayoutError(f"标记不完整或不合法（第 {error.lineno} 行）：{error.msg}") from None
+    _no_loose_text(root.text)
+    sections = [element for element in root if element.tag == "section"]
+    if sections and len(sections) != len(root):
+        raise LayoutError("<section> 之外不能有别的内容：要么全部分节，要么都不分")
+    pages = [_page(section, section.get("title", "")) for section in sections] or [_page(root, "")]
+    _no_loose_text(root.text)
+    return Layout(name, tuple(pages), landscape)
+
+
+def _page(parent: etree._Element, title: str) -> Page:
+    blocks: list[Block] = []
+    _no_loose_text(parent.text)
+    for element in parent:
+        if element.tag == "h1":
+            blocks.append(Heading(_text(element), "title"))
+        elif element.tag == "p":
+            note = "note" in element.get("class", "").split()
+            blocks.append(Heading(_text(element), "note" if note else "subtitle"))
+        elif element.tag == "table":
+            blocks.append(_grid(_rows(element)))
+        else:
+            raise LayoutError(f"布局模板不支持 <{element.tag}>")
+        _no_loose_text(element.tail)
+    page = Page(title, tuple(blocks))
+    tables = [b for b in page.blocks if isinstance(b, Table)]
+    if tables and not page.columns:
+        widths = sorted({t.columns for t in tables})
+        raise LayoutError(f"表格列数不一致：{widths}")
+    return page
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+@dataclass
+class _RawCell:
+    label: bool
+    attrs: dict[str, str]
+    text: str
+
+
+_RawRow = tuple[list[_RawCell], bool, bool]  # cells, header, data
+
+
+def _rows(table: etree._Element) -> list[_RawRow]:
+    rows: list[_RawRow] = []
+    _no_loose_text(table.text)
+    for child in table:
+        _no_loose_text(child.tail)
+        if child.tag in ("thead", "tbody"):
+            _no_loose_text(child.text)
+            for tr in child:
+                _no_loose_text(tr.tail)
+                rows.append(_row(tr, header=child.tag == "thead"))
+        elif child.tag == "tr":
+            rows.append(_row(child, header=False))
+        elif child.tag in ("td", "th"):
+            raise LayoutError(f"<{child.tag}> 不在 <tr> 之内")
+        elif child.tag not in ("col", "colgroup"):
+            raise LayoutError(f"<table> 里不支持 <{child.tag}>")
+    return rows
+
+
+def _row(tr: etree._Element, header: bool) -> _RawRow:
+    if tr.tag != "tr":
+        raise LayoutError(
+            f"<{tr.tag}> 不在 <tr> 之内" if tr.tag in ("td", "th") else f"布局模板不支持 <{tr.tag}>"
+        )
+    _no_loose_text(tr.text)
+    cells = []
+    for cell in tr:
+        if cell.tag not in ("td", "th"):
+            raise LayoutError(f"<tr> 里不支持 <{cell.tag}>")
+        _no_loose_text(cell.tail)
+        cells.append(_RawCell(cell.tag == "th", dict(cell.attrib), _text(cell)))
+    return cells, header, "data" in tr.get("class", "").split()
+
+
+def _text(element: etree._Element) -> str:
+    """The element's text exactly, <br/> read as a line break."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag != "br":
+            raise LayoutError(f"单元格里不支持 <{child.tag}>")
+        parts += ["\n", child.tail or ""]
+    return "".join(parts)
+
+
+def _no_loose_text(text: str | None) -> None:
+    if text and text.strip():
+        raise LayoutError(f"单元格之外的文字：{text.strip()[:30]}")
+
+
+def _grid(raw_rows: list[_RawRow]) -> Table:
+    """Place cells on a grid, HTML-style: each cell takes the next column not covered by a
+    rowspan from above."""
+    covered: set[tuple[int, int]] = set()
+    rows: list[Row] = []
+    width = 0
+    for r, (raw_cells, header, data) in enumerate(raw_rows):
+        col = 0
+        cells = []
+        for raw in raw_cells:
+            while (r, col) in covered:
+                col += 1
+            rowspan = _span(raw.attrs, "rowspan")
+            colspan = _span(raw.attrs, "colspan")
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    covered.add((r + dr, col + dc))
+            classes = frozenset(raw.attrs.get("class", "").split())
+            value = _number(raw, classes, raw.text)
+            cells.append(Cell(raw.text, r, col, rowspan, colspan, raw.label, classes, value))
+            col += colspan
+        while (r, col) in covered:
+            col += 1
+        width = max(width, col)
+        rows.append(Row(tuple(cells), header, data))
+    for r in range(len(rows)):
+        missing = [c for c in range(width) if (r, c) not in covered]
+        if missing:
+            raise LayoutError(f"表格第 {r + 1} 行缺少第 {missing[0] + 1} 列的单元格")
+    if any(r >= len(rows) for r, _ in covered):
+        raise LayoutError("rowspan 超出了表格的最后一行")
+    return Table(tuple(rows), width)
+
+
+def _span(attrs: dict[str, str], name: str) -> int:
+    text = attrs.get(name, "1") or "1"
+    if not text.isdigit() or int(text) < 1:
+        raise LayoutError(f"{name}={text!r} 不是正整数")
+    return int(text)
+
+
+def _number(raw: _RawCell, classes: frozenset[str], text: str) -> Decimal | None:
+    if not classes & {"amount", "integer"} or not (raw.attrs.get("data-value") or text.strip()):
+        return None
+    try:
+        return Decimal(raw.attrs.get("data-value", text).replace(",", ""))
+    except InvalidOperation:
+        raise LayoutError(f"数字单元格的值无法读取：{text!r}") from None

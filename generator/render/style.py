@@ -1,0 +1,154 @@
+"""The look of the official forms, read from `templates/form.style.yaml`: page, fonts, column
+widths, colours. Both the DOCX and the XLSX writer take their measures from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import ConfigError, Value, read_config
+
+STYLE_FILE = "form.style.yaml"
+
+
+class StyleError(ConfigError):
+    """The style file is missing a value or has one of the wrong kind."""
+
+
+# What the style's measures may be: anything outside is a typo, not a design.
+PAGE_MM = (50.0, 2000.0)
+MARGIN_MM = (0.0, 500.0)
+FONT_PT = (1.0, 100.0)
+GAP_PT = (0.0, 100.0)
+LINE_SPACING = (0.5, 5.0)
+WIDTH = (0.1, 1000.0)  # relative column widths, and a layout's total width in Excel units
+
+
+@dataclass(frozen=True)
+class Font:
+    east_asian: str
+    latin: str
+    size: float  # points
+    bold: bool
+
+
+@dataclass(frozen=True)
+class FormStyle:
+    page_width: float  # millimetres
+    page_height: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+    body: Font
+    title: Font
+    subtitle: Font
+    label: Font
+    layouts: dict[str, LayoutMeasures]
+    label_fill: str
+    border: str
+    table_gap: float  # points
+    line_spacing: float
+    operators: dict[str, str] = field(default_factory=dict)  # a target's operator → as printed
+
+    def target(self, text: str) -> str:
+        """A target as printed: its operator as the style prints it (">=90%" → "≥90%")."""
+        for written in sorted(self.operators, key=len, reverse=True):
+            if text.startswith(written):
+                return self.operators[written] + text[len(written) :]
+        return text
+
+    @property
+    def text_width(self) -> float:
+        """Millimetres between the left and right margins (portrait)."""
+        return self.text_width_for(False)
+
+    def text_width_for(self, landscape: bool) -> float:
+        """Millimetres between the left and right margins, the page turned or not."""
+        width = self.page_height if landscape else self.page_width
+        return width - self.margin_left - self.margin_right
+
+    def measures(self, layout: str, columns: int) -> LayoutMeasures:
+        """The measures of layout template `layout`, which has `columns` columns. A layout
+        with more columns than its style lists (one per year, say) repeats the last width;
+        equal widths when the style file does not describe it."""
+        found = self.layouts.get(layout)
+        if found is None or not found.columns:
+            return LayoutMeasures((1.0,) * columns, 12.0 * columns)
+        widths = (found.columns + (found.columns[-1],) * columns)[:columns]
+        scale = sum(widths) / sum(found.columns)
+        return LayoutMeasures(widths, found.xlsx_width * scale, found.landscape)
+
+
+@dataclass(frozen=True)
+class LayoutMeasures:
+    """Column widths of one layout: relative widths, and their total in Excel units."""
+
+    columns: tuple[float, ...]
+    xlsx_width: float
+    landscape: bool = False
+
+    def fractions(self) -> list[float]:
+        total = sum(self.columns)
+        return [w / total for w in self.columns]
+
+
+def load_style(folder: Path) -> FormStyle:
+    """Read `folder/form.style.yaml`, checking every value: a wrong one would otherwise give a
+    DOCX that Word cannot open (a colour or font name is written into its XML) or a traceback."""
+    try:
+        raw = read_config(folder / STYLE_FILE)
+        page, fonts = raw.get("page"), raw.get("fonts")
+        width = page.get("width").number(*PAGE_MM, "（毫米）")
+        height = page.get("height").number(*PAGE_MM, "（毫米）")
+        margins = {
+            side: page.get(f"margin_{side}").number(*MARGIN_MM, "（毫米）")
+            for side in ("top", "bottom", "left", "right")
+        }
+        if margins["left"] + margins["right"] >= width:
+            raise page.get("margin_left").fail(f"左右页边距之和应小于页面宽度 {width:g} 毫米")
+        if margins["top"] + margins["bottom"] >= height:
+            raise page.get("margin_top").fail(f"上下页边距之和应小于页面高度 {height:g} 毫米")
+        return FormStyle(
+            page_width=width,
+            page_height=height,
+            margin_top=margins["top"],
+            margin_bottom=margins["bottom"],
+            margin_left=margins["left"],
+            margin_right=margins["right"],
+            body=_font(fonts.get("body")),
+            title=_font(fonts.get("title")),
+            subtitle=_font(fonts.get("subtitle")),
+            label=_font(fonts.get("label")),
+            layouts={name: _layout(spec) for name, spec in raw.get("layouts").mapping().items()},
+            label_fill=raw.optional("label_fill", "").colour(),
+            border=raw.optional("border", "").colour() or "000000",
+            table_gap=raw.optional("table_gap", 6).number(*GAP_PT, "（磅）"),
+            line_spacing=raw.get("line_spacing").number(*LINE_SPACING),
+            operators={
+                written: printed.text(xml=True)
+                for written, printed in raw.optional("operators", {}).mapping().items()
+            },
+        )
+    except ConfigError as error:
+        raise StyleError(str(error)) from None
+
+
+def _font(raw: Value) -> Font:
+    return Font(
+        east_asian=raw.get("east_asian").text(xml=True),
+        latin=raw.get("latin").text(xml=True),
+        size=raw.get("size").number(*FONT_PT, "（磅）"),
+        bold=raw.optional("bold", False).flag(),
+    )
+
+
+def _layout(raw: Value) -> LayoutMeasures:
+    columns = tuple(width.number(*WIDTH) for width in raw.get("columns").items())
+    if not columns:
+        raise raw.get("columns").fail("至少要有一列")
+    return LayoutMeasures(
+        columns,
+        raw.get("xlsx_width").number(*WIDTH),
+        raw.optional("landscape", False).flag(),
+    )

@@ -1,0 +1,185 @@
+"""Rendering templates from `templates/` with a prepared context into output files.
+
+The Jinja environments are sandboxed and strict (an unknown name is an error naming the template
+and line), and escape by construction: every `{{ value }}` in a Markdown template passes through
+`escape_markdown`, every one in a layout template is HTML-escaped, so user text (`|`, `*`, `<`,
+`&`, line breaks, `{{ 7*7 }}`) prints as written and cannot break a table. Templates never see
+raw YAML or the model, only the context.
+
+Per declaration: its kind's summary (`summary.md.j2`) → .md, `summary.html.j2` → .html (a web
+page); its kind's layout → one Layout → .docx and .xlsx.
+Per year: `index.md.j2` → index.md; `index.html.j2` → index.xlsx; `index-page.html.j2` →
+index.html.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from generator.render.context import DeclarationContext, IndexContext, TrendContext
+from generator.render.docx import DocxWriter
+from generator.render.layout import Layout, LayoutError, parse_layout
+from generator.render.package import build_time
+from generator.render.style import FormStyle, StyleError, load_style
+from generator.render.xlsx import XlsxWriter
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+SUMMARY_PAGE = "summary.html.j2"  # a declaration's summary as a web page
+INDEX_PAGE = "index-page.html.j2"  # a year's index as a web page
+
+# Characters that can start an inline construct (code, emphasis, links, HTML, tables, entities,
+# strikethrough); a backslash makes each literal (CommonMark: any ASCII punctuation may be escaped).
+# ">" matters only at the start (a quote), so ">=90%" inside a line stays as written.
+_INLINE = re.compile(r"([\\`*_\[\]<|~&])")
+# What would turn the start of a paragraph into a heading, a list, a rule or a quote.
+_BLOCK_START = re.compile(r"^(\s*)([#+-]|\d{1,9})([.)]?)(?=[\s#+-]|$)")
+_QUOTE_START = re.compile(r"^(\s*)>")
+
+
+class _Escaped(str):
+    """Text already escaped for Markdown (by the `cell` filter): printed as it is."""
+
+
+class TemplateError(Exception):
+    """A template is broken: names the template file and line."""
+
+
+def escape_markdown(value: Any) -> str:
+    """`value` as literal Markdown text that stays on one line, safe anywhere (a paragraph's
+    start included). Every `{{ value }}` of a Markdown template passes through here."""
+    if value is None:
+        return ""
+    if isinstance(value, _Escaped):
+        return str(value)
+    text = _BLOCK_START.sub(_escape_block_start, escape_cell(value), count=1)
+    return _QUOTE_START.sub(r"\1\\>", text, count=1)
+
+
+def escape_cell(value: Any) -> _Escaped:
+    """`value` as literal Markdown inside a table cell, where a leading ">", "#" or "1." means
+    nothing: the `cell` filter, so that ">=90%" stays readable in the Markdown source."""
+    text = _INLINE.sub(r"\\\1", "" if value is None else str(value))
+    return _Escaped(re.sub(r"\r\n|\r|\n", "<br>", text))
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    indent, marker, dot = match.groups()
+    if marker.isdigit():  # an ordered-list number: only its "." or ")" needs escaping
+        return f"{indent}{marker}\\{dot}" if dot else match.group()
+    return f"{indent}\\{marker}{dot}"
+
+
+class Renderer:
+    """Renders the templates of one templates folder into output files."""
+
+    def __init__(self, folder: Path = TEMPLATES) -> None:
+        self.folder = folder
+        options: dict[str, Any] = {
+            "loader": jinja2.FileSystemLoader(folder),
+            "undefined": jinja2.StrictUndefined,
+            "keep_trailing_newline": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        }
+        self.markdown = ImmutableSandboxedEnvironment(
+            finalize=escape_markdown, autoescape=False, **options
+        )
+        self.markdown.filters["cell"] = escape_cell
+        self.html = ImmutableSandboxedEnvironment(autoescape=True, **options)
+        for environment in (self.markdown, self.html):  # read the style only when a form needs it
+            environment.filters["target"] = lambda text: self.style.target(str(text))
+
+    @cached_property
+    def style(self) -> FormStyle:
+        try:
+            return load_style(self.folder)
+        except StyleError as error:
+            raise TemplateError(str(error)) from None
+
+    @cached_property
+    def docx(self) -> DocxWriter:
+        return DocxWriter(self.style)
+
+    @cached_property
+    def xlsx(self) -> XlsxWriter:
+        return XlsxWriter(self.style)
+
+    def declaration_files(self, d: DeclarationContext) -> dict[str, bytes]:
+        """The outputs of one declaration, by suffix: its kind's layout drawn as DOCX and
+        XLSX, and the Markdown summary."""
+        form = self.render_layout(d.kind.layout, landscape=d.kind.landscape, d=d)
+        when = build_time(d.year)
+        title = f"{d.display} {d.year}年度 {d.kind.title}"
+        links = [("汇总", "index.html")]
+        return {
+            ".md": self.render_markdown(d.kind.summary, d=d).encode(),
+            ".docx": self.docx.write(form, when),
+            ".xlsx": self.xlsx.write(form, when),
+            ".html": self.render_html(SUMMARY_PAGE, d=d, title=title, links=links).encode(),
+        }
+
+    def index_files(self, index: IndexContext) -> dict[str, bytes]:
+        """The outputs of one year's index, by suffix."""
+        when = build_time(index.year)
+        title = f"{index.year}年度 绩效目标申报汇总"
+        return {
+            ".md": self.render_markdown("index.md.j2", index=index).encode(),
+            ".xlsx": self.xlsx.write(self.render_layout("index.html.j2", index=index), when),
+            ".html": self.render_html(INDEX_PAGE, index=index, title=title, links=[]).encode(),
+        }
+
+    def trend_files(self, trend: TrendContext) -> dict[str, bytes]:
+        """The multi-year trend as Markdown and XLSX, by suffix."""
+        when = build_time(max(trend.years, default=1980))
+        return {
+            ".md": self.render_markdown("trend.md.j2", t=trend).encode(),
+            ".xlsx": self.xlsx.write(self.render_layout("trend.html.j2", t=trend), when),
+        }
+
+    def render_layout(self, name: str, landscape: bool | None = None, **context: Any) -> Layout:
+        """Render layout template `name` and read it into a Layout (`landscape`: the form
+        kind's orientation; None: the style file's for this layout)."""
+        html = self._render(self.html, name, context)
+        try:
+            return parse_layout(html, name.split(".", 1)[0], landscape)
+        except LayoutError as error:
+            raise TemplateError(f"{self.folder / name}: {error}") from None
+
+    def render_html(self, name: str, **context: Any) -> str:
+        """Render HTML template `name` (values HTML-escaped)."""
+        return self._render(self.html, name, context)
+
+    def render_markdown(self, name: str, **context: Any) -> str:
+        """Render Markdown template `name` with `context`."""
+        return self._render(self.markdown, name, context)
+
+    def _render(self, environment: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+        try:
+            return environment.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(
+                f"{error.filename or name}:{error.lineno}: {error.message}"
+            ) from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateError(f"{self.folder / str(error.name)}: 模板不存在") from None
+        except jinja2.TemplateError as error:
+            raise TemplateError(
+                f"{self.folder / name}:{_template_line(error, name)}: {error}"
+            ) from None
+
+
+def _template_line(error: Exception, name: str) -> int:
+    """The template line of a render-time error, from the traceback Jinja rewrites."""
+    traceback = error.__traceback__
+    line = 0
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename.endswith(name):
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line

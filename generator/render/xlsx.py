@@ -1,0 +1,351 @@
+"""Writing a Layout as an XLSX sheet. The pipeline's only module that imports
+openpyxl (bench_baseline uses it too, for the benchmark's plain baseline).
+
+The same grid as the DOCX: merged ranges from the layout's spans, thin borders, wrapped text,
+amounts as numbers formatted #,##0.00, every text cell stored as text (never a formula, whatever
+it starts with), A4 page set-up fitting one page wide with the table header repeated. Excel does
+not size rows around wrapped text in merged cells, so row heights are computed here.
+
+openpyxl builds, once per build and year, a base package: the workbook, the style sheet with
+every cell format a form uses, theme and properties. Each form then needs only its worksheet
+XML, written directly: openpyxl's per-cell objects would cost more than the rest of the
+pipeline together.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import math
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from generator.render.layout import Cell, Heading, Layout, Table
+from generator.render.package import write_package
+from generator.render.style import Font as StyleFont
+from generator.render.style import FormStyle
+
+_MAX_PLACES = 6
+# Number kinds of cells: "" (text), "integer", and "amount0" … "amount6" by decimals shown.
+_NUMBER_FORMATS = {
+    "integer": "0",
+    **{
+        f"amount{places}": "#,##0" + ("." + "0" * places if places else "")
+        for places in range(_MAX_PLACES + 1)
+    },
+}
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Office reads "_x0041_" in a cell as the escape of "A"; a literal one is written "_x005F_x0041_".
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_CELL_PADDING = 1.0  # character units lost to the cell's margins
+_WORKBOOK = "xl/workbook.xml"
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+)
+
+# A cell format: ("title"|"subtitle"|"note"|"covered",) or ("cell", label, number kind,
+# alignment, quote prefix).
+_Format = tuple[object, ...]
+_COVERED: _Format = ("covered",)
+_HEADINGS: dict[str, _Format] = {"title": ("title",), "subtitle": ("subtitle",), "note": ("note",)}
+_ALL_FORMATS: list[_Format] = [
+    _COVERED,
+    *_HEADINGS.values(),
+    *(
+        ("cell", label, kind, horizontal, quote)
+        for label, kind, horizontal, quote in itertools.product(
+            (False, True), ("", *_NUMBER_FORMATS), ("left", "center", "right"), (False, True)
+        )
+    ),
+]
+
+
+@dataclass(frozen=True)
+class _Base:
+    entries: list[tuple[str, bytes]]
+    workbook: str  # without its definedNames, which each file writes for its own print titles
+    style_ids: dict[_Format, int]
+
+
+@dataclass
+class XlsxWriter:
+    """Turns layouts into XLSX bytes with one style; caches the base package per year and set
+    of sheet names."""
+
+    style: FormStyle
+    sheet_title: str = "申报表"
+    _bases: dict[tuple[datetime, tuple[str, ...]], _Base] = field(default_factory=dict)
+
+    def write(self, layout: Layout, when: datetime) -> bytes:
+        """The XLSX of `layout` (a sheet per page), stamped `when`."""
+        titles = sheet_titles([page.title or self.sheet_title for page in layout.pages])
+        base = self._bases.get((when, titles))
+        if base is None:
+            base = self._bases[when, titles] = self._make_base(when, titles)
+        parts: dict[str, bytes] = {}
+        names = []
+        for index, page in enumerate(layout.pages):
+            columns = page.columns or 1
+            measures = self.style.measures(layout.name, columns)
+            landscape = measures.landscape if layout.landscape is None else layout.landscape
+            widths = [round(measures.xlsx_width * f, 2) for f in measures.fractions()]
+            sheet = _Sheet(base.style_ids, widths, self.style)
+            for block in page.blocks:
+                if isinstance(block, Heading):
+                    sheet.heading(block, columns)
+                else:
+                    sheet.table(block)
+            parts[f"xl/worksheets/sheet{index + 1}.xml"] = sheet.xml(landscape).encode()
+            if sheet.header_rows:
+                quoted = titles[index].replace("'", "''")
+                rows = f"'{quoted}'!${sheet.header_rows[0]}:${sheet.header_rows[-1]}"
+                names.append(
+                    f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
+                    f"{escape(rows)}</definedName>"
+                )
+        workbook = base.workbook
+        if names:
+            defined = "<definedNames>" + "".join(names) + "</definedNames>"
+            at = workbook.find("<calcPr")
+            at = at if at >= 0 else workbook.rindex("</workbook>")
+            workbook = workbook[:at] + defined + workbook[at:]
+        parts[_WORKBOOK] = workbook.encode()
+        return write_package([(n, parts.get(n, data)) for n, data in base.entries], when)
+
+    def _make_base(self, when: datetime, titles: tuple[str, ...]) -> _Base:
+        style = self.style
+        side = Side(style="thin", color=style.border)
+        border = Border(left=side, right=side, top=side, bottom=side)
+        fill = PatternFill("solid", fgColor=style.label_fill) if style.label_fill else None
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.title = titles[0]
+        for title in titles[1:]:
+            workbook.create_sheet(title)
+        ids: dict[_Format, int] = {}
+        for row, key in enumerate(_ALL_FORMATS, start=1):
+            cell = sheet.cell(row=row, column=1)
+            cell.border = border
+            if key[0] in ("title", "subtitle"):
+                cell.font = _font(style.title if key[0] == "title" else style.subtitle)
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+                cell.border = Border()
+            elif key[0] == "note":
+                cell.font = _font(style.body)
+                cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+                cell.border = Border()
+            elif key[0] == "cell":
+                _, label, kind, horizontal, quote = key
+                cell.font = _font(style.label if label else style.body)
+                if label and fill is not None:
+                    cell.fill = fill
+                cell.number_format = _NUMBER_FORMATS.get(str(kind), "General")
+                cell.alignment = Alignment(
+                    horizontal=str(horizontal), vertical="center", wrap_text=True
+                )
+                cell.quotePrefix = bool(quote)  # Excel keeps such text as text when edited
+            ids[key] = cell.style_id
+        workbook.properties.creator = ""
+        workbook.properties.lastModifiedBy = ""
+        workbook.properties.created = workbook.properties.modified = when.replace(tzinfo=None)
+        buffer = io.BytesIO()
+        # ExcelWriter directly: Workbook.save() would stamp `modified` with the current time.
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            ExcelWriter(workbook, archive).save()
+        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
+            names = sorted(package.namelist(), key=lambda n: n != "[Content_Types].xml")
+            entries = [(n, package.read(n)) for n in names]
+        book = re.sub(
+            r"<definedNames>.*?</definedNames>|<definedNames/>",
+            "",
+            dict(entries)[_WORKBOOK].decode(),
+        )
+        return _Base(entries, book, ids)
+
+
+def sheet_titles(names: list[str]) -> tuple[str, ...]:
+    """Sheet names Excel accepts: no []:*?/\\, at most 31 characters, each once."""
+    titles: list[str] = []
+    for name in names:
+        title = _SHEET_NAME.sub("_", name).strip("'")[:31] or "Sheet"
+        base, number = title, 2
+        while title in titles:
+            suffix = f"({number})"
+            title = base[: 31 - len(suffix)] + suffix
+            number += 1
+        titles.append(title)
+    return tuple(titles)
+
+
+class _Sheet:
+    """One worksheet's XML, built row by row."""
+
+    def __init__(
+        self, style_ids: dict[_Format, int], widths: list[float], style: FormStyle
+    ) -> None:
+        self.ids = style_ids
+        self.widths = widths
+        self.style = style
+        self.cells: dict[int, dict[int, str]] = {}
+        self.heights: dict[int, float] = {}
+        self.merges: list[str] = []
+        self.header_rows: list[int] = []
+        self.top = 1
+
+    def put(self, row: int, col: int, xml: str) -> None:
+        self.cells.setdefault(row, {})[col] = xml
+
+    def styled(self, row: int, col: int, key: _Format) -> None:
+        self.put(row, col, f'<c r="{_ref(row, col)}" s="{self.ids[key]}"/>')
+
+    def merge(self, row: int, col: int, rows: int, columns: int) -> None:
+        self.merges.append(f"{_ref(row, col)}:{_ref(row + rows - 1, col + columns - 1)}")
+
+    def heading(self, heading: Heading, columns: int) -> None:
+        row = self.top
+        key = _HEADINGS[heading.level]
+        self.put(row, 1, _text_cell(row, 1, self.ids[key], heading.text))
+        if columns > 1:
+            self.merge(row, 1, 1, columns)
+        if heading.level == "note":
+            available = sum(self.widths) - _CELL_PADDING
+            lines = _line_count(heading.text, available, self.style.body.size)
+            self.heights[row] = lines * self.style.body.size * self.style.line_spacing + 4
+        else:
+            size = self.style.title.size if heading.level == "title" else self.style.subtitle.size
+            self.heights[row] = size * self.style.line_spacing * 1.4
+        self.top += 1
+
+    def table(self, table: Table) -> None:
+        top = self.top
+        starts = {(c.row, c.col) for row in table.rows for c in row.cells}
+        for r in range(len(table.rows)):  # borders on the grid positions a merge covers, too
+            for c in range(table.columns):
+                if (r, c) not in starts:
+                    self.styled(top + r, c + 1, _COVERED)
+        data_rows = [top + i for i, row in enumerate(table.rows) if row.data]
+        line_height = self.style.body.size * self.style.line_spacing
+        spans: list[tuple[Cell, float]] = []
+        for row in table.rows:
+            for cell in row.cells:
+                r, c = top + cell.row, cell.col + 1
+                self.put(r, c, self._cell(r, c, cell, data_rows))
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    self.merge(r, c, cell.rowspan, cell.colspan)
+                available = sum(self.widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
+                size = (self.style.label if cell.label else self.style.body).size
+                needed = _line_count(cell.text, available, size) * line_height + 4
+                spans.append((cell, needed))
+        # Single-row cells set their rows' heights; a taller merged cell then spreads what is
+        # still missing evenly over the rows it covers.
+        for cell, needed in sorted(spans, key=lambda item: item[0].rowspan):
+            rows = range(top + cell.row, top + cell.row + cell.rowspan)
+            have = sum(self.heights.get(r, 0.0) for r in rows)
+            if needed > have:
+                extra = (needed - have) / cell.rowspan
+                for r in rows:
+                    self.heights[r] = self.heights.get(r, 0.0) + extra
+        self.header_rows += [top + i for i, row in enumerate(table.rows) if row.header]
+        self.top += len(table.rows)
+
+    def _cell(self, r: int, c: int, cell: Cell, data_rows: list[int]) -> str:
+        kind = "integer" if "integer" in cell.classes else ""
+        if "amount" in cell.classes:
+            kind = f"amount{min(cell.places, _MAX_PLACES)}"
+        if cell.label or "center" in cell.classes:
+            horizontal = "center"
+        elif kind:
+            horizontal = "right"
+        else:
+            horizontal = "left"
+        if "sum" in cell.classes and data_rows:
+            letter = get_column_letter(c)
+            style = self.ids["cell", cell.label, kind, horizontal, False]
+            total = f"SUM({letter}{data_rows[0]}:{letter}{data_rows[-1]})"
+            return f'<c r="{_ref(r, c)}" s="{style}"><f>{total}</f></c>'
+        if cell.value is not None:
+            style = self.ids["cell", cell.label, kind, horizontal, False]
+            number = format(cell.value.normalize(), "f")  # 18417248, not 18417248.00
+            return f'<c r="{_ref(r, c)}" s="{style}"><v>{number}</v></c>'
+        quote = cell.text.startswith(_FORMULA_STARTS)
+        return _text_cell(r, c, self.ids["cell", cell.label, kind, horizontal, quote], cell.text)
+
+    def xml(self, landscape: bool) -> str:
+        style = self.style
+        last_row = max(self.cells, default=1)
+        last_col = max((max(row) for row in self.cells.values()), default=1)
+        out = [
+            _HEAD,
+            '<sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>',
+            '<pageSetUpPr fitToPage="1"/></sheetPr>',
+            f'<dimension ref="A1:{_ref(last_row, last_col)}"/>',
+            '<sheetViews><sheetView showGridLines="0" workbookViewId="0">',
+            '<selection activeCell="A1" sqref="A1"/></sheetView></sheetViews>',
+            '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/><cols>',
+        ]
+        out += [
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(self.widths, 1)
+        ]
+        out.append("</cols><sheetData>")
+        for row in sorted(self.cells):
+            height = self.heights.get(row)
+            size = f' ht="{round(height, 1)}" customHeight="1"' if height else ""
+            out.append(f'<row r="{row}"{size}>')
+            cells = self.cells[row]
+            out += [cells[col] for col in sorted(cells)]
+            out.append("</row>")
+        out.append("</sheetData>")
+        if self.merges:
+            out.append(f'<mergeCells count="{len(self.merges)}">')
+            out += [f'<mergeCell ref="{m}"/>' for m in self.merges]
+            out.append("</mergeCells>")
+        inch = 25.4
+        out.append(
+            '<printOptions horizontalCentered="1"/>'
+            f'<pageMargins left="{style.margin_left / inch}" right="{style.margin_right / inch}" '
+            f'top="{style.margin_top / inch}" bottom="{style.margin_bottom / inch}" '
+            'header="0.3" footer="0.3"/>'
+            f'<pageSetup orientation="{"landscape" if landscape else "portrait"}" '
+            'paperSize="9" fitToHeight="0" fitToWidth="1"/></worksheet>'
+        )
+        return "".join(out)
+
+
+def _ref(row: int, col: int) -> str:
+    return f"{get_column_letter(col)}{row}"
+
+
+def _text_cell(row: int, col: int, style: int, text: str) -> str:
+    """A string cell, inline: never a formula, whatever it starts with."""
+    value = escape(_OOXML_ESCAPE.sub(r"_x005F_\1", text))
+    where = f'r="{_ref(row, col)}" s="{style}"'
+    return f'<c {where} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+
+
+def _font(font: StyleFont) -> Font:
+    return Font(name=font.east_asian, size=font.size, bold=font.bold)
+
+
+def _line_count(text: str, available: float, size: float) -> int:
+    """Lines `text` wraps into in `available` character units at `size` points: a CJK
+    character is two units wide, others one, both scaled from Excel's 11-point unit."""
+    scale = size / 11
+    lines = 0
+    for paragraph in text.split("\n"):
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in paragraph)
+        lines += max(1, math.ceil(width * scale / max(available, 1.0)))
+    return max(lines, 1)

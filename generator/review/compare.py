@@ -1,0 +1,582 @@
+"""Semantic comparison of validated declarations: what changed between two years or revisions.
+
+Compares models, never rendered files, keyed by stable identities and ignoring where things were
+written (beancount's compare): indicators by (一级, 二级, 三级), tasks by 任务名称. A declaration is
+identified by (年度, 部门名称) and its file by its path under what was compared, so a comparison
+over several year folders pairs each year with the same year: by path, then by (年度, 部门名称)
+for a renamed file. Year over year (each side one year, not the same) files pair by file name,
+then by 部门名称, and 年度 is the comparison's title, not a change. A name that disappears while
+a similar one appears is reported as a likely rename, flagged as such, never silently paired.
+Unchanged items are counted, not listed. Differences of numbers are exact, however many digits.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
+from fractions import Fraction
+from math import floor
+
+from generator.declaration.model import (
+    KIND_KEY,
+    Declaration,
+    Indicator,
+    Record,
+    Target,
+    Value,
+    format_amount,
+)
+from generator.declaration.printed import amount_places, show
+from generator.kinds.spec import FieldSpec, FieldType
+from generator.kinds.vocabulary import base_unit, in_unit
+from generator.render.context import _in_list, amounts_of
+
+RENAME_SIMILARITY = 0.6  # difflib ratio from which a removed and an added name look like one
+PERCENT_LIMIT = 999_999  # a larger change in % is printed as "> +999,999 %"
+# Sums, differences and products of decimals are exact in this context, whatever their digits.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference. `kind`: added, removed, changed, moved or renamed; `section`: header,
+    budget, text, list or indicator (`group`: which list, e.g. 年度重点任务). `old`/`new` are as
+    printed; `detail` explains the change (direction and size of a number, operator or unit
+    change, a text's edit summary)."""
+
+    kind: str
+    section: str
+    key: str
+    old: str = ""
+    new: str = ""
+    detail: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class DeclarationDiff:
+    """The differences between two versions of one declaration."""
+
+    name: str  # 部门名称 (the new one)
+    old_source: str
+    new_source: str
+    old_year: int
+    new_year: int
+    changes: tuple[Change, ...]
+    unchanged: dict[str, int]  # section → items compared and found equal
+    renamed_file: bool = False
+
+    def count(self, kind: str) -> int:
+        return sum(1 for change in self.changes if change.kind == kind)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The whole comparison of two sets of declarations. `old_year`/`new_year` are set when it
+    compares one year with another (year over year)."""
+
+    old_label: str
+    new_label: str
+    old_year: int | None
+    new_year: int | None
+    pairs: tuple[DeclarationDiff, ...]  # in the order of the new side's files
+    added: tuple[str, ...]  # declarations only on the new side (部门名称 (source))
+    removed: tuple[str, ...]
+    summary: dict[str, int]
+
+    @property
+    def different(self) -> bool:
+        return bool(self.added or self.removed or any(p.changes for p in self.pairs))
+
+
+def compare_sets(
+    old: Mapping[str, Declaration],
+    new: Mapping[str, Declaration],
+    old_label: str,
+    new_label: str,
+) -> Comparison:
+    """Pair the declarations of two sets, each keyed by its file's path under what was compared
+    (a year folder: `x.yaml`; the declarations folder: `2023/x.yaml`; a single file: `.`), and
+    compare each pair. Pairs by path; year over year then by file name and by 部门名称, otherwise
+    by (年度, 部门名称)."""
+    old_years = {d.year for d in old.values()}
+    new_years = {d.year for d in new.values()}
+    year_over_year = len(old_years) == len(new_years) == 1 and old_years != new_years
+    unpaired = dict(old)
+    found: dict[str, tuple[Declaration, bool]] = {}  # new key → (old declaration, renamed)
+    rules: list[tuple[Callable[[str, Declaration], object], bool]] = [(lambda k, d: k, False)]
+    if year_over_year:
+        rules.append((lambda k, d: d.slug, False))
+        rules.append((lambda k, d: d.department, True))
+    else:
+        rules.append((lambda k, d: (d.year, d.department), True))
+    for identity, renamed in rules:
+        candidates: dict[object, list[str]] = {}
+        for key, decl in unpaired.items():
+            candidates.setdefault(identity(key, decl), []).append(key)
+        for key, decl in new.items():
+            same = candidates.get(identity(key, decl))
+            if key not in found and same:
+                found[key] = (unpaired.pop(same.pop(0)), renamed)
+    diffs = tuple(
+        compare(found[key][0], decl, renamed_file=found[key][1])
+        for key, decl in new.items()
+        if key in found
+    )
+    added = tuple(f"{d.department}（{d.source}）" for key, d in new.items() if key not in found)
+    removed = tuple(f"{d.department}（{d.source}）" for d in unpaired.values())
+    summary = {
+        kind: sum(d.count(kind) for d in diffs)
+        for kind in ("added", "removed", "changed", "moved", "renamed")
+    }
+    summary["unchanged"] = sum(sum(d.unchanged.values()) for d in diffs)
+    return Comparison(
+        old_label,
+        new_label,
+        min(old_years) if year_over_year else None,
+        min(new_years) if year_over_year else None,
+        diffs,
+        added,
+        removed,
+        summary,
+    )
+
+
+def compare(old: Declaration, new: Declaration, renamed_file: bool = False) -> DeclarationDiff:
+    """Every difference between two versions of one declaration, field by field of their
+    kinds (a field one kind has and the other lacks counts as added or removed)."""
+    changes: list[Change] = []
+    unchanged: dict[str, int] = {}
+
+    def tally(section: str, found: list[Change], compared: int) -> None:
+        changes.extend(found)
+        unchanged[section] = unchanged.get(section, 0) + compared - len(found)
+
+    if old.kind.name != new.kind.name:
+        changes.append(Change("changed", "header", KIND_KEY, old.kind.name, new.kind.name))
+    before, after = _header_fields(old), _header_fields(new)
+    tally("header", _header_changes(before, after), len(before.keys() | after.keys()))
+    budget_before, budget_after = amounts_of(old), amounts_of(new)
+    tally(
+        "budget",
+        _budget_changes(old, new, budget_before, budget_after),
+        len(budget_before.keys() | budget_after.keys()),
+    )
+    texts_before, texts_after = _texts(old), _texts(new)
+    texts = []
+    for name in dict.fromkeys([*texts_before, *texts_after]):
+        was, now = texts_before.get(name, ""), texts_after.get(name, "")
+        if was != now:
+            detail = _text_detail(was, now)
+            size = f"{len(was)} 字", f"{len(now)} 字"
+            texts.append(Change("changed", "text", name, *size, detail))
+    tally("text", texts, len(texts_before.keys() | texts_after.keys()))
+    lists_before, lists_after = _lists(old), _lists(new)
+    for name in dict.fromkeys([*lists_before, *lists_after]):
+        found, same = _keyed_changes(
+            "list",
+            lists_before.get(name, {}),
+            lists_after.get(name, {}),
+            describe=lambda a, b: _text_detail(a, b),
+            group=name,
+        )
+        changes.extend(found)
+        unchanged["list"] = unchanged.get("list", 0) + same
+    unchanged.setdefault("list", 0)
+    indicator_changes, indicator_same = _indicator_changes(old, new)
+    changes.extend(indicator_changes)
+    unchanged["indicator"] = indicator_same
+    return DeclarationDiff(
+        new.department,
+        old.source,
+        new.source,
+        old.year,
+        new.year,
+        tuple(changes),
+        unchanged,
+        renamed_file,
+    )
+
+
+_HEADER_TYPES = frozenset(
+    {
+        FieldType.TEXT,
+        FieldType.INTEGER,
+        FieldType.NUMBER,
+        FieldType.PERCENT,
+        FieldType.DATE,
+        FieldType.BOOL,
+        FieldType.CHOICE,
+        FieldType.UNIT,
+    }
+)
+
+
+def _outside_lists(decl: Declaration) -> Iterator[tuple[str, FieldSpec, Value]]:
+    for path, spec, value in decl.walk():
+        if "[" not in path:
+            yield path, spec, value
+
+
+def _header_fields(decl: Declaration) -> dict[str, str]:
+    """The compared single values (not amounts, long texts or lists), as printed, in the
+    kind's order. Not 年度: it identifies the declaration (within one year) or the comparison
+    (year over year). A flag prints as 是/否, and counts with its default when not written, as
+    does the 金额单位."""
+    fields: dict[str, str] = {}
+    for path, spec in decl.kind.walk():
+        if spec.type not in _HEADER_TYPES or spec.role == "year" or _in_list(decl.kind, path):
+            continue
+        value = decl.get(path)
+        if spec.type is FieldType.BOOL:
+            flag = value if isinstance(value, bool) else bool(spec.default)
+            fields[_label(path)] = "是" if flag else "否"
+        elif spec.role == "amount_unit":
+            fields[_label(path)] = decl.amount_unit
+        elif value is not None:
+            fields[_label(path)] = show(spec, value)
+    return fields
+
+
+def _header_changes(before: dict[str, str], after: dict[str, str]) -> list[Change]:
+    changes = []
+    for key in dict.fromkeys([*after, *before]):
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        if was is None:
+            changes.append(Change("added", "header", key, "", now or ""))
+        elif now is None:
+            changes.append(Change("removed", "header", key, was, ""))
+        else:
+            numbers = re.fullmatch(r"\d+", was) and re.fullmatch(r"\d+", now)
+            detail = _number_detail(Decimal(was), Decimal(now)) if numbers else ""
+            changes.append(Change("changed", "header", key, was, now, detail))
+    return changes
+
+
+def _label(path: str) -> str:
+    """A field as reports name it: its path without the top group (资金来源：财政拨款)."""
+    parts = path.split(".")
+    return "：".join(parts[1:]) if len(parts) > 1 else parts[0]
+
+
+def _texts(decl: Declaration) -> dict[str, str]:
+    """Long texts and lists of texts, by key."""
+    texts = {}
+    for path, spec, value in _outside_lists(decl):
+        if spec.type in (FieldType.LONG_TEXT, FieldType.TEXTS):
+            texts[_label(path)] = show(spec, value)
+    return texts
+
+
+def _lists(decl: Declaration) -> dict[str, dict[str, str]]:
+    """Each list's items by their key field (任务名称), or by position when it has none, with
+    the rest of each item as one text: 主要内容：…；预算金额：总额：28.80 …"""
+    lists: dict[str, dict[str, str]] = {}
+    places = amount_places(decl)
+    for path, spec, value in _outside_lists(decl):
+        if spec.type is not FieldType.LIST or not isinstance(value, tuple):
+            continue
+        key = decl.kind.role_field("key", spec.fields)
+        items: dict[str, str] = {}
+        records = [item for item in value if isinstance(item, Record)]
+        for number, item in enumerate(records, start=1):
+            name = item.get(key.key) if key is not None else None
+            label = name if isinstance(name, str) else f"第 {number} 项"
+            parts = [
+                f"{field_path}：{show(field, item.at(field_path), places)}"
+                for field_path, field in _leaves(spec.fields, "")
+                if (key is None or field_path != key.key) and item.at(field_path) is not None
+            ]
+            items[label] = "；".join(parts)
+        lists[_label(path)] = items
+    return lists
+
+
+def _leaves(fields: tuple[FieldSpec, ...], prefix: str) -> Iterator[tuple[str, FieldSpec]]:
+    for spec in fields:
+        path = f"{prefix}.{spec.key}" if prefix else spec.key
+        if spec.type is FieldType.GROUP:
+            yield from _leaves(spec.fields, path)
+        else:
+            yield path, spec
+
+
+def _budget_changes(
+    old: Declaration, new: Declaration, before: dict[str, Decimal], after: dict[str, Decimal]
+) -> list[Change]:
+    """Changed amounts. Across a change of 金额单位 they are compared in 元, and each side is
+    shown with its own unit."""
+    changes = []
+    old_places, new_places = amount_places(old), amount_places(new)
+    same_unit = old.amount_unit == new.amount_unit
+    yuan = base_unit()
+    for key in dict.fromkeys([*after, *before]):
+        was, now = before.get(key), after.get(key)
+        if was is None or now is None:
+            kind = "added" if was is None else "removed"
+            value = now if now is not None else was
+            assert value is not None
+            places = new_places if now is not None else old_places
+            unit = new.amount_unit if now is not None else old.amount_unit
+            shown = f"{format_amount(value, places)}{'' if same_unit else ' ' + unit}"
+            changes.append(
+                Change(kind, "budget", key, shown if was else "", shown if now is not None else "")
+            )
+            continue
+        if same_unit:
+            if was != now:
+                changes.append(
+                    Change(
+                        "changed",
+                        "budget",
+                        key,
+                        format_amount(was, old_places),
+                        format_amount(now, new_places),
+                        _money_detail(was, now),
+                    )
+                )
+            continue
+        with localcontext(_EXACT):  # into 元 (worth 1): a product, exact
+            was_yuan = in_unit(was, old.amount_unit, yuan)
+            now_yuan = in_unit(now, new.amount_unit, yuan)
+        if was_yuan == now_yuan:
+            continue  # the same money written in another unit is no change
+        units = f"金额单位 {old.amount_unit} → {new.amount_unit}"
+        detail = f"{_money_detail(was_yuan, now_yuan)}（按{yuan.name}计；{units}）"
+        changes.append(
+            Change(
+                "changed",
+                "budget",
+                key,
+                f"{format_amount(was, old_places)} {old.amount_unit}",
+                f"{format_amount(now, new_places)} {new.amount_unit}",
+                detail,
+            )
+        )
+    return changes
+
+
+def _money_detail(old: Decimal, new: Decimal) -> str:
+    """Δ and Δ %: `Δ +582,752.00（+3.16 %）`."""
+    delta = _EXACT.subtract(new, old)
+    sign = "+" if delta >= 0 else "−"
+    text = f"Δ {sign}{format_amount(delta.copy_abs())}"
+    if old:
+        text += f"（{_percent(delta, old)}）"
+    return text
+
+
+def _percent(delta: Decimal, base: Decimal) -> str:
+    """`delta` as a share of `base`, exact, rounded half up to 0.01 %: `+3.16 %`. A change of
+    more than PERCENT_LIMIT % (from almost nothing) is printed as `> +999,999 %`."""
+    sign = "+" if delta >= 0 else "−"
+    share = abs(Fraction(delta) * 100 / Fraction(base))
+    if share > PERCENT_LIMIT:
+        return f"> {sign}{PERCENT_LIMIT:,} %"
+    hundredths = floor(share * 100 + Fraction(1, 2))
+    return f"{sign}{Decimal(hundredths).scaleb(-2):,.2f} %"
+
+
+def _number_detail(old: Decimal, new: Decimal) -> str:
+    """The direction and size of a change of number: `↑ +30`."""
+    if new == old:
+        return ""
+    arrow = "↑" if new > old else "↓"
+    delta = _EXACT.subtract(new, old)
+    return f"{arrow} {'+' if delta > 0 else '−'}{delta.copy_abs():f}"
+
+
+def _target_detail(old: Target, new: Target) -> str:
+    if old.qualitative or new.qualitative:
+        if old.qualitative and new.qualitative:
+            return "定性目标改写"
+        return "定性 → 定量" if old.qualitative else "定量 → 定性"
+    assert old.number is not None and new.number is not None
+    parts = []
+    if old.operator != new.operator:
+        parts.append(f"运算符 {old.operator} → {new.operator}")
+    if old.unit != new.unit:
+        parts.append(f"单位 {old.unit or '（无）'} → {new.unit or '（无）'}")
+    if old.number != new.number:
+        parts.append(_number_detail(old.number, new.number))
+    return "；".join(parts)
+
+
+def _text_detail(old: str, new: str) -> str:
+    """A character-level summary: how much was inserted and deleted, and what."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    inserted = deleted = 0
+    samples = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            deleted += i2 - i1
+            samples.append(f"删「{_excerpt(old[i1:i2], 16)}」")
+        if tag in ("replace", "insert"):
+            inserted += j2 - j1
+            samples.append(f"增「{_excerpt(new[j1:j2], 16)}」")
+    similarity = round(matcher.ratio() * 100)
+    shown = "，".join(samples[:3]) + ("，……" if len(samples) > 3 else "")
+    return f"增 {inserted} 字、删 {deleted} 字（相似度 {similarity} %）：{shown}"
+
+
+def _excerpt(text: str, length: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+def _keyed_changes(
+    section: str,
+    before: dict[str, str],
+    after: dict[str, str],
+    describe: Callable[[str, str], str],
+    group: str = "",
+) -> tuple[list[Change], int]:
+    """Changes between two name → value mappings: changed values, likely renames, then what
+    was really added or removed. Returns the changes and the count of unchanged items."""
+    changes = []
+    same = 0
+    for name in before.keys() & after.keys():
+        if before[name] == after[name]:
+            same += 1
+    for name, value in after.items():
+        if name in before and before[name] != value:
+            changes.append(
+                Change(
+                    "changed",
+                    section,
+                    name,
+                    _excerpt(before[name]),
+                    _excerpt(value),
+                    describe(before[name], value),
+                    group,
+                )
+            )
+    removed = [n for n in before if n not in after]
+    added = [n for n in after if n not in before]
+    for old_name, new_name in [(removed[i], added[j]) for i, j in _likely_renames(removed, added)]:
+        removed.remove(old_name)
+        added.remove(new_name)
+        detail = "名称相似，可能是改名" + (
+            "" if before[old_name] == after[new_name] else "，内容也有变化"
+        )
+        changes.append(Change("renamed", section, new_name, old_name, new_name, detail, group))
+    changes += [Change("removed", section, n, _excerpt(before[n]), "", "", group) for n in removed]
+    changes += [Change("added", section, n, "", _excerpt(after[n]), "", group) for n in added]
+    return changes, same
+
+
+def _likely_renames(removed: list[str], added: list[str]) -> list[tuple[int, int]]:
+    """Index pairs (removed, added) of the most similar names, greedily, from
+    RENAME_SIMILARITY up."""
+    scored = sorted(
+        (-difflib.SequenceMatcher(None, old, new, autojunk=False).ratio(), i, j)
+        for i, old in enumerate(removed)
+        for j, new in enumerate(added)
+    )
+    pairs: list[tuple[int, int]] = []
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    for score, i, j in scored:
+        if -score >= RENAME_SIMILARITY and i not in used_old and j not in used_new:
+            pairs.append((i, j))
+            used_old.add(i)
+            used_new.add(j)
+    return pairs
+
+
+def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change], int]:
+    """Indicators matched by (一级, 二级, 三级), the framework's spelling of 一级 and 二级 (so
+    经济效益 and 经济效益指标 are one), shown as the new side writes them."""
+
+    def keyed(decl: Declaration) -> dict[tuple[str, str, str], Indicator]:
+        return {(l1.canonical, l2.canonical, i.name): i for l1, l2, i in decl.indicators()}
+
+    def shown(decl: Declaration) -> dict[tuple[str, str, str], str]:
+        return {
+            (l1.canonical, l2.canonical, i.name): " / ".join((l1.name, l2.name, i.name))
+            for l1, l2, i in decl.indicators()
+        }
+
+    before, after = keyed(old), keyed(new)
+    names = {**shown(old), **shown(new)}
+    changes = []
+    same = 0
+    for key, indicator in after.items():
+        if key not in before:
+            continue
+        was = before[key]
+        if was.target != indicator.target:
+            changes.append(
+                Change(
+                    "changed",
+                    "indicator",
+                    names[key],
+                    was.target.text,
+                    indicator.target.text,
+                    _target_detail(was.target, indicator.target),
+                )
+            )
+        elif _columns(was) != _columns(indicator):
+            fields = [
+                k
+                for k in _columns(was).keys() | _columns(indicator).keys()
+                if _columns(was).get(k) != _columns(indicator).get(k)
+            ]
+            detail = "、".join(sorted(fields)) + " 有变化"
+            changes.append(
+                Change(
+                    "changed",
+                    "indicator",
+                    names[key],
+                    was.target.text,
+                    indicator.target.text,
+                    detail,
+                )
+            )
+        else:
+            same += 1
+    removed = [k for k in before if k not in after]
+    added = [k for k in after if k not in before]
+    # The same 三级 name under another 二级: moved (and perhaps given a new target).
+    for key in list(added):
+        origin = next((k for k in removed if k[2] == key[2]), None)
+        if origin is not None:
+            removed.remove(origin)
+            added.remove(key)
+            detail = f"{origin[0]} / {origin[1]} → {key[0]} / {key[1]}"
+            if before[origin].target != after[key].target:
+                detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
+            changes.append(
+                Change("moved", "indicator", names[key], names[origin], names[key], detail)
+            )
+    # Within one 一级, a similar name that replaces another: a likely rename.
+    for level1 in dict.fromkeys(k[0] for k in added):
+        gone = [k for k in removed if k[0] == level1]
+        new_keys = [k for k in added if k[0] == level1]
+        for i, j in _likely_renames([k[2] for k in gone], [k[2] for k in new_keys]):
+            origin, key = gone[i], new_keys[j]
+            removed.remove(origin)
+            added.remove(key)
+            detail = "名称相似，可能是改名"
+            if before[origin].target != after[key].target:
+                detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
+            changes.append(Change("renamed", "indicator", names[key], origin[2], key[2], detail))
+    changes += [
+        Change("removed", "indicator", names[k], before[k].target.text, "") for k in removed
+    ]
+    changes += [Change("added", "indicator", names[k], "", after[k].target.text) for k in added]
+    return changes, same
+
+
+def _columns(indicator: Indicator) -> dict[str, str]:
+    """An indicator's fields other than its target, as text."""
+    return {k: str(v) for k, v in indicator.values.items() if not isinstance(v, Target)}
+
+
+def _path(key: tuple[str, str, str]) -> str:
+    return " / ".join(key)

@@ -1,0 +1,99 @@
+"""The `diff` command: compare two sets of declarations (files, year folders or git revisions)
+and render the change report as Markdown or JSON.
+
+Each declaration is keyed by its file's path under what was named: under the folder (or the
+file itself) for OLD NEW, relative to the current folder for --rev, where both sides are read
+under the same paths.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.declaration.model import Declaration
+from generator.declaration.sources import Checked, UsageError, find_declarations, read_checked
+from generator.errors import Diagnostic, is_error, sort_diagnostics
+from generator.render.templates import TEMPLATES, Renderer
+from generator.review.compare import Comparison, compare_sets
+from generator.review.revisions import read_at_revision, resolve_range
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """The comparison, or (when a side is invalid) the problems that prevent it."""
+
+    comparison: Comparison | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def diff_paths(old: Path, new: Path) -> DiffResult:
+    """Compare the declarations under `old` with those under `new` (files or folders; two
+    files are compared with each other, whatever their names)."""
+    return _compare(_read_under(old), _read_under(new), old.as_posix(), new.as_posix())
+
+
+def diff_revisions(spec: str, paths: Sequence[Path]) -> DiffResult:
+    """Compare the declarations under `paths` between the git revisions `spec` names
+    (`A`: A → work tree, `A..B`, `A...B`: see revisions.resolve_range)."""
+    span = resolve_range(spec)
+    before = read_at_revision(span.old, paths)
+    if span.new is None:  # the work tree: a path that is not there is a UsageError already
+        after = {_relative(p): read_checked(p) for p in find_declarations(paths)}
+    else:
+        at_new = read_at_revision(span.new, paths)
+        for path in sorted(before.absent & at_new.absent):
+            where = f"{span.old.name} 和 {span.new.name}"
+            raise UsageError(f"{path.as_posix()}：在 {where} 中都不存在")
+        after = at_new.files
+    return _compare(before.files, after, span.old_label, span.new_label)
+
+
+def render_report(comparison: Comparison, output_format: str, templates: Path = TEMPLATES) -> str:
+    """The report as Markdown (templates/diff.md.j2) or JSON."""
+    if output_format == "json":
+        return json.dumps(dataclasses.asdict(comparison), ensure_ascii=False, indent=1) + "\n"
+    return Renderer(templates).render_markdown("diff.md.j2", c=comparison)
+
+
+def summary_line(comparison: Comparison) -> str:
+    s = comparison.summary
+    changed = sum(v for k, v in s.items() if k != "unchanged")
+    counted = f"{changed} 处变化：修改 {s['changed']}，新增 {s['added']}，删除 {s['removed']}，"
+    counted += f"移动 {s['moved']}，可能改名 {s['renamed']}；未变 {s['unchanged']}"
+    if comparison.added or comparison.removed:
+        counted += f"；申报新增 {len(comparison.added)} 份、删除 {len(comparison.removed)} 份"
+    return counted
+
+
+def _relative(path: Path) -> str:
+    """`path` relative to the current folder, as git names the files of a revision."""
+    return Path(os.path.relpath(path)).as_posix()
+
+
+def _read_under(root: Path) -> dict[str, Checked]:
+    """The declarations under `root` by their path under it (a file named itself: `.`)."""
+    return {p.relative_to(root).as_posix(): read_checked(p) for p in find_declarations([root])}
+
+
+def _compare(
+    before: Mapping[str, Checked], after: Mapping[str, Checked], old: str, new: str
+) -> DiffResult:
+    problems = [
+        d
+        for side in (before, after)
+        for item in side.values()
+        for d in item.diagnostics
+        if is_error(d)
+    ]
+    if problems:
+        return DiffResult(None, tuple(sort_diagnostics(problems)))
+    return DiffResult(compare_sets(_models(before), _models(after), old, new), ())
+
+
+def _models(checked: Mapping[str, Checked]) -> dict[str, Declaration]:
+    return {key: c.declaration for key, c in checked.items() if c.declaration is not None}

@@ -1,0 +1,302 @@
+"""Review warnings (`lint`): rules a finance reviewer applies, as a flat registry of pure
+`lint_*` functions over a valid declaration. The rules' words and limits are data
+(generator/data/lint.yaml); codes are documented in docs/lint.md."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from generator.config import read_config
+from generator.declaration.model import NOTE_KEY, Declaration, Record, Target
+from generator.errors import Diagnostic, Location
+from generator.kinds.spec import FieldType
+from generator.kinds.vocabulary import DATA
+
+Rule = Callable[[Declaration], Iterator[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class LintVocabulary:
+    benefit_level1: frozenset[str]
+    vague_targets: frozenset[str]
+    satisfaction_level1: str
+    satisfaction_minimum: Decimal
+    timeliness_level2: frozenset[str]
+    time_words: tuple[str, ...]
+    restating_suffixes: tuple[str, ...]
+    generic_phrases: tuple[str, ...]
+    other_year_before: int
+    other_year_after: int
+    document_number_brackets: tuple[str, ...]
+    rate_suffixes: tuple[str, ...]
+    uncapped_suffixes: tuple[str, ...]
+    rate_level1: frozenset[str]
+
+
+@cache
+def vocabulary() -> LintVocabulary:
+    """The rules' words and limits, from generator/data/lint.yaml (checked as read)."""
+    raw = read_config(DATA / "lint.yaml")
+    minimum = raw.get("satisfaction_minimum")
+    minimum.number(0, 100)
+    brackets = raw.get("document_number_brackets")
+    for pair in brackets.items():
+        if len(pair.text()) != 2:
+            raise pair.fail(f"应为一对括号（两个字符，如“〔〕”），而不是“{pair.text()}”")
+    return LintVocabulary(
+        frozenset(raw.get("benefit_level1").texts()),
+        frozenset(raw.get("vague_targets").texts()),
+        raw.get("satisfaction_level1").text(),
+        Decimal(str(minimum.raw)),
+        frozenset(raw.get("timeliness_level2").texts()),
+        raw.get("time_words").texts(),
+        raw.get("restating_suffixes").texts(),
+        raw.get("generic_phrases").texts(),
+        raw.get("other_year_before").integer(0, 100),
+        raw.get("other_year_after").integer(0, 100),
+        brackets.texts(),
+        raw.get("rate_suffixes").texts(),
+        raw.get("uncapped_suffixes").texts(),
+        frozenset(raw.get("rate_level1").texts()),
+    )
+
+
+def lint_vague_benefit(decl: Declaration) -> Iterator[Diagnostic]:
+    """L001: a qualitative 效益 target that is a bare verb (提升, 促进) cannot be measured."""
+    words = vocabulary()
+    for level1, _, indicator in decl.indicators():
+        target = indicator.target
+        vague = target.text in words.vague_targets or len(target.text) <= 1
+        if level1.name in words.benefit_level1 and target.qualitative and vague:
+            yield Diagnostic(
+                indicator.loc,
+                "L001",
+                f"“{indicator.name}”的目标值“{target.text}”无法衡量",
+                '写出可衡量的目标，例如 ">=90%"、"=3项" 或具体的成果',
+            )
+
+
+def lint_unit_missing(decl: Declaration) -> Iterator[Diagnostic]:
+    """L002: a number without a unit leaves the reader to guess what is counted."""
+    for _, _, indicator in decl.indicators():
+        target = indicator.target
+        if not target.qualitative and not target.unit:
+            yield Diagnostic(
+                indicator.loc,
+                "L002",
+                f"“{indicator.name}”的目标值“{target.text}”没有单位",
+                f'写明单位，例如 "{target.text}次"、"{target.text}起" 或 "{target.text}%"',
+            )
+
+
+def lint_low_satisfaction(decl: Declaration) -> Iterator[Diagnostic]:
+    """L003: a satisfaction target in % below the usual floor (85 %)."""
+    words = vocabulary()
+    for level1, _, indicator in decl.indicators():
+        target = indicator.target
+        if (
+            level1.name == words.satisfaction_level1
+            and target.number is not None
+            and target.unit in ("%", "％")
+            and target.number < words.satisfaction_minimum
+        ):
+            yield Diagnostic(
+                indicator.loc,
+                "L003",
+                f"满意度目标“{indicator.name}”{target.text} 低于 {words.satisfaction_minimum}%",
+                f'满意度目标一般不低于 {words.satisfaction_minimum}%，例如 ">=90%"',
+            )
+
+
+def lint_timeliness_without_time(decl: Declaration) -> Iterator[Diagnostic]:
+    """L004: a 时效指标 whose name and target say nothing about time."""
+    words = vocabulary()
+    for _, level2, indicator in decl.indicators():
+        said = indicator.name + indicator.target.text
+        if level2.name in words.timeliness_level2 and not any(w in said for w in words.time_words):
+            yield Diagnostic(
+                indicator.loc,
+                "L004",
+                f"时效指标“{indicator.name}”没有说明时间要求",
+                "写明时限，例如“及时率 >=95%”或“<=5个工作日”",
+            )
+
+
+def lint_same_indicator_twice(decl: Declaration) -> Iterator[Diagnostic]:
+    """L005: one 三级 name under two 二级."""
+    first: dict[str, str] = {}
+    for level1, level2, indicator in decl.indicators():
+        where = f"{level1.name} / {level2.name}"
+        if indicator.name in first and first[indicator.name] != where:
+            yield Diagnostic(
+                indicator.loc,
+                "L005",
+                f"“{indicator.name}”同时出现在 {first[indicator.name]} 和 {where}",
+                "每个三级指标只放在一个二级目标下",
+            )
+        first.setdefault(indicator.name, where)
+
+
+def lint_restating_completion(decl: Declaration) -> Iterator[Diagnostic]:
+    """L006: "…完成率 =100%" restates the task instead of measuring its result."""
+    words = vocabulary()
+    for _, _, indicator in decl.indicators():
+        target = indicator.target
+        if (
+            indicator.name.endswith(words.restating_suffixes)
+            and target.number == 100
+            and target.unit in ("%", "％")
+            and target.operator in ("=", ">=")
+        ):
+            yield Diagnostic(
+                indicator.loc,
+                "L006",
+                f"“{indicator.name}”{target.text} 只是重复了任务本身",
+                "用产出的数量、质量或效果来衡量，例如完成的件数或达到的标准",
+            )
+
+
+def lint_single_generic(decl: Declaration) -> Iterator[Diagnostic]:
+    """L007: a 二级 whose only indicator is a generic phrase (工作完成率, 经常性工作)."""
+    words = vocabulary()
+    for level1 in decl.goals:
+        for level2 in level1.children:
+            if len(level2.indicators) == 1:
+                indicator = level2.indicators[0]
+                if any(phrase in indicator.name for phrase in words.generic_phrases):
+                    yield Diagnostic(
+                        indicator.loc,
+                        "L007",
+                        f"二级目标“{level2.name}”只有一项笼统的指标“{indicator.name}”",
+                        "按重点任务分别设置具体指标",
+                    )
+
+
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+_CONTEXT = 12  # characters shown on each side of a flagged year
+
+
+def lint_other_year(decl: Declaration) -> Iterator[Diagnostic]:
+    """L008: a year near the 年度 but not it, in any text: last year's words, left by new-year."""
+    for label, text, at in _texts(decl):
+        for year, snippet in _other_years(text, decl.year):
+            yield Diagnostic(
+                at,
+                "L008",
+                f"{label}中的 {year} 不是本年度 {decl.year}：“{snippet}”",
+                "若是沿用往年的文字，改为本年度的内容；确指那一年的可不改",
+            )
+
+
+def _texts(decl: Declaration) -> Iterator[tuple[str, str, Location]]:
+    """Every text an author writes (label, text, where), in form order. Of a quantitative
+    target only its unit: the number is the value, not a year."""
+    for path, spec, value in decl.walk():
+        if spec.type in (FieldType.TEXT, FieldType.LONG_TEXT) and isinstance(value, str):
+            yield _label(decl, path, spec.key), value, decl.where(path)
+        elif spec.type is FieldType.TEXTS and isinstance(value, tuple):
+            for number, text in enumerate(value, start=1):
+                yield f"{spec.key}第 {number} 条", str(text), decl.where(f"{path}[{number}]")
+    goals = decl.goals_key
+    for level1 in decl.goals:
+        path = f"{goals}.{level1.name}"
+        yield f"“{level1.name}”的{NOTE_KEY}", level1.note, decl.where(f"{path}.{NOTE_KEY}")
+        for level2 in level1.children:
+            for indicator in level2.indicators:
+                at = f"{path}.{level2.name}.{indicator.name}"
+                target = indicator.target
+                yield f"{decl.kind.levels[2]}名称", indicator.name, indicator.loc
+                for key, value in indicator.values.items():
+                    if isinstance(value, Target):
+                        text = value.text if target.qualitative else target.unit
+                        yield (
+                            f"“{indicator.name}”的{key}",
+                            text,
+                            decl.locations.get(at, indicator.loc),
+                        )
+                    elif isinstance(value, str):
+                        yield f"“{indicator.name}”的{key}", value, decl.where(f"{at}.{key}")
+
+
+def _label(decl: Declaration, path: str, key: str) -> str:
+    """A text field as the warning names it: its key, or within a list's item the item's name
+    and the key (“专委会工作”的主要内容)."""
+    item = re.match(r"^(.*)\[(\d+)\]\.(.*)$", path)
+    if item is None:
+        return key
+    spec = decl.kind.spec(re.sub(r"\[\d+\]", "", item.group(1)))
+    name_field = decl.kind.role_field("key", spec.fields) if spec is not None else None
+    if name_field is None or name_field.key == key:
+        return key
+    name = decl.get(f"{item.group(1)}")
+    items = [i for i in name if isinstance(i, Record)] if isinstance(name, tuple) else []
+    index = int(item.group(2)) - 1
+    title = items[index].get(name_field.key) if index < len(items) else None
+    return f"“{title}”的{key}" if isinstance(title, str) else key
+
+
+def _other_years(text: str, year: int) -> Iterator[tuple[int, str]]:
+    """Each year in `text` that L008 flags, with the text around it."""
+    words = vocabulary()
+    for match in _YEAR.finditer(text):
+        found = int(match.group())
+        if (
+            found == year
+            or not year - words.other_year_before <= found <= year + words.other_year_after
+        ):
+            continue
+        start, end = match.span()
+        enclosing = text[start - 1 : start] + text[end : end + 1]
+        if enclosing in words.document_number_brackets:
+            continue
+        before = text[max(start - _CONTEXT, 0) : start]
+        after = text[end : end + _CONTEXT]
+        snippet = ("…" if start > _CONTEXT else "") + before + match.group() + after
+        snippet += "…" if end + _CONTEXT < len(text) else ""
+        yield found, " ".join(snippet.split())
+
+
+def lint_rate_over_100(decl: Declaration) -> Iterator[Diagnostic]:
+    """L009: a rate (a name ending in 率 or 度, or any 满意度 indicator) above 100 %."""
+    words = vocabulary()
+    for level1, _, indicator in decl.indicators():
+        target = indicator.target
+        if target.number is None or target.unit not in ("%", "％") or target.number <= 100:
+            continue
+        name = indicator.name
+        suffix = next((s for s in words.rate_suffixes if name.endswith(s)), None)
+        if suffix is not None and not name.endswith(words.uncapped_suffixes):
+            why = f"名称以“{suffix}”结尾"
+        elif level1.name in words.rate_level1:
+            why = f"属于{level1.name}"
+        else:
+            continue
+        yield Diagnostic(
+            indicator.loc,
+            "L009",
+            f"“{name}”的目标值“{target.text}”超过 100%：{why}，是一个比率",
+            '比率最高 100%：核对数字，例如 ">=90%"',
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    lint_vague_benefit,
+    lint_unit_missing,
+    lint_low_satisfaction,
+    lint_timeliness_without_time,
+    lint_same_indicator_twice,
+    lint_restating_completion,
+    lint_single_generic,
+    lint_other_year,
+    lint_rate_over_100,
+)
+
+
+def lint(decl: Declaration) -> list[Diagnostic]:
+    """Every review warning for a valid declaration, in file order."""
+    found = [d for rule in RULES for d in rule(decl)]
+    return sorted(found, key=lambda d: (d.location, d.code))

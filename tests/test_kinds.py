@@ -1,0 +1,352 @@
+"""Form kinds as data: the fixtures of every 整体 kind build to DOCX, XLSX and Markdown and read
+back; optional blocks are absent, not zero; amounts keep their decimals; a field added to a
+kind's definition and layout is read, checked, formatted, schema'd, diffed and printed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT, markdown_tables
+from projection import docx_tables, xlsx_cells
+
+from generator import kinds
+from generator.authoring.json_schema import declaration_schema
+from generator.build.build import build
+from generator.cli import main
+from generator.declaration.sources import find_declarations, read_checked
+from generator.importing import read_form
+from generator.kinds import vocabulary
+from generator.review import lint
+
+FORMS = DATA / "forms"
+FIXTURES = sorted(p.stem for p in (FORMS / "2024").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """Every fixture built once: the folder holding their 2024 outputs."""
+    out = tmp_path_factory.mktemp("forms")
+    report = build([FORMS], out)
+    assert report.ok, report.errors
+    return out / "2024"
+
+
+def test_there_are_three_fixtures_of_every_kind():
+    found = [read_checked(p).declaration for p in find_declarations([FORMS])]
+    by_kind = {
+        name: sum(1 for d in found if d and d.kind.name == name) for name in kinds.form_kinds()
+    }
+    assert by_kind == {"全国整体": 3, "全国整体横版": 3, "上海整体": 3}
+
+
+def cell_texts(path: Path) -> list[str]:
+    if path.suffix == ".docx":
+        return [cell.text for table in docx_tables(path) for cell in table]
+    _, cells = xlsx_cells(path)
+    return [cell.text for cell in cells]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+@pytest.mark.parametrize("name", FIXTURES)
+def test_every_fixture_prints_its_department_indicators_and_targets(built, name, suffix):
+    decl = read_checked(FORMS / "2024" / f"{name}.yaml").declaration
+    assert decl is not None
+    texts = cell_texts(built / f"{name}{suffix}")
+    joined = "\n".join(texts)
+    assert decl.department in joined
+    for _, _, indicator in decl.indicators():
+        assert indicator.name in texts
+        assert indicator.target.text in texts
+    for level1 in decl.goals:
+        assert level1.name in texts
+
+
+def test_amounts_print_with_the_decimals_the_form_uses(built):
+    # 万元 to the 分 (6 decimals): printed in full in DOCX, XLSX (number format) and Markdown
+    assert "512.345678" in cell_texts(built / "national-3.docx")
+    _, cells = xlsx_cells(built / "national-3.xlsx")
+    workbook, _ = xlsx_cells(built / "national-3.xlsx")
+    sheet = workbook.active
+    amount = next(c for c in cells if c.text == "512.345678")
+    assert sheet.cell(amount.row, amount.col).number_format == "#,##0.000000"
+    assert "512.345678" in (built / "national-3.md").read_text(encoding="utf-8")
+    # 4 decimals in one form: every amount of it shows 4
+    docx = cell_texts(built / "national-1.docx")
+    assert {"1,280.5000", "0.0000", "1,735.5150"} <= set(docx)
+
+
+def test_optional_blocks_that_were_not_written_are_not_printed(built):
+    full, bare = cell_texts(built / "national-1.docx"), cell_texts(built / "national-2.docx")
+    for label in ("部门预算编码", "主管部门", "年度预算安排（万元）", "填报人", "收入构成"):
+        assert label in full
+    for label in ("部门预算编码", "主管部门", "年度预算安排（元）", "填报人", "收入构成"):
+        assert label not in bare
+    # an index column a declaration has no value for is blank, and so is its total
+    index = markdown_tables((built / "index.md").read_text(encoding="utf-8"))
+    national = next(t for t in index if t[0][0] == "部门（单位）名称" and "项目支出" in t[0])
+    column = national[0].index("项目支出")
+    assert [row[column] for row in national[1:]] == ["17,355,150.00", "", "", "17,355,150.00"]
+
+
+def test_what_the_kind_computes_is_printed(built):
+    # 金额合计 left out: the column sums; 占比 left out: the shares of the total
+    texts = cell_texts(built / "national-2.docx")
+    assert {"4,850,000.00", "4,650,000.00", "200,000.00"} <= set(texts)
+    shares = cell_texts(built / "landscape-2.docx")
+    assert {"98.29%", "1.71%", "100.00%", "64.97%", "35.03%"} <= set(shares)
+
+
+def test_footnotes_and_the_landscape_page(built):
+    from docx import Document
+
+    document = Document(str(built / "landscape-1.docx"))
+    section = document.sections[0]
+    assert section.page_width > section.page_height
+    notes = [p.text for p in document.paragraphs if p.style.name == "FormNote"]
+    assert notes == [
+        "注：“其他资金”是指与财政拨款共同用于部门（单位）履职的单位自有资金、社会资金等。"
+    ]
+    workbook, _ = xlsx_cells(built / "landscape-1.xlsx")
+    assert workbook.active.page_setup.orientation == "landscape"
+
+
+def test_every_indicator_column_of_the_landscape_kind_is_printed(built):
+    tables = docx_tables(built / "landscape-1.docx")
+    goals = tables[-1]
+    header = [c.text for c in goals if c.row == 1]
+    assert header == [
+        "一级指标", "二级指标", "三级指标", "指标值", "指标值类型", "计量单位", "指标解释",
+        "指标值依据", "评(扣)分标准", "分值",
+    ]  # fmt: skip
+    row = [c.text for c in goals if c.row == 2]
+    assert row[-8:] == [
+        "新建高标准农田面积", ">=2", "定量", "万亩", "当年新建并通过验收的高标准农田面积。",
+        "计划标准", "完成得满分，每少 0.1 万亩扣 2 分。", "30",
+    ]  # fmt: skip
+
+
+def test_the_index_has_a_sheet_per_kind(built):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(built / "index.xlsx")
+    assert workbook.sheetnames == ["全国整体", "全国整体横版", "上海整体"]
+    assert (
+        workbook["上海整体"]["A1"].value
+        == "2024年度 部门（单位）整体支出绩效目标申报表汇总（上海整体）"
+    )
+
+
+# -- a field added to a kind by editing only its definition and its layout -----------------
+
+
+@pytest.fixture
+def kind_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Copies of generator/data/ and templates/ that the pipeline reads instead."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "generator" / "data", data)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    monkeypatch.setattr(vocabulary, "DATA", data)
+    monkeypatch.setattr(lint, "DATA", data)
+    cached = (
+        kinds.form_kinds,
+        kinds.frameworks,
+        vocabulary.operators,
+        vocabulary.amount_units,
+        vocabulary.target_words,
+        read_form.level2_by_suffix,
+        lint.vocabulary,
+    )
+    for function in cached:
+        function.cache_clear()
+    yield data, templates
+    for function in cached:
+        function.cache_clear()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_field_added_to_a_kind_is_read_checked_formatted_schemad_diffed_and_printed(
+    kind_copy, tmp_path, capsys, monkeypatch
+):
+    data, templates = kind_copy
+    edit(
+        data / "kinds" / "shanghai-department.yaml",
+        "  下属预算单位个数:\n",
+        "  联系人:\n    type: text\n    required: false\n    help: 本表的联系人。\n"
+        "  下属预算单位个数:\n",
+    )
+    edit(
+        templates / "form-shanghai-department.html.j2",
+        "<tr><th>部门职责</th>",
+        '<tr><th>联系人</th><td colspan="3">{{ f.联系人 }}</td></tr>\n<tr><th>部门职责</th>',
+    )
+    minimal = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    folder = tmp_path / "declarations"
+    for year, person in (("2023", "张示例"), ("2024", "李示例")):
+        text = minimal.replace("年度: 2023", f"年度: {year}").replace(
+            "下属预算单位个数: 0\n", f"下属预算单位个数: 0\n联系人: {person}\n"
+        )
+        (folder / year).mkdir(parents=True)
+        (folder / year / "bureau.yaml").write_text(text, encoding="utf-8")
+    source = folder / "2024" / "bureau.yaml"
+
+    # read
+    decl = read_checked(source).declaration
+    assert decl is not None and decl.get("联系人") == "李示例"
+    # checked: a list where text belongs is reported with its place
+    broken = folder / "broken" / "2024" / "x.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(
+        source.read_text(encoding="utf-8").replace("联系人: 李示例", "联系人: [李示例]")
+    )
+    assert main(["check", str(broken)]) == 1
+    assert " E103 “联系人”应为单个值，这里是以“- ”开头的列表" in capsys.readouterr().out
+    # formatted: in the place the definition gives it
+    moved = folder / "moved" / "2024" / "x.yaml"
+    moved.parent.mkdir(parents=True)
+    moved.write_text(
+        source.read_text(encoding="utf-8").replace("联系人: 李示例\n", "") + "联系人: 李示例\n"
+    )
+    assert main(["fmt", str(moved)]) == 0
+    lines = moved.read_text(encoding="utf-8").splitlines()
+    assert lines[lines.index("部门名称: 测试局") + 1] == "联系人: 李示例"
+    # schema'd, with its help text
+    schema = declaration_schema()
+    assert (
+        schema["$defs"]["kind 上海整体"]["properties"]["联系人"]["description"] == "本表的联系人。"
+    )
+    # diffed
+    capsys.readouterr()
+    assert main(["diff", "--format", "json", str(folder / "2023"), str(folder / "2024")]) == 0
+    changes = json.loads(capsys.readouterr().out)["pairs"][0]["changes"]
+    assert {
+        "kind": "changed",
+        "section": "header",
+        "key": "联系人",
+        "old": "张示例",
+        "new": "李示例",
+    }.items() <= changes[0].items()
+    # printed: on the form (DOCX and XLSX) and in the summary
+    assert build([folder / "2024"], tmp_path / "out", templates).ok
+    out = tmp_path / "out" / "2024"
+    for suffix in (".docx", ".xlsx"):
+        texts = cell_texts(out / f"bureau{suffix}")
+        assert texts[texts.index("联系人") + 1] == "李示例"
+    summary = (out / "bureau.md").read_text(encoding="utf-8")
+    assert "| 联系人 | 李示例 |" in summary
+
+
+def test_an_unknown_meta_key_in_a_kind_definition_is_a_configuration_error(
+    kind_copy, write_declaration, capsys
+):
+    data, _ = kind_copy
+    edit(
+        data / "kinds" / "shanghai-department.yaml",
+        "category: 整体\n",
+        "category: 整体\ncolour: red\n",
+    )
+    source = write_declaration((DATA / "minimal.yaml").read_text(encoding="utf-8"))
+    assert main(["check", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"错误：{data / 'kinds' / 'shanghai-department.yaml'}: colour 未知的设置；可用："
+    )
+
+
+def test_a_bare_number_target_is_fixed_by_fmt(tmp_path, capsys):
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    target = folder / "x.yaml"
+    shutil.copy(FORMS / "2024" / "national-2.yaml", target)
+    assert main(["check", str(target)]) == 0
+    assert (
+        " W401 “文物修缮验收合格率”的指标值“100%”没有运算符，按“=100%”读取"
+        in capsys.readouterr().out
+    )
+    assert main(["fmt", str(target)]) == 0
+    assert '文物修缮验收合格率: "=100%"' in target.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_targets_as_real_forms_write_them():
+    from generator.declaration.targets import Parsed, parse_target
+
+    def read(text: str) -> tuple:
+        parsed = parse_target(text)
+        assert isinstance(parsed, Parsed)
+        return parsed.target.operator, parsed.target.text, parsed.assumed_equal
+
+    assert read("100%") == ("=", "=100%", True)
+    assert read("全年") == (None, "全年", False)
+    assert read("2023年12月底前") == (None, "2023年12月底前", False)
+    assert read("12月31日前完成") == (None, "12月31日前完成", False)
+    assert read("≥90%") == (">=", ">=90%", False)
+
+
+def test_region_frameworks_extend_the_national_ones(kind_copy, write_declaration, capsys):
+    data, _ = kind_copy
+    (data / "frameworks" / "region.yaml").write_text(
+        "name: 示例省〔2024〕1号\nextends: 财预〔2015〕88号\nadd:\n  满意度指标: [社会公众满意度指标]\n",
+        encoding="utf-8",
+    )
+    text = (DATA / "minimal-national.yaml").read_text(encoding="utf-8")
+    text = text.replace("年度: 2023\n", "指标体系: 示例省〔2024〕1号\n年度: 2023\n")
+    text = text.replace("    服务对象满意度指标:", "    社会公众满意度指标:")
+    assert main(["check", str(write_declaration(text))]) == 0
+    without = text.replace("指标体系: 示例省〔2024〕1号\n", "")
+    assert main(["check", str(write_declaration(without, name="plain"))]) == 1
+    assert re.search(
+        r" E302 “社会公众满意度指标”不是“满意度指标”下的二级指标", capsys.readouterr().out
+    )
+
+
+def test_the_style_can_print_the_symbols_of_operators(tmp_path, write_declaration):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    edit(
+        templates / "form.style.yaml",
+        '# operators: {">=": "≥", "<=": "≤"}',
+        'operators: {">=": "≥", "<=": "≤"}',
+    )
+    source = write_declaration((DATA / "minimal.yaml").read_text(encoding="utf-8"))
+    assert build([source], tmp_path / "out", templates).ok
+    texts = cell_texts(tmp_path / "out" / "2023" / "case.docx")
+    assert "≥90%" in texts and ">=90%" not in texts
+    assert "| 满意度 | ≥90% | 定量 |" in (tmp_path / "out/2023/case.md").read_text(encoding="utf-8")
+
+
+def test_dates_in_order_and_within_the_year_are_checked_as_a_kind_says(
+    kind_copy, write_declaration, capsys
+):
+    data, _ = kind_copy
+    edit(
+        data / "kinds" / "national-department.yaml",
+        "  填报人:\n",
+        "  开始时间: {type: date, required: false, help: 开始。}\n"
+        "  结束时间: {type: date, required: false, help: 结束。}\n  填报人:\n",
+    )
+    edit(
+        data / "kinds" / "national-department.yaml",
+        "rules:\n",
+        "rules:\n  - before: 开始时间\n    after: 结束时间\n  - within_year: [开始时间, 结束时间]\n",
+    )
+    base = (DATA / "forms" / "2024" / "national-2.yaml").read_text(encoding="utf-8")
+    late = base + "开始时间: 2024-12-01\n结束时间: 2024-03-01\n"
+    elsewhere = base + "开始时间: 2021-01-01\n结束时间: 2022-12-31\n"
+    assert main(["check", str(write_declaration(late, "late", "2024"))]) == 1
+    out = capsys.readouterr().out
+    assert "E208 “结束时间”2024-03-01 早于“开始时间”2024-12-01（提示：核对起止日期）" in out
+    assert main(["check", str(write_declaration(elsewhere, "elsewhere", "2024"))]) == 1
+    out = capsys.readouterr().out
+    assert "E209 开始时间至结束时间（2021-01-01 — 2022-12-31）不在 2024 年度之内" in out
