@@ -34,10 +34,10 @@ $(READY): pyproject.toml
 build: $(OUT)/.stamp  ## validate and build every declaration into build/<year>/
 
 # One Python process for the whole tree; it re-renders only declarations whose inputs changed.
+# The stamp is dated to when the build started: a file saved while it ran builds again next time.
 $(OUT)/.stamp: $(READY) $(if $(STALE)$(EPOCH_CHANGED),FORCE) $(PACKAGES)
-	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT)
+	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT) --stamp $@
 	@printf '%s\n' '$(SOURCE_DATE_EPOCH)' > $(EPOCH)
-	@touch $@
 
 .PHONY: FORCE
 FORCE:

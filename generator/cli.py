@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -145,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
     problem_format(build_cmd)
     build_cmd.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
+    )
+    build_cmd.add_argument(
+        "--stamp",
+        type=Path,
+        help="after a successful build, date this file to when the build started (for make: "
+        "a file saved while the build ran is newer, and builds again)",
     )
 
     diff_cmd = command(
@@ -330,6 +338,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     source_date_epoch()  # refused before anything is read, even when nothing is rendered
+    started = time.time() - STAMP_MARGIN
     report = build(args.paths, args.out)
     _print_problems(args.format, report.errors, report.warnings)
     if not report.ok:
@@ -345,7 +354,23 @@ def _build(args: argparse.Namespace) -> int:
             f"{len(report.unchanged)} 个未变，{report.skipped} 份无改动跳过{removed} → {args.out}",
             file=sys.stderr,
         )
+    if args.stamp is not None:
+        _date(args.stamp, started)
     return ExitCode.OK
+
+
+# Seconds a stamp is dated before the build started: file times tick coarsely (a few ms), so a
+# file saved just after the start may be dated a little before it; it is still newer.
+STAMP_MARGIN = 0.05
+
+
+def _date(stamp: Path, when: float) -> None:
+    """Create `stamp` if need be and set its modification time to `when`."""
+    try:
+        stamp.touch()
+        os.utime(stamp, (when, when))
+    except OSError as error:
+        raise WriteError(f"{stamp}: 无法写入：{error.strerror or error}") from None
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -106,3 +106,17 @@ def test_chinese_file_names_build_and_stay_up_to_date(tmp_path):
     assert make("-q", "build", *where).returncode == 0
     os.utime(folder, ns=(future + 10**9, future + 10**9))
     assert make("-q", "build", *where).returncode == 1
+
+
+def test_a_file_saved_while_make_builds_is_built_the_next_time(tmp_path):
+    folder = tmp_path / "declarations" / "2023"
+    folder.mkdir(parents=True)
+    source = folder / "x.yaml"
+    source.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    where = [f"DECLARATIONS={tmp_path / 'declarations'}", f"OUT={tmp_path / 'build'}"]
+    assert make("build", *where).returncode == 0
+    assert make("-q", "build", *where).returncode == 0
+    # saved while the build ran: after it read the file, when it was writing its outputs
+    during = (tmp_path / "build/2023/x.md").stat().st_mtime
+    os.utime(source, (during, during))
+    assert make("-q", "build", *where).returncode == 1
