@@ -403,3 +403,21 @@ def test_deltas_are_exact_and_percentages_never_overflow(
     write_declaration, assets, targets, details
 ):
     assert extreme(write_declaration, *assets, *targets) == details
+
+
+def test_trend_xlsx_gives_each_department_a_sheet_whose_header_repeats_alone(tmp_path):
+    root = year_folders(tmp_path)
+    for year in ("2023", "2024"):
+        (root / year / "bureau.yaml").write_text(
+            MINIMAL.read_text(encoding="utf-8").replace("年度: 2023", f"年度: {year}"),
+            encoding="utf-8",
+        )
+    assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(tmp_path / "trend/trend.xlsx")
+    assert workbook.sheetnames == ["测试局", "中国人民政治协商会议闵行区委员会办公室"]
+    for sheet in workbook.worksheets:
+        # only the table's own header row repeats on every printed page
+        assert sheet.print_title_rows == "$3:$3"
+        assert [c.value for c in sheet[3]][:2] == ["类别", "项目"]

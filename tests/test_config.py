@@ -25,6 +25,7 @@ CACHED = (
     vocabulary.operators,
     vocabulary.amount_units,
     vocabulary.target_words,
+    vocabulary.operator_words,
     read_form.level2_by_suffix,
     lint.vocabulary,
 )
@@ -105,6 +106,12 @@ DATA_CASES = {
         "rate_suffixes: [率, 度]\n",
         "",
         "rate_suffixes 缺少该设置",
+    ),
+    "targets: an operator word mapped to no operator": (
+        "targets.yaml",
+        '  不低于: ">="\n',
+        '  不低于: "≧"\n',
+        "operator_words.不低于 不是可用的运算符：“≧”（可用：<、<=、=、>、>=、≠）",
     ),
 }
 

@@ -279,19 +279,53 @@ def test_a_bare_number_target_is_fixed_by_fmt(tmp_path, capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_targets_with_chinese_quotes_or_worded_operators_are_fixed_by_fmt(tmp_path, capsys):
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    target = folder / "x.yaml"
+    text = (FORMS / "2024" / "national-2.yaml").read_text(encoding="utf-8")
+    text = text.replace('文物修缮验收合格率: "100%"', "文物修缮验收合格率: 100%及以上")
+    assert "100%及以上" in text
+    target.write_text(text, encoding="utf-8")
+    assert main(["check", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert " W406 “文物修缮验收合格率”的指标值“100%及以上”用文字写了运算符，按“>=100%”读取" in out
+    assert main(["fmt", str(target)]) == 0
+    assert '文物修缮验收合格率: ">=100%"' in target.read_text(encoding="utf-8")
+    target.write_text(text.replace("100%及以上", "“>=100%”"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(target)]) == 0
+    assert " W405 “文物修缮验收合格率”的指标值““>=100%””两边是中文引号" in capsys.readouterr().out
+    assert main(["fmt", str(target)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+
+
 def test_targets_as_real_forms_write_them():
     from generator.declaration.targets import Parsed, parse_target
 
     def read(text: str) -> tuple:
         parsed = parse_target(text)
         assert isinstance(parsed, Parsed)
-        return parsed.target.operator, parsed.target.text, parsed.assumed_equal
+        return parsed.target.operator, parsed.target.text, parsed.assumed
 
-    assert read("100%") == ("=", "=100%", True)
-    assert read("全年") == (None, "全年", False)
-    assert read("2023年12月底前") == (None, "2023年12月底前", False)
-    assert read("12月31日前完成") == (None, "12月31日前完成", False)
-    assert read("≥90%") == (">=", ">=90%", False)
+    assert read("100%") == ("=", "=100%", "W401")
+    assert read("全年") == (None, "全年", "")
+    assert read("2023年12月底前") == (None, "2023年12月底前", "")
+    assert read("12月31日前完成") == (None, "12月31日前完成", "")
+    assert read("≥90%") == (">=", ">=90%", "")
+    assert read("“≥90%”") == (">=", ">=90%", "W405")
+    assert read("「全年」") == (None, "全年", "W405")
+    assert read("不低于20家") == (">=", ">=20家", "W406")
+    assert read("不超过 5 天") == ("<=", "<=5天", "W406")
+    assert read("20家以上") == (">=", ">=20家", "W406")
+    assert read("95%及以上") == (">=", ">=95%", "W406")
+    assert read("3个工作日以内") == ("<=", "<=3个工作日", "W406")
+    assert read("大于等于80") == (">=", ">=80", "W406")
+    # a quote that does not close, or words that are not an operator, stay as written
+    assert read("“全年") == (None, "“全年", "")
+    assert read("本科以上学历") == (None, "本科以上学历", "")
 
 
 def test_region_frameworks_extend_the_national_ones(kind_copy, write_declaration, capsys):

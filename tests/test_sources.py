@@ -150,3 +150,16 @@ def test_a_folder_named_like_a_declaration_is_searched_not_read(tmp_path, capsys
     assert main(["check", "2023"]) == 0
     assert main(["check", "2023/x.yaml"]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("folder", ["declarations/2023年", "declarations", "declarations/二〇二三"])
+def test_a_declaration_outside_a_year_folder_is_warned_about(tmp_path, capsys, folder):
+    place = tmp_path / folder
+    place.mkdir(parents=True)
+    (place / "x.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(place / "x.yaml")]) == 0
+    name = folder.rsplit("/", 1)[-1]
+    assert capsys.readouterr().out == (
+        f"{(place / 'x.yaml').as_posix()}:1:1: W211 文件不在以年度命名的文件夹中（“{name}”不是年度）"
+        "（提示：放到 declarations/2023/ 中，与输出 build/2023/ 对应）\n"
+    )

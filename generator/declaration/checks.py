@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from generator.declaration.model import NOTE_KEY, Declaration, Record, Value, format_amount
-from generator.errors import Diagnostic
+from generator.errors import Diagnostic, Location
 from generator.kinds.spec import (
     ColumnTotalRule,
     DateOrderRule,
@@ -244,11 +244,19 @@ def check_dates(decl: Declaration) -> Iterator[Diagnostic]:
 
 
 def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
-    """A declaration in a folder named by a year declares that year."""
+    """A declaration lives in a folder named by its year (declarations/2023/), and declares
+    that year; one in a folder that is not a year (2023年/, the declarations folder itself) is
+    warned about, since its outputs go to the year it declares, not to a folder like its own."""
     path = decl.kind.role_path("year")
-    folder = next(
-        (p for p in reversed(Path(decl.source).parent.parts) if p.isdigit() and len(p) == 4), ""
-    )
+    folders = Path(decl.source).parent.parts
+    folder = next((p for p in reversed(folders) if p.isdigit() and len(p) == 4), "")
+    if not folder and folders and path in decl.locations:
+        yield Diagnostic(
+            Location(decl.source, 1, 1),
+            "W211",
+            f"文件不在以年度命名的文件夹中（“{folders[-1]}”不是年度）",
+            f"放到 declarations/{decl.year}/ 中，与输出 build/{decl.year}/ 对应",
+        )
     if folder and path in decl.locations and decl.year != int(folder):
         yield Diagnostic(
             decl.where(path),

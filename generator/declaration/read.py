@@ -424,17 +424,25 @@ class _Reader:
             self.report(node.loc, "E401", f"“{name}”的{spec.key}{parsed.message}", parsed.hint)
             return None
         self.locations[path] = node.loc
-        if isinstance(parsed, Parsed) and parsed.assumed_equal:
+        if isinstance(parsed, Parsed) and parsed.assumed:
+            read_as = parsed.target.text
+            how, hint = _ASSUMED[parsed.assumed]
             self.report(
                 node.loc,
-                "W401",
-                f"“{name}”的{spec.key}“{text}”没有运算符，按“{parsed.target.text}”读取",
-                f'fmt 会写成 "{parsed.target.text}"；若是下限或上限，写 ">={text}" 或 "<={text}"',
+                parsed.assumed,
+                f"“{name}”的{spec.key}“{text}”{how}，按“{read_as}”读取",
+                hint.format(read_as=read_as, text=text),
             )
         return parsed.target
 
 
 _TEXT = FieldSpec("", FieldType.TEXT, "")
+# How an inferred reading of a target is told (targets.Parsed.assumed): what was odd, the hint.
+_ASSUMED = {
+    "W401": ("没有运算符", 'fmt 会写成 "{read_as}"；若是下限或上限，写 ">={text}" 或 "<={text}"'),
+    "W405": ("两边是中文引号", '写成 "{read_as}"（英文引号或不加引号）；fmt 会改写'),
+    "W406": ("用文字写了运算符", '写成 "{read_as}"；fmt 会改写'),
+}
 
 
 def _as_text(spec: FieldSpec) -> FieldSpec:

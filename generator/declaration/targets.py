@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from generator.declaration.model import Target
 from generator.errors import excerpt
-from generator.kinds.vocabulary import operators, target_words
+from generator.kinds.vocabulary import operator_words, operators, target_words
 
 _OPERATOR_CHARS = "<>=≥≤≠!"
 _LEADING_OPERATOR = re.compile(rf"^[{_OPERATOR_CHARS}][{_OPERATOR_CHARS}\s]*")
@@ -38,14 +38,27 @@ class TargetError:
 
 @dataclass(frozen=True)
 class Parsed:
-    """A target, and whether its `=` was assumed (a bare number, W401)."""
+    """A target, and the warning its reading calls for when it was inferred rather than read:
+    W401 a bare number read with `=`, W405 a target inside Chinese quotes, W406 an operator
+    written as a word (不低于20家, 20家以上). `fmt` writes each as it was read."""
 
     target: Target
-    assumed_equal: bool = False
+    assumed: str = ""
+
+
+_QUOTED = re.compile(r"^([“‘「『])(.*)([”’」』])$", re.S)
+_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 
 
 def parse_target(text: str) -> Parsed | TargetError:
     """Parse one target value as written on the form."""
+    quoted = _QUOTED.match(text.strip())
+    if quoted and _PAIRS[quoted.group(1)] == quoted.group(3) and quoted.group(2).strip():
+        inner = parse_target(quoted.group(2))
+        return Parsed(inner.target, "W405") if isinstance(inner, Parsed) else inner
+    worded = _worded(text.strip())
+    if worded is not None:
+        return worded
     written = text.strip()
     shown = excerpt(written)
     # NFKC folds full-width forms (＞＝５０％) to half-width; ≥ ≤ ≠ have no such form and stay.
@@ -66,7 +79,7 @@ def parse_target(text: str) -> Parsed | TargetError:
         checked = _number(shown, "=", number.group(), unit)
         if isinstance(checked, TargetError):
             return checked
-        return Parsed(Target(f"={number.group()}{unit}", "=", checked, unit), assumed_equal=True)
+        return Parsed(Target(f"={number.group()}{unit}", "=", checked, unit), "W401")
     spelled = re.sub(r"\s+", "", match.group())
     operator = operators().get(spelled)
     if operator is None:
@@ -88,6 +101,31 @@ def parse_target(text: str) -> Parsed | TargetError:
     if isinstance(value, TargetError):
         return value
     return Parsed(Target(f"{operator}{number.group()}{unit}", operator, value, unit))
+
+
+def _worded(written: str) -> Parsed | TargetError | None:
+    """A target whose operator is a word before its number (不低于20家) or after it
+    (20家以上), read with the operator (W406); None when it is not one."""
+    folded = unicodedata.normalize("NFKC", written)
+    before, after = operator_words()
+    for word in sorted(before, key=len, reverse=True):
+        if folded.startswith(word) and _NUMBER.match(folded[len(word) :].strip()):
+            return _reword(written, before[word], folded[len(word) :].strip())
+    number = _NUMBER.match(folded)
+    if number is not None:
+        rest = folded[number.end() :].strip()
+        for word in sorted(after, key=len, reverse=True):
+            unit = rest.removesuffix(word).strip()
+            if rest.endswith(word) and len(unit) <= SHORT_UNIT:
+                return _reword(written, after[word], f"{number.group()}{unit}")
+    return None
+
+
+def _reword(written: str, operator: str, rest: str) -> Parsed | TargetError:
+    parsed = parse_target(f"{operator}{rest}")
+    if isinstance(parsed, TargetError):
+        return parsed
+    return Parsed(parsed.target, "W406")
 
 
 def _number(shown: str, operator: str, written: str, unit: str) -> Decimal | TargetError:

@@ -70,4 +70,23 @@ def target_words() -> dict[str, tuple[str, ...]]:
     """Words of targets.yaml: what makes a target that starts with a number a date or period
     (定性) rather than a quantity missing its operator."""
     raw = read_config(DATA / "targets.yaml")
-    return {name: words.texts() for name, words in raw.mapping().items()}
+    return {"date_words": raw.get("date_words").texts()}
+
+
+@cache
+def operator_words() -> tuple[dict[str, str], dict[str, str]]:
+    """Operators written as words (targets.yaml): before the number (不低于 → >=), and after
+    it (以上 → >=); each mapped to an operator of operators.yaml."""
+    raw = read_config(DATA / "targets.yaml")
+    known = set(operators().values())
+    found = []
+    for key in ("operator_words", "operator_suffixes"):
+        words = {}
+        for word, operator in raw.get(key).mapping().items():
+            written = operator.text()
+            if written not in known:
+                usable = "、".join(sorted(known))
+                raise operator.fail(f"不是可用的运算符：“{written}”（可用：{usable}）")
+            words[word] = written
+        found.append(words)
+    return found[0], found[1]
