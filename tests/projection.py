@@ -119,7 +119,14 @@ def project_docx(path: Path) -> str:
                 for tr in element.tr_lst
                 if tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None
             )
-            lines.append(f"table columns={widths} header_rows={headers}")
+            kept = [
+                str(index)
+                for index, tr in enumerate(element.tr_lst)
+                if tr.find(f".//{qn('w:keepNext')}") is not None
+            ]
+            lines.append(
+                f"table columns={widths} header_rows={headers} kept_with_next={','.join(kept)}"
+            )
             for cell in next(tables):
                 lines.append(
                     f"  r{cell.row}c{cell.col} {cell.rowspan}x{cell.colspan} [{cell.style}] {cell.text!r}"
@@ -150,6 +157,7 @@ def project_xlsx(path: Path) -> str:
         lines.append(
             f"{target.coordinate} {cell.rowspan}x{cell.colspan} {target.data_type} {target.number_format!r} "
             f"{font.name}/{font.sz}{'/b' if font.b else ''} {fill} {target.alignment.horizontal}/{target.alignment.vertical}"
-            f"{'/wrap' if target.alignment.wrap_text else ''} {target.value!r}"
+            f"{'/wrap' if target.alignment.wrap_text else ''}"
+            f"{f'/indent{target.alignment.indent:g}' if target.alignment.indent else ''} {target.value!r}"
         )
     return "\n".join(lines) + "\n"

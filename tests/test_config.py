@@ -204,8 +204,8 @@ STYLE_CASES = {
         "fonts.title.bold 应为 true 或 false，而不是“粗”",
     ),
     "a zero column width": (
-        "columns: [26, 30, 29, 15]",
-        "columns: [26, 0, 29, 15]",
+        "columns: [30, 26, 29, 15]",
+        "columns: [30, 0, 29, 15]",
         "layouts.form-shanghai-department.columns[2] 应为 0.1 到 1000 之间的数，而不是“0”",
     ),
     "a negative page width": (

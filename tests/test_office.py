@@ -49,7 +49,10 @@ def pdf_texts(tmp_path_factory, seed_outputs) -> dict[str, str]:
         text = subprocess.run(
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
         )
-        texts[suffix] = re.sub(r"\s+", "", text.stdout)  # cells wrap: compare without white space
+        # cells wrap: compare without white space; pdftotext ends each page with a form feed
+        pages = [re.sub(r"\s+", "", page) for page in text.stdout.split("\f")]
+        texts[suffix] = "".join(pages)
+        texts[f"{suffix} pages"] = [page for page in pages if page]
     return texts
 
 
@@ -66,12 +69,34 @@ def test_pdf_holds_every_indicator_target_and_amount(pdf_texts, suffix):
     assert "部门（单位）整体支出绩效目标申报表" in text and "（2023年度）" in text
 
 
-def test_docx_repeats_the_indicator_header_on_later_pages(pdf_texts):
-    assert pdf_texts["docx"].count("分解目标一级目标") >= 2
+@pytest.mark.parametrize("suffix", ["docx", "xlsx"])
+def test_the_indicator_header_repeats_on_every_later_page(pdf_texts, suffix):
+    pages = pdf_texts[f"{suffix} pages"]
+    first = next(i for i, page in enumerate(pages) if "分解目标" in page)
+    assert len(pages) - first >= 2
+    for page in pages[first:]:
+        assert "分解目标" in page and "一级目标" in page and "指标目标值" in page
 
 
-def test_xlsx_repeats_the_indicator_header_on_later_pages(pdf_texts):
-    assert pdf_texts["xlsx"].count("分解目标一级目标") >= 2
+def test_docx_keeps_a_short_indicator_group_on_one_page(pdf_texts):
+    from generator.declaration.sources import read_checked
+    from generator.render.docx import KEEP_TOGETHER_ROWS
+
+    declaration = read_checked(SEED_YAML).declaration
+    assert declaration is not None
+    short = [
+        level1
+        for level1 in declaration.goals
+        if 1
+        < sum(max(1, len(level2.indicators)) for level2 in level1.children)
+        <= KEEP_TOGETHER_ROWS
+    ]
+    assert short  # the seed has one (a 一级 with a few 二级 and a note)
+    pages = pdf_texts["docx pages"]
+    for level1 in short:
+        page = next(page for page in pages if level1.name in page)
+        for level2 in level1.children:
+            assert level2.name in page
 
 
 @pytest.fixture(scope="module")

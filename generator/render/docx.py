@@ -33,6 +33,8 @@ TWIPS_PER_MM = 1440 / 25.4
 qn = cache(_qualify)  # "w:tc" → "{namespace}tc", looked up thousands of times per form
 _THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _CELL_PADDING_TWIPS = 85  # 1.5 mm left and right inside every cell
+# A merged group of at most this many rows is kept on one page (see _kept_with_next).
+KEEP_TOGETHER_ROWS = 12
 # Paragraph styles the body uses, defined in the base package.
 TITLE, SUBTITLE, NOTE, LABEL, TEXT, NUMBER, CENTERED, GAP = (
     "FormTitle",
@@ -202,10 +204,13 @@ def _apply_font(run_properties: etree._Element, font: Font) -> None:
     run_properties[:] = children
 
 
-def _paragraph(text: str, style: str) -> str:
+def _paragraph(text: str, style: str, keep_next: bool = False) -> str:
     """A w:p of `style` for each line of `text` (a manual line break would make Word and
-    LibreOffice stretch a justified line across the cell). Text is escaped here, once."""
-    head = f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+    LibreOffice stretch a justified line across the cell). Text is escaped here, once.
+    `keep_next` keeps the paragraph on the page of the next one (in a table: the row with the
+    next row)."""
+    keep = "<w:keepNext/>" if keep_next else ""
+    head = f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>'
     return "".join(
         f'{head}<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
         if line
@@ -235,19 +240,34 @@ def _table(table: Table, style: FormStyle, layout: str, text_width: float) -> st
         for cell in row.cells:
             for r in range(cell.row + 1, cell.row + cell.rowspan):
                 continuing.setdefault(r, []).append(cell)
+    kept = _kept_with_next(table)
     for index, row in enumerate(table.rows):
         header = "<w:tblHeader/>" if row.header else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         placed = [(c.col, c, True) for c in row.cells]
         placed += [(c.col, c, False) for c in continuing.get(index, [])]
         for _, cell, starts_here in sorted(placed, key=lambda item: item[0]):
-            out.append(_cell(cell, starts_here, widths, style))
+            out.append(_cell(cell, starts_here, widths, style, index in kept))
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
 
 
-def _cell(cell: Cell, starts_here: bool, widths: list[int], style: FormStyle) -> str:
+def _kept_with_next(table: Table) -> set[int]:
+    """Rows kept on the page of the row after them: those of a merged group of at most
+    KEEP_TOGETHER_ROWS rows but its last, so a page break does not cut a short group (an 一级
+    and its few 二级) away from the label that names it; a longer group may break."""
+    kept: set[int] = set()
+    for row in table.rows:
+        for cell in row.cells:
+            if 1 < cell.rowspan <= KEEP_TOGETHER_ROWS:
+                kept.update(range(cell.row, cell.row + cell.rowspan - 1))
+    return kept
+
+
+def _cell(
+    cell: Cell, starts_here: bool, widths: list[int], style: FormStyle, keep_next: bool
+) -> str:
     width = sum(widths[cell.col : cell.col + cell.colspan])
     properties = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if cell.colspan > 1:
@@ -258,7 +278,10 @@ def _cell(cell: Cell, starts_here: bool, widths: list[int], style: FormStyle) ->
         properties.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{style.label_fill}"/>')
     properties.append('<w:vAlign w:val="center"/>')
     # A cell must hold a paragraph, even when merged away.
-    content = _paragraph(cell.text, _cell_style(cell)) if starts_here else _paragraph("", TEXT)
+    if starts_here:
+        content = _paragraph(cell.text, _cell_style(cell), keep_next)
+    else:
+        content = _paragraph("", TEXT, keep_next)
     return f"<w:tc><w:tcPr>{''.join(properties)}</w:tcPr>{content}</w:tc>"
 
 

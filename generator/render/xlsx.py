@@ -47,6 +47,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Office reads "_x0041_" in a cell as the escape of "A"; a literal one is written "_x005F_x0041_".
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CELL_PADDING = 1.0  # character units lost to the cell's margins
+_INDENT = 2.0  # and to the indent of a cell that is not centred (Alignment indent=1)
 _WORKBOOK = "xl/workbook.xml"
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _HEAD = (
@@ -153,8 +154,12 @@ class XlsxWriter:
                 if label and fill is not None:
                     cell.fill = fill
                 cell.number_format = _NUMBER_FORMATS.get(str(kind), "General")
+                # One character of indent off the border, as the DOCX has its cell padding.
                 cell.alignment = Alignment(
-                    horizontal=str(horizontal), vertical="center", wrap_text=True
+                    horizontal=str(horizontal),
+                    vertical="center",
+                    wrap_text=True,
+                    indent=0 if horizontal == "center" else 1,
                 )
                 cell.quotePrefix = bool(quote)  # Excel keeps such text as text when edited
             ids[key] = cell.style_id
@@ -246,6 +251,8 @@ class _Sheet:
                 if cell.rowspan > 1 or cell.colspan > 1:
                     self.merge(r, c, cell.rowspan, cell.colspan)
                 available = sum(self.widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
+                if not (cell.label or "center" in cell.classes):
+                    available -= _INDENT
                 size = (self.style.label if cell.label else self.style.body).size
                 needed = _line_count(cell.text, available, size) * line_height + 4
                 spans.append((cell, needed))
