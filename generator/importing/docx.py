@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.errors import Diagnostic
-from generator.importing.grid import LIMITS, TOO_BIG_HINT, Grid, GridBuilder, read_error
+from generator.errors import Diagnostic, excerpt
+from generator.importing.grid import (
+    LIMITS,
+    TOO_BIG_HINT,
+    Grid,
+    GridBuilder,
+    is_number,
+    read_error,
+)
 from generator.importing.ooxml import Package, attribute, open_package
 
 SAVE_DOCX = "在 Word 或 WPS 中打开，另存为 → Word 文档 (*.docx) 后再导入"
@@ -69,19 +76,22 @@ class _DocumentReader:
         value = attribute(element, "val") if element is not None else None
         if value is None:
             return 1
-        if not value.isdigit():
-            raise self.package.error("E603", f"文件已损坏：单元格的 gridSpan 值“{value}”无效")
-        span = int(value)
-        if span > LIMITS.columns:
+        if not is_number(value):
+            shown = excerpt(value)
+            raise self.package.error("E603", f"文件已损坏：单元格的 gridSpan 值“{shown}”无效")
+        digits = value.lstrip("0")
+        if len(digits) > len(str(LIMITS.columns)) or int(digits or "0") > LIMITS.columns:
+            # never int() of a text with more digits than a span can have (thousands of them)
+            shown = f"{int(digits):,}" if len(digits) <= 18 else excerpt(digits)
             raise read_error(
                 self.package.source,
                 "E604",
-                f"单元格横跨 {span:,} 列，超出可导入的上限 {LIMITS.columns} 列",
+                f"单元格横跨 {shown} 列，超出可导入的上限 {LIMITS.columns} 列",
                 TOO_BIG_HINT,
                 number,
                 col,
             )
-        return max(span, 1)
+        return max(int(digits or "0"), 1)
 
     def text(self, paragraph: Any) -> str:
         """A paragraph's text: its runs' text, with line breaks and tabs."""

@@ -34,9 +34,9 @@ from generator.declaration.model import (
     Target,
     Value,
 )
-from generator.declaration.read import parse_amount
+from generator.declaration.read import MAX_COUNT_DIGITS, parse_amount
 from generator.declaration.targets import Parsed, parse_target
-from generator.errors import Diagnostic, Location, sort_diagnostics
+from generator.errors import Diagnostic, Location, excerpt, sort_diagnostics
 from generator.importing.grid import Grid
 from generator.kinds import FormKind, Framework, form_kinds, frameworks, vocabulary
 from generator.kinds.frameworks import Level1Spec
@@ -45,6 +45,7 @@ from generator.kinds.vocabulary import amount_units
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBERED = re.compile(r"^\s*目标\s*\d+\s*[：:]\s*")
+MAX_COUNT = 10**MAX_COUNT_DIGITS  # counts `check` reads are below it
 LABEL_SLACK = 12  # characters a label cell may hold beyond its key: numbering, units
 
 
@@ -196,21 +197,21 @@ class _FormReader:
                     return r, c
         return -1, -1
 
-    def value_at(self, row: int, col: int) -> tuple[str, int]:
+    def value_at(self, row: int, col: int) -> tuple[str, int, int]:
         """The value of the label at (row, col): right of it, or under it when a label stands
-        right of it; "" when neither holds one. Returns the text and its row."""
+        right of it; "" when neither holds one. Returns the text and its row and column."""
         cells = self.grid.rows[row]
         for c in range(col + 1, len(cells)):
             if cells[c]:
                 if not self.is_label(cells[c]):
-                    return cells[c], row
+                    return cells[c], row, c
                 break
         for r in range(row + 1, len(self.grid.rows)):
             below = self.grid.rows[r]
             if any(below):
                 text = below[col] if col < len(below) else ""
-                return ("", row) if self.is_label(text) else (text, r)
-        return "", row
+                return ("", row, col) if self.is_label(text) else (text, r, col)
+        return "", row, col
 
     # -- the form -----------------------------------------------------------------------------
 
@@ -271,10 +272,10 @@ class _FormReader:
         if kind is FieldType.GROUP:
             inner = self.group(spec.fields, path, max(row, start), year)
             if not inner and row >= 0 and spec.shorthand:
-                text, at = self.value_at(row, col)
+                text, at, at_col = self.value_at(row, col)
                 child = spec.child(spec.shorthand)
                 value = (
-                    self.scalar(child, text, at, f"{path}.{spec.shorthand}")
+                    self.scalar(child, text, at, f"{path}.{spec.shorthand}", at_col)
                     if child and text
                     else None
                 )
@@ -284,7 +285,7 @@ class _FormReader:
             return self.sequence(spec, path, max(row, start)) or None
         if row < 0:
             return None
-        text, at = self.value_at(row, col)
+        text, at, at_col = self.value_at(row, col)
         if not text:
             self.left_blank(spec, path, row, col)
             return None
@@ -292,7 +293,7 @@ class _FormReader:
             return tuple(_NUMBERED.sub("", line) for line in text.split("\n") if line.strip())
         if spec.role == "department":
             return self.department(text)
-        return self.scalar(spec, text, at, path)
+        return self.scalar(spec, text, at, path, at_col)
 
     def department(self, text: str) -> str:
         """The department's name, without a flag's printed suffix such as (汇总), which the
@@ -337,30 +338,45 @@ class _FormReader:
         text = self.value_at(row, col)[0] if row >= 0 else ""
         return {"是": True, "否": False}.get(text.strip())
 
-    def unreadable(self, spec: FieldSpec, path: str, row: int, what: str, text: str) -> None:
+    def unreadable(
+        self,
+        spec: FieldSpec,
+        at: tuple[str, int, int],
+        what: str,
+        text: str,
+        reason: str = "无法读取",
+    ) -> None:
         """A value that cannot be read is written blank (never invented), with a comment that
-        keeps what the form wrote."""
+        keeps what the form wrote; `at` is its path and the row and column of its cell."""
+        path, row, col = at
         if path:
             self.blank.add(path)
-        message = f"“{spec.key}”的{what}“{text}”无法读取，留空待补"
-        self.warn(row, "W602", message, path, f"导入时原表写作“{text}”")
+        message = f"“{spec.key}”的{what}“{excerpt(text)}”{reason}，留空待补"
+        self.warn(row, "W602", message, path, f"导入时原表写作“{text}”，{reason}，请填写", col)
 
-    def scalar(self, spec: FieldSpec | None, text: str, row: int, path: str = "") -> Value | None:
+    def scalar(
+        self, spec: FieldSpec | None, text: str, row: int, path: str = "", col: int = 0
+    ) -> Value | None:
         if spec is None:
             return None
         kind = spec.type
+        at = (path, row, col)
         if kind in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE):
             return text
         if kind is FieldType.AMOUNT:
             value = parse_amount(re.sub(r"\s*万?元$", "", text))
             if value is None:
-                self.unreadable(spec, path, row, "金额", text)
+                self.unreadable(spec, at, "金额", text)
             return value
         if kind in (FieldType.INTEGER, FieldType.NUMBER, FieldType.PERCENT):
             number = parse_amount(text.rstrip("%％ "))
             integral = number is not None and number == number.to_integral_value()
             if number is None or number < 0 or (kind is FieldType.INTEGER and not integral):
-                self.unreadable(spec, path, row, "数字", text)
+                self.unreadable(spec, at, "数字", text)
+                return None
+            if kind is FieldType.INTEGER and number >= MAX_COUNT:
+                # never int() of a count with thousands of digits: `check` refuses it anyway
+                self.unreadable(spec, at, "数字", text, f"超过 {MAX_COUNT - 1:,}")
                 return None
             return int(number) if kind is FieldType.INTEGER else number
         if kind is FieldType.DATE:
@@ -369,7 +385,7 @@ class _FormReader:
                 return date(*(int(g) for g in match.groups())) if match else None
             except ValueError:
                 pass
-            self.unreadable(spec, path, row, "日期", text)
+            self.unreadable(spec, at, "日期", text)
             return None
         return text
 

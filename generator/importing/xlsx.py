@@ -15,8 +15,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from generator.errors import Diagnostic, Location
-from generator.importing.grid import LIMITS, TOO_BIG_HINT, Grid, GridBuilder, check_cell, read_error
+from generator.errors import Diagnostic, Location, excerpt
+from generator.importing.grid import (
+    LIMITS,
+    TOO_BIG_HINT,
+    Grid,
+    GridBuilder,
+    check_cell,
+    is_number,
+    read_error,
+)
 from generator.importing.ooxml import Package, attribute, local_name, open_package
 
 SAVE_XLSX = "在 Excel 或 WPS 中打开，另存为 → Excel 工作簿 (*.xlsx) 后再导入"
@@ -121,14 +129,14 @@ class _SheetReader:
     def _number(self, text: str | None, default: int) -> int:
         if text is None:
             return default
-        if not text.isdigit() or len(text) > 7:
-            raise self._damaged(f"行号“{text}”")
+        if not is_number(text) or len(text) > 7:
+            raise self._damaged(f"行号“{excerpt(text)}”")
         return int(text)
 
     def _position(self, reference: str) -> tuple[int, int]:
         match = _REFERENCE.fullmatch(reference)
         if match is None:
-            raise self._damaged(f"单元格引用“{reference}”")
+            raise self._damaged(f"单元格引用“{excerpt(reference)}”")
         letters = match.group(1)
         number = 0
         for letter in letters:
@@ -191,9 +199,11 @@ class _SheetReader:
         if not value:
             return "", element.find("{*}f") is not None
         if kind == "s":
-            if not value.isdigit() or int(value) >= len(self.strings):
-                raise self._damaged(f"共享字符串编号“{value}”")
-            return self.strings[int(value)], False
+            index = value.lstrip("0") or "0"
+            # the length first: never int() of thousands of digits
+            if not is_number(value) or len(index) > 9 or int(index) >= len(self.strings):
+                raise self._damaged(f"共享字符串编号“{excerpt(value)}”")
+            return self.strings[int(index)], False
         if kind == "b":
             return ("TRUE" if value.strip() == "1" else "FALSE"), False
         if kind == "n":
