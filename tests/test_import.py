@@ -17,10 +17,12 @@ from import_files import (
     docx_parts,
     edited,
     form_cells,
+    sheet_xml,
     write_raw_docx,
     write_tsv,
     write_xlsx,
     write_zip,
+    xlsx_parts,
 )
 from test_properties import declarations
 
@@ -236,6 +238,73 @@ def test_unreadable_amounts_and_rows_are_warned_about(tmp_path, capsys):
     assert f"{path.as_posix()}:22:1: W604 无法识别这一行：孤立的文字，未导入" in captured.err
     assert "E102 “年末资产总额”没有填写" in captured.out
     assert "# 导入时原表写作“十元”，无法读取，请填写\n年末资产总额:\n" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('<c r="B17" t="inlineStr"><is><t>26人</t></is></c>', "26人"),
+        ('<c r="B17" t="inlineStr"><is><t>二十六</t></is></c>', "二十六"),
+        ('<c r="B17" t="e"><v>#N/A</v></c>', "#N/A"),
+        ('<c r="B17" t="b"><v>1</v></c>', "TRUE"),
+        ('<c r="B17" t="d"><v>2023-12-31T00:00:00</v></c>', "2023-12-31T00:00:00"),
+    ],
+)
+def test_a_count_that_cannot_be_read_keeps_the_cell_in_a_comment(tmp_path, capsys, cell, written):
+    sheet = sheet_xml(form_cells(FORM))
+    old = '<c r="B17" t="inlineStr"><is><t>3</t></is></c>'
+    assert old in sheet
+    path = write_zip(tmp_path / "count.xlsx", xlsx_parts(sheet.replace(old, cell)))
+    target = tmp_path / "2023" / "count.yaml"
+    assert main(["import", str(path), "-o", str(target)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[0] == (
+        f"{path.as_posix()}:17:2: W602 “年末在职人数”的数字“{written}”无法读取，留空待补"
+    )
+    assert f"# 导入时原表写作“{written}”，无法读取，请填写\n年末在职人数:\n" in target.read_text(
+        encoding="utf-8"
+    )
+    assert [(d.code, d.message) for d in read_checked(target).diagnostics] == [
+        ("E102", "“年末在职人数”没有填写")
+    ]
+
+
+def test_control_characters_of_an_unreadable_cell_are_escaped_in_message_and_comment(
+    tmp_path, capsys
+):
+    held = "2\n6\x01人\u2028 # x\ufeff"
+    path = write_tsv(tmp_path / "odd.txt", edited({"3": held, "10.00": "约\t130万"}))
+    target = tmp_path / "2023" / "odd.yaml"
+    assert main(["import", str(path), "-o", str(target)]) == 1
+    captured = capsys.readouterr()
+    shown = "2\\n6\\x01人\\u2028 # x\\ufeff"
+    assert captured.err.splitlines() == [
+        f"{path.as_posix()}:17:1: W602 “年末资产总额”的金额“约\\t130万”无法读取，留空待补",
+        f"{path.as_posix()}:17:2: W602 “年末在职人数”的数字“{shown}”无法读取，留空待补",
+        f"{path} → {target}（有 2 个问题，见上）",
+    ]
+    text = target.read_text(encoding="utf-8")
+    assert (
+        "# 导入时原表写作“约\\t130万”，无法读取，请填写\n年末资产总额:\n"
+        f"# 导入时原表写作“{shown}”，无法读取，请填写\n年末在职人数:\n"
+    ) in text
+    assert [(d.code, d.message) for d in read_checked(target).diagnostics] == [
+        ("E102", "“年末资产总额”没有填写"),
+        ("E102", "“年末在职人数”没有填写"),
+    ]
+    # filled in by hand, the file is formatted with the comments kept where they were
+    target.write_text(
+        text.replace("年末资产总额:\n", "年末资产总额: 1300000\n").replace(
+            "年末在职人数:\n", "年末在职人数: 26\n"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["fmt", str(target)]) == 0
+    capsys.readouterr()
+    assert (
+        "# 导入时原表写作“约\\t130万”，无法读取，请填写\n年末资产总额: 1,300,000\n"
+        f"# 导入时原表写作“{shown}”，无法读取，请填写\n年末在职人数: 26\n"
+    ) in target.read_text(encoding="utf-8")
 
 
 # -- import --into: file names from the form's content, one outcome line per input ------------

@@ -18,6 +18,7 @@ form whose sums do not add up imports with those sums, and `check` reports them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,7 @@ from generator.kinds.vocabulary import amount_units
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBERED = re.compile(r"^\s*目标\s*\d+\s*[：:]\s*")
 MAX_COUNT = 10**MAX_COUNT_DIGITS  # counts `check` reads are below it
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})  # controls, format …
 LABEL_SLACK = 12  # characters a label cell may hold beyond its key: numbering, units
 
 
@@ -176,9 +178,10 @@ class _FormReader:
         comment: str = "",
         col: int = 0,
     ) -> None:
+        message = visible(message)
         self.warnings.append(Diagnostic(self.grid.location(row, col), code, message))
         if comment_at:
-            self.comments.setdefault(comment_at, []).append(comment or message)
+            self.comments.setdefault(comment_at, []).append(visible(comment) or message)
 
     # -- finding labels and values ------------------------------------------------------------
 
@@ -616,6 +619,16 @@ class _FormReader:
             return parsed.target
         # Kept as written; `check` reports why it is not a valid target.
         return Target(written, None, None, "")
+
+
+def visible(text: str) -> str:
+    """`text` with its line breaks, control and invisible characters written as escapes (\\n,
+    \\x01, \\u2028): cell texts quoted in a message or a YAML comment stay on one line, and a
+    comment holds no character YAML refuses."""
+    return "".join(
+        ch.encode("unicode_escape").decode() if unicodedata.category(ch) in _INVISIBLE else ch
+        for ch in text
+    )
 
 
 def _suffix(printed: str) -> re.Pattern[str]:
