@@ -32,6 +32,7 @@ from generator.declaration.sources import read_checked, read_checked_text
 from generator.importing.forms import file_stem
 from generator.importing.read_form import read_form
 from generator.importing.tsv import grid_from_tsv
+from generator.importing.xlsx import number_text
 
 
 def model(path: Path):
@@ -603,3 +604,65 @@ def test_a_form_that_fits_two_kinds_equally_is_read_as_the_first_and_warned(tmp_
     assert main(["import", str(path)]) == 1
     err = capsys.readouterr().err
     assert "W609 这张表与表样“全国整体”和“全国整体横版”同样吻合，按栏目最少的“全国整体”读取" in err
+
+
+# -- numbers as Excel saves and shows them ------------------------------------------------------
+
+
+def form_with_numbers(numbers: dict[str, str]) -> str:
+    """FORM's worksheet with the cells named in `numbers` (B11 …) holding those numbers, as
+    Excel saves a number: `<c r="B11"><v>18417248.300000001</v></c>`."""
+    sheet = sheet_xml(form_cells(FORM))
+    for reference, value in numbers.items():
+        row = int(reference[1:])
+        old = f'<c r="{reference}" t="inlineStr"><is><t>{FORM[row - 1][1]}</t></is></c>'
+        assert old in sheet
+        sheet = sheet.replace(old, f'<c r="{reference}"><v>{value}</v></c>')
+    return sheet
+
+
+def test_binary_float_noise_of_a_saved_result_is_read_as_excel_shows_it(tmp_path, capsys):
+    # a formula's result saved with 17 significant digits, as Excel writes doubles
+    numbers = {
+        "B11": "18417248.300000001",  # =B12+B13
+        "B12": "18417228.3",
+        "B13": "20",
+        "B14": "18417188.299999997",
+        "B15": "60.000000000000007",
+    }
+    path = write_zip(tmp_path / "noise.xlsx", xlsx_parts(form_with_numbers(numbers)))
+    target = tmp_path / "2023" / "noise.yaml"
+    status, out, err = run(capsys, str(path), "-o", str(target))
+    assert (status, out, err) == (0, "", f"{path} → {target}\n")
+    assert (
+        "  部门整体预算总额: 18,417,248.30\n"
+        "  资金来源:\n"
+        "    财政拨款: 18,417,228.30\n"
+        "    其他资金: 20.00\n"
+        "  资金结构:\n"
+        "    基本支出: 18,417,188.30\n"
+        "    项目支出: 60.00\n"
+    ) in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("saved", "shown"),
+    [
+        ("18417248.300000001", "18417248.3"),  # 17 significant digits: rounded to 15
+        ("0.30000000000000004", "0.3"),
+        ("-0.30000000000000004", "-0.3"),
+        ("2.6749999999999998", "2.675"),
+        ("9.9999999999999995E-2", "0.1"),
+        ("1234567890.1234567", "1234567890.12346"),
+        ("123456789012345678", "123456789012346000"),
+        ("12345678901234.5", "12345678901234.5"),  # 15 significant digits: as saved
+        ("100.50", "100.50"),
+        ("0.1", "0.1"),
+        ("1E+3", "1000"),
+        ("0.000000000000000001", "0.000000000000000001"),
+        ("1E+40", "1E+40"),  # absurd: kept as written
+        ("abc", "abc"),
+    ],
+)
+def test_numbers_are_read_with_the_15_significant_digits_excel_shows(saved, shown):
+    assert number_text(saved) == shown

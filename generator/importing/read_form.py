@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
 from generator.config import read_config
@@ -370,7 +371,8 @@ class _FormReader:
             value = parse_amount(re.sub(r"\s*万?元$", "", text))
             if value is None:
                 self.unreadable(spec, at, "金额", text)
-            return value
+                return None
+            return to_cents(value)
         if kind in (FieldType.INTEGER, FieldType.NUMBER, FieldType.PERCENT):
             number = parse_amount(text.rstrip("%％ "))
             integral = number is not None and number == number.to_integral_value()
@@ -619,6 +621,15 @@ class _FormReader:
             return parsed.target
         # Kept as written; `check` reports why it is not a valid target.
         return Target(written, None, None, "")
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """`amount` with at least two decimals, as forms print amounts (an XLSX number cell saves
+    18417248.3 for the 18,417,248.30 it shows); never rounded, exact at any size."""
+    sign, digits, exponent = amount.as_tuple()
+    if not isinstance(exponent, int) or exponent <= -2:
+        return amount
+    return Decimal((sign, (*digits, *(0,) * (exponent + 2)), -2))
 
 
 def visible(text: str) -> str:
