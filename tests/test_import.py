@@ -11,6 +11,7 @@ import pytest
 import yaml
 from conftest import MINIMAL, SEED_TEXT, SEED_YAML, comparable
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from import_files import (
     FORM,
     document_xml,
@@ -28,8 +29,8 @@ from test_properties import declarations
 
 from generator.authoring.emit import emit_declaration
 from generator.cli import main
-from generator.declaration.sources import read_checked, read_checked_text
-from generator.importing.forms import file_stem
+from generator.declaration.sources import check_file_name, read_checked, read_checked_text
+from generator.importing.forms import MAX_NAME_CHARS, file_stem
 from generator.importing.read_form import read_form
 from generator.importing.tsv import grid_from_tsv
 from generator.importing.xlsx import number_text
@@ -391,18 +392,85 @@ def test_a_form_with_problems_is_written_and_says_so(tmp_path, capsys):
     ("department", "stem"),
     [
         ("教育局", "教育局"),
-        ('教育局/体育局\\:*?"<>|', "教育局体育局"),
+        ('教育局/体育局\\:*?"<>|', "教育局-体育局"),
         ("  上海市 财政局\u3000预算处 ", "上海市-财政局-预算处"),
         ("\x01教育局\u200b\u202e", "教育局"),
         ("教育局...", "教育局"),
+        ("闵行区政协(机关)", "闵行区政协-机关"),
         ("CON", "CON_"),
-        ("lpt1.备份", "lpt1_.备份"),
-        ("局" * 80, "局" * 50),
+        ("index", "index_"),
+        ("Index", "Index_"),
+        ("nul.txt", "nul-txt"),
+        ("lpt1.备份", "lpt1-备份"),
+        ("局" * 50, "局" * 50),
+        ("局" * 80, "局" * 41 + "-10a52982"),
+        ("局" * 79 + "处", "局" * 41 + "-0cb9602d"),
         ("..", ""),
     ],
 )
 def test_file_names_are_safe_on_every_system(department, stem):
     assert file_stem(department) == stem
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=70))
+def test_every_name_import_gives_passes_check(department):
+    stem = file_stem(department)
+    assert stem == "" or check_file_name(Path("2023") / f"{stem}.yaml") == []
+    assert len(stem) <= MAX_NAME_CHARS
+
+
+@pytest.mark.parametrize(
+    ("department", "name"), [("index", "index_.yaml"), ("nul.txt", "nul-txt.yaml")]
+)
+def test_into_never_gives_a_name_check_refuses(tmp_path, capsys, department, name):
+    path = department_form(tmp_path, "form.xlsx", department)
+    into = tmp_path / "declarations" / "2023"
+    status, _, err = run(capsys, str(path), "--into", str(into))
+    assert (status, err) == (0, f"{path} → {into / name}\n")
+    assert main(["check", str(into)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_departments_alike_in_their_first_50_characters_get_names_of_their_own(tmp_path, capsys):
+    common = "某某市某某区" * 9  # 54 characters
+    first = department_form(tmp_path, "a.xlsx", f"{common}教育局")
+    second = department_form(tmp_path, "b.xlsx", f"{common}体育局")
+    into = tmp_path / "2023"
+    status, _, err = run(capsys, str(first), str(second), "--into", str(into))
+    assert status == 0, err
+    names = sorted(p.name for p in into.iterdir())
+    assert len(names) == 2 and all(len(Path(n).stem) <= 50 for n in names)
+    assert [model(into / n).department for n in names] == sorted(
+        [f"{common}教育局", f"{common}体育局"], key=lambda d: file_stem(d)
+    )
+
+
+def test_two_departments_that_give_one_name_are_refused_saying_so(tmp_path, capsys):
+    first = department_form(tmp_path, "a.xlsx", "教育 局")
+    second = department_form(tmp_path, "b.xlsx", "教育-局")
+    into = tmp_path / "2023"
+    status, _, err = run(capsys, str(first), str(second), "--into", str(into))
+    assert status == 2
+    target = into / "教育-局.yaml"
+    assert err.splitlines() == [
+        f"{first} → {target}",
+        f"错误：{second}：未写入，{target} 已由本次导入的 {first} 写入"
+        "（部门名称“教育-局”与那份表的“教育 局”不同，但得出同一个文件名；"
+        "用 -o 为这份表另指定文件名）",
+        "2 个文件：写入 1 个，未导入 0 个，未写入 1 个",
+    ]
+
+
+def test_into_an_existing_file_is_a_usage_error(tmp_path, capsys):
+    path = department_form(tmp_path, "form.xlsx", "教育局")
+    existing = write_tsv(tmp_path / "教育局.yaml", FORM)
+    status, out, err = run(capsys, str(path), "--into", str(existing))
+    assert (status, out) == (2, "")
+    assert err == f"错误：--into 要的是文件夹，{existing} 是一个文件\n"
+    status, out, err = run(capsys, str(path), "--into", str(existing / "2023"))
+    assert (status, out) == (2, "")
+    assert err == f"错误：--into 要的是文件夹，{existing} 是一个文件，不能在其中建文件夹\n"
 
 
 def test_a_department_without_a_usable_name_is_named_after_the_file(tmp_path, capsys):
