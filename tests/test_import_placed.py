@@ -13,7 +13,10 @@ from import_files import (
     FORM,
     document_xml,
     docx_parts,
+    edited,
     form_cells,
+    write_tsv,
+    write_xlsx,
     write_zip,
 )
 
@@ -148,3 +151,87 @@ def minimal(tmp_path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
     return path
+
+
+# -- every cell is placed or warned about (W611) ------------------------------------------------
+
+HINT = "（提示：若是申报的内容，请在导入的 YAML 中手工补上）"
+
+
+def with_rows(rows: list[list[str]], at: int, *extra: list[str]) -> list[list[str]]:
+    return [*rows[:at], *extra, *rows[at:]]
+
+
+@pytest.mark.parametrize("writer", [write_tsv, write_xlsx])
+def test_a_budget_row_the_form_has_no_field_for_is_warned_about(tmp_path, capsys, writer):
+    rows = with_rows(FORM, 13, ["（3）上年结转", "500000", "", ""])  # after （2）其他资金
+    suffix = "txt" if writer is write_tsv else "xlsx"
+    path = writer(tmp_path / f"extra.{suffix}", rows)
+    target = tmp_path / "2023" / "extra.yaml"
+    status, out, err = run(capsys, path, target)
+    assert (status, out) == (0, "")
+    source = path.as_posix()
+    assert err.splitlines() == [
+        f"{source}:14:1: W611 “（3）上年结转”未导入：不属于表样“上海整体”的任何栏目{HINT}",
+        f"{source}:14:2: W611 “500000”未导入：不属于表样“上海整体”的任何栏目{HINT}",
+        f"{path} → {target}",
+    ]
+    assert target.read_text(encoding="utf-8").endswith(
+        '      满意度: ">=90%"\n'
+        "# 原表第 14 行第 1 列的“（3）上年结转”未导入（不属于任何栏目）\n"
+        "# 原表第 14 行第 2 列的“500000”未导入（不属于任何栏目）\n"
+    )
+    assert read_checked(target).diagnostics == ()
+
+
+@pytest.mark.parametrize("writer", [write_tsv, write_xlsx])
+def test_a_cell_beside_a_value_and_a_remark_row_are_warned_about(tmp_path, capsys, writer):
+    rows = with_rows(
+        edited({"100.00": "100.00"}), 17, ["备注", "本表经局务会审议", "", ""]
+    )  # before 分解目标
+    rows[10] = ["部门整体预算总额（元）", "100.00", "999", ""]
+    suffix = "txt" if writer is write_tsv else "xlsx"
+    path = writer(tmp_path / f"extra.{suffix}", rows)
+    target = tmp_path / "2023" / "extra.yaml"
+    status, out, err = run(capsys, path, target)
+    assert (status, out) == (0, "")
+    source = path.as_posix()
+    assert err.splitlines() == [
+        f"{source}:11:3: W611 “999”未导入：不属于表样“上海整体”的任何栏目{HINT}",
+        f"{source}:18:2: W611 “本表经局务会审议”未导入：不属于表样“上海整体”的任何栏目{HINT}",
+        f"{path} → {target}",
+    ]
+
+
+def test_a_task_cell_beyond_the_columns_of_its_table_is_warned_about(tmp_path, capsys):
+    rows = [list(row) for row in FORM]
+    rows[7] = ["任务一", "内容一", "补充说明", ""]  # 年度重点任务 has two columns
+    path = write_tsv(tmp_path / "task.txt", rows)
+    target = tmp_path / "2023" / "task.yaml"
+    status, out, err = run(capsys, path, target)
+    assert (status, out) == (0, "")
+    assert err.splitlines()[0] == (
+        f"{path.as_posix()}:8:3: W611 “补充说明”未导入：不属于表样“上海整体”的任何栏目{HINT}"
+    )
+
+
+def test_control_characters_of_an_unplaced_cell_stay_out_of_the_yaml(tmp_path, capsys):
+    rows = with_rows(FORM, 13, ["（3）上年\n结转\x01", "", "", ""])
+    path = write_tsv(tmp_path / "extra.txt", rows)
+    target = tmp_path / "2023" / "extra.yaml"
+    status, _, err = run(capsys, path, target)
+    assert status == 0
+    assert err.splitlines()[0] == (
+        f"{path.as_posix()}:14:1: W611 “（3）上年\\n结转\\x01”未导入：不属于表样“上海整体”的任何栏目{HINT}"
+    )
+    text = target.read_text(encoding="utf-8")
+    assert text.endswith("# 原表第 14 行第 1 列的“（3）上年\\n结转\\x01”未导入（不属于任何栏目）\n")
+    assert read_checked(target).diagnostics == ()
+
+
+def test_the_forms_own_texts_are_not_warned_about(tmp_path, capsys):
+    # labels, the title, the year, 内容 over the budget's values: all of FORM is placed or
+    # the form's own
+    path = write_tsv(tmp_path / "form.txt", FORM)
+    target = tmp_path / "2023" / "form.yaml"
+    assert run(capsys, path, target) == (0, "", f"{path} → {target}\n")

@@ -13,6 +13,10 @@ Whatever is inferred rather than read (a 二级 label printed after the rows it 
 merged cells export; an operator with a stray space; the form's kind) gives a warning with the
 source row and, where it concerns a value, a comment for the YAML. Values are kept as written: a
 form whose sums do not add up imports with those sums, and `check` reports them.
+
+Every cell read into a value is recorded; at the end, every other cell that holds something and
+is none of the form's own texts (labels, title, footnotes, headings) is warned about (W611) and
+listed at the end of the YAML: nothing on the form is dropped without a word.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
+from generator.authoring.emit import END
 from generator.config import read_config
 from generator.declaration.model import (
     Declaration,
@@ -62,6 +67,13 @@ class ImportResult:
     comments: dict[str, tuple[str, ...]]
     errors: tuple[Diagnostic, ...]
     blank: frozenset[str] = frozenset()  # fields the form left blank: written without a value
+
+
+@cache
+def form_texts() -> tuple[str, ...]:
+    """Texts forms print that are neither labels nor values (the 内容 over the budget's
+    column), from import.yaml: never warned about as unplaced (W611)."""
+    return read_config(vocabulary.DATA / "import.yaml").get("form_texts").texts()
 
 
 @cache
@@ -169,6 +181,9 @@ class _FormReader:
         keys |= {*self.kind.levels, *(f.key for f in self.kind.indicator)}
         self.labels = {_plain(k) for k in keys}
         self.unit: str | None = None
+        self.used: set[tuple[int, int]] = set()  # (row, col) of the cells read into a value
+        texts = (self.kind.title, *self.kind.footnotes, *form_texts())
+        self.form_texts = {_plain(text) for text in texts if text}
 
     def warn(
         self,
@@ -178,9 +193,10 @@ class _FormReader:
         comment_at: str = "",
         comment: str = "",
         col: int = 0,
+        hint: str = "",
     ) -> None:
         message = visible(message)
-        self.warnings.append(Diagnostic(self.grid.location(row, col), code, message))
+        self.warnings.append(Diagnostic(self.grid.location(row, col), code, message, hint))
         if comment_at:
             self.comments.setdefault(comment_at, []).append(visible(comment) or message)
 
@@ -208,28 +224,34 @@ class _FormReader:
         for c in range(col + 1, len(cells)):
             if cells[c]:
                 if not self.is_label(cells[c]):
+                    self.used.add((row, c))
                     return cells[c], row, c
                 break
         for r in range(row + 1, len(self.grid.rows)):
             below = self.grid.rows[r]
             if any(below):
                 text = below[col] if col < len(below) else ""
-                return ("", row, col) if self.is_label(text) else (text, r, col)
+                if self.is_label(text):
+                    return "", row, col
+                self.used.add((r, col))
+                return text, r, col
         return "", row, col
 
     # -- the form -----------------------------------------------------------------------------
 
     def year(self) -> int | None:
-        for row in self.grid.rows:
-            for cell in row:
+        for r, row in enumerate(self.grid.rows):
+            for c, cell in enumerate(row):
                 match = _YEAR.search(cell)
                 if match:
+                    self.used.add((r, c))
                     return int(match.group(1))
         return None
 
     def read(self, slug: str, year: int) -> Declaration:
         self.unit = self._unit()
         values = self.group(self.kind.fields, "", 0, year)
+        self.unplaced()
         return Declaration(
             source=self.grid.source,
             slug=slug,
@@ -238,6 +260,28 @@ class _FormReader:
             values=values,
             locations={},
         )
+
+    def unplaced(self) -> None:
+        """Warn about every cell that holds something but was read into no value and is none
+        of the form's own texts (labels, title, footnotes, headings): nothing is dropped
+        silently. The YAML lists them at its end."""
+        for r, row in enumerate(self.grid.rows):
+            for c, cell in enumerate(row):
+                if not cell or (r, c) in self.used or self.is_label(cell):
+                    continue
+                plain = _plain(cell)
+                if not plain or any(_is_label(plain, text) for text in self.form_texts):
+                    continue
+                where = self.grid.location(r, c)
+                self.warn(
+                    r,
+                    "W611",
+                    f"“{excerpt(cell, 40)}”未导入：不属于表样“{self.kind.name}”的任何栏目",
+                    END,
+                    f"原表第 {where.line} 行第 {where.col} 列的“{cell}”未导入（不属于任何栏目）",
+                    c,
+                    "若是申报的内容，请在导入的 YAML 中手工补上",
+                )
 
     def _unit(self) -> str | None:
         """The 金额单位 the form's amount labels print: （万元）, （元）; None if none does."""
@@ -427,17 +471,20 @@ class _FormReader:
             record: dict[str, object] = {}
             for index, (leaf_path, col) in enumerate(order):
                 end = order[index + 1][1] if index + 1 < len(order) else len(cells)
-                text = next((cell for cell in cells[col:end] if cell), "")
+                c, text = next(((c, cells[c]) for c in range(col, end) if cells[c]), (col, ""))
                 leaf = dict(leaves)[leaf_path]
                 at = f"{path}[{len(items) + 1}].{leaf_path}"
-                value = self.scalar(leaf, text, r, at) if text else None
+                value = self.scalar(leaf, text, r, at, c) if text else None
+                if text:
+                    self.used.add((r, c))
                 if value is not None:
                     _put(record, leaf_path, value)
             if len(filled) > len(record) and len(filled) == len(order) and len(record) < len(order):
                 record = {}
-                for (leaf_path, _), (_, text) in zip(order, filled, strict=True):
+                for (leaf_path, _), (c, text) in zip(order, filled, strict=True):
                     at = f"{path}[{len(items) + 1}].{leaf_path}"
-                    value = self.scalar(dict(leaves)[leaf_path], text, r, at)
+                    self.used.add((r, c))
+                    value = self.scalar(dict(leaves)[leaf_path], text, r, at, c)
                     if value is not None:
                         _put(record, leaf_path, value)
                 self.warn(
@@ -482,6 +529,7 @@ class _FormReader:
             home = owner(l2_text) if l2_text else None
             l2 = home.find(_plain(l2_text)) if home else ""
             rest = [(c, t) for c, t in cells if not level1_of(t) and not owner(t)]
+            self.used.update((r, c) for c, t in cells if level1_of(t) or owner(t))
             if found1 is not None:
                 level1 = found1.name
             elif home is not None and home.name != level1 and not rest:
@@ -492,9 +540,11 @@ class _FormReader:
                     listed.setdefault(level1, []).append(l2)
                 if rest:
                     notes[level1] = rest[0][1]
+                    self.used.add((r, rest[0][0]))
                 continue
             if len(rest) >= 2:
-                (_, name), (col, target) = rest[-2], rest[-1]
+                (name_col, name), (col, target) = rest[-2], rest[-1]
+                self.used.update({(r, name_col), (r, col)})
                 starts = found1 is not None and (not segments or found1.name != segments[-1].level1)
                 if l2 or not segments or starts:
                     inherited = segments[-1].level2 if segments and found1 is None else ""
@@ -514,6 +564,7 @@ class _FormReader:
                     segments.append(_Segment(owner_name, l2))
             elif rest:
                 self.warn(r, "W604", f"无法识别这一行：{'、'.join(t for _, t in cells)}，未导入")
+                self.used.update((r, c) for c, _ in cells)  # warned about as a row
         placed: list[_Segment] = []
         for segment in segments:
             later = self._split(segment, path) if segment.detached else []
