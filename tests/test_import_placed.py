@@ -235,3 +235,28 @@ def test_the_forms_own_texts_are_not_warned_about(tmp_path, capsys):
     path = write_tsv(tmp_path / "form.txt", FORM)
     target = tmp_path / "2023" / "form.yaml"
     assert run(capsys, path, target) == (0, "", f"{path} → {target}\n")
+
+
+@pytest.mark.parametrize("remark", ["预算备注", "备注：本年无变化", "另见附表"])
+def test_a_value_that_holds_a_label_word_is_not_taken_for_a_label(tmp_path, capsys, remark):
+    path = write_tsv(tmp_path / "remark.txt", with_rows(FORM, 9, ["", remark, "", ""]))
+    target = tmp_path / "2023" / "remark.yaml"
+    status, out, err = run(capsys, path, target)
+    assert (status, out) == (0, "")
+    assert err.splitlines()[0] == (
+        f"{path.as_posix()}:10:2: W611 “{remark}”未导入：不属于表样“上海整体”的任何栏目{HINT}"
+    )
+
+
+@pytest.mark.parametrize("writer", [write_tsv, write_xlsx])
+def test_a_remark_row_after_the_indicators_is_not_read_as_an_indicator(tmp_path, capsys, writer):
+    suffix = "txt" if writer is write_tsv else "xlsx"
+    path = writer(tmp_path / f"remark.{suffix}", [*FORM, ["备注", "本表经局务会审议", "", ""]])
+    target = tmp_path / "2023" / "remark.yaml"
+    status, out, err = run(capsys, path, target)
+    assert (status, out) == (0, "")
+    assert err.splitlines() == [
+        f"{path.as_posix()}:22:1: W604 无法识别这一行：备注、本表经局务会审议，未导入",
+        f"{path} → {target}",
+    ]
+    assert "备注" not in target.read_text(encoding="utf-8")

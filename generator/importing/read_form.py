@@ -54,6 +54,8 @@ _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBERED = re.compile(r"^\s*目标\s*\d+\s*[：:]\s*")
 MAX_COUNT = 10**MAX_COUNT_DIGITS  # counts `check` reads are below it
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})  # controls, format …
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+_NUMERALS = "一二三四五六七八九十"  # numbering of labels: 一、部门职责
 LABEL_SLACK = 12  # characters a label cell may hold beyond its key: numbering, units
 
 
@@ -149,6 +151,17 @@ def _plain(text: str) -> str:
 
 def _is_label(plain: str, key: str) -> bool:
     return key in plain and len(plain) <= len(key) + LABEL_SLACK
+
+
+def _only_labels(cell: str, labels: list[str]) -> bool:
+    """Whether `cell` holds nothing but labels (`labels`, longest first) and what labels are
+    printed with: numbering (1、（1）一、), remarks in brackets （元）, punctuation. A value
+    with a label word in it (预算备注, 备注：本年无变化) is more than that."""
+    plain = rest = _plain(cell)
+    for label in labels:
+        rest = rest.replace(label, "")
+    rest = _BRACKETED.sub("", rest)
+    return rest != plain and not any(ch.isalpha() and ch not in _NUMERALS for ch in rest)
 
 
 @dataclass
@@ -265,12 +278,10 @@ class _FormReader:
         """Warn about every cell that holds something but was read into no value and is none
         of the form's own texts (labels, title, footnotes, headings): nothing is dropped
         silently. The YAML lists them at its end."""
+        own = sorted(self.labels | self.form_texts, key=len, reverse=True)
         for r, row in enumerate(self.grid.rows):
             for c, cell in enumerate(row):
-                if not cell or (r, c) in self.used or self.is_label(cell):
-                    continue
-                plain = _plain(cell)
-                if not plain or any(_is_label(plain, text) for text in self.form_texts):
+                if not cell or (r, c) in self.used or _only_labels(cell, own):
                     continue
                 where = self.grid.location(r, c)
                 self.warn(
@@ -520,6 +531,9 @@ class _FormReader:
         def owner(text: str) -> Level1Spec | None:
             return next((s for s in framework.level1 if _plain(text) in s.level2), None)
 
+        # An indicator column's own label is no 三级 name: a 备注 row after the table.
+        columns = {_plain(k) for spec in self.kind.indicator for k in (spec.key, *spec.aliases)}
+
         for r in range(header + 1, len(rows)):
             cells = [(c, cell) for c, cell in enumerate(rows[r]) if cell]
             if not cells:
@@ -542,7 +556,7 @@ class _FormReader:
                     notes[level1] = rest[0][1]
                     self.used.add((r, rest[0][0]))
                 continue
-            if len(rest) >= 2:
+            if len(rest) >= 2 and _plain(rest[-2][1]) not in columns:
                 (name_col, name), (col, target) = rest[-2], rest[-1]
                 self.used.update({(r, name_col), (r, col)})
                 starts = found1 is not None and (not segments or found1.name != segments[-1].level1)
