@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import comparable
+from conftest import MINIMAL, comparable
 from import_files import (
     FORM,
     document_xml,
@@ -145,8 +145,6 @@ def test_a_table_in_a_content_control_is_read(tmp_path, capsys):
 
 
 def minimal(tmp_path: Path) -> Path:
-    from conftest import MINIMAL
-
     path = tmp_path / "expected" / "2023" / "minimal.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
