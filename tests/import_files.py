@@ -61,10 +61,12 @@ def write_xlsx(path: Path, rows: list[list[str]], merges=(), numbers=True) -> Pa
 
 
 def write_tsv(path: Path, rows: list[list[str]], encoding="utf-8") -> Path:
-    """Tab-separated text as Excel exports it: a cell with a line break or a quote is quoted."""
+    """Tab-separated text as Excel exports it: a cell with a line break, a tab or a quote is
+    quoted."""
 
     def cell(text: str) -> str:
-        return '"' + text.replace('"', '""') + '"' if "\n" in text or '"' in text else text
+        quote = any(ch in text for ch in '\n\t"')
+        return '"' + text.replace('"', '""') + '"' if quote else text
 
     path.write_bytes("\n".join("\t".join(cell(c) for c in row) for row in rows).encode(encoding))
     return path

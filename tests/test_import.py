@@ -11,25 +11,29 @@ import pytest
 import yaml
 from conftest import MINIMAL, SEED_TEXT, SEED_YAML, comparable
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from import_files import (
     FORM,
     document_xml,
     docx_parts,
     edited,
     form_cells,
+    sheet_xml,
     write_raw_docx,
     write_tsv,
     write_xlsx,
     write_zip,
+    xlsx_parts,
 )
 from test_properties import declarations
 
 from generator.authoring.emit import emit_declaration
 from generator.cli import main
-from generator.declaration.sources import read_checked, read_checked_text
-from generator.importing.forms import file_stem
+from generator.declaration.sources import check_file_name, read_checked, read_checked_text
+from generator.importing.forms import MAX_NAME_CHARS, file_stem
 from generator.importing.read_form import read_form
 from generator.importing.tsv import grid_from_tsv
+from generator.importing.xlsx import number_text
 
 
 def model(path: Path):
@@ -235,7 +239,74 @@ def test_unreadable_amounts_and_rows_are_warned_about(tmp_path, capsys):
     )
     assert f"{path.as_posix()}:22:1: W604 无法识别这一行：孤立的文字，未导入" in captured.err
     assert "E102 “年末资产总额”没有填写" in captured.out
-    assert "# 导入时原表写作“十元”\n年末资产总额:\n" in captured.out
+    assert "# 导入时原表写作“十元”，无法读取，请填写\n年末资产总额:\n" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('<c r="B17" t="inlineStr"><is><t>26人</t></is></c>', "26人"),
+        ('<c r="B17" t="inlineStr"><is><t>二十六</t></is></c>', "二十六"),
+        ('<c r="B17" t="e"><v>#N/A</v></c>', "#N/A"),
+        ('<c r="B17" t="b"><v>1</v></c>', "TRUE"),
+        ('<c r="B17" t="d"><v>2023-12-31T00:00:00</v></c>', "2023-12-31T00:00:00"),
+    ],
+)
+def test_a_count_that_cannot_be_read_keeps_the_cell_in_a_comment(tmp_path, capsys, cell, written):
+    sheet = sheet_xml(form_cells(FORM))
+    old = '<c r="B17" t="inlineStr"><is><t>3</t></is></c>'
+    assert old in sheet
+    path = write_zip(tmp_path / "count.xlsx", xlsx_parts(sheet.replace(old, cell)))
+    target = tmp_path / "2023" / "count.yaml"
+    assert main(["import", str(path), "-o", str(target)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[0] == (
+        f"{path.as_posix()}:17:2: W602 “年末在职人数”的数字“{written}”无法读取，留空待补"
+    )
+    assert f"# 导入时原表写作“{written}”，无法读取，请填写\n年末在职人数:\n" in target.read_text(
+        encoding="utf-8"
+    )
+    assert [(d.code, d.message) for d in read_checked(target).diagnostics] == [
+        ("E102", "“年末在职人数”没有填写")
+    ]
+
+
+def test_control_characters_of_an_unreadable_cell_are_escaped_in_message_and_comment(
+    tmp_path, capsys
+):
+    held = "2\n6\x01人\u2028 # x\ufeff"
+    path = write_tsv(tmp_path / "odd.txt", edited({"3": held, "10.00": "约\t130万"}))
+    target = tmp_path / "2023" / "odd.yaml"
+    assert main(["import", str(path), "-o", str(target)]) == 1
+    captured = capsys.readouterr()
+    shown = "2\\n6\\x01人\\u2028 # x\\ufeff"
+    assert captured.err.splitlines() == [
+        f"{path.as_posix()}:17:1: W602 “年末资产总额”的金额“约\\t130万”无法读取，留空待补",
+        f"{path.as_posix()}:17:2: W602 “年末在职人数”的数字“{shown}”无法读取，留空待补",
+        f"{path} → {target}（有 2 个问题，见上）",
+    ]
+    text = target.read_text(encoding="utf-8")
+    assert (
+        "# 导入时原表写作“约\\t130万”，无法读取，请填写\n年末资产总额:\n"
+        f"# 导入时原表写作“{shown}”，无法读取，请填写\n年末在职人数:\n"
+    ) in text
+    assert [(d.code, d.message) for d in read_checked(target).diagnostics] == [
+        ("E102", "“年末资产总额”没有填写"),
+        ("E102", "“年末在职人数”没有填写"),
+    ]
+    # filled in by hand, the file is formatted with the comments kept where they were
+    target.write_text(
+        text.replace("年末资产总额:\n", "年末资产总额: 1300000\n").replace(
+            "年末在职人数:\n", "年末在职人数: 26\n"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["fmt", str(target)]) == 0
+    capsys.readouterr()
+    assert (
+        "# 导入时原表写作“约\\t130万”，无法读取，请填写\n年末资产总额: 1,300,000\n"
+        f"# 导入时原表写作“{shown}”，无法读取，请填写\n年末在职人数: 26\n"
+    ) in target.read_text(encoding="utf-8")
 
 
 # -- import --into: file names from the form's content, one outcome line per input ------------
@@ -321,18 +392,85 @@ def test_a_form_with_problems_is_written_and_says_so(tmp_path, capsys):
     ("department", "stem"),
     [
         ("教育局", "教育局"),
-        ('教育局/体育局\\:*?"<>|', "教育局体育局"),
+        ('教育局/体育局\\:*?"<>|', "教育局-体育局"),
         ("  上海市 财政局\u3000预算处 ", "上海市-财政局-预算处"),
         ("\x01教育局\u200b\u202e", "教育局"),
         ("教育局...", "教育局"),
+        ("闵行区政协(机关)", "闵行区政协-机关"),
         ("CON", "CON_"),
-        ("lpt1.备份", "lpt1_.备份"),
-        ("局" * 80, "局" * 50),
+        ("index", "index_"),
+        ("Index", "Index_"),
+        ("nul.txt", "nul-txt"),
+        ("lpt1.备份", "lpt1-备份"),
+        ("局" * 50, "局" * 50),
+        ("局" * 80, "局" * 41 + "-10a52982"),
+        ("局" * 79 + "处", "局" * 41 + "-0cb9602d"),
         ("..", ""),
     ],
 )
 def test_file_names_are_safe_on_every_system(department, stem):
     assert file_stem(department) == stem
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=70))
+def test_every_name_import_gives_passes_check(department):
+    stem = file_stem(department)
+    assert stem == "" or check_file_name(Path("2023") / f"{stem}.yaml") == []
+    assert len(stem) <= MAX_NAME_CHARS
+
+
+@pytest.mark.parametrize(
+    ("department", "name"), [("index", "index_.yaml"), ("nul.txt", "nul-txt.yaml")]
+)
+def test_into_never_gives_a_name_check_refuses(tmp_path, capsys, department, name):
+    path = department_form(tmp_path, "form.xlsx", department)
+    into = tmp_path / "declarations" / "2023"
+    status, _, err = run(capsys, str(path), "--into", str(into))
+    assert (status, err) == (0, f"{path} → {into / name}\n")
+    assert main(["check", str(into)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_departments_alike_in_their_first_50_characters_get_names_of_their_own(tmp_path, capsys):
+    common = "某某市某某区" * 9  # 54 characters
+    first = department_form(tmp_path, "a.xlsx", f"{common}教育局")
+    second = department_form(tmp_path, "b.xlsx", f"{common}体育局")
+    into = tmp_path / "2023"
+    status, _, err = run(capsys, str(first), str(second), "--into", str(into))
+    assert status == 0, err
+    names = sorted(p.name for p in into.iterdir())
+    assert len(names) == 2 and all(len(Path(n).stem) <= 50 for n in names)
+    assert [model(into / n).department for n in names] == sorted(
+        [f"{common}教育局", f"{common}体育局"], key=lambda d: file_stem(d)
+    )
+
+
+def test_two_departments_that_give_one_name_are_refused_saying_so(tmp_path, capsys):
+    first = department_form(tmp_path, "a.xlsx", "教育 局")
+    second = department_form(tmp_path, "b.xlsx", "教育-局")
+    into = tmp_path / "2023"
+    status, _, err = run(capsys, str(first), str(second), "--into", str(into))
+    assert status == 2
+    target = into / "教育-局.yaml"
+    assert err.splitlines() == [
+        f"{first} → {target}",
+        f"错误：{second}：未写入，{target} 已由本次导入的 {first} 写入"
+        "（部门名称“教育-局”与那份表的“教育 局”不同，但得出同一个文件名；"
+        "用 -o 为这份表另指定文件名）",
+        "2 个文件：写入 1 个，未导入 0 个，未写入 1 个",
+    ]
+
+
+def test_into_an_existing_file_is_a_usage_error(tmp_path, capsys):
+    path = department_form(tmp_path, "form.xlsx", "教育局")
+    existing = write_tsv(tmp_path / "教育局.yaml", FORM)
+    status, out, err = run(capsys, str(path), "--into", str(existing))
+    assert (status, out) == (2, "")
+    assert err == f"错误：--into 要的是文件夹，{existing} 是一个文件\n"
+    status, out, err = run(capsys, str(path), "--into", str(existing / "2023"))
+    assert (status, out) == (2, "")
+    assert err == f"错误：--into 要的是文件夹，{existing} 是一个文件，不能在其中建文件夹\n"
 
 
 def test_a_department_without_a_usable_name_is_named_after_the_file(tmp_path, capsys):
@@ -534,3 +672,65 @@ def test_a_form_that_fits_two_kinds_equally_is_read_as_the_first_and_warned(tmp_
     assert main(["import", str(path)]) == 1
     err = capsys.readouterr().err
     assert "W609 这张表与表样“全国整体”和“全国整体横版”同样吻合，按栏目最少的“全国整体”读取" in err
+
+
+# -- numbers as Excel saves and shows them ------------------------------------------------------
+
+
+def form_with_numbers(numbers: dict[str, str]) -> str:
+    """FORM's worksheet with the cells named in `numbers` (B11 …) holding those numbers, as
+    Excel saves a number: `<c r="B11"><v>18417248.300000001</v></c>`."""
+    sheet = sheet_xml(form_cells(FORM))
+    for reference, value in numbers.items():
+        row = int(reference[1:])
+        old = f'<c r="{reference}" t="inlineStr"><is><t>{FORM[row - 1][1]}</t></is></c>'
+        assert old in sheet
+        sheet = sheet.replace(old, f'<c r="{reference}"><v>{value}</v></c>')
+    return sheet
+
+
+def test_binary_float_noise_of_a_saved_result_is_read_as_excel_shows_it(tmp_path, capsys):
+    # a formula's result saved with 17 significant digits, as Excel writes doubles
+    numbers = {
+        "B11": "18417248.300000001",  # =B12+B13
+        "B12": "18417228.3",
+        "B13": "20",
+        "B14": "18417188.299999997",
+        "B15": "60.000000000000007",
+    }
+    path = write_zip(tmp_path / "noise.xlsx", xlsx_parts(form_with_numbers(numbers)))
+    target = tmp_path / "2023" / "noise.yaml"
+    status, out, err = run(capsys, str(path), "-o", str(target))
+    assert (status, out, err) == (0, "", f"{path} → {target}\n")
+    assert (
+        "  部门整体预算总额: 18,417,248.30\n"
+        "  资金来源:\n"
+        "    财政拨款: 18,417,228.30\n"
+        "    其他资金: 20.00\n"
+        "  资金结构:\n"
+        "    基本支出: 18,417,188.30\n"
+        "    项目支出: 60.00\n"
+    ) in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("saved", "shown"),
+    [
+        ("18417248.300000001", "18417248.3"),  # 17 significant digits: rounded to 15
+        ("0.30000000000000004", "0.3"),
+        ("-0.30000000000000004", "-0.3"),
+        ("2.6749999999999998", "2.675"),
+        ("9.9999999999999995E-2", "0.1"),
+        ("1234567890.1234567", "1234567890.12346"),
+        ("123456789012345678", "123456789012346000"),
+        ("12345678901234.5", "12345678901234.5"),  # 15 significant digits: as saved
+        ("100.50", "100.50"),
+        ("0.1", "0.1"),
+        ("1E+3", "1000"),
+        ("0.000000000000000001", "0.000000000000000001"),
+        ("1E+40", "1E+40"),  # absurd: kept as written
+        ("abc", "abc"),
+    ],
+)
+def test_numbers_are_read_with_the_15_significant_digits_excel_shows(saved, shown):
+    assert number_text(saved) == shown

@@ -326,3 +326,89 @@ def test_a_zip_member_that_cannot_be_unpacked(tmp_path, capsys):
         f"{path.as_posix()}:1:1: E603 文件已损坏：无法解压 xl/worksheets/sheet1.xml（"
     )  # then zlib's or zipfile's own words
     assert message.endswith(f"）（提示：{SAVE_XLSX}）")
+
+
+# -- integers beyond Python's int-string conversion limit (4,300 digits) ---------------------
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize("span", [HUGE, "²"])  # "²" is a digit to str.isdigit, not to int()
+def test_a_docx_span_that_is_no_number_python_converts(tmp_path, capsys, span):
+    path = write_raw_docx(tmp_path / "span.docx", form_cells(FORM), span={(2, 1): span})
+    shown = "99999999999999999999…（共 5,000 个字符）" if span == HUGE else span
+    if span == HUGE:
+        expected = (
+            f"{path.as_posix()}:3:2: E604 单元格横跨 {shown} 列，超出可导入的上限 64 列"
+            f"（提示：{TOO_BIG}）"
+        )
+    else:
+        expected = (
+            f"{path.as_posix()}:1:1: E603 文件已损坏：单元格的 gridSpan 值“²”无效"
+            f"（提示：{SAVE_DOCX}）"
+        )
+    assert refused(capsys, path) == expected
+
+
+@pytest.mark.parametrize(
+    ("index", "shown"), [(HUGE, "99999999999999999999…（共 5,000 个字符）"), ("²", "²")]
+)
+def test_a_shared_string_index_that_is_no_number_python_converts(tmp_path, capsys, index, shown):
+    strings = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>x</t></si></sst>'
+    sheet = sheet_xml(form_cells(FORM)).replace(
+        "</sheetData>", f'<row r="30"><c r="A30" t="s"><v>{index}</v></c></row></sheetData>'
+    )
+    path = write_zip(tmp_path / "sst.xlsx", xlsx_parts(sheet, shared_strings=strings))
+    assert refused(capsys, path) == (
+        f"{path.as_posix()}:1:1: E603 文件已损坏：xl/worksheets/sheet1.xml 中的共享字符串编号"
+        f"“{shown}”无效（提示：{SAVE_XLSX}）"
+    )
+
+
+def test_a_row_number_that_is_no_number_python_converts(tmp_path, capsys):
+    sheet = sheet_xml(form_cells(FORM)).replace(
+        "</sheetData>", '<row r="²"><c t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    )
+    path = write_zip(tmp_path / "row.xlsx", xlsx_parts(sheet))
+    assert refused(capsys, path) == (
+        f"{path.as_posix()}:1:1: E603 文件已损坏：xl/worksheets/sheet1.xml 中的行号“²”无效"
+        f"（提示：{SAVE_XLSX}）"
+    )
+
+
+def number_cell(reference: str, value: str) -> str:
+    """FORM as an XLSX whose cell `reference` holds the number `value` (as Excel saves one)."""
+    column = reference.rstrip("0123456789")
+    row = int(reference[len(column) :])
+    text = FORM[row - 1][ord(column) - ord("A")]
+    old = f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+    sheet = sheet_xml(form_cells(FORM))
+    assert old in sheet
+    return sheet.replace(old, f'<c r="{reference}"><v>{value}</v></c>')
+
+
+@pytest.mark.parametrize("suffix", ["txt", "xlsx"])
+@pytest.mark.parametrize(
+    ("label", "cell", "row"), [("下属预算单位个数", "D3", 3), ("年末在职人数", "B17", 17)]
+)
+def test_a_count_with_more_digits_than_python_converts_is_left_blank(
+    tmp_path, capsys, suffix, label, cell, row
+):
+    digits = "9" * 4301
+    if suffix == "txt":
+        replaced = FORM[row - 1][ord(cell[0]) - ord("A")]
+        path = write_tsv(tmp_path / "count.txt", edited({replaced: digits}))
+    else:
+        path = write_zip(tmp_path / "count.xlsx", xlsx_parts(number_cell(cell, digits)))
+    target = tmp_path / "2023" / "count.yaml"
+    status, out, err = run(capsys, str(path), "-o", str(target))
+    col = 4 if label == "下属预算单位个数" else 2  # the cell that holds the number
+    assert status == 1
+    assert err.splitlines() == [
+        f"{path.as_posix()}:{row}:{col}: W602 “{label}”的数字“99999999999999999999…（共 4,301 个字符）”"
+        "超过 999,999,999，留空待补",
+        f"{path} → {target}（有 1 个问题，见上）",
+    ]
+    text = target.read_text(encoding="utf-8")
+    assert f"# 导入时原表写作“{digits}”，超过 999,999,999，请填写\n{label}:\n" in text
+    assert f"E102 “{label}”没有填写" in out

@@ -110,13 +110,13 @@ def check_file_name(path: Path) -> list[Diagnostic]:
                 "换一个名字，例如用部门名称或其简称",
             )
         ]
-    kept = "".join(ch if _allowed_in_name(ch) else "-" for ch in stem)
+    kept = "".join(ch if allowed_in_name(ch) else "-" for ch in stem)
     suggestion = re.sub("-+", "-", kept).strip("-_") or "部门简称"
     example = f"{_NAME_RULE}，例如 {suggestion}{path.suffix}"
     if stem[:1] in ("-", "."):
         message = f"文件名“{name}”不能以“{stem[0]}”开头"
         return [Diagnostic(where, "E232", message, example)]
-    bad = next((ch for ch in stem if not _allowed_in_name(ch)), None)
+    bad = next((ch for ch in stem if not allowed_in_name(ch)), None)
     if bad is not None:
         what = _CHARACTER_NAMES.get(bad) or (
             f"“{bad}”" if bad.isprintable() else f"控制字符 U+{ord(bad):04X}"
@@ -125,7 +125,7 @@ def check_file_name(path: Path) -> list[Diagnostic]:
     return []
 
 
-def _allowed_in_name(ch: str) -> bool:
+def allowed_in_name(ch: str) -> bool:
     """ASCII punctuation and white space break links, shells or Windows (space, `(`, `#`, `%`,
     `:` …); letters, digits, marks, punctuation and symbols beyond ASCII (汉字, （）、·《》) break
     nothing. Invisible characters and white space of any script are refused."""

@@ -14,6 +14,7 @@ macOS and Linux; existing files are kept unless `force`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -23,11 +24,16 @@ from pathlib import Path
 
 from generator.authoring.emit import SCHEMA_MODELINE, emit_declaration
 from generator.build.write import Artifact, WriteError, Writer
-from generator.declaration.sources import UsageError, read_checked_text
+from generator.declaration.sources import (
+    RESERVED_NAMES,
+    UsageError,
+    allowed_in_name,
+    read_checked_text,
+)
 from generator.errors import Diagnostic, ExitCode, sort_diagnostics
 from generator.importing.docx import SAVE_DOCX, grid_from_docx
 from generator.importing.grid import LIMITS, TOO_BIG_HINT, FormReadError, Grid, read_error
-from generator.importing.read_form import read_form
+from generator.importing.read_form import read_form, visible
 from generator.importing.tsv import READABLE_HINT, grid_from_text
 from generator.importing.xlsx import SAVE_XLSX, grid_from_xlsx
 from generator.kinds import FormKind
@@ -48,9 +54,8 @@ UNSUPPORTED = {
     ".wps": ("WPS 文字", SAVE_DOCX),
 }
 MAX_NAME_CHARS = 50
-_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|]')
+_HASH_CHARS = 8  # of a name cut short: "-" and this many hex digits of its SHA-256
 _INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # controls, format, unassigned …
-_RESERVED_ON_WINDOWS = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?=\.|$)", re.I)
 
 
 class Outcome(Enum):
@@ -128,7 +133,9 @@ def import_forms(
         raise UsageError("-o 只能用于一个文件；多个文件请用 --into 目录")
     if output is None and into is None and len(files) != 1:
         raise UsageError("多个文件请用 --into 目录")
-    claimed: dict[str, Path] = {}  # target (as file systems compare names) → its form
+    if into is not None:
+        _check_folder(into)
+    claimed: dict[str, tuple[Path, str]] = {}  # target (as file systems compare) → form, 部门
     results = []
     for item in inputs:
         if isinstance(item, Imported):
@@ -139,15 +146,30 @@ def import_forms(
 
 
 def file_stem(text: str) -> str:
-    """`text` (a 部门名称) as a file name without suffix that every system accepts: no
-    characters Windows, macOS or Linux refuse or hide, no white space (make and shells split
-    on it), no leading or trailing dots, not a reserved Windows name, at most
-    MAX_NAME_CHARS characters. "" when nothing is left."""
+    """`text` (a 部门名称) as a file name without suffix that `check` accepts (E232, the rule
+    of declaration/sources.py): invisible characters left out, white space and the ASCII
+    punctuation that breaks links, shells, make or Windows (`(`, `/`, `.` …) turned into "-",
+    no "-" or "_" at either end, at most MAX_NAME_CHARS characters (a longer name is cut and
+    ends in a hash of the whole, so two names alike in their first characters stay two), and
+    "_" after a reserved name (index, CON, LPT1 …). "" when nothing is left."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
-    text = "-".join(_UNSAFE_IN_NAMES.sub("", text).split())
-    text = text.strip(".-")[:MAX_NAME_CHARS].rstrip(".-")
-    return _RESERVED_ON_WINDOWS.sub(lambda match: match.group() + "_", text)
+    visible = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+    kept = "".join(ch if allowed_in_name(ch) else "-" for ch in visible)
+    stem = re.sub("-+", "-", kept).strip("-_")
+    if len(stem) > MAX_NAME_CHARS:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        cut = stem[: MAX_NAME_CHARS - _HASH_CHARS - 1].rstrip("-_")
+        stem = f"{cut}-{digest[:_HASH_CHARS]}"
+    return f"{stem}_" if stem.casefold() in RESERVED_NAMES else stem
+
+
+def _check_folder(into: Path) -> None:
+    """--into names a folder: one that exists, or one that can be made (no file in its way)."""
+    if into.exists() and not into.is_dir():
+        raise UsageError(f"--into 要的是文件夹，{into} 是一个文件")
+    blocker = next((p for p in into.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UsageError(f"--into 要的是文件夹，{blocker} 是一个文件，不能在其中建文件夹")
 
 
 def _inputs(path: Path) -> list[Path | Imported]:
@@ -180,7 +202,7 @@ def _import(
     output: Path | None,
     into: Path | None,
     force: bool,
-    claimed: dict[str, Path],
+    claimed: dict[str, tuple[Path, str]],
     kind: FormKind | None,
 ) -> Imported:
     try:
@@ -210,11 +232,16 @@ def _import(
     if target is None:
         return Imported(path, Outcome.PRINTED, None, text, warnings, checked.diagnostics)
     key = unicodedata.normalize("NFC", str(target.absolute())).casefold()
+    department = unicodedata.normalize("NFC", result.declaration.department)
     if key in claimed:
-        reason = (
-            f"未写入，{target} 已由本次导入的 {claimed[key]} 写入"
-            "（两份表的部门名称相同；每个部门每年只有一份申报）"
-        )
+        first, other = claimed[key]
+        why = "两份表的部门名称相同；每个部门每年只有一份申报"
+        if other != department:
+            why = (
+                f"部门名称“{visible(department)}”与那份表的“{visible(other)}”不同，"
+                "但得出同一个文件名；用 -o 为这份表另指定文件名"
+            )
+        reason = f"未写入，{target} 已由本次导入的 {first} 写入（{why}）"
         return Imported(path, Outcome.REFUSED, target, reason=reason)
     if target.exists() and not force:
         reason = f"未写入，{target} 已存在（确认要覆盖请加 --force）"
@@ -223,7 +250,7 @@ def _import(
         Writer(target.parent).write(Artifact(target.name, text.encode()))
     except WriteError as error:
         return Imported(path, Outcome.REFUSED, target, reason=str(error))
-    claimed[key] = path
+    claimed[key] = (path, department)
     return Imported(path, Outcome.WRITTEN, target, text, warnings, checked.diagnostics)
 
 

@@ -9,6 +9,7 @@ reported by raising FormReadError with the diagnostic to print.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from generator.errors import Diagnostic, Location
@@ -28,6 +29,7 @@ class Limits:
 
 
 LIMITS = Limits()
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 TOO_BIG_HINT = "申报表不会这么大：确认选对了文件"
 
 
@@ -113,3 +115,9 @@ def check_cell(source: str, text: str, line: int, col: int, name: str = "") -> N
             line,
             col,
         )
+
+
+def is_number(text: str) -> bool:
+    """Whether `text` is ASCII digits only, as numbers in OOXML are: str.isdigit() also takes
+    "²" and other digits int() does not read."""
+    return _ASCII_DIGITS.fullmatch(text) is not None

@@ -13,16 +13,23 @@ Whatever is inferred rather than read (a 二级 label printed after the rows it 
 merged cells export; an operator with a stray space; the form's kind) gives a warning with the
 source row and, where it concerns a value, a comment for the YAML. Values are kept as written: a
 form whose sums do not add up imports with those sums, and `check` reports them.
+
+Every cell read into a value is recorded; at the end, every other cell that holds something and
+is none of the form's own texts (labels, title, footnotes, headings) is warned about (W611) and
+listed at the end of the YAML: nothing on the form is dropped without a word.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
+from generator.authoring.emit import END
 from generator.config import read_config
 from generator.declaration.model import (
     Declaration,
@@ -34,9 +41,9 @@ from generator.declaration.model import (
     Target,
     Value,
 )
-from generator.declaration.read import parse_amount
+from generator.declaration.read import MAX_COUNT_DIGITS, parse_amount
 from generator.declaration.targets import Parsed, parse_target
-from generator.errors import Diagnostic, Location, sort_diagnostics
+from generator.errors import Diagnostic, Location, excerpt, sort_diagnostics
 from generator.importing.grid import Grid
 from generator.kinds import FormKind, Framework, form_kinds, frameworks, vocabulary
 from generator.kinds.frameworks import Level1Spec
@@ -45,6 +52,10 @@ from generator.kinds.vocabulary import amount_units
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBERED = re.compile(r"^\s*目标\s*\d+\s*[：:]\s*")
+MAX_COUNT = 10**MAX_COUNT_DIGITS  # counts `check` reads are below it
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})  # controls, format …
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+_NUMERALS = "一二三四五六七八九十"  # numbering of labels: 一、部门职责
 LABEL_SLACK = 12  # characters a label cell may hold beyond its key: numbering, units
 
 
@@ -58,6 +69,13 @@ class ImportResult:
     comments: dict[str, tuple[str, ...]]
     errors: tuple[Diagnostic, ...]
     blank: frozenset[str] = frozenset()  # fields the form left blank: written without a value
+
+
+@cache
+def form_texts() -> tuple[str, ...]:
+    """Texts forms print that are neither labels nor values (the 内容 over the budget's
+    column), from import.yaml: never warned about as unplaced (W611)."""
+    return read_config(vocabulary.DATA / "import.yaml").get("form_texts").texts()
 
 
 @cache
@@ -135,6 +153,17 @@ def _is_label(plain: str, key: str) -> bool:
     return key in plain and len(plain) <= len(key) + LABEL_SLACK
 
 
+def _only_labels(cell: str, labels: list[str]) -> bool:
+    """Whether `cell` holds nothing but labels (`labels`, longest first) and what labels are
+    printed with: numbering (1、（1）一、), remarks in brackets （元）, punctuation. A value
+    with a label word in it (预算备注, 备注：本年无变化) is more than that."""
+    plain = rest = _plain(cell)
+    for label in labels:
+        rest = rest.replace(label, "")
+    rest = _BRACKETED.sub("", rest)
+    return rest != plain and not any(ch.isalpha() and ch not in _NUMERALS for ch in rest)
+
+
 @dataclass
 class _Segment:
     """Consecutive indicator rows under one 二级 label."""
@@ -165,6 +194,9 @@ class _FormReader:
         keys |= {*self.kind.levels, *(f.key for f in self.kind.indicator)}
         self.labels = {_plain(k) for k in keys}
         self.unit: str | None = None
+        self.used: set[tuple[int, int]] = set()  # (row, col) of the cells read into a value
+        texts = (self.kind.title, *self.kind.footnotes, *form_texts())
+        self.form_texts = {_plain(text) for text in texts if text}
 
     def warn(
         self,
@@ -174,10 +206,12 @@ class _FormReader:
         comment_at: str = "",
         comment: str = "",
         col: int = 0,
+        hint: str = "",
     ) -> None:
-        self.warnings.append(Diagnostic(self.grid.location(row, col), code, message))
+        message = visible(message)
+        self.warnings.append(Diagnostic(self.grid.location(row, col), code, message, hint))
         if comment_at:
-            self.comments.setdefault(comment_at, []).append(comment or message)
+            self.comments.setdefault(comment_at, []).append(visible(comment) or message)
 
     # -- finding labels and values ------------------------------------------------------------
 
@@ -196,35 +230,41 @@ class _FormReader:
                     return r, c
         return -1, -1
 
-    def value_at(self, row: int, col: int) -> tuple[str, int]:
+    def value_at(self, row: int, col: int) -> tuple[str, int, int]:
         """The value of the label at (row, col): right of it, or under it when a label stands
-        right of it; "" when neither holds one. Returns the text and its row."""
+        right of it; "" when neither holds one. Returns the text and its row and column."""
         cells = self.grid.rows[row]
         for c in range(col + 1, len(cells)):
             if cells[c]:
                 if not self.is_label(cells[c]):
-                    return cells[c], row
+                    self.used.add((row, c))
+                    return cells[c], row, c
                 break
         for r in range(row + 1, len(self.grid.rows)):
             below = self.grid.rows[r]
             if any(below):
                 text = below[col] if col < len(below) else ""
-                return ("", row) if self.is_label(text) else (text, r)
-        return "", row
+                if self.is_label(text):
+                    return "", row, col
+                self.used.add((r, col))
+                return text, r, col
+        return "", row, col
 
     # -- the form -----------------------------------------------------------------------------
 
     def year(self) -> int | None:
-        for row in self.grid.rows:
-            for cell in row:
+        for r, row in enumerate(self.grid.rows):
+            for c, cell in enumerate(row):
                 match = _YEAR.search(cell)
                 if match:
+                    self.used.add((r, c))
                     return int(match.group(1))
         return None
 
     def read(self, slug: str, year: int) -> Declaration:
         self.unit = self._unit()
         values = self.group(self.kind.fields, "", 0, year)
+        self.unplaced()
         return Declaration(
             source=self.grid.source,
             slug=slug,
@@ -233,6 +273,26 @@ class _FormReader:
             values=values,
             locations={},
         )
+
+    def unplaced(self) -> None:
+        """Warn about every cell that holds something but was read into no value and is none
+        of the form's own texts (labels, title, footnotes, headings): nothing is dropped
+        silently. The YAML lists them at its end."""
+        own = sorted(self.labels | self.form_texts, key=len, reverse=True)
+        for r, row in enumerate(self.grid.rows):
+            for c, cell in enumerate(row):
+                if not cell or (r, c) in self.used or _only_labels(cell, own):
+                    continue
+                where = self.grid.location(r, c)
+                self.warn(
+                    r,
+                    "W611",
+                    f"“{excerpt(cell, 40)}”未导入：不属于表样“{self.kind.name}”的任何栏目",
+                    END,
+                    f"原表第 {where.line} 行第 {where.col} 列的“{cell}”未导入（不属于任何栏目）",
+                    c,
+                    "若是申报的内容，请在导入的 YAML 中手工补上",
+                )
 
     def _unit(self) -> str | None:
         """The 金额单位 the form's amount labels print: （万元）, （元）; None if none does."""
@@ -271,10 +331,10 @@ class _FormReader:
         if kind is FieldType.GROUP:
             inner = self.group(spec.fields, path, max(row, start), year)
             if not inner and row >= 0 and spec.shorthand:
-                text, at = self.value_at(row, col)
+                text, at, at_col = self.value_at(row, col)
                 child = spec.child(spec.shorthand)
                 value = (
-                    self.scalar(child, text, at, f"{path}.{spec.shorthand}")
+                    self.scalar(child, text, at, f"{path}.{spec.shorthand}", at_col)
                     if child and text
                     else None
                 )
@@ -284,7 +344,7 @@ class _FormReader:
             return self.sequence(spec, path, max(row, start)) or None
         if row < 0:
             return None
-        text, at = self.value_at(row, col)
+        text, at, at_col = self.value_at(row, col)
         if not text:
             self.left_blank(spec, path, row, col)
             return None
@@ -292,7 +352,7 @@ class _FormReader:
             return tuple(_NUMBERED.sub("", line) for line in text.split("\n") if line.strip())
         if spec.role == "department":
             return self.department(text)
-        return self.scalar(spec, text, at, path)
+        return self.scalar(spec, text, at, path, at_col)
 
     def department(self, text: str) -> str:
         """The department's name, without a flag's printed suffix such as (汇总), which the
@@ -337,30 +397,46 @@ class _FormReader:
         text = self.value_at(row, col)[0] if row >= 0 else ""
         return {"是": True, "否": False}.get(text.strip())
 
-    def unreadable(self, spec: FieldSpec, path: str, row: int, what: str, text: str) -> None:
+    def unreadable(
+        self,
+        spec: FieldSpec,
+        at: tuple[str, int, int],
+        what: str,
+        text: str,
+        reason: str = "无法读取",
+    ) -> None:
         """A value that cannot be read is written blank (never invented), with a comment that
-        keeps what the form wrote."""
+        keeps what the form wrote; `at` is its path and the row and column of its cell."""
+        path, row, col = at
         if path:
             self.blank.add(path)
-        message = f"“{spec.key}”的{what}“{text}”无法读取，留空待补"
-        self.warn(row, "W602", message, path, f"导入时原表写作“{text}”")
+        message = f"“{spec.key}”的{what}“{excerpt(text)}”{reason}，留空待补"
+        self.warn(row, "W602", message, path, f"导入时原表写作“{text}”，{reason}，请填写", col)
 
-    def scalar(self, spec: FieldSpec | None, text: str, row: int, path: str = "") -> Value | None:
+    def scalar(
+        self, spec: FieldSpec | None, text: str, row: int, path: str = "", col: int = 0
+    ) -> Value | None:
         if spec is None:
             return None
         kind = spec.type
+        at = (path, row, col)
         if kind in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE):
             return text
         if kind is FieldType.AMOUNT:
             value = parse_amount(re.sub(r"\s*万?元$", "", text))
             if value is None:
-                self.unreadable(spec, path, row, "金额", text)
-            return value
+                self.unreadable(spec, at, "金额", text)
+                return None
+            return to_cents(value)
         if kind in (FieldType.INTEGER, FieldType.NUMBER, FieldType.PERCENT):
             number = parse_amount(text.rstrip("%％ "))
             integral = number is not None and number == number.to_integral_value()
             if number is None or number < 0 or (kind is FieldType.INTEGER and not integral):
-                self.unreadable(spec, path, row, "数字", text)
+                self.unreadable(spec, at, "数字", text)
+                return None
+            if kind is FieldType.INTEGER and number >= MAX_COUNT:
+                # never int() of a count with thousands of digits: `check` refuses it anyway
+                self.unreadable(spec, at, "数字", text, f"超过 {MAX_COUNT - 1:,}")
                 return None
             return int(number) if kind is FieldType.INTEGER else number
         if kind is FieldType.DATE:
@@ -369,7 +445,7 @@ class _FormReader:
                 return date(*(int(g) for g in match.groups())) if match else None
             except ValueError:
                 pass
-            self.unreadable(spec, path, row, "日期", text)
+            self.unreadable(spec, at, "日期", text)
             return None
         return text
 
@@ -406,17 +482,20 @@ class _FormReader:
             record: dict[str, object] = {}
             for index, (leaf_path, col) in enumerate(order):
                 end = order[index + 1][1] if index + 1 < len(order) else len(cells)
-                text = next((cell for cell in cells[col:end] if cell), "")
+                c, text = next(((c, cells[c]) for c in range(col, end) if cells[c]), (col, ""))
                 leaf = dict(leaves)[leaf_path]
                 at = f"{path}[{len(items) + 1}].{leaf_path}"
-                value = self.scalar(leaf, text, r, at) if text else None
+                value = self.scalar(leaf, text, r, at, c) if text else None
+                if text:
+                    self.used.add((r, c))
                 if value is not None:
                     _put(record, leaf_path, value)
             if len(filled) > len(record) and len(filled) == len(order) and len(record) < len(order):
                 record = {}
-                for (leaf_path, _), (_, text) in zip(order, filled, strict=True):
+                for (leaf_path, _), (c, text) in zip(order, filled, strict=True):
                     at = f"{path}[{len(items) + 1}].{leaf_path}"
-                    value = self.scalar(dict(leaves)[leaf_path], text, r, at)
+                    self.used.add((r, c))
+                    value = self.scalar(dict(leaves)[leaf_path], text, r, at, c)
                     if value is not None:
                         _put(record, leaf_path, value)
                 self.warn(
@@ -452,6 +531,9 @@ class _FormReader:
         def owner(text: str) -> Level1Spec | None:
             return next((s for s in framework.level1 if _plain(text) in s.level2), None)
 
+        # An indicator column's own label is no 三级 name: a 备注 row after the table.
+        columns = {_plain(k) for spec in self.kind.indicator for k in (spec.key, *spec.aliases)}
+
         for r in range(header + 1, len(rows)):
             cells = [(c, cell) for c, cell in enumerate(rows[r]) if cell]
             if not cells:
@@ -461,6 +543,7 @@ class _FormReader:
             home = owner(l2_text) if l2_text else None
             l2 = home.find(_plain(l2_text)) if home else ""
             rest = [(c, t) for c, t in cells if not level1_of(t) and not owner(t)]
+            self.used.update((r, c) for c, t in cells if level1_of(t) or owner(t))
             if found1 is not None:
                 level1 = found1.name
             elif home is not None and home.name != level1 and not rest:
@@ -471,9 +554,11 @@ class _FormReader:
                     listed.setdefault(level1, []).append(l2)
                 if rest:
                     notes[level1] = rest[0][1]
+                    self.used.add((r, rest[0][0]))
                 continue
-            if len(rest) >= 2:
-                (_, name), (col, target) = rest[-2], rest[-1]
+            if len(rest) >= 2 and _plain(rest[-2][1]) not in columns:
+                (name_col, name), (col, target) = rest[-2], rest[-1]
+                self.used.update({(r, name_col), (r, col)})
                 starts = found1 is not None and (not segments or found1.name != segments[-1].level1)
                 if l2 or not segments or starts:
                     inherited = segments[-1].level2 if segments and found1 is None else ""
@@ -493,6 +578,7 @@ class _FormReader:
                     segments.append(_Segment(owner_name, l2))
             elif rest:
                 self.warn(r, "W604", f"无法识别这一行：{'、'.join(t for _, t in cells)}，未导入")
+                self.used.update((r, c) for c, _ in cells)  # warned about as a row
         placed: list[_Segment] = []
         for segment in segments:
             later = self._split(segment, path) if segment.detached else []
@@ -600,6 +686,25 @@ class _FormReader:
             return parsed.target
         # Kept as written; `check` reports why it is not a valid target.
         return Target(written, None, None, "")
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """`amount` with at least two decimals, as forms print amounts (an XLSX number cell saves
+    18417248.3 for the 18,417,248.30 it shows); never rounded, exact at any size."""
+    sign, digits, exponent = amount.as_tuple()
+    if not isinstance(exponent, int) or exponent <= -2:
+        return amount
+    return Decimal((sign, (*digits, *(0,) * (exponent + 2)), -2))
+
+
+def visible(text: str) -> str:
+    """`text` with its line breaks, control and invisible characters written as escapes (\\n,
+    \\x01, \\u2028): cell texts quoted in a message or a YAML comment stay on one line, and a
+    comment holds no character YAML refuses."""
+    return "".join(
+        ch.encode("unicode_escape").decode() if unicodedata.category(ch) in _INVISIBLE else ch
+        for ch in text
+    )
 
 
 def _suffix(printed: str) -> re.Pattern[str]:

@@ -12,15 +12,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from generator.errors import Diagnostic, Location
-from generator.importing.grid import LIMITS, TOO_BIG_HINT, Grid, GridBuilder, check_cell, read_error
+from generator.errors import Diagnostic, Location, excerpt
+from generator.importing.grid import (
+    LIMITS,
+    TOO_BIG_HINT,
+    Grid,
+    GridBuilder,
+    check_cell,
+    is_number,
+    read_error,
+)
 from generator.importing.ooxml import Package, attribute, local_name, open_package
 
 SAVE_XLSX = "在 Excel 或 WPS 中打开，另存为 → Excel 工作簿 (*.xlsx) 后再导入"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+EXCEL_DIGITS = 15  # significant digits Excel shows of a number
 _REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
@@ -121,14 +130,14 @@ class _SheetReader:
     def _number(self, text: str | None, default: int) -> int:
         if text is None:
             return default
-        if not text.isdigit() or len(text) > 7:
-            raise self._damaged(f"行号“{text}”")
+        if not is_number(text) or len(text) > 7:
+            raise self._damaged(f"行号“{excerpt(text)}”")
         return int(text)
 
     def _position(self, reference: str) -> tuple[int, int]:
         match = _REFERENCE.fullmatch(reference)
         if match is None:
-            raise self._damaged(f"单元格引用“{reference}”")
+            raise self._damaged(f"单元格引用“{excerpt(reference)}”")
         letters = match.group(1)
         number = 0
         for letter in letters:
@@ -191,25 +200,32 @@ class _SheetReader:
         if not value:
             return "", element.find("{*}f") is not None
         if kind == "s":
-            if not value.isdigit() or int(value) >= len(self.strings):
-                raise self._damaged(f"共享字符串编号“{value}”")
-            return self.strings[int(value)], False
+            index = value.lstrip("0") or "0"
+            # the length first: never int() of thousands of digits
+            if not is_number(value) or len(index) > 9 or int(index) >= len(self.strings):
+                raise self._damaged(f"共享字符串编号“{excerpt(value)}”")
+            return self.strings[int(index)], False
         if kind == "b":
             return ("TRUE" if value.strip() == "1" else "FALSE"), False
         if kind == "n":
-            return _number_text(value), False
+            return number_text(value), False
         return value, False  # str (a formula's text result), e (#N/A …), d (an ISO date)
 
 
-def _number_text(value: str) -> str:
-    """A number cell as exact decimal text (1E+3 → 1000); kept as written if it is not a
-    plain number or an absurdly large or small one."""
+def number_text(value: str) -> str:
+    """A number cell as Excel shows it, as exact decimal text: rounded to 15 significant
+    digits (half away from zero) when saved with more, which is how Excel writes the binary
+    noise of a double (18417248.300000001 is shown 18417248.3); 1E+3 → 1000. Kept as written
+    if it is not a plain number or an absurdly large or small one."""
     try:
         number = Decimal(value)
     except InvalidOperation:
         return value
     if not number.is_finite() or not -30 <= number.adjusted() <= 30:
         return value
+    if len(number.as_tuple().digits) > EXCEL_DIGITS:
+        place = Decimal(1).scaleb(number.adjusted() - EXCEL_DIGITS + 1)
+        number = number.quantize(place, ROUND_HALF_UP).normalize()
     return format(number, "f")
 
 
