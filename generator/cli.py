@@ -180,8 +180,8 @@ def _parser() -> argparse.ArgumentParser:
         "trend",
         _trend,
         summary="one column per year for every budget figure and indicator target",
-        description="Line up the declarations of several years per department (by file name) "
-        "and write OUT/trend.md and OUT/trend.xlsx.",
+        description="Line up the declarations of several years per department (by 部门名称, "
+        "then by file name) and write OUT/trend.md and OUT/trend.xlsx.",
     )
     sources(trend_cmd)
     trend_cmd.add_argument(
@@ -387,10 +387,12 @@ def _diff(args: argparse.Namespace) -> int:
     report = render_report(result.comparison, args.format)
     if args.out:
         Writer(args.out.parent).write(Artifact(args.out.name, report.encode()))
-        print(f"{summary_line(result.comparison)} → {args.out}", file=sys.stderr)
     else:
         print(report, end="")
-        print(summary_line(result.comparison), file=sys.stderr)
+    for note in result.comparison.notes:
+        print(note, file=sys.stderr)
+    written = f" → {args.out}" if args.out else ""
+    print(summary_line(result.comparison) + written, file=sys.stderr)
     if args.exit_code and result.comparison.different:
         return ExitCode.INVALID
     return ExitCode.OK
@@ -402,6 +404,8 @@ def _trend(args: argparse.Namespace) -> int:
         print(diagnostic)
     if report.diagnostics:
         return ExitCode.INVALID
+    for note in report.notes:
+        print(note, file=sys.stderr)
     print("写入 " + "、".join(str(args.out / p) for p in report.written), file=sys.stderr)
     return ExitCode.OK
 

@@ -113,6 +113,9 @@ def test_markdown_report_is_valid_and_starts_with_the_summary(tmp_path, capsys, 
         ["修改", "5"],
         ["移动", "1"],
         ["可能改名", "2"],
+        ["新增申报", "0"],
+        ["删除申报", "0"],
+        ["文件改名", "0"],
         ["未变", "86"],
     ]
     rows = [row for table in tables[1:] for row in table[1:]]
@@ -144,6 +147,9 @@ def test_json_and_exit_code(tmp_path, capsys, monkeypatch):
         "moved": 1,
         "renamed": 2,
         "unchanged": 86,
+        "declarations_added": 0,
+        "declarations_removed": 0,
+        "files_renamed": 0,
     }
     assert {(c["kind"], c["key"]) for c in data["pairs"][0]["changes"]} == {
         (k, key) for k, _, key, _, _ in PLANTED
@@ -340,7 +346,7 @@ def test_two_files_are_compared_with_each_other_whatever_their_names(tmp_path, c
     assert (data["old_year"], data["new_year"]) == (2023, 2024)
 
 
-def test_year_folders_keep_pairing_by_file_name_then_department(tmp_path, capsys, monkeypatch):
+def test_year_folders_pair_by_department_then_by_file_name(tmp_path, capsys, monkeypatch):
     root = year_folders(tmp_path)
     (root / "2023" / "a.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
     (root / "2024" / "b.yaml").write_text(
