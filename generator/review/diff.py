@@ -47,14 +47,18 @@ def diff_revisions(spec: str, paths: Sequence[Path]) -> DiffResult:
     (`A`: A → work tree, `A..B`, `A...B`: see revisions.resolve_range)."""
     span = resolve_range(spec)
     before = read_at_revision(span.old, paths)
-    if span.new is None:  # the work tree: a path that is not there is a UsageError already
-        after = {_relative(p): read_checked(p) for p in find_declarations(paths)}
+    if span.new is None:  # the work tree
+        absent = {path for path in paths if not path.exists()}
+        present = [path for path in paths if path not in absent]
+        after = {_relative(p): read_checked(p) for p in find_declarations(present)}
+        neither = f"在 {span.old.name} 和工作区中都不存在"
     else:
         at_new = read_at_revision(span.new, paths)
-        for path in sorted(before.absent & at_new.absent):
-            where = f"{span.old.name} 和 {span.new.name}"
-            raise UsageError(f"{path.as_posix()}：在 {where} 中都不存在")
-        after = at_new.files
+        absent, after = set(at_new.absent), at_new.files
+        neither = f"在 {span.old.name} 和 {span.new.name} 中都不存在"
+    # A path on either side is compared (deleted or added); one on neither is a mistake.
+    for path in sorted(before.absent & absent):
+        raise UsageError(f"{path.as_posix()}：{neither}")
     return _compare(before.files, after, span.old_label, span.new_label)
 
 
