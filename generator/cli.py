@@ -236,10 +236,13 @@ def _parser() -> argparse.ArgumentParser:
         _fmt,
         summary="rewrite declarations in the canonical style, comments kept",
         description="Rewrite declarations in the canonical style (key order, quoting, long "
-        "texts as blocks), keeping comments. --check only reports files that would change.",
+        "texts as blocks), keeping comments and each file's line endings. --check only reports "
+        "files that would change, with a unified diff of the change.",
     )
     sources(fmt_cmd)
-    fmt_cmd.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    fmt_cmd.add_argument(
+        "--check", action="store_true", help="print the diff and exit 1 if a file would change"
+    )
 
     schema_cmd = command(
         "schema",
@@ -470,8 +473,13 @@ def _fmt(args: argparse.Namespace) -> int:
     report = fmt(args.paths, args.check)
     for diagnostic in report.diagnostics:
         print(diagnostic)
-    for path in report.changed:
-        print(f"{'需要格式化' if args.check else '已格式化'}：{path}", file=sys.stderr)
+    for changed in report.changed:
+        if args.check:
+            print(changed.diff, end="")
+        note = f"（{changed.note}）" if changed.note else ""
+        print(
+            f"{'需要格式化' if args.check else '已格式化'}：{changed.path}{note}", file=sys.stderr
+        )
     if report.diagnostics or (args.check and report.changed):
         return ExitCode.INVALID
     return ExitCode.OK

@@ -4,12 +4,18 @@ every comment with the key it was written above or beside.
 Comments are found in the source text and tied to the key paths the reader recorded for each
 line, so they follow their key through the re-ordering; the text of literal blocks is skipped
 (a "#" there is content, not a comment).
+
+Line endings are the file's, not a matter of style: CRLF stays CRLF (what git's autocrlf leaves
+on Windows), and a file that mixes them gets the one most of its lines have, with a note. A
+lone CR is a line break, as YAML reads it. A UTF-8 BOM is kept too. What `--check` would change
+is given as a unified diff of the text.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,31 +28,73 @@ from generator.errors import Diagnostic
 _BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*$")
 
 
+_BOM = "\ufeff"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ENDING_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+
+
+@dataclass(frozen=True)
+class Reformatted:
+    """A file that is (or would be) rewritten: the unified diff of its text, and a note when
+    its line endings were made one."""
+
+    path: Path
+    diff: str
+    note: str = ""
+
+
 @dataclass
 class FmtReport:
-    changed: list[Path] = field(default_factory=list)
+    changed: list[Reformatted] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def fmt(paths: list[Path], check_only: bool) -> FmtReport:
     """Format every declaration under `paths`; with `check_only`, only report which would
-    change. Declarations with errors are reported and left alone."""
+    change and how. Declarations with errors are reported and left alone."""
     report = FmtReport()
     for path in find_declarations(paths):
         checked = read_checked(path)
         if checked.declaration is None or not checked.ok:
             report.diagnostics += checked.diagnostics
             continue
-        text = path.read_bytes().decode("utf-8-sig")
+        source = path.read_bytes().decode("utf-8")
+        bom = _BOM if source.startswith(_BOM) else ""
+        text = _LINE_BREAK.sub("\n", source.removeprefix(_BOM))
         formatted = format_text(text, checked.declaration)
-        if formatted == text:
+        ending, note = line_ending(source)
+        result = bom + formatted.replace("\n", ending)
+        if result == source:
             report.unchanged.append(path)
             continue
-        report.changed.append(path)
+        diff = "".join(
+            difflib.unified_diff(
+                text.splitlines(keepends=True),
+                formatted.splitlines(keepends=True),
+                str(path),
+                str(path),
+            )
+        )
+        report.changed.append(Reformatted(path, diff, note))
         if not check_only:
-            Writer(path.parent).write(Artifact(path.name, formatted.encode()))
+            Writer(path.parent).write(Artifact(path.name, result.encode()))
     return report
+
+
+def line_ending(text: str) -> tuple[str, str]:
+    """The line ending `text` uses most (LF when it has none, or on a tie), and when it mixes
+    several, a note saying how many lines end in each and which was kept."""
+    counts = Counter(_LINE_BREAK.findall(text))
+    if not counts:
+        return "\n", ""
+    ending = max(("\n", "\r\n", "\r"), key=lambda e: counts[e])  # the first of the most used
+    if len(counts) == 1:
+        return ending, ""
+    found = "、".join(
+        f"{_ENDING_NAMES[e]} {counts[e]} 行" for e in sorted(counts, key=lambda e: -counts[e])
+    )
+    return ending, f"换行符不一致：{found}，统一为 {_ENDING_NAMES[ending]}"
 
 
 def format_text(text: str, decl: Declaration) -> str:
@@ -66,7 +114,7 @@ def source_comments(
     pending: list[str] = []
     seen_key = False
     block_indent = -1
-    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip(" "))
         if block_indent >= 0:
