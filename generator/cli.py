@@ -283,8 +283,9 @@ def _parser() -> argparse.ArgumentParser:
         "new-year",
         _new_year,
         summary="copy a year's declarations forward with 年度 updated",
-        description="Copy ROOT/FROM/*.yaml to ROOT/TO/ with 年度 set to TO, keeping comments "
-        "and order. Existing files are never overwritten.",
+        description="Copy ROOT/FROM/*.yaml to ROOT/TO/ with 年度 set to TO, keeping comments, "
+        "order and line endings, then list the texts and comments that still name another "
+        "year. Existing files are never overwritten.",
     )
     new_year_cmd.add_argument("old_year", type=int, metavar="FROM")
     new_year_cmd.add_argument("new_year", type=int, metavar="TO")

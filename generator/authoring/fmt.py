@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,16 +104,55 @@ def format_text(text: str, decl: Declaration) -> str:
     return emit_declaration(decl, above, inline)
 
 
+@dataclass(frozen=True)
+class Comment:
+    """A comment of the source: where its "#" is, and its text (without "# ")."""
+
+    line: int
+    col: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _SourceLine:
+    """A line that matters for comments: a full-line comment (`paths` empty), or a line with
+    keys on it (their paths, outermost first) and the comment after them, if any."""
+
+    paths: list[str]
+    comment: Comment | None
+
+
 def source_comments(
     text: str, decl: Declaration
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """Comments of the source: full-line ones by the path of the key below them ("" before the
     first key, END after the last), trailing ones by the path of their line's key."""
-    paths = _paths_by_line(decl)
     above: dict[str, list[str]] = defaultdict(list)
     inline: dict[str, str] = {}
     pending: list[str] = []
     seen_key = False
+    for line in _source_lines(text, decl):
+        if not line.paths:
+            assert line.comment is not None
+            pending.append(line.comment.text)
+            continue
+        outer, inner = line.paths[0], line.paths[-1]
+        above[outer if seen_key else ""] += pending
+        pending = []
+        seen_key = True
+        if line.comment is not None:
+            inline[inner] = line.comment.text
+    above[END] += pending
+    return {path: tuple(lines) for path, lines in above.items() if lines}, inline
+
+
+def comments(text: str, decl: Declaration) -> list[Comment]:
+    """Every comment of `text` (the source of `decl`), in order, with where it starts."""
+    return [line.comment for line in _source_lines(text, decl) if line.comment is not None]
+
+
+def _source_lines(text: str, decl: Declaration) -> Iterator[_SourceLine]:
+    paths = _paths_by_line(decl)
     block_indent = -1
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         stripped = line.strip()
@@ -122,21 +162,16 @@ def source_comments(
                 continue  # inside a literal block: text, not comments
             block_indent = -1
         if stripped.startswith("#"):
-            pending.append(_comment_text(stripped))
+            col = len(line) - len(line.lstrip()) + 1
+            yield _SourceLine([], Comment(number, col, _comment_text(stripped)))
             continue
         if not stripped or number not in paths:
             continue
-        outer, inner = paths[number][0], paths[number][-1]
-        above[outer if seen_key else ""] += pending
-        pending = []
-        seen_key = True
-        code, comment = _split_comment(line)
-        if comment is not None:
-            inline[inner] = comment
+        code, at, comment = _split_comment(line)
+        found = Comment(number, at + 1, comment) if comment is not None else None
+        yield _SourceLine(paths[number], found)
         if _BLOCK_START.search(code):
             block_indent = indent
-    above[END] += pending
-    return {path: tuple(lines) for path, lines in above.items() if lines}, inline
 
 
 def _comment_text(stripped: str) -> str:
@@ -144,9 +179,9 @@ def _comment_text(stripped: str) -> str:
     return text[1:] if text.startswith(" ") else text
 
 
-def _split_comment(line: str) -> tuple[str, str | None]:
-    """The line without its trailing comment, and the comment: a "#" after white space,
-    outside quotes."""
+def _split_comment(line: str) -> tuple[str, int, str | None]:
+    """The line without its trailing comment, where the comment starts, and the comment: a
+    "#" after white space, outside quotes."""
     quote = ""
     for i, ch in enumerate(line):
         if quote:
@@ -157,8 +192,8 @@ def _split_comment(line: str) -> tuple[str, str | None]:
         elif ch in "\"'" and (i == 0 or line[i - 1] in " :-[{,"):
             quote = ch
         elif ch == "#" and i > 0 and line[i - 1] in " \t":
-            return line[:i].rstrip(), _comment_text(line[i:].strip())
-    return line, None
+            return line[:i].rstrip(), i, _comment_text(line[i:].strip())
+    return line, len(line), None
 
 
 def _paths_by_line(decl: Declaration) -> dict[int, list[str]]:
