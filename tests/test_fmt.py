@@ -116,3 +116,11 @@ def test_a_byte_order_mark_is_kept(tmp_path, capsys):
     assert main(["fmt", str(path)]) == 0
     assert path.read_bytes() == ("\ufeff" + CANONICAL).encode()
     assert main(["fmt", "--check", str(path)]) == 0
+
+
+def test_the_diff_marks_a_last_line_without_a_line_break(tmp_path, capsys):
+    path = written(tmp_path, CANONICAL.removesuffix("\n").encode())
+    assert main(["fmt", "--check", str(path)]) == 1
+    assert capsys.readouterr().out.endswith(
+        '-      满意度: ">=90%"\n\\ No newline at end of file\n+      满意度: ">=90%"\n'
+    )

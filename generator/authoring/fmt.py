@@ -30,6 +30,7 @@ _BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*$")
 
 
 _BOM = "\ufeff"
+_NO_NEWLINE = "\\ No newline at end of file"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ENDING_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
 
@@ -69,18 +70,19 @@ def fmt(paths: list[Path], check_only: bool) -> FmtReport:
         if result == source:
             report.unchanged.append(path)
             continue
-        diff = "".join(
-            difflib.unified_diff(
-                text.splitlines(keepends=True),
-                formatted.splitlines(keepends=True),
-                str(path),
-                str(path),
-            )
-        )
-        report.changed.append(Reformatted(path, diff, note))
+        report.changed.append(Reformatted(path, unified_diff(text, formatted, str(path)), note))
         if not check_only:
             Writer(path.parent).write(Artifact(path.name, result.encode()))
     return report
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """The unified diff of two texts, as `diff -u` prints it (a last line without a line break
+    is marked so)."""
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), name, name
+    )
+    return "".join(line if line.endswith("\n") else f"{line}\n{_NO_NEWLINE}\n" for line in lines)
 
 
 def line_ending(text: str) -> tuple[str, str]:
