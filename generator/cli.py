@@ -8,14 +8,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from generator.authoring.fmt import fmt
 from generator.authoring.json_schema import SCHEMA_PATH, schema_text
@@ -43,12 +45,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]); return the exit status."""
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse exits on --help (0) and on usage errors (2)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # shown under the usage of the command that does not know them
+            args.parser.error(f"无法识别的参数：{' '.join(unknown)}")
+    except SystemExit as exit_:  # argparse exits on --help (0)
         return int(exit_.code or 0)
+    except ArgumentsError as error:
+        return _usage_error(error)
     with _signals_as_interrupts() as received:
         try:
             status = int(args.command(args))
+            sys.stdout.flush()  # a reader that stopped reading is found here, not at exit
+        except BrokenPipeError:  # `… | head`: it has what it wanted
+            _discard_output()
+            return BROKEN_PIPE
+        except ArgumentsError as error:
+            return _usage_error(error)
         except UsageError as error:
             print(f"错误：{error}", file=sys.stderr)
             return ExitCode.USAGE
@@ -61,6 +73,81 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("已中断：已写入的文件都是完整的", file=sys.stderr)
             return 128 + received[0]  # as a shell reports death by that signal: 130, 143
         return status
+
+
+# As a shell reports a process that a closed pipe killed (128 + SIGPIPE, which Windows lacks).
+BROKEN_PIPE = 128 + 13
+
+
+def _discard_output() -> None:
+    """Send what is left to write on standard output to the null device, so that flushing it
+    at exit raises nothing more (the recipe of the Python docs, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing to flush
+        pass
+
+
+class ArgumentsError(Exception):
+    """Arguments a command cannot take: reported under the usage of that command."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+def _usage_error(error: ArgumentsError) -> int:
+    print(error.parser.format_usage().rstrip("\n"), file=sys.stderr)
+    print(f"错误：{error}", file=sys.stderr)
+    return ExitCode.USAGE
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose errors are raised (for main to print under the usage of the command
+    they concern), in Chinese."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ArgumentsError(self, _in_chinese(message))
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+def _in_chinese(message: str) -> str:
+    """argparse's messages (Python 3.11 and later) in Chinese; ours are in Chinese already."""
+    if found := re.fullmatch(r"the following arguments are required: (.+)", message):
+        return f"缺少参数：{found[1].replace(', ', '、')}"
+    if found := re.fullmatch(r"ambiguous option: (\S+) could match (.+)", message):
+        return f"选项 {found[1]} 不明确，可能是：{found[2]}"
+    found = re.fullmatch(r"argument (.+?): (.+)", message, re.DOTALL)
+    if found is None:
+        return message
+    name, problem = found[1], found[2]
+    if found := re.fullmatch(r"invalid choice: (.+) \(choose from (.+)\)", problem):
+        choices = "、".join(_unquoted(choice) for choice in found[2].split(", "))
+        return f"参数 {name}：不能是“{_unquoted(found[1])}”（可选：{choices}）"
+    if found := re.fullmatch(r"invalid (\w+) value: (.+)", problem):
+        what = "不是整数" if found[1] == "int" else "无效"
+        return f"参数 {name}：“{_unquoted(found[2])}”{what}"
+    if problem == "expected one argument":
+        return f"参数 {name} 后面要写一个值"
+    if problem == "expected at least one argument":
+        return f"参数 {name} 后面至少要写一个值"
+    return f"参数 {name}：{problem}"
+
+
+def _unquoted(text: str) -> str:
+    """A value as argparse quotes it (its repr, in most versions), without the quotes."""
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else text
 
 
 _INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
@@ -95,17 +182,21 @@ def _signals_as_interrupts() -> Iterator[list[int]]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m generator",
         description="部门（单位）整体支出绩效目标申报表：校验 YAML 申报并生成表格。",
+        formatter_class=_Formatter,
     )
+    parser.set_defaults(parser=parser)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(
         name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str = ""
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=summary, description=description or summary)
-        sub.set_defaults(command=run)
+        sub = commands.add_parser(
+            name, help=summary, description=description or summary, formatter_class=_Formatter
+        )
+        sub.set_defaults(command=run, parser=sub)
         return sub
 
     def sources(sub: argparse.ArgumentParser) -> None:
@@ -180,8 +271,8 @@ def _parser() -> argparse.ArgumentParser:
         "trend",
         _trend,
         summary="one column per year for every budget figure and indicator target",
-        description="Line up the declarations of several years per department (by file name) "
-        "and write OUT/trend.md and OUT/trend.xlsx.",
+        description="Line up the declarations of several years per department (by 部门名称, "
+        "then by file name) and write OUT/trend.md and OUT/trend.xlsx.",
     )
     sources(trend_cmd)
     trend_cmd.add_argument(
@@ -192,8 +283,9 @@ def _parser() -> argparse.ArgumentParser:
         "new-year",
         _new_year,
         summary="copy a year's declarations forward with 年度 updated",
-        description="Copy ROOT/FROM/*.yaml to ROOT/TO/ with 年度 set to TO, keeping comments "
-        "and order. Existing files are never overwritten.",
+        description="Copy ROOT/FROM/*.yaml to ROOT/TO/ with 年度 set to TO, keeping comments, "
+        "order and line endings, then list the texts and comments that still name another "
+        "year. Existing files are never overwritten.",
     )
     new_year_cmd.add_argument("old_year", type=int, metavar="FROM")
     new_year_cmd.add_argument("new_year", type=int, metavar="TO")
@@ -236,10 +328,13 @@ def _parser() -> argparse.ArgumentParser:
         _fmt,
         summary="rewrite declarations in the canonical style, comments kept",
         description="Rewrite declarations in the canonical style (key order, quoting, long "
-        "texts as blocks), keeping comments. --check only reports files that would change.",
+        "texts as blocks), keeping comments and each file's line endings. --check only reports "
+        "files that would change, with a unified diff of the change.",
     )
     sources(fmt_cmd)
-    fmt_cmd.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    fmt_cmd.add_argument(
+        "--check", action="store_true", help="print the diff and exit 1 if a file would change"
+    )
 
     schema_cmd = command(
         "schema",
@@ -379,7 +474,10 @@ def _diff(args: argparse.Namespace) -> int:
     elif len(args.paths) == 2:
         result = diff_paths(*args.paths)
     else:
-        raise UsageError("diff 需要两个路径（OLD NEW），或 --rev A[..B] [PATH...]")
+        args.parser.error(
+            "diff 需要两个路径（OLD NEW），或 --rev A[..B] [PATH...]，"
+            f"而这里写了 {len(args.paths)} 个"
+        )
     if result.comparison is None:
         _print_problems("json" if args.format == "json" else "text", result.diagnostics)
         print("比较的申报中有错误，先修正（见上）", file=sys.stderr)
@@ -387,10 +485,12 @@ def _diff(args: argparse.Namespace) -> int:
     report = render_report(result.comparison, args.format)
     if args.out:
         Writer(args.out.parent).write(Artifact(args.out.name, report.encode()))
-        print(f"{summary_line(result.comparison)} → {args.out}", file=sys.stderr)
     else:
         print(report, end="")
-        print(summary_line(result.comparison), file=sys.stderr)
+    for note in result.comparison.notes:
+        print(note, file=sys.stderr)
+    written = f" → {args.out}" if args.out else ""
+    print(summary_line(result.comparison) + written, file=sys.stderr)
     if args.exit_code and result.comparison.different:
         return ExitCode.INVALID
     return ExitCode.OK
@@ -402,6 +502,8 @@ def _trend(args: argparse.Namespace) -> int:
         print(diagnostic)
     if report.diagnostics:
         return ExitCode.INVALID
+    for note in report.notes:
+        print(note, file=sys.stderr)
     print("写入 " + "、".join(str(args.out / p) for p in report.written), file=sys.stderr)
     return ExitCode.OK
 
@@ -466,8 +568,13 @@ def _fmt(args: argparse.Namespace) -> int:
     report = fmt(args.paths, args.check)
     for diagnostic in report.diagnostics:
         print(diagnostic)
-    for path in report.changed:
-        print(f"{'需要格式化' if args.check else '已格式化'}：{path}", file=sys.stderr)
+    for changed in report.changed:
+        if args.check:
+            print(changed.diff, end="")
+        note = f"（{changed.note}）" if changed.note else ""
+        print(
+            f"{'需要格式化' if args.check else '已格式化'}：{changed.path}{note}", file=sys.stderr
+        )
     if report.diagnostics or (args.check and report.changed):
         return ExitCode.INVALID
     return ExitCode.OK

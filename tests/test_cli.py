@@ -81,7 +81,7 @@ def test_diff_format_json_prints_one_json_document(valid, write_declaration, cap
 @pytest.mark.parametrize("command", ["trend", "fmt"])
 def test_commands_without_a_json_output_do_not_take_format(command, tmp_path, capsys):
     assert main([command, "--format", "json", str(tmp_path)]) == 2
-    assert "unrecognized arguments: --format" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith("\n错误：无法识别的参数：--format\n")
 
 
 def test_missing_path_is_a_usage_error(tmp_path, capsys):
@@ -168,15 +168,15 @@ def test_same_department_three_times_names_the_other_two(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--corpus", "0"], "argument --corpus: 应为不小于 1 的整数，而不是 0"),
-        (["--corpus", "x"], "argument --corpus: 应为不小于 1 的整数，而不是 x"),
-        (["--sizes", "100", "-5"], "argument --sizes: 应为不小于 1 的整数，而不是 -5"),
+        (["--corpus", "0"], "参数 --corpus：应为不小于 1 的整数，而不是 0"),
+        (["--corpus", "x"], "参数 --corpus：应为不小于 1 的整数，而不是 x"),
+        (["--sizes", "100", "-5"], "参数 --sizes：应为不小于 1 的整数，而不是 -5"),
     ],
 )
 def test_bench_refuses_counts_below_one(argv, message, capsys):
     assert main(["bench", *argv]) == 2
     err = capsys.readouterr().err
-    assert err.endswith(f"error: {message}\n") and "Traceback" not in err
+    assert err.endswith(f"错误：{message}\n") and "Traceback" not in err
 
 
 def test_schema_out_under_a_file_is_a_usage_error(tmp_path, capsys):
@@ -201,3 +201,61 @@ def test_schema_out_writes_the_schema(tmp_path, capsys):
     target = tmp_path / "new" / "x.json"
     assert main(["schema", "--out", str(target)]) == 0
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "绩效目标申报"
+
+
+@pytest.mark.parametrize(
+    "argv", [["lint", "--format", "json"], ["lint"], ["schema"], ["diff", "--rev", "HEAD"]]
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(argv):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", *argv],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    process.stdout.close()  # as `| head` does once it has read enough
+    err = process.stderr.read()
+    process.stderr.close()
+    assert (process.wait(), err.decode()) == (141, "")
+
+
+def usage_error(argv: list[str], capsys) -> list[str]:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err.splitlines()
+
+
+def test_an_unknown_option_shows_the_usage_of_its_command(capsys):
+    err = usage_error(["check", "--foo", "x"], capsys)
+    assert err == [
+        "用法：python -m generator check [-h] [--format {text,json}] [PATH ...]",
+        "错误：无法识别的参数：--foo",
+    ]
+
+
+def test_diff_with_four_paths_shows_the_usage_of_diff(capsys):
+    err = usage_error(["diff", "a", "b", "c", "d"], capsys)
+    assert err[0].startswith("用法：python -m generator diff [-h] ")
+    assert (
+        err[-1] == "错误：diff 需要两个路径（OLD NEW），或 --rev A[..B] [PATH...]，而这里写了 4 个"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["new-year", "2023"], "错误：缺少参数：TO"),
+        (["lint", "--format", "yaml"], "错误：参数 --format：不能是“yaml”（可选：text、json）"),
+        (["new-year", "2023", "next"], "错误：参数 TO：“next”不是整数"),
+        (["build", "--out"], "错误：参数 --out 后面要写一个值"),
+    ],
+)
+def test_argument_errors_are_in_chinese_under_the_usage_of_their_command(argv, message, capsys):
+    err = usage_error(argv, capsys)
+    assert err[0].startswith(f"用法：python -m generator {argv[0]} ")
+    assert err[-1] == message
+
+
+def test_an_unknown_command_shows_the_commands(capsys):
+    err = usage_error(["frobnicate"], capsys)
+    assert err[0] == "用法：python -m generator [-h] COMMAND ..."
+    assert err[-1].startswith("错误：参数 COMMAND：不能是“frobnicate”（可选：check、build、diff、")

@@ -18,7 +18,10 @@ BUREAU = "教育局.yaml"
 SEED_NAME = SEED_YAML.name
 COUNT = "产出指标 / 数量指标 / 会议次数"
 TARGET_30 = "产出指标 / 数量指标 / 政协志总体编撰工作完成率"
-NOTHING = {"added": 0, "removed": 0, "changed": 0, "moved": 0, "renamed": 0}
+NOTHING = {
+    "added": 0, "removed": 0, "changed": 0, "moved": 0, "renamed": 0,
+    "declarations_added": 0, "declarations_removed": 0, "files_renamed": 0,
+}  # fmt: skip
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -177,6 +180,49 @@ def test_declarations_added_and_removed_in_one_year_only(repository, capsys):
     assert data["added"] == ["文化局（HEAD:declarations/2024/文化局.yaml）"]
     assert data["removed"] == ["教育局（HEAD~1:declarations/2024/教育局.yaml）"]
     assert changes(data) == []
+    assert data["summary"] == {
+        **NOTHING, "declarations_added": 1, "declarations_removed": 1, "unchanged": 207
+    }  # fmt: skip
+
+
+def test_the_summary_table_counts_declarations_added_and_removed(repository, capsys):
+    (repository / "declarations/2024" / BUREAU).unlink()
+    (repository / "declarations/2024/文化局.yaml").write_text(
+        bureau(2024).replace("教育局", "文化局"), encoding="utf-8"
+    )
+    (repository / "declarations/2024/体育局.yaml").write_text(
+        bureau(2024).replace("教育局", "体育局"), encoding="utf-8"
+    )
+    report = repository / "out/diff/2024.md"
+    args = ["diff", "--exit-code", "--rev", "HEAD", "declarations/2024", "--out", str(report)]
+    assert main(args) == 1
+    counted = [["新增申报", "2"], ["删除申报", "1"], ["文件改名", "0"], ["未变", "95"]]
+    assert markdown_tables(report.read_text(encoding="utf-8"))[0][6:] == counted
+    assert capsys.readouterr().err == (
+        f"3 处变化：修改 0，新增 0，删除 0，移动 0，可能改名 0；未变 95；申报新增 2 份、删除 1 份 → {report}\n"
+    )
+    assert main(["preview", "--out", str(repository / "out")]) == 0
+    page = (repository / "out/diff/2024.html").read_text(encoding="utf-8")
+    assert '<td>新增申报</td>\n<td style="text-align:right">2</td>' in page
+    assert '<td>删除申报</td>\n<td style="text-align:right">1</td>' in page
+
+
+def test_a_file_renamed_and_nothing_else_is_a_change(repository, capsys):
+    git(repository, "mv", f"declarations/2024/{BUREAU}", "declarations/2024/education.yaml")
+    git(repository, "commit", "-q", "-m", "rename")
+    assert main(["diff", "--exit-code", "--rev", "HEAD~1..HEAD", "declarations"]) == 1
+    captured = capsys.readouterr()
+    paragraphs = markdown_paragraphs(captured.out)
+    renamed = f"文件改名：declarations/2024/{BUREAU} → declarations/2024/education.yaml"
+    assert paragraphs[paragraphs.index(renamed) + 1] == "内容没有变化。"
+    assert ["文件改名", "1"] in markdown_tables(captured.out)[0]
+    assert captured.err == (
+        "1 处变化：修改 0，新增 0，删除 0，移动 0，可能改名 0；未变 224；文件改名 1 个\n"
+    )
+    code, data = diff_json(capsys, "--exit-code", "--rev", "HEAD~1..HEAD", "declarations")
+    assert code == 1
+    assert data["summary"] == {**NOTHING, "files_renamed": 1, "unchanged": 224}
+    assert main(["diff", "--exit-code", "--rev", "HEAD..HEAD", "declarations"]) == 0
 
 
 def test_a_renamed_file_pairs_with_its_own_year(repository, capsys):

@@ -103,6 +103,33 @@ def test_a_path_that_exists_at_neither_revision(repository, capsys):
     assert capsys.readouterr().err == "错误：declaratoins：在 HEAD 和 HEAD 中都不存在\n"
 
 
+def test_a_path_deleted_in_the_work_tree_is_reported_as_removed(repository, capsys):
+    (repository / "declarations/2023/教育局.yaml").unlink()
+    args = ["diff", "--format", "json", "--exit-code", "--rev", "HEAD"]
+    assert main([*args, "declarations/2023/教育局.yaml"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["removed"] == ["教育局（HEAD:declarations/2023/教育局.yaml）"]
+    assert data["pairs"] == [] and data["added"] == []
+    (repository / "declarations/2023/一 二.yaml").unlink()
+    (repository / "declarations/2023").rmdir()
+    assert main([*args, "declarations/2023"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["removed"]) == 2
+
+
+def test_a_path_that_exists_neither_at_the_revision_nor_in_the_work_tree(repository, capsys):
+    assert main(["diff", "--rev", "HEAD", "declaratoins"]) == 2
+    assert capsys.readouterr().err == "错误：declaratoins：在 HEAD 和工作区中都不存在\n"
+
+
+def test_a_path_new_in_the_work_tree_is_reported_as_added(repository, capsys):
+    (repository / "declarations/2024").mkdir()
+    (repository / "declarations/2024/教育局.yaml").write_text(bureau(year=2024), encoding="utf-8")
+    assert main(["diff", "--format", "json", "--rev", "HEAD", "declarations/2024"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["added"] == ["教育局（declarations/2024/教育局.yaml）"]
+
+
 def test_three_dots_compare_with_where_the_branch_started(repository, capsys):
     git(repository, "checkout", "-q", "-b", "change")
     edit = repository / "declarations/2023/教育局.yaml"

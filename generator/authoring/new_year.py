@@ -1,21 +1,25 @@
 """The `new-year` command: carry a year's declarations forward to the next year's folder.
 
-Each file is copied as text, so comments, order and layout stay as the author wrote them; only
-the value of 年度 changes, found by its recorded location rather than by searching the text
-(written in full-width digits, it is rewritten in 0–9). Both years must be in archive.YEARS,
-like every declaration's. Existing files are never overwritten. The texts are copied as they
-are, so last year's year left in them (“2023年，……”, “(2023运维)”) is reported after copying
-(the L008 warnings of the copies) for the author to review.
+Each file is copied as text, so comments, order, layout and line endings stay as the author
+wrote them; only the value of 年度 changes, found by its recorded location rather than by
+searching the text (written in full-width digits, it is rewritten in 0–9). Both years must be in
+archive.YEARS, like every declaration's, and differ. Existing files are never overwritten. The
+texts and comments are copied as they are, so last year's year left in them (“2023年，……”,
+“(2023运维)”, `# 2023年度申报`) is reported after copying (L008: the lint warnings of the
+copies' texts, and the comments that name the old year) for the author to review.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.authoring.fmt import comments
 from generator.build.write import Artifact, Writer
-from generator.declaration.model import YEARS, YEARS_REASON
+from generator.declaration.model import YEARS, YEARS_REASON, Declaration
 from generator.declaration.sources import (
     UsageError,
     check_file_name,
@@ -27,6 +31,8 @@ from generator.errors import Diagnostic, Location, is_error
 from generator.review.lint import lint_other_year
 
 _YEAR_DIGITS = re.compile("[0-9０-９]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,11 @@ def carry_forward(root: Path, old_year: int, new_year: int) -> NewYearReport:
     for year in (old_year, new_year):
         if year not in YEARS:
             raise UsageError(f"年度 {year} 不在 {YEARS[0]} 到 {YEARS[-1]} 之间（{YEARS_REASON}）")
+    if old_year == new_year:
+        raise UsageError(
+            f"FROM 和 TO 都是 {old_year}：new-year 把一个年度的申报复制到另一个年度，"
+            f"例如 new-year {old_year} {old_year + 1}"
+        )
     source, target = root / str(old_year), root / str(new_year)
     problems: list[Diagnostic] = []
     copies: list[Artifact] = []
@@ -64,12 +75,14 @@ def carry_forward(root: Path, old_year: int, new_year: int) -> NewYearReport:
             problems.extend(d for d in found if is_error(d))
             continue
         year_at = checked.declaration.where(checked.declaration.kind.role_path("year"))
-        text = path.read_text(encoding="utf-8-sig")
-        copy = _replace_year(text, year_at, new_year)
-        copies.append(Artifact(path.name, copy.encode()))
+        original = path.read_bytes().decode("utf-8")  # as it is: BOM and line endings kept
+        bom = _BOM if original.startswith(_BOM) else ""
+        copy = _replace_year(original.removeprefix(_BOM), year_at, new_year)
+        copies.append(Artifact(path.name, (bom + copy).encode()))
         carried = read_checked_text(copy, destination.as_posix()).declaration
         if carried is not None:
-            review.extend(lint_other_year(carried))
+            places = [*lint_other_year(carried), *_comments_naming(copy, carried, old_year)]
+            review.extend(sorted(places, key=lambda d: d.location))
     if problems:
         return NewYearReport((), tuple(problems))
     writer = Writer(target)
@@ -78,13 +91,30 @@ def carry_forward(root: Path, old_year: int, new_year: int) -> NewYearReport:
     return NewYearReport(tuple((target / a.path).as_posix() for a in copies), (), tuple(review))
 
 
+def _comments_naming(text: str, decl: Declaration, year: int) -> Iterator[Diagnostic]:
+    """L008 for each comment of `text` (the source of `decl`) that names `year`, in any
+    digits (２０２３ too)."""
+    for comment in comments(text, decl):
+        if re.search(rf"(?<![0-9]){year}(?![0-9])", unicodedata.normalize("NFKC", comment.text)):
+            yield Diagnostic(
+                Location(decl.source, comment.line, comment.col),
+                "L008",
+                f"注释中的 {year} 不是本年度 {decl.year}：“{_shortened(comment.text)}”",
+                "若是沿用往年的文字，改为本年度的内容；确指那一年的可不改",
+            )
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _replace_year(text: str, at: Location, new_year: int) -> str:
     """`text` with the digits of the 年度 value that starts at `at` replaced by `new_year` (a
-    quote or a block scalar's header may come before them)."""
-    lines = text.split("\n")
-    start = sum(len(line) + 1 for line in lines[: at.line - 1]) + at.col - 1
+    quote or a block scalar's header may come before them). Lines end in LF, CRLF or CR."""
+    starts = [0] + [found.end() for found in _LINE_BREAK.finditer(text)]
+    start = starts[at.line - 1] + at.col - 1
     if text[start] in "|>":  # a block scalar: the value is on the next line
-        start = text.index("\n", start) + 1
+        start = starts[at.line]
     digits = _YEAR_DIGITS.search(text, start)
     assert digits is not None, "a valid 年度 has digits"
     return text[: digits.start()] + str(new_year) + text[digits.end() :]

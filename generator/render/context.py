@@ -558,6 +558,16 @@ class DepartmentTrend:
     name: str
     slug: str
     rows: tuple[TrendRow, ...]
+    notes: tuple[str, ...] = ()  # how its years were paired, where that needs saying
+
+
+@dataclass(frozen=True)
+class DepartmentYears:
+    """One department's declarations by year (paired by review/pairing.py), and the notes
+    on that pairing."""
+
+    versions: Mapping[int, Declaration]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -566,17 +576,17 @@ class TrendContext:
     departments: tuple[DepartmentTrend, ...]
 
 
-def trend_context(declarations: Sequence[Declaration]) -> TrendContext:
-    """Declarations of several years, grouped by department (file name) and lined up by year."""
-    years = tuple(sorted({d.year for d in declarations}))
-    by_slug: dict[str, dict[int, Declaration]] = defaultdict(dict)
-    for decl in declarations:
-        by_slug[decl.slug][decl.year] = decl
-    departments = []
-    for slug, versions in sorted(by_slug.items()):
+def trend_context(departments: Sequence[DepartmentYears]) -> TrendContext:
+    """Departments of several years lined up by year, named as their latest year names them,
+    in the order of their latest file names."""
+    years = tuple(sorted({year for d in departments for year in d.versions}))
+    trends = []
+    for department in departments:
+        versions = dict(department.versions)
         latest = versions[max(versions)]
-        departments.append(DepartmentTrend(latest.department, slug, _rows(versions, years)))
-    return TrendContext(years, tuple(departments))
+        rows = _rows(versions, years)
+        trends.append(DepartmentTrend(latest.department, latest.slug, rows, department.notes))
+    return TrendContext(years, tuple(sorted(trends, key=lambda t: (t.slug, t.name))))
 
 
 def amounts_of(decl: Declaration) -> dict[str, Decimal]:

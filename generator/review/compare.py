@@ -1,17 +1,18 @@
 """Semantic comparison of validated declarations: what changed between two years or revisions.
 
 Compares models, never rendered files, keyed by stable identities and ignoring where things were
-written (beancount's compare): indicators by (一级, 二级, 三级), tasks by 任务名称. A declaration is
-identified by (年度, 部门名称) and its file by its path under what was compared, so a comparison
-over several year folders pairs each year with the same year: by path, then by (年度, 部门名称)
-for a renamed file. Year over year (each side one year, not the same) files pair by file name,
-then by 部门名称, and 年度 is the comparison's title, not a change. A name that disappears while
-a similar one appears is reported as a likely rename, flagged as such, never silently paired.
-Unchanged items are counted, not listed. Differences of numbers are exact, however many digits.
+written (beancount's compare): indicators by (一级, 二级, 三级), tasks by 任务名称. Declarations
+pair as review/pairing.py pairs them (by 部门名称, then by file name), each year with the same
+year in a comparison over several year folders; year over year (each side one year, not the
+same) any with any, and 年度 is the comparison's title, not a change. A file renamed or moved
+is a change; so is a declaration added or removed. A name that disappears while a similar one
+appears is reported as a likely rename, flagged as such, never silently paired. Unchanged items
+are counted, not listed. Differences of numbers are exact, however many digits.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -33,6 +34,7 @@ from generator.declaration.printed import amount_places, show
 from generator.kinds.spec import FieldSpec, FieldType
 from generator.kinds.vocabulary import base_unit, in_unit
 from generator.render.context import _in_list, amounts_of
+from generator.review.pairing import Pairing, pair_declarations
 
 RENAME_SIMILARITY = 0.6  # difflib ratio from which a removed and an added name look like one
 PERCENT_LIMIT = 999_999  # a larger change in % is printed as "> +999,999 %"
@@ -67,7 +69,11 @@ class DeclarationDiff:
     new_year: int
     changes: tuple[Change, ...]
     unchanged: dict[str, int]  # section → items compared and found equal
-    renamed_file: bool = False
+    renamed_file: bool = False  # the file was renamed or moved: old_file → new_file
+    old_file: str = ""  # the files' paths under what was compared
+    new_file: str = ""
+    paired_by: str = ""  # how the two were found to be one department (pairing.BY_…)
+    note: str = ""  # what to know about the pairing (two 部门名称 paired by file name)
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
@@ -86,10 +92,13 @@ class Comparison:
     added: tuple[str, ...]  # declarations only on the new side (部门名称 (source))
     removed: tuple[str, ...]
     summary: dict[str, int]
+    notes: tuple[str, ...] = ()  # the pairs' notes, in order
 
     @property
     def different(self) -> bool:
-        return bool(self.added or self.removed or any(p.changes for p in self.pairs))
+        return bool(
+            self.added or self.removed or any(p.changes or p.renamed_file for p in self.pairs)
+        )
 
 
 def compare_sets(
@@ -97,42 +106,38 @@ def compare_sets(
     new: Mapping[str, Declaration],
     old_label: str,
     new_label: str,
+    pairing: Pairing | None = None,
 ) -> Comparison:
     """Pair the declarations of two sets, each keyed by its file's path under what was compared
-    (a year folder: `x.yaml`; the declarations folder: `2023/x.yaml`; a single file: `.`), and
-    compare each pair. Pairs by path; year over year then by file name and by 部门名称, otherwise
-    by (年度, 部门名称)."""
+    (a year folder: `x.yaml`; the declarations folder: `2023/x.yaml`), and compare each pair.
+    Without a `pairing`, as pair_declarations pairs them: year over year any with any,
+    otherwise each year with the same year."""
     old_years = {d.year for d in old.values()}
     new_years = {d.year for d in new.values()}
     year_over_year = len(old_years) == len(new_years) == 1 and old_years != new_years
-    unpaired = dict(old)
-    found: dict[str, tuple[Declaration, bool]] = {}  # new key → (old declaration, renamed)
-    rules: list[tuple[Callable[[str, Declaration], object], bool]] = [(lambda k, d: k, False)]
-    if year_over_year:
-        rules.append((lambda k, d: d.slug, False))
-        rules.append((lambda k, d: d.department, True))
-    else:
-        rules.append((lambda k, d: (d.year, d.department), True))
-    for identity, renamed in rules:
-        candidates: dict[object, list[str]] = {}
-        for key, decl in unpaired.items():
-            candidates.setdefault(identity(key, decl), []).append(key)
-        for key, decl in new.items():
-            same = candidates.get(identity(key, decl))
-            if key not in found and same:
-                found[key] = (unpaired.pop(same.pop(0)), renamed)
+    if pairing is None:
+        pairing = pair_declarations(old, new, across_years=year_over_year)
     diffs = tuple(
-        compare(found[key][0], decl, renamed_file=found[key][1])
-        for key, decl in new.items()
-        if key in found
+        dataclasses.replace(
+            compare(old[pair.old], new[pair.new]),
+            renamed_file=pair.old != pair.new,
+            old_file=pair.old,
+            new_file=pair.new,
+            paired_by=pair.by,
+            note=pair.note,
+        )
+        for pair in pairing.pairs
     )
-    added = tuple(f"{d.department}（{d.source}）" for key, d in new.items() if key not in found)
-    removed = tuple(f"{d.department}（{d.source}）" for d in unpaired.values())
+    added = tuple(f"{new[k].department}（{new[k].source}）" for k in pairing.added)
+    removed = tuple(f"{old[k].department}（{old[k].source}）" for k in pairing.removed)
     summary = {
         kind: sum(d.count(kind) for d in diffs)
         for kind in ("added", "removed", "changed", "moved", "renamed")
     }
     summary["unchanged"] = sum(sum(d.unchanged.values()) for d in diffs)
+    summary["declarations_added"] = len(added)
+    summary["declarations_removed"] = len(removed)
+    summary["files_renamed"] = sum(1 for d in diffs if d.renamed_file)
     return Comparison(
         old_label,
         new_label,
@@ -142,10 +147,11 @@ def compare_sets(
         added,
         removed,
         summary,
+        tuple(d.note for d in diffs if d.note),
     )
 
 
-def compare(old: Declaration, new: Declaration, renamed_file: bool = False) -> DeclarationDiff:
+def compare(old: Declaration, new: Declaration) -> DeclarationDiff:
     """Every difference between two versions of one declaration, field by field of their
     kinds (a field one kind has and the other lacks counts as added or removed)."""
     changes: list[Change] = []
@@ -197,7 +203,6 @@ def compare(old: Declaration, new: Declaration, renamed_file: bool = False) -> D
         new.year,
         tuple(changes),
         unchanged,
-        renamed_file,
     )
 
 

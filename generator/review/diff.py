@@ -3,7 +3,8 @@ and render the change report as Markdown or JSON.
 
 Each declaration is keyed by its file's path under what was named: under the folder (or the
 file itself) for OLD NEW, relative to the current folder for --rev, where both sides are read
-under the same paths.
+under the same paths. Two files named are compared with each other; otherwise declarations
+pair as review/pairing.py pairs them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from generator.declaration.sources import Checked, UsageError, find_declarations
 from generator.errors import Diagnostic, is_error, sort_diagnostics
 from generator.render.templates import TEMPLATES, Renderer
 from generator.review.compare import Comparison, compare_sets
+from generator.review.pairing import GIVEN, Pair, Pairing
 from generator.review.revisions import read_at_revision, resolve_range
 
 
@@ -34,7 +36,10 @@ class DiffResult:
 def diff_paths(old: Path, new: Path) -> DiffResult:
     """Compare the declarations under `old` with those under `new` (files or folders; two
     files are compared with each other, whatever their names)."""
-    return _compare(_read_under(old), _read_under(new), old.as_posix(), new.as_posix())
+    given = None
+    if old.is_file() and new.is_file():  # each keyed "." (see _read_under)
+        given = Pairing((Pair(".", ".", GIVEN),), (), ())
+    return _compare(_read_under(old), _read_under(new), old.as_posix(), new.as_posix(), given)
 
 
 def diff_revisions(spec: str, paths: Sequence[Path]) -> DiffResult:
@@ -42,14 +47,18 @@ def diff_revisions(spec: str, paths: Sequence[Path]) -> DiffResult:
     (`A`: A → work tree, `A..B`, `A...B`: see revisions.resolve_range)."""
     span = resolve_range(spec)
     before = read_at_revision(span.old, paths)
-    if span.new is None:  # the work tree: a path that is not there is a UsageError already
-        after = {_relative(p): read_checked(p) for p in find_declarations(paths)}
+    if span.new is None:  # the work tree
+        absent = {path for path in paths if not path.exists()}
+        present = [path for path in paths if path not in absent]
+        after = {_relative(p): read_checked(p) for p in find_declarations(present)}
+        neither = f"在 {span.old.name} 和工作区中都不存在"
     else:
         at_new = read_at_revision(span.new, paths)
-        for path in sorted(before.absent & at_new.absent):
-            where = f"{span.old.name} 和 {span.new.name}"
-            raise UsageError(f"{path.as_posix()}：在 {where} 中都不存在")
-        after = at_new.files
+        absent, after = set(at_new.absent), at_new.files
+        neither = f"在 {span.old.name} 和 {span.new.name} 中都不存在"
+    # A path on either side is compared (deleted or added); one on neither is a mistake.
+    for path in sorted(before.absent & absent):
+        raise UsageError(f"{path.as_posix()}：{neither}")
     return _compare(before.files, after, span.old_label, span.new_label)
 
 
@@ -61,12 +70,16 @@ def render_report(comparison: Comparison, output_format: str, templates: Path = 
 
 
 def summary_line(comparison: Comparison) -> str:
+    """What changed, counted: items, then declarations added or removed and files renamed
+    (each one change too)."""
     s = comparison.summary
     changed = sum(v for k, v in s.items() if k != "unchanged")
     counted = f"{changed} 处变化：修改 {s['changed']}，新增 {s['added']}，删除 {s['removed']}，"
     counted += f"移动 {s['moved']}，可能改名 {s['renamed']}；未变 {s['unchanged']}"
     if comparison.added or comparison.removed:
         counted += f"；申报新增 {len(comparison.added)} 份、删除 {len(comparison.removed)} 份"
+    if s["files_renamed"]:
+        counted += f"；文件改名 {s['files_renamed']} 个"
     return counted
 
 
@@ -81,7 +94,11 @@ def _read_under(root: Path) -> dict[str, Checked]:
 
 
 def _compare(
-    before: Mapping[str, Checked], after: Mapping[str, Checked], old: str, new: str
+    before: Mapping[str, Checked],
+    after: Mapping[str, Checked],
+    old: str,
+    new: str,
+    pairing: Pairing | None = None,
 ) -> DiffResult:
     problems = [
         d
@@ -92,7 +109,7 @@ def _compare(
     ]
     if problems:
         return DiffResult(None, tuple(sort_diagnostics(problems)))
-    return DiffResult(compare_sets(_models(before), _models(after), old, new), ())
+    return DiffResult(compare_sets(_models(before), _models(after), old, new, pairing), ())
 
 
 def _models(checked: Mapping[str, Checked]) -> dict[str, Declaration]:

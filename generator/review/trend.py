@@ -1,5 +1,10 @@
 """The `trend` command: one column per year for every budget figure and every indicator's
-target, per department — the table finance staff otherwise assemble by hand in Excel."""
+target, per department — the table finance staff otherwise assemble by hand in Excel.
+
+A department's years are found as `diff` finds them (review/pairing.py): each year's
+declarations pair with the departments of the years before it by 部门名称, then by file name,
+and a pair of two 部门名称 made by file name is reported, in trend.md and to the caller.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,20 @@ from pathlib import Path
 
 from generator.build.build import check
 from generator.build.write import Artifact, Writer
+from generator.declaration.model import Declaration
 from generator.errors import Diagnostic
-from generator.render.context import trend_context
+from generator.render.context import DepartmentYears, trend_context
 from generator.render.templates import TEMPLATES, Renderer
+from generator.review.pairing import pair_declarations
 
 
 @dataclass
 class TrendReport:
-    """What the trend command found and wrote."""
+    """What the trend command found and wrote, and the notes on how years were paired."""
 
     diagnostics: list[Diagnostic]
     written: list[str]
+    notes: list[str]
 
 
 def trend(paths: Sequence[Path], out: Path, templates: Path = TEMPLATES) -> TrendReport:
@@ -27,10 +35,31 @@ def trend(paths: Sequence[Path], out: Path, templates: Path = TEMPLATES) -> Tren
     `out/trend.xlsx`; nothing when any is invalid."""
     report = check(paths)
     if not report.ok:
-        return TrendReport(report.diagnostics, [])
-    context = trend_context([c.declaration for c in report.checked if c.declaration])
-    files = Renderer(templates).trend_files(context)
+        return TrendReport(report.diagnostics, [], [])
+    departments = departments_over_years([c.declaration for c in report.checked if c.declaration])
+    files = Renderer(templates).trend_files(trend_context(departments))
     writer = Writer(out)
     for suffix, content in files.items():
         writer.write(Artifact(f"trend{suffix}", content))
-    return TrendReport([], writer.written + writer.unchanged)
+    notes = [note for department in departments for note in department.notes]
+    return TrendReport([], writer.written + writer.unchanged, notes)
+
+
+def departments_over_years(declarations: Sequence[Declaration]) -> list[DepartmentYears]:
+    """The declarations grouped by department, year by year: each year's declarations pair
+    with the latest declaration of each department found so far; one left over starts a
+    department."""
+    versions: list[dict[int, Declaration]] = []
+    notes: list[list[str]] = []
+    for year in sorted({d.year for d in declarations}):
+        latest = [group[max(group)] for group in versions]
+        department_of = {decl.source: number for number, decl in enumerate(latest)}
+        this_year = {d.source: d for d in declarations if d.year == year}
+        pairing = pair_declarations({d.source: d for d in latest}, this_year, across_years=True)
+        for pair in pairing.pairs:
+            versions[department_of[pair.old]][year] = this_year[pair.new]
+            notes[department_of[pair.old]] += [pair.note] if pair.note else []
+        for source in pairing.added:
+            versions.append({year: this_year[source]})
+            notes.append([])
+    return [DepartmentYears(v, tuple(n)) for v, n in zip(versions, notes, strict=True)]
