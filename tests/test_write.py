@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
@@ -99,3 +100,121 @@ def test_an_interrupted_stage_leaves_no_temporary(tmp_path, monkeypatch):
         writer.stage(Artifact("a.md", b"new"))
     writer.abort()
     assert os.listdir(tmp_path) == []
+
+
+# Special files: an output path that exists and is not a regular file is never renamed over. A
+# character device or a FIFO is written into, as a shell's `>` would (`--out /dev/null` works);
+# anything else (a folder, a socket, a block device) is refused.
+
+
+def read_fifo_in_background(path):
+    """Start reading the FIFO `path` (a write blocks until someone reads); returns a function
+    that waits for the reader and gives what it read."""
+    import threading
+
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(path.read_bytes()), daemon=True)
+    reader.start()
+
+    def result() -> bytes:
+        reader.join(timeout=10)
+        assert not reader.is_alive(), "nothing was written to the FIFO"
+        return got[0]
+
+    return result
+
+
+def make_null_device(path):
+    """A character device like /dev/null at `path`, or skip (mknod needs root)."""
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, AttributeError, OSError) as error:
+        pytest.skip(f"cannot make a device file here: {error}")
+
+
+def test_a_fifo_is_written_into_never_replaced(tmp_path):
+    fifo = tmp_path / "p"
+    os.mkfifo(fifo)
+    result = read_fifo_in_background(fifo)
+    writer = Writer(tmp_path)
+    writer.write(Artifact("p", b"report"))
+    assert result() == b"report"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert writer.written == ["p"] and os.listdir(tmp_path) == ["p"]
+
+
+def test_a_character_device_is_written_into_never_replaced(tmp_path):
+    device = tmp_path / "null"
+    make_null_device(device)
+    Writer(tmp_path).write(Artifact("null", b"report"))
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+    assert os.listdir(tmp_path) == ["null"]
+
+
+def test_a_socket_or_a_folder_at_the_output_path_is_refused(tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.chdir(tmp_path)  # a socket's path must be short
+    server = socket.socket(socket.AF_UNIX)
+    server.bind("s")
+    (tmp_path / "d").mkdir()
+    try:
+        with pytest.raises(WriteError) as refused:
+            Writer(tmp_path).write(Artifact("s", b"report"))
+        assert str(refused.value) == (
+            f"{tmp_path / 's'}：不是普通文件（套接字），不会写入或替换它；请换一个文件名"
+        )
+        assert stat.S_ISSOCK(os.lstat(tmp_path / "s").st_mode)
+        with pytest.raises(WriteError) as refused:
+            Writer(tmp_path).write(Artifact("d", b"report"))
+        assert str(refused.value) == (
+            f"{tmp_path / 'd'}：不是普通文件（文件夹），不会写入或替换它；请换一个文件名"
+        )
+        assert sorted(os.listdir(tmp_path)) == ["d", "s"]
+    finally:
+        server.close()
+
+
+def test_a_build_never_writes_into_a_special_file(tmp_path):
+    writer = Writer(tmp_path)
+    os.mkfifo(tmp_path / "a.md")
+    with pytest.raises(WriteError) as refused:
+        writer.stage(Artifact("a.md", b"output"))  # staged (as the build does): refused
+    assert str(refused.value) == (
+        f"{tmp_path / 'a.md'}：不是普通文件（FIFO 管道），不会写入或替换它；请换一个文件名"
+    )
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "a.md").st_mode)
+    assert os.listdir(tmp_path) == ["a.md"]
+
+
+def test_commands_with_out_write_into_a_fifo_or_device(tmp_path, capsys):
+    from conftest import SEED_YAML
+
+    from generator.cli import main
+
+    fifo = tmp_path / "p"
+    os.mkfifo(fifo)
+    result = read_fifo_in_background(fifo)
+    assert main(["diff", str(SEED_YAML), str(SEED_YAML), "--out", str(fifo)]) == 0
+    assert result().startswith("# ".encode())
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    result = read_fifo_in_background(fifo)
+    assert main(["schema", "--out", str(fifo)]) == 0
+    assert result().startswith(b"{")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    (tmp_path / "trend").mkdir()
+    os.mkfifo(tmp_path / "trend" / "trend.md")
+    result = read_fifo_in_background(tmp_path / "trend" / "trend.md")
+    assert main(["trend", str(SEED_YAML.parent), "--out", str(tmp_path / "trend")]) == 0
+    assert result().startswith(b"# ")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "trend" / "trend.md").st_mode)
+    assert (tmp_path / "trend" / "trend.xlsx").is_file()
+    device = tmp_path / "null"
+    make_null_device(device)
+    assert main(["schema", "--out", str(device)]) == 0
+    assert main(["diff", str(SEED_YAML), str(SEED_YAML), "--out", str(device)]) == 0
+    export = tmp_path / "form.txt"
+    export.write_text("部门名称\t测试局\n", encoding="utf-8")
+    main(["import", str(export), "-o", str(device), "--force"])
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["form.txt", "null", "p", "trend"]

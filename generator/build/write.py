@@ -8,6 +8,11 @@ build whole, and no rendered file waits in memory. Removals are staged too and h
 `commit`, in the order staged. A path may be claimed once per build, and never outside the
 output root. Identical content is not rewritten, so modification times (and `make`) see only
 real changes. `sweep` removes the staging files a killed build left behind.
+
+Nothing is ever renamed over something that is not a regular file: `write` writes into a
+character device or a FIFO that is already at the path (as a shell's `>` does, so that `--out
+/dev/null` works), and a folder, socket or block device there, or any special file where a
+build stages, is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +64,19 @@ class Writer:
         return path
 
     def write(self, artifact: Artifact) -> None:
-        """Write `artifact` now, atomically (stage and commit it alone)."""
+        """Write `artifact` now, atomically (stage and commit it alone); into a character
+        device or a FIFO that is there already, directly, as a shell's `>` would (`--out
+        /dev/null`)."""
+        path = self.target(artifact.path)
+        if _file_type(path) in (stat.S_IFCHR, stat.S_IFIFO):
+            self._claim(artifact.path)
+            try:
+                with open(path, "wb") as stream:
+                    stream.write(artifact.content)
+            except OSError as error:
+                raise WriteError(f"{path}: 无法写入：{error.strerror or error}") from None
+            self.written.append(artifact.path)
+            return
         try:
             self.stage(artifact)
         except BaseException:  # also Ctrl-C: never leave the staging file behind
@@ -71,6 +89,7 @@ class Writer:
         already there; it takes its place at `commit`."""
         self._claim(artifact.path)
         path = self.target(artifact.path)
+        _refuse_special(path)
         try:
             if path.is_file() and path.read_bytes() == artifact.content:
                 self.unchanged.append(artifact.path)
@@ -97,6 +116,7 @@ class Writer:
         try:
             for relative, staging, path in self._staged:
                 if staging is not None:
+                    _refuse_special(path)  # one may have appeared since it was staged
                     os.replace(staging, path)
                     self.written.append(relative)
                 elif _remove_file(path):
@@ -155,6 +175,33 @@ class Writer:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(staging, 0o644)
+
+
+# What an output path may be besides a regular file, as the messages name it.
+_FILE_TYPES = {
+    stat.S_IFDIR: "文件夹",
+    stat.S_IFCHR: "字符设备",
+    stat.S_IFIFO: "FIFO 管道",
+    stat.S_IFSOCK: "套接字",
+    stat.S_IFBLK: "块设备",
+}
+
+
+def _file_type(path: Path) -> int | None:
+    """The type (stat.S_IF…) of what is at `path` if it is there and not a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # not there (or not reachable: writing it then says why)
+        return None
+    return None if stat.S_ISREG(mode) else stat.S_IFMT(mode)
+
+
+def _refuse_special(path: Path) -> None:
+    """Nothing is ever renamed over a folder, a device, a FIFO or a socket."""
+    kind = _file_type(path)
+    if kind is not None:
+        what = _FILE_TYPES.get(kind, "特殊文件")
+        raise WriteError(f"{path}：不是普通文件（{what}），不会写入或替换它；请换一个文件名")
 
 
 def _remove_file(path: Path) -> bool:
