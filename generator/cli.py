@@ -434,7 +434,7 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     source_date_epoch()  # refused before anything is read, even when nothing is rendered
     started = time.time() - STAMP_MARGIN
-    report = build(args.paths, args.out)
+    report = build(args.paths, args.out, waiting=lambda message: print(message, file=sys.stderr))
     _print_problems(args.format, report.errors, report.warnings)
     if not report.ok:
         if args.format == "text":
@@ -442,11 +442,16 @@ def _build(args: argparse.Namespace) -> int:
         return ExitCode.INVALID
     for note in report.notes:
         print(f"警告：{note}", file=sys.stderr)
+    for source, key in report.gone:
+        print(
+            f"{source} 已不存在（删除、改名或移走了）：删除它的输出 {args.out / key}.*",
+            file=sys.stderr,
+        )
     if args.format == "text":
-        removed = f"，删除 {len(report.removed)} 个过时文件" if report.removed else ""
         print(
             f"{len(report.checked)} 份申报：写入 {len(report.written)} 个文件，"
-            f"{len(report.unchanged)} 个未变，{report.skipped} 份无改动跳过{removed} → {args.out}",
+            f"{len(report.unchanged) + report.kept} 个文件没有变化，"
+            f"删除 {len(report.removed)} 个过时文件；输出在 {args.out}",
             file=sys.stderr,
         )
     if args.stamp is not None:

@@ -4,6 +4,7 @@ an invalid declaration writes nothing."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -334,7 +335,8 @@ def test_deleting_a_declaration_removes_its_outputs_and_its_index_row(tmp_path, 
     capsys.readouterr()
     assert main(["build", str(tree), "--out", str(out)]) == 0
     assert capsys.readouterr().err == (
-        f"1 份申报：写入 3 个文件，0 个未变，1 份无改动跳过，删除 4 个过时文件 → {out}\n"
+        f"{tree / '2023/b.yaml'} 已不存在（删除、改名或移走了）：删除它的输出 {out / '2023/b'}.*\n"
+        f"1 份申报：写入 3 个文件，4 个文件没有变化，删除 4 个过时文件；输出在 {out}\n"
     )
     assert sorted(p.name for p in (out / "2023").iterdir()) == [
         "a.docx", "a.html", "a.md", "a.xlsx", "index.html", "index.md", "index.xlsx",
@@ -372,7 +374,7 @@ def test_a_year_left_without_declarations_loses_its_index(tmp_path):
         [f"2024/a{s}" for s in OUTPUT_SUFFIXES]
         + [f"2024/index{s}" for s in (".html", ".md", ".xlsx")]
     )
-    assert list((out / "2024").iterdir()) == []
+    assert not (out / "2024").exists()  # the year's folder, left empty, is removed too
 
 
 def test_a_subset_build_keeps_the_others_and_the_whole_index(tmp_path):
@@ -388,10 +390,10 @@ def test_a_subset_build_keeps_the_others_and_the_whole_index(tmp_path):
     assert report.removed == []
     assert {suffix: (out / f"2023/a{suffix}").read_bytes() for suffix in OUTPUT_SUFFIXES} == kept
     assert index_departments(out) == ["测试局", "测试三局"]  # every declaration of the year
-    (tree / "2023/a.yaml").unlink()  # outside the PATHs given: its outputs stay
-    assert build([source], out).removed == []
-    assert (out / "2023/a.md").is_file() and index_departments(out) == ["测试局", "测试三局"]
-    assert build([tree], out).removed == [f"2023/a{s}" for s in (".docx", ".html", ".md", ".xlsx")]
+    (tree / "2023/a.yaml").unlink()  # outside the PATHs given, but gone: so are its outputs
+    report = build([source], out)
+    assert report.removed == [f"2023/a{s}" for s in (".docx", ".html", ".md", ".xlsx")]
+    assert report.gone == [(str(tree / "2023/a.yaml"), "2023/a")]
     assert index_departments(out) == ["测试三局"]
 
 
@@ -486,3 +488,134 @@ def test_a_subset_build_says_when_it_cannot_list_a_declaration_in_the_index(tmp_
     assert main(["build", str(tree), "--out", str(out)]) == 0
     assert "警告" not in capsys.readouterr().err
     assert index_departments(out) == ["测试局", "测试二局"]
+
+
+def test_a_users_file_shaped_like_a_staging_file_is_never_swept(tmp_path):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    (out / "2023").mkdir(parents=True)
+    users = out / "2023" / ".report.md.20231231.tmp"
+    users.write_bytes(b"a user's draft")
+    bad = tree / "2023" / "c.yaml"
+    bad.write_text("表样: 上海整体\n", encoding="utf-8")
+    assert not build([tree], out).ok  # invalid: nothing is written, nothing swept
+    assert users.read_bytes() == b"a user's draft"
+    bad.unlink()
+    assert build([tree], out).ok
+    assert users.read_bytes() == b"a user's draft"
+
+
+@pytest.mark.parametrize("name", ["index.md", "a.docx"])
+def test_a_users_file_at_an_output_name_is_never_overwritten(tmp_path, capsys, name):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    (out / "2023").mkdir(parents=True)
+    users = out / "2023" / name
+    users.write_bytes(b"the user's own file")
+    assert main(["build", str(tree), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"错误：{users}：不是构建生成的文件（构建记录 .manifest.json 中没有它），不会覆盖；"
+        "请把它移走或删除，再构建\n"
+    )
+    assert users.read_bytes() == b"the user's own file"
+    assert sorted(p.name for p in (out / "2023").iterdir()) == [name]
+    users.unlink()
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+
+
+def test_outputs_of_a_lost_manifest_are_taken_back_when_they_are_what_the_build_makes(tmp_path):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert build([tree], out).ok
+    (out / ".manifest.json").unlink()
+    report = build([tree], out)  # same bytes as the build would write: nothing is lost
+    assert report.ok and report.written == []
+    (tree / "2023/b.yaml").unlink()
+    assert sorted(build([tree], out).removed) == [f"2023/b{s}" for s in sorted(OUTPUT_SUFFIXES)]
+
+
+def test_building_a_renamed_file_alone_drops_the_old_record(tmp_path, capsys):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    renamed = tree / "2023/闵行区政协.yaml"
+    (tree / "2023/a.yaml").rename(renamed)
+    capsys.readouterr()
+    assert main(["build", str(renamed), "--out", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{tree / '2023/a.yaml'} 已不存在（删除、改名或移走了）：删除它的输出 {out / '2023/a'}.*",
+        f"1 份申报：写入 7 个文件，0 个文件没有变化，删除 4 个过时文件；输出在 {out}",
+    ]
+    assert index_departments(out) == ["测试二局", "测试局"]  # once each, not twice
+    table = markdown_tables((out / "2023/index.md").read_text(encoding="utf-8"))[0]
+    assert table[-1][1] == "200.00"  # the 合计 row counts it once
+    assert not list((out / "2023").glob("a.*"))
+    assert (out / "2023/闵行区政协.md").is_file() and (out / "2023/b.md").is_file()
+
+
+def test_one_department_twice_across_builds_into_one_folder(tmp_path, capsys):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    first = tree / "2023/a.yaml"
+    assert main(["build", str(first), "--out", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    second = tree / "2023/c.yaml"
+    second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")  # 测试局 again
+    capsys.readouterr()
+    assert main(["build", str(second), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == (
+        f"{second}:3:7: E231 2023 年度“测试局”另有申报：{first}"
+        "（提示：一个部门每年只有一份申报：保留正确的一份，把另一份的内容合并进去后删除它；"
+        "若是两个不同的部门，核对部门名称）\n"
+    )
+    assert captured.err == "1 份申报，1 份有错误，共 1 个问题；未写入任何文件\n"
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_one_output_name_from_two_sources_across_builds(tmp_path, capsys):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "other" / "2023" / "a.yaml"
+    elsewhere.parent.mkdir(parents=True)
+    elsewhere.write_text(
+        (tree / "2023/b.yaml").read_text(encoding="utf-8").replace("测试二局", "测试三局"),
+        encoding="utf-8",
+    )
+    assert main(["build", str(elsewhere), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["build", str(tree / "2023/a.yaml"), "--out", str(out)]) == 1
+    assert capsys.readouterr().out == (
+        f"{tree / '2023/a.yaml'}:1:1: E230 与 {elsewhere} 同为 2023 年度且文件名相同，"
+        "输出会互相覆盖（提示：给其中一个文件改名）\n"
+    )
+    assert index_departments(out) == ["测试三局"]
+
+
+def test_an_output_changed_by_hand_is_made_again_and_said_so(tmp_path, capsys):
+    tree = two_declarations(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    made = {p: p.read_bytes() for p in (out / "2023").iterdir()}
+    edited = out / "2023/a.xlsx"
+    edited.write_bytes(b"saved by Excel")
+    same_size = out / "2023/index.md"  # same size and modification time, other bytes
+    times = same_size.stat()
+    content = same_size.read_bytes()
+    same_size.write_bytes(content.replace("测试局".encode(), "测验局".encode()))
+    os.utime(same_size, ns=(times.st_atime_ns, times.st_mtime_ns))
+    capsys.readouterr()
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"警告：{edited} 在上次构建之后被改过（例如在 Excel、WPS 或 Word 中保存过），"
+        "已按申报重新生成；要改内容请改申报的 YAML 文件",
+        f"警告：{same_size} 在上次构建之后被改过（例如在 Excel、WPS 或 Word 中保存过），"
+        "已按申报重新生成；要改内容请改申报的 YAML 文件",
+        f"2 份申报：写入 2 个文件，9 个文件没有变化，删除 0 个过时文件；输出在 {out}",
+    ]
+    assert {p: p.read_bytes() for p in (out / "2023").iterdir()} == made
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    assert capsys.readouterr().err == (
+        f"2 份申报：写入 0 个文件，11 个文件没有变化，删除 0 个过时文件；输出在 {out}\n"
+    )

@@ -158,14 +158,14 @@ def test_after_sigkill_the_workers_end_and_the_next_build_cleans_up(corpus, tmp_
     (out / "2023").mkdir(parents=True, exist_ok=True)
     (out / ".cache").mkdir(exist_ok=True)
     planted = [
-        out / "2023" / ".d000.md.abcd1234.tmp",
-        out / "2023" / ".index.xlsx.k_9z0q1x.tmp",
-        out / "..manifest.json.zz00aa11.tmp",  # the staging file of .manifest.json
-        out / ".cache" / f".{'0' * 64}.json.abcd1234.tmp",
+        out / "2023" / ".budget-build-d000.md.abcd1234.tmp",
+        out / "2023" / ".budget-build-index.xlsx.k_9z0q1x.tmp",
+        out / ".budget-build-.manifest.json.zz00aa11.tmp",  # the staging file of .manifest.json
+        out / ".cache" / f".budget-build-{'0' * 64}.json.abcd1234.tmp",
     ]
     for path in planted:
         path.write_bytes(b"half a file")
-    foreign = out / "2023" / ".notes.txt.abcd1234.tmp"  # not a name the build writes
+    foreign = out / "2023" / ".budget-build-notes.txt.abcd1234.tmp"  # not a name we write
     foreign.write_bytes(b"someone else's")
     result = subprocess.run(
         [sys.executable, "-m", "generator", "build", str(corpus), "--out", str(out)],

@@ -45,6 +45,7 @@ def test_a_staged_file_is_named_after_its_target(tmp_path):
     writer = Writer(tmp_path)
     writer.stage(Artifact("2023/a.md", b"new"))
     (staged,) = os.listdir(tmp_path / "2023")
+    assert staged.startswith(".budget-build-a.md.") and staged.endswith(".tmp")
     assert STAGING.fullmatch(staged) and STAGING.fullmatch(staged).group(1) == "a.md"
     writer.abort()
     assert os.listdir(tmp_path / "2023") == []
@@ -53,21 +54,23 @@ def test_a_staged_file_is_named_after_its_target(tmp_path):
 def test_sweep_removes_only_our_own_staging_files(tmp_path):
     folder = tmp_path / "2023"
     folder.mkdir()
-    ours = [".a.md.k3j_x9a2.tmp", ".index.xlsx.abcdefgh.tmp"]
+    ours = [".budget-build-a.md.k3j_x9a2.tmp", ".budget-build-index.xlsx.abcdefgh.tmp"]
     others = [
-        ".a.md.k3j_x9a2.txt",  # not .tmp
-        ".notes.txt.abcdefgh.tmp",  # a name the build never writes
-        "a.md.abcdefgh.tmp",  # no leading dot
-        ".a.md.toolong123.tmp",  # not our random part
+        ".budget-build-a.md.k3j_x9a2.txt",  # not .tmp
+        ".budget-build-notes.txt.abcdefgh.tmp",  # a name the build never writes
+        "budget-build-a.md.abcdefgh.tmp",  # no leading dot
+        ".budget-build-a.md.toolong123.tmp",  # not our random part
+        ".a.md.k3j_x9a2.tmp",  # shaped like a staging file, but without our prefix
+        ".report.md.20231231.tmp",  # a user's file (as earlier versions named their staging)
         "a.md",
     ]
     for name in ours + others:
         (folder / name).write_bytes(b"x")
-    (folder / ".b.md.abcdefgh.tmp").mkdir()  # a folder is never ours
+    (folder / ".budget-build-b.md.abcdefgh.tmp").mkdir()  # a folder is never ours
     writer = Writer(tmp_path)
     removed = writer.sweep("2023", lambda name: name.endswith((".md", ".xlsx")))
     assert sorted(removed) == sorted(f"2023/{name}" for name in ours)
-    assert sorted(os.listdir(folder)) == sorted([*others, ".b.md.abcdefgh.tmp"])
+    assert sorted(os.listdir(folder)) == sorted([*others, ".budget-build-b.md.abcdefgh.tmp"])
     assert writer.sweep("2024", lambda name: True) == []  # a missing folder is nothing to do
 
 
@@ -196,7 +199,7 @@ def test_commands_with_out_write_into_a_fifo_or_device(tmp_path, capsys):
     os.mkfifo(fifo)
     result = read_fifo_in_background(fifo)
     assert main(["diff", str(SEED_YAML), str(SEED_YAML), "--out", str(fifo)]) == 0
-    assert result().startswith("# ".encode())
+    assert result().startswith(b"# ")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     result = read_fifo_in_background(fifo)
     assert main(["schema", "--out", str(fifo)]) == 0

@@ -8,17 +8,24 @@ from (the declaration's bytes and the environment: the generator's code and temp
 SOURCE_DATE_EPOCH, the libraries' versions); an output whose digest still matches and that still
 exists is not rendered again.
 
-The build owns the output folder's files that its manifest lists, and only those. A build over
-PATHs answers for the declarations under them: the outputs of one that is gone (deleted,
-renamed, moved to another year) are removed; declarations built earlier from elsewhere keep
-their outputs, and each year's index lists every declaration the manifest knows in that year.
+The build owns the output folder's files that its manifest lists, and only those: a file of
+someone else's at an output's name is never replaced. A build over PATHs answers for the
+declarations under them: the outputs of one that is gone (deleted, renamed, moved to another
+year) are removed; declarations built earlier from elsewhere keep their outputs while their
+files exist, and each year's index lists every declaration the manifest knows in that year.
+The checks across files (one department, one file name per year) cover those too. An output
+changed since it was written (saved in Excel) is made again. One build at a time writes into
+an output folder (generator/build/lock.py).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
@@ -33,6 +40,7 @@ from generator.build.cache import (
     entry_path,
     environment_digest,
 )
+from generator.build.lock import output_lock
 from generator.build.manifest import NAME as MANIFEST
 from generator.build.manifest import Made, Manifest, manifest_bytes, read_manifest
 from generator.build.write import Artifact, Writer
@@ -43,6 +51,7 @@ from generator.declaration.sources import (
     check_across_files,
     find_declarations,
     read_checked,
+    shown_path,
 )
 from generator.declaration.summary import Summary
 from generator.errors import Diagnostic, is_error, sort_diagnostics
@@ -67,9 +76,11 @@ class Report:
     checked: list[Checked] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # rendered again, and the same bytes
     removed: list[str] = field(default_factory=list)  # outputs of declarations that are gone
     skipped: int = 0  # declarations whose outputs were already up to date
+    kept: int = 0  # output files already up to date, not rendered again
+    gone: list[tuple[str, str]] = field(default_factory=list)  # (source, "<年度>/<slug>") dropped
     notes: list[str] = field(default_factory=list)  # what the build could not do, and went on
 
     @property
@@ -99,22 +110,50 @@ def check(paths: Iterable[Path], cache: ModelCache | None = None) -> Report:
     return report
 
 
-def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Report:
+def build(
+    paths: Iterable[Path],
+    out: Path,
+    templates: Path = TEMPLATES,
+    waiting: Callable[[str], None] | None = None,
+) -> Report:
     """Validate every declaration under `paths` and, when all are valid, write their outputs
-    to `out/<year>/` with an index per year, and remove the outputs of declarations under
-    `paths` that are gone."""
+    to `out/<year>/` with an index per year, and remove the outputs of declarations that are
+    gone. `waiting` is told when another build holds `out` and this one waits for it."""
     paths = list(paths)
     workers = worker_count()
-    writer = Writer(out)
-    _sweep_staging(writer)  # what a build killed before its commit left
     environment = environment_digest([PACKAGE, templates])
     cache = ModelCache(out, environment)
     report = check(paths, cache)
     if not report.ok:
         return report
+    with output_lock(out, waiting) as notes:
+        report.notes += notes
+        _build_locked(report, cache, paths, out, templates, environment, workers)
+    return report
+
+
+def _build_locked(
+    report: Report,
+    cache: ModelCache,
+    paths: list[Path],
+    out: Path,
+    templates: Path,
+    environment: str,
+    workers: int,
+) -> None:
+    """The rest of `build`, while it holds the output folder's lock."""
     previous = read_manifest(out)
-    manifest = _carried(previous, [p.resolve() for p in paths])
+    # Only files the manifest lists are replaced; the manifest itself and the cache are ours.
+    writer = Writer(out, owns=lambda path: path in previous.files or not _is_output(path))
+    _sweep_staging(writer)  # what a build killed before its commit left
+    manifest, report.gone = _carried(previous, [p.resolve() for p in paths], report.checked)
     summaries: dict[str, Summary] = {}
+    report.notes += _summaries_of_others(cache, manifest, summaries, out)
+    if summaries:  # the checks across files, with the declarations built earlier
+        report.diagnostics = _checked_with_others(report.checked, manifest, summaries)
+        if not report.ok:
+            report.gone = []
+            return
     stale: list[Checked] = []
     for item in report.checked:
         summary = item.summary
@@ -125,11 +164,10 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
         summaries[key] = summary
         outputs = [f"{key}{suffix}" for suffix in DECLARATION_SUFFIXES]
         manifest.files.update(dict.fromkeys(outputs, made.digest))
-        if _up_to_date(out, previous, outputs, made.digest):
+        if _up_to_date(out, previous, manifest, outputs, made.digest, report):
             report.skipped += 1
         else:
             stale.append(item)
-    report.notes = _summaries_of_others(cache, manifest, summaries, out)
     # Cache hits are rendered from the bytes read then (never from the file as it is now),
     # and read in full only here; their diagnostics count like any other.
     rechecked = [cache.reread(item) for item in stale]
@@ -137,7 +175,8 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
         report.diagnostics + [d for item in rechecked for d in item.diagnostics]
     )
     if not report.ok:
-        return report
+        report.gone = []
+        return
     models = [item.declaration for item in rechecked if item.declaration is not None]
     renderer = Renderer(templates)
     # Every file is staged (written beside its target) and all take their places together at
@@ -146,36 +185,89 @@ def build(paths: Iterable[Path], out: Path, templates: Path = TEMPLATES) -> Repo
         with closing(render_many(renderer, models, workers)) as rendered:
             for decl, files in zip(models, rendered, strict=True):
                 for suffix in DECLARATION_SUFFIXES:
-                    writer.stage(Artifact(f"{decl.year}/{decl.slug}{suffix}", files[suffix]))
-        _stage_indexes(writer, renderer, environment, out, previous, manifest, summaries)
+                    _stage_output(writer, manifest, f"{decl.year}/{decl.slug}{suffix}", files)
+        _stage_indexes(writer, renderer, environment, out, previous, manifest, summaries, report)
         _stage_cache(writer, cache, previous, manifest)
         for path in sorted(previous.files.keys() - manifest.files.keys()):
             writer.stage_removal(path)  # made by an earlier build, and made no longer
-        writer.stage(Artifact(MANIFEST, manifest_bytes(manifest)))  # last: see Writer.commit
+        # last: see Writer.commit
+        writer.stage(Artifact(MANIFEST, manifest_bytes(manifest, out)))
     except BaseException:
         writer.abort()
         raise
     writer.commit()
+    _remove_empty_years(out, writer.removed)
     report.written = [p for p in writer.written if _is_output(p)]
     report.unchanged = [p for p in writer.unchanged if _is_output(p)]
     report.removed = [p for p in writer.removed if _is_output(p)]
-    return report
 
 
-def _carried(previous: Manifest, scope: list[Path]) -> Manifest:
-    """What `previous` records of declarations built from sources outside `scope` (they stay
-    as they are); a source under `scope` is either built again now or gone."""
+def _stage_output(writer: Writer, manifest: Manifest, path: str, files: dict[str, bytes]) -> None:
+    """Stage the output `path` from `files` (by suffix), and record its bytes' digest."""
+    content = files[path[path.rindex(".") :]]
+    writer.stage(Artifact(path, content))
+    manifest.sums[path] = hashlib.sha256(content).hexdigest()
+
+
+def _carried(
+    previous: Manifest, scope: list[Path], checked: list[Checked]
+) -> tuple[Manifest, list[tuple[str, str]]]:
+    """What `previous` records of declarations built from sources outside `scope` whose files
+    are still there (they stay as they are), and the (source, key) of those that are gone: a
+    source under `scope` is either built again now or gone, and one outside whose file is no
+    longer there is gone too."""
     manifest = Manifest()
+    gone = []
+    built = {item.path.resolve().as_posix() for item in checked}
     for key, made in previous.declarations.items():
-        if any(Path(made.path).is_relative_to(folder) for folder in scope):
+        if made.path in built:
+            continue
+        if any(Path(made.path).is_relative_to(folder) for folder in scope) or not (
+            Path(made.path).is_file()
+        ):
+            gone.append((_shown_source(made), key))
             continue
         manifest.declarations[key] = made
         for suffix in DECLARATION_SUFFIXES:
             if f"{key}{suffix}" in previous.files:
                 manifest.files[f"{key}{suffix}"] = previous.files[f"{key}{suffix}"]
+                if f"{key}{suffix}" in previous.sums:
+                    manifest.sums[f"{key}{suffix}"] = previous.sums[f"{key}{suffix}"]
         if entry_path(made.digest) in previous.files:
             manifest.files[entry_path(made.digest)] = made.digest
-    return manifest
+    return manifest, sorted(gone, key=lambda pair: pair[1])
+
+
+def _shown_source(made: Made) -> str:
+    """A recorded source as the user named it, if that still names the same file; else its
+    whole path."""
+    if os.path.normpath(os.path.abspath(made.source)) == made.path:
+        return made.source
+    try:
+        if Path(made.source).resolve().as_posix() == made.path:
+            return made.source
+    except OSError:
+        pass
+    return made.path
+
+
+def _checked_with_others(
+    checked: list[Checked], manifest: Manifest, summaries: dict[str, Summary]
+) -> list[Diagnostic]:
+    """The diagnostics of `checked`, with the checks across files run on them together with
+    the declarations built earlier from elsewhere (`summaries` of the manifest's records):
+    those are reported on this build's files, naming the other file."""
+    others = []
+    for key, summary in summaries.items():
+        shown = shown_path(Path(_shown_source(manifest.declarations[key])))
+        located = dataclasses.replace(summary.name_at, file=shown)
+        others.append(Checked(Path(shown), None, (), dataclasses.replace(summary, name_at=located)))
+    names = {item.path.as_posix() for item in others}
+    across = check_across_files([*others, *checked])
+    return sort_diagnostics(
+        [d for item in checked for d in item.diagnostics]
+        + [d for d in across if d.location.file not in names]
+    )
 
 
 def _summaries_of_others(
@@ -218,6 +310,7 @@ def _stage_indexes(
     previous: Manifest,
     manifest: Manifest,
     summaries: dict[str, Summary],
+    report: Report,
 ) -> None:
     """Stage the index of every year the manifest knows, from the summaries of all of its
     declarations (not only those of this build)."""
@@ -229,15 +322,39 @@ def _stage_indexes(
         index_digest = digest(environment, *(f"{s.slug}:{h}".encode() for s, h in members))
         outputs = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
         manifest.files.update(dict.fromkeys(outputs, index_digest))
-        if _up_to_date(out, previous, outputs, index_digest):
+        if _up_to_date(out, previous, manifest, outputs, index_digest, report):
             continue
         files = renderer.index_files(index_context(year, [s for s, _ in members]))
-        for suffix in INDEX_SUFFIXES:
-            writer.stage(Artifact(f"{year}/index{suffix}", files[suffix]))
+        for path in outputs:
+            _stage_output(writer, manifest, path, files)
 
 
-def _up_to_date(out: Path, previous: Manifest, paths: list[str], digest: str) -> bool:
-    return all(previous.files.get(p) == digest and (out / p).is_file() for p in paths)
+def _up_to_date(
+    out: Path, previous: Manifest, manifest: Manifest, paths: list[str], digest: str, report: Report
+) -> bool:
+    """Whether the outputs `paths` were made from `digest` and are still as they were written
+    (their bytes', not their times'); counts them as kept, or notes each one changed by hand."""
+    if not all(previous.files.get(p) == digest for p in paths):
+        return False
+    current = True
+    for path in paths:
+        recorded = previous.sums.get(path)
+        try:
+            found = hashlib.sha256((out / path).read_bytes()).hexdigest()
+        except OSError:  # gone (or not a file): made again
+            current = False
+            continue
+        if found != recorded:
+            current = False
+            if recorded is not None:
+                report.notes.append(
+                    f"{out / path} 在上次构建之后被改过（例如在 Excel、WPS 或 Word 中保存过），"
+                    "已按申报重新生成；要改内容请改申报的 YAML 文件"
+                )
+    if current:
+        report.kept += len(paths)
+        manifest.sums.update({p: previous.sums[p] for p in paths})
+    return current
 
 
 def worker_count() -> int:
@@ -281,6 +398,15 @@ def _sweep_staging(writer: Writer) -> None:
         for folder in sorted(writer.root.iterdir()):
             if folder.name.isascii() and folder.name.isdigit() and folder.is_dir():
                 writer.sweep(folder.name, lambda name: name.endswith(DECLARATION_SUFFIXES))
+
+
+def _remove_empty_years(out: Path, removed: list[str]) -> None:
+    """Remove the year folders that removing outputs left empty."""
+    for year in sorted({path.split("/")[0] for path in removed if "/" in path}):
+        folder = out / year
+        if year.isdigit() and folder.is_dir() and not folder.is_symlink():
+            with contextlib.suppress(OSError):  # not empty: something else is in it
+                folder.rmdir()
 
 
 def _is_output(path: str) -> bool:

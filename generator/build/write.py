@@ -1,13 +1,16 @@
 """The one writer that owns the output folder.
 
-Every file goes to a staging file beside its target (`.<name>.<random>.tmp`) and is renamed into
+Every file goes to a staging file beside its target (`.budget-build-<name>.<random>.tmp`: the
+prefix makes it unmistakably ours, so that a sweep never takes a user's file) and is renamed into
 place, so a reader (or an interrupted build) sees the old file or the new one, never half of
 one. A build stages all its files first and renames them only when everything was rendered
 (`stage`, then `commit`, or `abort` on failure): a template error half-way leaves the earlier
 build whole, and no rendered file waits in memory. Removals are staged too and happen at
 `commit`, in the order staged. A path may be claimed once per build, and never outside the
 output root. Identical content is not rewritten, so modification times (and `make`) see only
-real changes. `sweep` removes the staging files a killed build left behind.
+real changes. `sweep` removes the staging files a killed build left behind. A writer given the
+paths it `owns` never replaces a file at any other path (a user's own `index.md` in the output
+folder), unless that file already holds the very bytes to be written.
 
 Nothing is ever renamed over something that is not a regular file: `write` writes into a
 character device or a FIFO that is already at the path (as a shell's `>` does, so that `--out
@@ -25,9 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# A staging file: "." + the target's name + "." + 8 random characters + ".tmp" (the random part
-# as tempfile.mkstemp makes it, which earlier versions used).
-STAGING = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
+# A staging file: our prefix + the target's name + "." + 8 random characters + ".tmp".
+PREFIX = ".budget-build-"
+STAGING = re.compile(rf"{re.escape(PREFIX)}(.+)\.[a-z0-9_]{{8}}\.tmp")
 _RANDOM = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 
@@ -49,6 +52,9 @@ class Writer:
     what it removed."""
 
     root: Path
+    # The paths (relative to the root) whose files this writer may replace; None: any. A file
+    # at another path is refused (WriteError) unless it holds the bytes to be written already.
+    owns: Callable[[str], bool] | None = None
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -94,6 +100,11 @@ class Writer:
             if path.is_file() and path.read_bytes() == artifact.content:
                 self.unchanged.append(artifact.path)
                 return
+            if self.owns is not None and path.exists() and not self.owns(artifact.path):
+                raise WriteError(
+                    f"{path}：不是构建生成的文件（构建记录 .manifest.json 中没有它），不会覆盖；"
+                    "请把它移走或删除，再构建"
+                )
             path.parent.mkdir(parents=True, exist_ok=True)
             self._stage_copy(artifact.path, path, artifact.content)
         except OSError as error:
@@ -162,7 +173,7 @@ class Writer:
         before it is created, so that `abort` finds it whenever an interrupt arrives."""
         while True:
             random = "".join(secrets.choice(_RANDOM) for _ in range(8))
-            staging = str(path.parent / f".{path.name}.{random}.tmp")
+            staging = str(path.parent / f"{PREFIX}{path.name}.{random}.tmp")
             self._staged.append((relative, staging, path))
             try:
                 descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
