@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import pickle
+import platform
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -119,6 +120,14 @@ def _unknown_unit(data: dict) -> None:
     data["summary"]["amount_unit"] = "美元"
 
 
+def _other_slug(data: dict) -> None:
+    data["summary"]["slug"] = "x"  # every entry the same: one output claimed twice
+
+
+def _other_year(data: dict) -> None:
+    data["summary"]["year"] = 2024  # outputs in another year's folder
+
+
 def _not_an_object(data: dict) -> None:
     data.clear()
     data["summary"] = [1, 2, 3]
@@ -142,6 +151,8 @@ def _counts_too_deep(data: dict) -> None:
         _edit_json(_wrong_types),
         _edit_json(_amount_not_a_number),
         _edit_json(_unknown_unit),
+        _edit_json(_other_slug),
+        _edit_json(_other_year),
         _edit_json(_not_an_object),
         _edit_json(_counts_too_deep),
     ],
@@ -203,7 +214,30 @@ def test_a_changed_source_date_epoch_rebuilds_every_output(tmp_path, monkeypatch
     assert build([tree], out).skipped == 2  # and the next build has nothing to do again
 
 
-@pytest.mark.parametrize("library", ["python-docx", "openpyxl", "jinja2", "lxml", "markdown-it-py"])
+def test_a_cache_entry_naming_another_file_is_a_miss_without_the_output_to_make(tmp_path, capsys):
+    """Nothing needs to be rendered: the crafted entries are still never used (a cache hit
+    skips parsing and validation), and the next build stays well."""
+    tree = make_tree(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    before = outputs(out)
+    for entry in cache_entries(out):
+        _edit_json(_other_slug)(entry)
+    assert main(["build", str(tree), "--out", str(out)]) == 0
+    assert outputs(out) == before
+
+
+def test_a_changed_python_version_rebuilds_every_output(tmp_path, monkeypatch):
+    tree = make_tree(tmp_path)
+    out = tmp_path / "out"
+    assert build([tree], out).ok
+    monkeypatch.setattr(platform, "python_version", lambda: "3.99.0")
+    assert build([tree], out).skipped == 0
+
+
+@pytest.mark.parametrize(
+    "library", ["python-docx", "openpyxl", "jinja2", "lxml", "markdown-it-py", "pyyaml"]
+)
 def test_a_changed_library_version_rebuilds_every_output(tmp_path, monkeypatch, library):
     tree = make_tree(tmp_path)
     out = tmp_path / "out"

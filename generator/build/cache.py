@@ -1,18 +1,21 @@
 """Input digests and the summary cache that keep rebuilds small.
 
 A declaration's digest covers its path, its bytes and everything else its outputs depend on
-(the environment: the generator's code, data and templates, SOURCE_DATE_EPOCH, and the versions
-of the libraries that write the files): equal digests mean equal outputs. The summaries of valid
+(the environment: the generator's code, data and templates and its version, SOURCE_DATE_EPOCH,
+the versions of Python, of PyYAML that reads the declarations and of the libraries that write
+the files): equal digests mean equal outputs, and a cache hit (which skips parsing and
+validation) stands for what this very environment would have read. The summaries of valid
 declarations (what the index and the cross-file checks need) are kept, by digest, as JSON in
 the output folder's .cache/, so a rebuild after one edit neither parses nor validates the other
 files again.
 
 The cache is read as untrusted data (a shared build/, a copied folder, a restored CI cache can
 hold anything): JSON only, never code. An entry is used only when it is of this format, has
-exactly the expected shape and types, and names the digest and the source it is asked for;
-anything else (truncated, garbage, another version, a folder in its place) is absent, and the
-declaration is read again. A declaration is read from disk once per build: the bytes that were
-validated are the bytes that are rendered.
+exactly the expected shape and types, and names the digest and the source it is asked for,
+and the year and file name (slug) of that source (a well-formed entry for another file would
+name other outputs); anything else (truncated, garbage, another version, a folder in its
+place) is absent, and the declaration is read again. A declaration is read from disk once per
+build: the bytes that were validated are the bytes that are rendered.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 import re
 import zlib
 from collections.abc import Iterator
@@ -28,14 +32,24 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator.declaration.checks import year_folder
 from generator.declaration.sources import Checked, read_checked, read_source
 from generator.declaration.summary import Summary
 
 FOLDER = ".cache"
 FORMAT = 1  # of an entry; an entry of any other format is absent
 ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the name of an entry: <digest>.json
-# The libraries that write the outputs: a new version may write other bytes.
-LIBRARIES = ("python-docx", "openpyxl", "jinja2", "lxml", "markdown-it-py")
+# The libraries that read the declarations (a cache hit skips reading them) and that write the
+# outputs (a new version may write other bytes), and the generator itself.
+LIBRARIES = (
+    "PyYAML",
+    "python-docx",
+    "openpyxl",
+    "jinja2",
+    "lxml",
+    "markdown-it-py",
+    "budget-declarations",
+)
 _AMOUNTS = 6  # total, fiscal, other, basic, project, year-end assets (see Summary)
 _COUNT_DEPTH = 3  # a declaration's counts, its 一级, their 二级
 
@@ -62,12 +76,14 @@ def digest_tree(folders: list[Path]) -> str:
 
 def environment_digest(folders: list[Path]) -> str:
     """A digest of everything besides the declaration that decides its outputs: the files
-    under `folders`, the time the outputs are stamped with (SOURCE_DATE_EPOCH) and the
-    versions of the libraries that write them (zlib's included: it compresses DOCX and XLSX)."""
+    under `folders`, the time the outputs are stamped with (SOURCE_DATE_EPOCH), the Python
+    that runs, and the versions of the libraries that read the declarations and write the
+    outputs (zlib's included: it compresses DOCX and XLSX)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     return digest(
         digest_tree(folders),
         "SOURCE_DATE_EPOCH unset" if epoch is None else f"SOURCE_DATE_EPOCH={epoch}",
+        f"{platform.python_implementation()}=={platform.python_version()}",
         *(f"{name}=={_version(name)}" for name in LIBRARIES),
         f"zlib=={zlib.ZLIB_RUNTIME_VERSION}",
     )
@@ -103,7 +119,7 @@ class ModelCache:
         key = digest(self.environment, source, data)
         self.digests[source] = key
         summary = self.summary(key, source)
-        if summary is not None:
+        if summary is not None and _names(summary, path):
             self.hits.add(key)
             self._bytes[source] = data
             return Checked(path, None, (), summary)
@@ -148,6 +164,20 @@ class ModelCache:
                 continue
             document = {"format": FORMAT, "digest": key, "summary": summary_to_json(summary)}
             yield key, json.dumps(document, ensure_ascii=False).encode()
+
+
+def _names(summary: Summary, path: Path) -> bool:
+    """Whether `summary` is of the file `path`: its outputs are named by the file's name
+    (slug), and its year is that of the year folder it is in. A file outside a year folder
+    is read again each time (its year is in its text alone)."""
+    year = year_folder(path.as_posix())
+    return (
+        summary.slug == path.stem
+        and year.isascii()
+        and year.isdigit()
+        and summary.year == int(year)
+        and summary.name_at.file == path.as_posix()
+    )
 
 
 def summary_to_json(summary: Summary) -> dict[str, Any]:

@@ -243,13 +243,19 @@ def check_dates(decl: Declaration) -> Iterator[Diagnostic]:
                 )
 
 
+def year_folder(source: str) -> str:
+    """The name of the nearest folder of `source` named by a year (declarations/2023/), or ""."""
+    folders = Path(source).parent.parts
+    return next((p for p in reversed(folders) if p.isdigit() and len(p) == 4), "")
+
+
 def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
     """A declaration lives in a folder named by its year (declarations/2023/), and declares
     that year; one in a folder that is not a year (2023年/, the declarations folder itself) is
     warned about, since its outputs go to the year it declares, not to a folder like its own."""
     path = decl.kind.role_path("year")
     folders = Path(decl.source).parent.parts
-    folder = next((p for p in reversed(folders) if p.isdigit() and len(p) == 4), "")
+    folder = year_folder(decl.source)
     if not folder and folders and path in decl.locations:
         yield Diagnostic(
             Location(decl.source, 1, 1),
