@@ -6,20 +6,6 @@ READY  := $(VENV)/.installed
 OUT    := build
 DECLARATIONS ?= declarations
 
-# Whether anything a build depends on is newer than the last build; folders count too, so that a
-# deleted file counts. find compares the times itself: file names never pass through make, so a
-# space, colon or "#" in one cannot break a rule (`check` then reports the name, E232).
-STALE := $(shell find $(DECLARATIONS) templates generator -name __pycache__ -prune -o -newer $(OUT)/.stamp -print 2>/dev/null | head -n 1)
-# The installed packages count too: a new version of a library that writes the outputs may
-# change them.
-PACKAGES := $(wildcard $(VENV)/lib/python*/site-packages/*.dist-info)
-# Outputs are stamped with SOURCE_DATE_EPOCH: another value is a change to build. This file
-# holds the value of the last build.
-EPOCH := $(OUT)/.source-date-epoch
-ifneq ($(shell cat $(EPOCH) 2>/dev/null),$(SOURCE_DATE_EPOCH))
-EPOCH_CHANGED := yes
-endif
-
 .DEFAULT_GOAL := build
 .PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden lint clean help
 
@@ -31,16 +17,12 @@ $(READY): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-build: $(OUT)/.stamp  ## validate and build every declaration into build/<year>/
-
-# One Python process for the whole tree; it re-renders only declarations whose inputs changed.
-# The stamp is dated to when the build started: a file saved while it ran builds again next time.
-$(OUT)/.stamp: $(READY) $(if $(STALE)$(EPOCH_CHANGED),FORCE) $(PACKAGES)
-	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT) --stamp $@
-	@printf '%s\n' '$(SOURCE_DATE_EPOCH)' > $(EPOCH)
-
-.PHONY: FORCE
-FORCE:
+# Always run: the build itself compares contents (each declaration's bytes and everything else
+# its outputs depend on, by digest), never modification times, and renders only what changed;
+# with nothing changed it reads and writes next to nothing. File names never pass through make,
+# so a space, colon or "#" in one cannot break a rule (`check` then reports the name, E232).
+build: $(READY)  ## validate and build every declaration into build/<year>/
+	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT)
 
 check: $(READY)  ## validate every declaration, write nothing
 	$(BIN)/python -m generator check $(DECLARATIONS)

@@ -12,7 +12,6 @@ import re
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -239,12 +238,6 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
     )
-    build_cmd.add_argument(
-        "--stamp",
-        type=Path,
-        help="after a successful build, date this file to when the build started (for make: "
-        "a file saved while the build ran is newer, and builds again)",
-    )
 
     diff_cmd = command(
         "diff",
@@ -433,7 +426,6 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     source_date_epoch()  # refused before anything is read, even when nothing is rendered
-    started = time.time() - STAMP_MARGIN
     report = build(args.paths, args.out, waiting=lambda message: print(message, file=sys.stderr))
     _print_problems(args.format, report.errors, report.warnings)
     if not report.ok:
@@ -454,23 +446,7 @@ def _build(args: argparse.Namespace) -> int:
             f"删除 {len(report.removed)} 个过时文件；输出在 {args.out}",
             file=sys.stderr,
         )
-    if args.stamp is not None:
-        _date(args.stamp, started)
     return ExitCode.OK
-
-
-# Seconds a stamp is dated before the build started: file times tick coarsely (a few ms), so a
-# file saved just after the start may be dated a little before it; it is still newer.
-STAMP_MARGIN = 0.05
-
-
-def _date(stamp: Path, when: float) -> None:
-    """Create `stamp` if need be and set its modification time to `when`."""
-    try:
-        stamp.touch()
-        os.utime(stamp, (when, when))
-    except OSError as error:
-        raise WriteError(f"{stamp}: 无法写入：{error.strerror or error}") from None
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -380,6 +380,9 @@ def render_many(
         for context in contexts:
             yield declaration_outputs(renderer, context)
         return
+    # The writers (and the libraries they load) are made before the workers are forked, which
+    # then share them instead of each making its own.
+    _ = (renderer.docx, renderer.xlsx)
     with pool.Pool(workers, partial(declaration_outputs, renderer)) as workers_pool:
         yield from workers_pool.imap(contexts)
 

@@ -17,17 +17,20 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.render.context import DeclarationContext, IndexContext, TrendContext
-from generator.render.docx import DocxWriter
 from generator.render.layout import Layout, LayoutError, parse_layout
 from generator.render.package import build_time
 from generator.render.style import FormStyle, StyleError, load_style
-from generator.render.xlsx import XlsxWriter
+
+if TYPE_CHECKING:  # imported when first used: python-docx and openpyxl take long to load, and
+    # a build with nothing to render (or check, diff, lint) never needs them
+    from generator.render.docx import DocxWriter
+    from generator.render.xlsx import XlsxWriter
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SUMMARY_PAGE = "summary.html.j2"  # a declaration's summary as a web page
@@ -104,10 +107,14 @@ class Renderer:
 
     @cached_property
     def docx(self) -> DocxWriter:
+        from generator.render.docx import DocxWriter
+
         return DocxWriter(self.style)
 
     @cached_property
     def xlsx(self) -> XlsxWriter:
+        from generator.render.xlsx import XlsxWriter
+
         return XlsxWriter(self.style)
 
     def declaration_files(self, d: DeclarationContext) -> dict[str, bytes]:
