@@ -6,6 +6,10 @@ texts, budget, 一级/二级 and targets), with varied indicator counts, and sin
 per-declaration median time of each stage, the whole build's throughput, peak memory, the
 scaling from 100 to 2,000 indicators, and our time against plain baselines (docxtpl,
 row-by-row openpyxl, a bare Jinja render) on the same data.
+
+A `work` folder given to keep the corpus must be new, empty, or one bench made before (it
+holds bench's mark, MARK): what bench made there is then replaced. A folder of anyone else's is
+refused, so that bench never overwrites or builds files it did not make.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -34,6 +39,8 @@ from generator.render.package import build_time
 from generator.render.templates import SUMMARY_PAGE, Renderer
 
 DECLARATIONS = Path("declarations")
+MARK = ".budget-bench"  # the file that says bench made a work folder
+MADE = ("declarations", "build", "stages", "baseline-template.docx")  # what bench makes in it
 STAGES = ("load", "validate", "context", "markdown", "page", "layout", "docx", "xlsx", "write")
 OUTPUTS = ("context", "markdown", "page", "layout", "docx", "xlsx")  # all a declaration's files
 
@@ -106,6 +113,7 @@ def run_bench(
     seed = checked.declaration
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         root = work or Path(temporary)
+        _prepare(root)
         folder = root / "declarations" / str(seed.year)
         folder.mkdir(parents=True, exist_ok=True)
         rng = random.Random(2023)
@@ -127,6 +135,26 @@ def run_bench(
             report.scaling[size] = _median(partial(renderer.declaration_files, big), 3)
         report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return report
+
+
+def _prepare(root: Path) -> None:
+    """Make `root` a work folder of bench's own: new, empty, or made by bench before (what bench
+    made there is removed); a UsageError for anything else."""
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root}：不是文件夹；--work 要给一个新的或空的文件夹")
+    if root.is_dir() and any(root.iterdir()) and not (root / MARK).is_file():
+        raise UsageError(
+            f"{root}：文件夹不是空的，也不是 bench 建的；--work 要给一个新的或空的文件夹"
+            "（bench 在其中生成 declarations/ 和 build/）"
+        )
+    for name in MADE:
+        path = root / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MARK).write_text("bench 生成的语料（python -m generator bench）\n", encoding="utf-8")
 
 
 def synthetic(seed: Declaration, indicators: int, rng: random.Random, slug: str) -> Declaration:

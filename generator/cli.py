@@ -374,7 +374,8 @@ def _parser() -> argparse.ArgumentParser:
     bench_cmd.add_argument(
         "--work",
         type=Path,
-        help="generate the corpus here and keep it (default: a temporary folder)",
+        help="generate the corpus here and keep it: a new or empty folder, or one bench made "
+        "(default: a temporary folder)",
     )
     bench_cmd.add_argument(
         "--shape", type=Path, help="the declaration the corpus copies (default: the first one)"

@@ -3,6 +3,7 @@ the machines are noisy; `make bench` gives them)."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import SEED_YAML
 
 from bench.run import STAGES, run_bench
@@ -34,3 +35,29 @@ def test_bench_takes_the_year_of_its_shape(tmp_path):
 def test_bench_command(capsys):
     assert main(["bench", "--corpus", "2", "--sizes", "5", "--shape", str(SEED_YAML)]) == 0
     assert "| **all outputs**" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content", ["表样: 上海整体\n部门名称: 我的\n", "not: [valid"])
+def test_bench_refuses_a_work_folder_it_did_not_make(tmp_path, capsys, content):
+    work = tmp_path / "mine"
+    mine = work / "declarations/2023/dept-0000.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text(content, encoding="utf-8")
+    argv = ["bench", "--corpus", "1", "--sizes", "5", "--shape", str(SEED_YAML)]
+    assert main([*argv, "--work", str(work)]) == 2
+    assert capsys.readouterr().err == (
+        f"错误：{work}：文件夹不是空的，也不是 bench 建的；--work 要给一个新的或空的文件夹"
+        "（bench 在其中生成 declarations/ 和 build/）\n"
+    )
+    assert mine.read_text(encoding="utf-8") == content
+    assert sorted(p.relative_to(work).as_posix() for p in work.rglob("*")) == [
+        "declarations", "declarations/2023", "declarations/2023/dept-0000.yaml",
+    ]  # fmt: skip
+
+
+def test_bench_may_run_again_in_a_work_folder_it_made(tmp_path):
+    work = tmp_path / "work"
+    run_bench(corpus=3, sizes=(5,), work=work, shape=SEED_YAML)
+    run_bench(corpus=2, sizes=(5,), work=work, shape=SEED_YAML)  # its own: made again
+    assert len(list((work / "declarations/2023").glob("*.yaml"))) == 2
+    assert len(list((work / "build/2023").glob("*.docx"))) == 2
