@@ -585,9 +585,14 @@ def _write_or_print(out: Path | None, text: str, example_name: str) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    written = preview(args.out)
-    if written:
-        print(f"写入 {len(written)} 个 HTML 页面 → {args.out}", file=sys.stderr)
+    report = preview(args.out)
+    for warning in report.skipped:
+        print(f"警告：{warning}", file=sys.stderr)
+    for page, source in report.removed:
+        why = f"变更报告 {source} 已不存在" if source else "没有变更报告了"
+        print(f"删除 {args.out / page}（{why}）", file=sys.stderr)
+    if report.written:
+        print(f"写入 {len(report.written)} 个 HTML 页面 → {report.folder}", file=sys.stderr)
     else:
         print(
             "没有变更报告（make diff FROM=… TO=… 生成）；申报和汇总的 HTML 页面由 build 写入"

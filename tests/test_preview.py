@@ -63,7 +63,7 @@ def test_preview_renders_the_change_reports_and_leaves_the_build_alone(tmp_path,
     )
     capsys.readouterr()
     assert main(["preview", "--out", str(out)]) == 0
-    assert capsys.readouterr().err == f"写入 2 个 HTML 页面 → {out}\n"
+    assert capsys.readouterr().err == f"写入 2 个 HTML 页面 → {out / 'diff'}\n"
     page = (out / "diff/2023-2024.html").read_text(encoding="utf-8")
     assert "=4次" in page and "=6次" in page
     listing = (out / "diff/index.html").read_text(encoding="utf-8")
@@ -78,3 +78,57 @@ def test_preview_with_no_change_reports_writes_nothing(tmp_path, capsys):
         f"没有变更报告（make diff FROM=… TO=… 生成）；申报和汇总的 HTML 页面由 build 写入 → {out}\n"
     )
     assert not (out / "diff").exists()
+
+
+def reports(tmp_path: Path, *names: str) -> Path:
+    """A build, and a change report OUT/diff/<name>.md for each of `names`; returns OUT."""
+    out = built(tmp_path)
+    for name in names:
+        argv = ["diff", str(tmp_path / "src/2023"), str(tmp_path / "src/2024")]
+        assert main([*argv, "--out", str(out / "diff" / f"{name}.md")]) == 0
+    return out
+
+
+def test_a_report_page_links_back_to_the_list_of_reports(tmp_path):
+    out = reports(tmp_path, "2023-2024")
+    assert main(["preview", "--out", str(out)]) == 0
+    page = (out / "diff/2023-2024.html").read_text(encoding="utf-8")
+    assert '<nav><a href="index.html">全部变更报告</a></nav>' in page
+
+
+def test_the_page_of_a_deleted_report_goes_and_leaves_the_list(tmp_path, capsys):
+    out = reports(tmp_path, "a", "b")
+    mine = out / "diff/notes.html"  # not made by preview: never removed
+    mine.write_text("mine", encoding="utf-8")
+    assert main(["preview", "--out", str(out)]) == 0
+    (out / "diff/a.md").unlink()
+    capsys.readouterr()
+    assert main(["preview", "--out", str(out)]) == 0
+    assert capsys.readouterr().err == (
+        f"删除 {out / 'diff/a.html'}（变更报告 a.md 已不存在）\n"
+        f"写入 2 个 HTML 页面 → {out / 'diff'}\n"
+    )
+    assert not (out / "diff/a.html").exists() and (out / "diff/b.html").is_file()
+    listing = (out / "diff/index.html").read_text(encoding="utf-8")
+    assert "a.html" not in listing and 'href="b.html"' in listing
+    assert mine.read_text(encoding="utf-8") == "mine"
+    (out / "diff/b.md").unlink()  # no report left: the list goes too
+    assert main(["preview", "--out", str(out)]) == 0
+    assert sorted(p.name for p in (out / "diff").iterdir()) == ["notes.html"]
+
+
+def test_a_report_that_cannot_be_read_is_skipped_with_a_warning(tmp_path, capsys):
+    out = reports(tmp_path, "good")
+    (out / "diff/gbk.md").write_bytes("# 变更报告\n".encode("gbk"))
+    (out / "diff/x.md").mkdir()
+    capsys.readouterr()
+    assert main(["preview", "--out", str(out)]) == 0
+    assert capsys.readouterr().err == (
+        f"警告：{out / 'diff/x.md'}：是一个文件夹，不是变更报告，跳过\n"
+        f"警告：{out / 'diff/gbk.md'}：不是 UTF-8 编码的文本，跳过（用 UTF-8 重新保存，"
+        "或用 make diff 重新生成）\n"
+        f"写入 2 个 HTML 页面 → {out / 'diff'}\n"
+    )
+    listing = (out / "diff/index.html").read_text(encoding="utf-8")
+    assert 'href="good.html"' in listing and "gbk" not in listing and "x.html" not in listing
+    assert not (out / "diff/gbk.html").exists()
