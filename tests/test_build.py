@@ -619,3 +619,16 @@ def test_an_output_changed_by_hand_is_made_again_and_said_so(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"2 份申报：写入 0 个文件，11 个文件没有变化，删除 0 个过时文件；输出在 {out}\n"
     )
+
+
+def test_a_project_copied_with_its_build_folder_builds_in_its_new_place(tmp_path, monkeypatch):
+    """The record keeps sources relative to the output folder: the copy's record names the
+    copy's declarations, not the original's (which would be another file for every output)."""
+    two_declarations(tmp_path / "project")
+    monkeypatch.chdir(tmp_path / "project")
+    assert build([Path("src")], Path("out")).ok
+    shutil.copytree(tmp_path / "project", tmp_path / "copy")
+    monkeypatch.chdir(tmp_path / "copy")
+    report = build([Path("src/2023/a.yaml")], Path("out"))  # the original is still there
+    assert report.ok and (report.written, report.removed, report.gone) == ([], [], [])
+    assert build([Path("src")], Path("out")).skipped == 2

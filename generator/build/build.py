@@ -218,9 +218,9 @@ def _carried(
     longer there is gone too."""
     manifest = Manifest()
     gone = []
-    built = {item.path.resolve().as_posix() for item in checked}
+    built = {item.path.resolve() for item in checked}
     for key, made in previous.declarations.items():
-        if made.path in built:
+        if Path(made.path) in built:
             continue
         if any(Path(made.path).is_relative_to(folder) for folder in scope) or not (
             Path(made.path).is_file()
@@ -241,10 +241,10 @@ def _carried(
 def _shown_source(made: Made) -> str:
     """A recorded source as the user named it, if that still names the same file; else its
     whole path."""
-    if os.path.normpath(os.path.abspath(made.source)) == made.path:
+    if Path(os.path.abspath(made.source)) == Path(made.path):
         return made.source
     try:
-        if Path(made.source).resolve().as_posix() == made.path:
+        if Path(made.source).resolve() == Path(made.path):
             return made.source
     except OSError:
         pass

@@ -111,7 +111,8 @@ def _manifest(data: object, root: Path) -> Manifest:
         source, path, digest = made["source"], made["path"], made["digest"]
         if not (isinstance(source, str) and isinstance(path, str) and _is_digest(digest)):
             raise _Invalid
-        manifest.declarations[key] = Made(source, os.path.normpath(root / path), digest)
+        resolved = Path(os.path.normpath(root / path)).as_posix()
+        manifest.declarations[key] = Made(source, resolved, digest)
     for path, digest in files.items():
         if not is_file_name(path) or not _is_digest(digest):
             raise _Invalid
