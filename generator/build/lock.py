@@ -11,6 +11,7 @@ says so. A lock held from another host cannot be checked and is never taken over
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
@@ -55,6 +56,7 @@ def output_lock(
     notes: list[str] = []
     deadline = time.monotonic() + (WAIT if wait is None else wait)
     told = False
+    created = _missing(folder)  # removed again if the build leaves them empty
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -94,6 +96,19 @@ def output_lock(
         yield notes
     finally:
         _remove_if_unchanged(path, mine)
+        for made in created:
+            with contextlib.suppress(OSError):  # not empty: the build wrote something
+                made.rmdir()
+
+
+def _missing(folder: Path) -> list[Path]:
+    """`folder` and those of its parents that do not exist yet, innermost first."""
+    missing = []
+    for path in (folder, *folder.parents):
+        if path.exists() or path.is_symlink():
+            break
+        missing.append(path)
+    return missing
 
 
 def process_alive(pid: int) -> bool:
