@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -380,13 +381,20 @@ def check_indicator_columns(decl: Declaration) -> Iterator[Diagnostic]:
                 )
         column = indicator.values.get(unit.key) if unit is not None else None
         target = indicator.target
-        if isinstance(column, str) and target.unit and target.unit != column:
+        # Compared in NFKC (㎡ and m2, ％ and %): a unit is printed as written, and two
+        # spellings of one unit are not a disagreement.
+        differs = isinstance(column, str) and _same_unit(target.unit) != _same_unit(column)
+        if target.unit and differs:
             yield Diagnostic(
                 indicator.loc,
                 "W403",
                 f"“{indicator.name}”的指标值单位“{target.unit}”与计量单位“{column}”不一致",
                 f"去掉指标值里的单位，或把计量单位改为“{target.unit}”",
             )
+
+
+def _same_unit(unit: str) -> str:
+    return unicodedata.normalize("NFKC", unit).strip()
 
 
 CHECKS: tuple[Check, ...] = (
