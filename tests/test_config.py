@@ -15,6 +15,7 @@ from conftest import MINIMAL, ROOT
 from generator import kinds
 from generator.build.build import build
 from generator.cli import main
+from generator.declaration import load
 from generator.importing import read_form
 from generator.kinds import vocabulary
 from generator.review import lint
@@ -28,6 +29,8 @@ CACHED = (
     vocabulary.operator_words,
     read_form.level2_by_suffix,
     lint.vocabulary,
+    vocabulary.invisible_characters,
+    load.invisible_name,
 )
 
 
@@ -106,6 +109,18 @@ DATA_CASES = {
         "rate_suffixes: [率, 度]\n",
         "",
         "rate_suffixes 缺少该设置",
+    ),
+    "invisible: a range written backwards": (
+        "invisible.yaml",
+        '  "FE00-FE0F": 变体选择符\n',
+        '  "FE0F-FE00": 变体选择符\n',
+        'also.FE0F-FE00 应为十六进制码位或范围（例如 "200B"、"FE00-FE0F"），而不是“FE0F-FE00”',
+    ),
+    "invisible: a name for a character that is not a format character": (
+        "invisible.yaml",
+        '  "00AD": 软连字符\n',
+        '  "4E00": 一\n',
+        'names.4E00 应为一个格式控制字符（Unicode 类别 Cf）的码位，例如 "200B"',
     ),
     "targets: an operator word mapped to no operator": (
         "targets.yaml",

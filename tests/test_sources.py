@@ -52,6 +52,9 @@ def year_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *names: str) ->
         ("a&b.yaml", f"E232 文件名“a&b.yaml”中不能有“&”（提示：{HINT}，例如 a-b.yaml）"),
         ("50%.yaml", f"E232 文件名“50%.yaml”中不能有“%”（提示：{HINT}，例如 50.yaml）"),
         ("一\u3000二.yaml", f"E232 文件名“一\\u3000二.yaml”中不能有全角空格（提示：{HINT}，例如 一-二.yaml）"),
+        ("一\u3164二.yaml", f"E232 文件名“一\\u3164二.yaml”中不能有看不见的字符 U+3164（韩文填充符）（提示：{HINT}，例如 一-二.yaml）"),
+        ("一\u200b二.yaml", f"E232 文件名“一\\u200b二.yaml”中不能有看不见的字符 U+200B（零宽空格）（提示：{HINT}，例如 一-二.yaml）"),
+        ("一\ufe0f二.yaml", f"E232 文件名“一\\ufe0f二.yaml”中不能有看不见的字符 U+FE0F（变体选择符）（提示：{HINT}，例如 一-二.yaml）"),
     ],
     ids=lambda value: repr(value)[:20],
 )  # fmt: skip
@@ -59,7 +62,9 @@ def test_file_names_that_break_outputs_links_or_make_are_refused_at_check(
     name, expected, tmp_path, capsys, monkeypatch
 ):
     year_folder(tmp_path, monkeypatch, name)
-    shown = name.replace("\n", "\\n").replace("\u3000", "\\u3000")
+    shown = name.replace("\n", "\\n")
+    for invisible in "\u3000\u3164\u200b\ufe0f":
+        shown = shown.replace(invisible, f"\\u{ord(invisible):04x}")
     assert main(["check", "2023"]) == 1
     assert capsys.readouterr().out.splitlines() == [f"2023/{shown}:1:1: {expected}"]
     assert main(["build", "2023", "--out", "out"]) == 1

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.declaration.checks import validate
-from generator.declaration.load import LoadResult, load_file, load_text
+from generator.declaration.load import (
+    LoadResult,
+    invisible_name,
+    is_invisible,
+    load_file,
+    load_text,
+)
 from generator.declaration.model import Declaration
 from generator.declaration.read import read_declaration
 from generator.declaration.summary import Summary, summarize
@@ -88,10 +94,12 @@ def read_source(path: Path) -> bytes:
 
 
 def shown_path(path: Path) -> str:
-    """`path` as diagnostics print it: control characters in a file name written as escapes,
-    so that every diagnostic stays on one line."""
+    """`path` as diagnostics print it: control characters and characters that cannot be seen
+    in a file name written as escapes (`\\n`, `\\u200b`), so that every diagnostic stays on one
+    line and shows what the name holds."""
     return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in path.as_posix()
+        ch if ch.isprintable() and not is_invisible(ch) else ch.encode("unicode_escape").decode()
+        for ch in path.as_posix()
     )
 
 
@@ -118,9 +126,13 @@ def check_file_name(path: Path) -> list[Diagnostic]:
         return [Diagnostic(where, "E232", message, example)]
     bad = next((ch for ch in stem if not allowed_in_name(ch)), None)
     if bad is not None:
-        what = _CHARACTER_NAMES.get(bad) or (
-            f"“{bad}”" if bad.isprintable() else f"控制字符 U+{ord(bad):04X}"
-        )
+        invisible = invisible_name(bad)
+        if bad in _CHARACTER_NAMES:
+            what = _CHARACTER_NAMES[bad]
+        elif invisible is not None:
+            what = f"看不见的字符 U+{ord(bad):04X}（{invisible}）"
+        else:
+            what = f"“{bad}”" if bad.isprintable() else f"控制字符 U+{ord(bad):04X}"
         return [Diagnostic(where, "E232", f"文件名“{name}”中不能有{what}", example)]
     return []
 
@@ -131,7 +143,7 @@ def allowed_in_name(ch: str) -> bool:
     nothing. Invisible characters and white space of any script are refused."""
     if ch.isascii():
         return ch.isalnum() or ch in "-_"
-    return unicodedata.category(ch)[0] in "LMNPS"
+    return unicodedata.category(ch)[0] in "LMNPS" and not is_invisible(ch)
 
 
 def read_checked(path: Path, data: bytes | None = None) -> Checked:
