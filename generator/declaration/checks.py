@@ -18,6 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from generator.declaration.load import same_name
 from generator.declaration.model import NOTE_KEY, Declaration, Record, Value, format_amount
 from generator.errors import Diagnostic, Location
 from generator.kinds.spec import (
@@ -269,22 +270,27 @@ def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
 
 def check_unique_keys(decl: Declaration) -> Iterator[Diagnostic]:
     """In a list with a key field (任务名称), each name appears once (lists are compared by it
-    across years)."""
+    across years); names are compared as keys are, so that names that only look alike are one."""
     for path, spec, value in decl.walk():
         key = decl.kind.role_field("key", spec.fields) if spec.type is FieldType.LIST else None
         if key is None or not isinstance(value, tuple):
             continue
-        seen: dict[str, int] = {}
+        seen: dict[str, tuple[str, int]] = {}  # compared as keys are (same_name)
         for index, item in enumerate(value, start=1):
             name = item.get(key.key) if isinstance(item, Record) else None
             if not isinstance(name, str):
                 continue
             where = decl.where(f"{path}[{index}]")
-            if name in seen:
+            same = same_name(name)
+            if same in seen:
+                first, line = seen[same]
+                how = ""
+                if first != name:
+                    how = f"，写作“{first}”；只差首尾空格、全角/半角或 Unicode 写法的名称是同一个"
                 yield Diagnostic(
-                    where, "E220", f"{spec.key}中的“{name}”重复（第一次在第 {seen[name]} 行）"
+                    where, "E220", f"{spec.key}中的“{name}”重复（第一次在第 {line} 行{how}）"
                 )
-            seen.setdefault(name, where.line)
+            seen.setdefault(same, (name, where.line))
 
 
 def check_framework(decl: Declaration) -> Iterator[Diagnostic]:

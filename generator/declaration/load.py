@@ -317,12 +317,19 @@ class _Converter:
             if not isinstance(key, Scalar):
                 self.report(Diagnostic(key.loc, "E007", "键必须是文字，不能是列表或映射"))
                 continue
-            same = unicodedata.normalize("NFKC", key.text)
+            same = same_name(key.text)
             if same in first_seen:
                 self.report(_duplicate(key, key_node.value, *first_seen[same]))
                 continue
             first_seen[same] = (key, key_node.value)
             yield key, self.convert(value_node)
+
+
+def same_name(text: str) -> str:
+    """What two keys, or two names of a list's items (任务名称), are compared as: without
+    surrounding white space (full-width spaces too), in NFKC, so that `满意度（%）` and
+    `满意度(%)`, `ＡＢ` and `AB` are one name. Invisible characters are gone already (E107)."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def _duplicate(key: Scalar, written: str, first: Scalar, first_written: str) -> Diagnostic:
