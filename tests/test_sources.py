@@ -168,3 +168,23 @@ def test_a_declaration_outside_a_year_folder_is_warned_about(tmp_path, capsys, f
         f"{(place / 'x.yaml').as_posix()}:1:1: W211 文件不在以年度命名的文件夹中（“{name}”不是年度）"
         "（提示：放到 declarations/2023/ 中，与输出 build/2023/ 对应）\n"
     )
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["{root}/2023/case.yaml", "2023/case.yaml"],
+        ["2023/case.yaml", "2023/../2023/case.yaml"],
+        ["2023", "2023/case.yaml"],
+        ["2023", "link/case.yaml"],  # link: a symlink to the folder 2023
+    ],
+    ids=["absolute and relative", "with ..", "folder and file", "symlinked folder"],
+)
+def test_one_file_named_twice_is_read_once(spellings, tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "case.yaml")
+    (tmp_path / "link").symlink_to(tmp_path / "2023", target_is_directory=True)
+    paths = [spelling.format(root=tmp_path.as_posix()) for spelling in spellings]
+    assert main(["check", *paths]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "1 份申报，0 份有错误，共 0 个问题\n"

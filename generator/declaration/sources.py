@@ -69,16 +69,20 @@ class UsageError(Exception):
 
 
 def find_declarations(paths: Iterable[Path]) -> list[Path]:
-    """Declaration files named by `paths` (files, or folders searched recursively), sorted."""
-    found: set[Path] = set()
+    """Declaration files named by `paths` (files, or folders searched recursively), sorted;
+    each file once, however often and however it is named (`/abs/x.yaml` and `x.yaml`,
+    `2023/../2023/x.yaml`, a path through a symbolic link): by its first spelling."""
+    found: dict[Path, Path] = {}  # the real file → how it was first named
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            named = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
         elif path.is_file():
-            found.add(path)
+            named = [path]
         else:
-            raise UsageError(f"{path}: 文件或目录不存在")
-    return sorted(found)
+            raise UsageError(f"{shown_path(path)}: 文件或目录不存在")
+        for file in named:
+            found.setdefault(file.resolve(), file)
+    return sorted(found.values())
 
 
 def read_source(path: Path) -> bytes:
