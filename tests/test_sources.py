@@ -13,7 +13,7 @@ from conftest import MINIMAL
 from markdown_it import MarkdownIt
 
 from generator.cli import main
-from generator.declaration.sources import check_file_name
+from generator.declaration.sources import check_file_name, read_checked_bytes, read_checked_text
 from generator.importing.forms import file_stem
 
 HINT = (
@@ -188,3 +188,58 @@ def test_one_file_named_twice_is_read_once(spellings, tmp_path, capsys, monkeypa
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "1 份申报，0 份有错误，共 0 个问题\n"
+
+
+E231_HINT = (
+    "一个部门每年只有一份申报：保留正确的一份，把另一份的内容合并进去后删除它；"
+    "若是两个不同的部门，核对部门名称"
+)
+
+
+def test_paths_inside_messages_are_escaped_like_locations(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    for name in ("a\nb.yaml", "x.yaml"):  # one department, declared twice
+        (folder / name).write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "2023"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"2023/a\\nb.yaml:1:1: E232 文件名“a\\nb.yaml”中不能有换行（提示：{HINT}，例如 a-b.yaml）",
+        f"2023/a\\nb.yaml:3:7: E231 2023 年度“测试局”另有申报：2023/x.yaml（提示：{E231_HINT}）",
+        f"2023/x.yaml:3:7: E231 2023 年度“测试局”另有申报：2023/a\\nb.yaml（提示：{E231_HINT}）",
+    ]
+    assert captured.err == "2 份申报，2 份有错误，共 3 个问题\n"
+
+
+def test_a_name_twice_but_for_case_is_named_escaped(tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "A\tb.yaml", "a\tb.yaml")
+    assert main(["check", "2023"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"2023/A\\tb.yaml:1:1: E232 文件名“A\\tb.yaml”中不能有Tab（提示：{HINT}，例如 A-b.yaml）",
+        "2023/a\\tb.yaml:1:1: E230 与 2023/A\\tb.yaml 同为 2023 年度且文件名只差大小写"
+        "（在 Windows、macOS 上是同一个文件），输出会互相覆盖（提示：给其中一个文件改名）",
+        f"2023/a\\tb.yaml:1:1: E232 文件名“a\\tb.yaml”中不能有Tab（提示：{HINT}，例如 a-b.yaml）",
+    ]
+    assert captured.err == "2 份申报，2 份有错误，共 3 个问题\n"
+
+
+def test_files_whose_names_are_refused_count_as_declarations_with_errors(
+    tmp_path, capsys, monkeypatch
+):
+    year_folder(tmp_path, monkeypatch, "a\nb.yaml", "c\td.yaml")
+    assert main(["check", "2023"]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2
+    assert captured.err == "2 份申报，2 份有错误，共 2 个问题\n"
+
+
+def test_a_declaration_read_from_text_or_a_revision_is_named_escaped():
+    text = MINIMAL.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024")
+    for checked in (
+        read_checked_text(text, "2023/a\nb.yaml"),
+        read_checked_bytes(text.encode(), "HEAD:2023/a\nb.yaml"),
+    ):
+        assert [d.location.file for d in checked.diagnostics] == [checked.name]
+        assert "\n" not in checked.name and checked.name.endswith("a\\nb.yaml")

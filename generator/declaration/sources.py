@@ -59,6 +59,11 @@ class Checked:
     summary: Summary | None = None
 
     @property
+    def name(self) -> str:
+        """How diagnostics name the file (shown_path): what their location's file is."""
+        return shown_path(self.path)
+
+    @property
     def ok(self) -> bool:
         """Valid: warnings may remain, errors may not."""
         return self.summary is not None and not any(is_error(d) for d in self.diagnostics)
@@ -101,9 +106,13 @@ def shown_path(path: Path) -> str:
     """`path` as diagnostics print it: control characters and characters that cannot be seen
     in a file name written as escapes (`\\n`, `\\u200b`), so that every diagnostic stays on one
     line and shows what the name holds."""
+    return _shown(path.as_posix())
+
+
+def _shown(name: str) -> str:
     return "".join(
         ch if ch.isprintable() and not is_invisible(ch) else ch.encode("unicode_escape").decode()
-        for ch in path.as_posix()
+        for ch in name
     )
 
 
@@ -160,14 +169,14 @@ def read_checked(path: Path, data: bytes | None = None) -> Checked:
 def read_checked_text(text: str, name: str) -> Checked:
     """Load, read and validate a declaration given as text (e.g. from a git revision); `name`
     is how diagnostics and the model name its source."""
-    return _check_loaded(Path(name), load_text(text, name))
+    return _check_loaded(Path(name), load_text(text, _shown(name)))
 
 
 def read_checked_bytes(data: bytes, name: str) -> Checked:
     """Load, read and validate a declaration given as bytes (e.g. from a git revision), decoded
     like a file on disk (E006 when not UTF-8); `name` is how diagnostics and the model name
     its source."""
-    return _check_loaded(Path(name), load_file(Path(name), name, data))
+    return _check_loaded(Path(name), load_file(Path(name), _shown(name), data))
 
 
 def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
@@ -202,19 +211,21 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
             continue
         departments.setdefault((item.summary.year, item.summary.name), []).append(item)
         # Names that differ only by case, or in NFC and NFD, are one file on Windows and macOS.
-        key = (item.summary.year, unicodedata.normalize("NFC", item.summary.slug).casefold())
+        stem = item.path.stem
+        key = (item.summary.year, unicodedata.normalize("NFC", stem).casefold())
         if key in owners:
             first = owners[key].stem
             same = "只差 Unicode 写法（NFC 与 NFD，看上去一样，在 macOS 上是同一个文件）"
-            if first == item.summary.slug:
+            if first == stem:
                 same = "相同"
-            elif first.casefold() == item.summary.slug.casefold():
+            elif first.casefold() == stem.casefold():
                 same = "只差大小写（在 Windows、macOS 上是同一个文件）"
+            other = shown_path(owners[key])
             problems.append(
                 Diagnostic(
-                    Location(item.path.as_posix(), 1, 1),
+                    Location(shown_path(item.path), 1, 1),
                     "E230",
-                    f"与 {owners[key].as_posix()} 同为 {key[0]} 年度且文件名{same}，输出会互相覆盖",
+                    f"与 {other} 同为 {key[0]} 年度且文件名{same}，输出会互相覆盖",
                     "给其中一个文件改名",
                 )
             )
@@ -224,7 +235,7 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
             continue
         for item in items:
             assert item.summary is not None
-            others = "、".join(other.path.as_posix() for other in items if other is not item)
+            others = "、".join(shown_path(other.path) for other in items if other is not item)
             problems.append(
                 Diagnostic(
                     item.summary.name_at,
