@@ -243,3 +243,23 @@ def test_a_declaration_read_from_text_or_a_revision_is_named_escaped():
     ):
         assert [d.location.file for d in checked.diagnostics] == [checked.name]
         assert "\n" not in checked.name and checked.name.endswith("a\\nb.yaml")
+
+
+def test_yaml_files_are_found_whatever_the_case_of_their_suffix(tmp_path, capsys, monkeypatch):
+    names = ["a.YAML", "b.Yml", "c.yaml.", "d.yaml ", "e.yaml.bak", "f.yaml~", "notes.txt"]
+    year_folder(tmp_path, monkeypatch, *names)
+    assert main(["check", "2023"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "2023/c.yaml.:1:1: E232 文件名“c.yaml.”以“.”结尾：Windows 会去掉文件名结尾的点和空格"
+        "（提示：改名为 c.yaml）",
+        "2023/d.yaml :1:1: E232 文件名“d.yaml ”以空格结尾：Windows 会去掉文件名结尾的点和空格"
+        "（提示：改名为 d.yaml）",
+    ]
+    assert captured.err == "4 份申报，2 份有错误，共 2 个问题\n"
+
+
+def test_a_declaration_with_an_upper_case_suffix_builds(tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "Office.YML")
+    assert main(["build", "2023", "--out", "out"]) == 0
+    assert (tmp_path / "out/2023/Office.docx").is_file()

@@ -80,7 +80,9 @@ def find_declarations(paths: Iterable[Path]) -> list[Path]:
     found: dict[Path, Path] = {}  # the real file → how it was first named
     for path in paths:
         if path.is_dir():
-            named = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            named = sorted(
+                p for p in path.rglob("*") if is_declaration_name(p.name) and p.is_file()
+            )
         elif path.is_file():
             named = [path]
         else:
@@ -88,6 +90,13 @@ def find_declarations(paths: Iterable[Path]) -> list[Path]:
         for file in named:
             found.setdefault(file.resolve(), file)
     return sorted(found.values())
+
+
+def is_declaration_name(name: str) -> bool:
+    """Whether a file found in a folder is a declaration: `.yaml` or `.yml` in any case
+    (`x.YAML`), also followed by dots or spaces, which Windows drops (`x.yaml.`: refused by
+    check_file_name, never skipped in silence). Backups (`x.yaml.bak`, `x.yaml~`) are not."""
+    return name.rstrip(". ").lower().endswith(SUFFIXES)
 
 
 def read_source(path: Path) -> bytes:
@@ -121,6 +130,11 @@ def check_file_name(path: Path) -> list[Diagnostic]:
     to them, and make and every operating system must carry it."""
     stem, name = path.stem, shown_path(Path(path.name))
     where = Location(shown_path(path), 1, 1)
+    trimmed = path.name.rstrip(". ")
+    if trimmed != path.name:
+        end = "空格" if path.name.endswith(" ") else "“.”"
+        message = f"文件名“{name}”以{end}结尾：Windows 会去掉文件名结尾的点和空格"
+        return [Diagnostic(where, "E232", message, f"改名为 {shown_path(Path(trimmed))}")]
     if stem.casefold() in RESERVED_NAMES:
         reason = RESERVED_NAMES[stem.casefold()]
         return [
