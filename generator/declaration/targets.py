@@ -21,10 +21,14 @@ from decimal import Decimal
 
 from generator.declaration.model import Target
 from generator.errors import excerpt
-from generator.kinds.vocabulary import operator_words, operators, target_words
+from generator.kinds.vocabulary import (
+    OPERATOR_CHARACTERS,
+    operator_words,
+    operators,
+    target_words,
+)
 
-_OPERATOR_CHARS = "<>=≥≤≠!"
-_LEADING_OPERATOR = re.compile(rf"^[{_OPERATOR_CHARS}][{_OPERATOR_CHARS}\s]*")
+_LEADING_OPERATOR = re.compile(rf"^[{OPERATOR_CHARACTERS}][{OPERATOR_CHARACTERS}\s]*")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 SHORT_UNIT = 4  # characters: a longer text after a number is a qualitative target
 MAX_DIGITS = 15  # what an Excel cell holds exactly

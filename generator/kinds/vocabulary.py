@@ -61,11 +61,31 @@ def in_unit(value: Decimal, unit: str, target: AmountUnit) -> Decimal:
     return value * amount_units()[unit].in_yuan / target.in_yuan
 
 
+# The operators a target is read with, as printed: what comparisons, lint and the style file's
+# `operators` understand. operators.yaml maps every spelling to one of them.
+OPERATORS = frozenset({"=", ">=", "<=", ">", "<", "≠"})
+# The characters a target's operator is written with, after full-width forms are folded and
+# spaces dropped: a spelling of any other character could never be met.
+OPERATOR_CHARACTERS = "<>=≥≤≠!"
+
+
 @cache
 def operators() -> dict[str, str]:
     """Operator as written (half-width, no spaces) → operator as printed."""
     raw = read_config(DATA / "operators.yaml")
-    return {written: printed.text() for written, printed in raw.mapping().items()}
+    found = {}
+    for written, printed in raw.mapping().items():
+        if not written or any(ch not in OPERATOR_CHARACTERS for ch in written):
+            raise printed.fail(
+                f"不是运算符的写法：只能由 {' '.join(OPERATOR_CHARACTERS)} 组成"
+                "（空格和全角写法在查找前已去掉）"
+            )
+        text = printed.text()
+        if text not in OPERATORS:
+            usable = "、".join(sorted(OPERATORS))
+            raise printed.fail(f"应为运算符 {usable} 之一，而不是“{text}”")
+        found[written] = text
+    return found
 
 
 @cache
