@@ -104,6 +104,12 @@ DATA_CASES = {
         "satisfaction_minimum: [85]\n",
         "satisfaction_minimum 应为 0 到 100 之间的数，而不是一个列表",
     ),
+    "lint: an expected 一级 its framework does not have": (
+        "lint.yaml",
+        "  财预〔2021〕101号: [产出指标, 成本指标, 效益指标, 满意度指标]\n",
+        "  财预〔2021〕101号: [产出指标, 投入管理指标]\n",
+        "expected_level1.财预〔2021〕101号 “投入管理指标”不是财预〔2021〕101号的一级指标",
+    ),
     "lint: a key missing": (
         "lint.yaml",
         "rate_suffixes: [率, 度]\n",

@@ -13,6 +13,7 @@ from functools import cache
 from generator.config import Value, read_config
 from generator.declaration.model import NOTE_KEY, Declaration, Record, Target
 from generator.errors import Diagnostic, Location
+from generator.kinds import frameworks
 from generator.kinds.spec import FieldType
 from generator.kinds.vocabulary import DATA
 
@@ -38,6 +39,7 @@ class LintVocabulary:
     year_numerals: dict[str, int]
     year_numerals_before: str
     rate_units: dict[str, Decimal]
+    expected_level1: dict[str, tuple[str, ...]]  # framework name (or DEFAULT) → its 一级
 
 
 @cache
@@ -68,7 +70,31 @@ def vocabulary() -> LintVocabulary:
         _numerals(raw.get("year_numerals")),
         raw.get("year_numerals_before").text(),
         {unit: whole.decimal() for unit, whole in raw.get("rate_units").mapping().items()},
+        _expected_level1(raw.get("expected_level1")),
     )
+
+
+DEFAULT = "default"  # expected_level1's list for the frameworks it does not name
+
+
+def _expected_level1(raw: Value) -> dict[str, tuple[str, ...]]:
+    """Framework name → the 一级 a declaration of it is expected to have; each a 一级 of the
+    framework it is listed for."""
+    known = frameworks()
+    expected = {}
+    for name, names in raw.mapping().items():
+        listed = names.texts()
+        if name != DEFAULT:
+            framework = known.get(name)
+            if framework is None:
+                raise names.fail(f"未知的指标体系；可用：{DEFAULT}、{'、'.join(known)}")
+            for level1 in listed:
+                if framework.find(level1) is None:
+                    raise names.fail(f"“{level1}”不是{name}的一级指标")
+        expected[name] = listed
+    if DEFAULT not in expected:
+        raise raw.get(DEFAULT).fail("缺少该设置")
+    return expected
 
 
 def _numerals(raw: Value) -> dict[str, int]:
@@ -319,6 +345,25 @@ def lint_rate_over_100(decl: Declaration) -> Iterator[Diagnostic]:
         )
 
 
+def lint_missing_level1(decl: Declaration) -> Iterator[Diagnostic]:
+    """L010: a 一级 of the framework that the declaration leaves out entirely (no 满意度指标):
+    which ones are expected is data (lint.yaml's expected_level1), per framework."""
+    words = vocabulary()
+    framework = decl.framework
+    one, two, three = decl.kind.levels
+    expected = words.expected_level1.get(framework.name, words.expected_level1[DEFAULT])
+    written = {framework.find(level1.name) for level1 in decl.goals}
+    for name in expected:
+        spec = framework.find(name)
+        if spec is not None and spec not in written:
+            yield Diagnostic(
+                decl.where(decl.goals_key),
+                "L010",
+                f"{decl.goals_key}中没有{one}“{spec.name}”（{framework.name}的{one}）",
+                f"补上它和它的{two}、{three}；确实没有这类目标的，向审核人说明",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     lint_vague_benefit,
     lint_unit_missing,
@@ -329,6 +374,7 @@ RULES: tuple[Rule, ...] = (
     lint_single_generic,
     lint_other_year,
     lint_rate_over_100,
+    lint_missing_level1,
 )
 
 
