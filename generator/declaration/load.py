@@ -433,8 +433,23 @@ def _hint_for_line(source_line: str, anywhere: bool = True) -> str:
         return "键和值之间要用英文冒号“: ”，不能用中文冒号“：”"
     if not anywhere:
         return ""
+    if hint := colon_hint(source_line):
+        return hint
     if re.search(r":\u3000", source_line):
         return "冒号后是全角空格，只能用半角空格"
     if re.search(r":\s+[>|%@`<]", source_line):
         return '以 > < | % @ ` 开头的值要加引号，例如 ">=90%"'
     return ""
+
+
+# `key:value`: YAML reads a colon with no space after it as part of one plain text.
+_NO_SPACE = re.compile(r"\s*(?:-\s+)?([^\s:#'\"{\[,][^:#]*?):(?=[^\s:/\\])(.*)")
+
+
+def colon_hint(text: str) -> str:
+    """The hint for a line or a value written `key:value` (no space after the colon, which
+    makes YAML read one text instead of a key and its value); "" when it is not one."""
+    match = _NO_SPACE.fullmatch(text.rstrip())
+    if match is None:
+        return ""
+    return f"冒号后要有空格：写成“{match.group(1).strip()}: {match.group(2).strip()}”"

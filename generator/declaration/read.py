@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.declaration.load import Mapping, Node, Rejected, Scalar, Sequence
+from generator.declaration.load import Mapping, Node, Rejected, Scalar, Sequence, colon_hint
 from generator.declaration.model import (
     FRAMEWORK_KEY,
     KIND_KEY,
@@ -159,6 +159,8 @@ class _Reader:
         hint = _shape_hint(wanted)
         if isinstance(node, Scalar) and wanted is Mapping and "：" in node.text:
             hint = "键和值之间要用英文冒号“: ”，不能用中文冒号“：”"
+        elif isinstance(node, Scalar) and wanted is Mapping and colon_hint(node.text):
+            hint = colon_hint(node.text)
         self.report(
             node.loc,
             "E103",
