@@ -412,7 +412,7 @@ def _summary(report: Report) -> str:
     files = len(report.checked)
     # a file can be valid alone and still wrong beside another (E230, E231)
     named = {d.location.file for d in report.errors}
-    bad = sum(1 for item in report.checked if not item.ok or item.path.as_posix() in named)
+    bad = sum(1 for item in report.checked if not item.ok or item.name in named)
     line = f"{files} 份申报，{bad} 份有错误，共 {len(report.errors)} 个问题"
     return line + (f"，{len(report.warnings)} 条提示" if report.warnings else "")
 

@@ -19,7 +19,7 @@ from generator.declaration.load import load_resource
 
 # Characters an XML attribute cannot hold as written (fonts' names go into DOCX attributes).
 _UNSAFE = re.compile(r'["<>&\x00-\x1f\x7f]')
-_COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
+_COLOUR = re.compile(r"[0-9A-Fa-f]{6}")  # matched whole (fullmatch): "000000\n" is no colour
 
 
 class ConfigError(Exception):
@@ -51,6 +51,14 @@ class Value:
             raise self._child(name, None).fail("缺少该设置")
         return entries[name]
 
+    def only(self, *known: str) -> Value:
+        """This mapping, which may hold no other entries than `known` (a misspelt setting
+        would otherwise be ignored in silence)."""
+        for name, entry in self.mapping().items():
+            if name not in known:
+                raise entry.fail(f"未知的设置；可用：{'、'.join(known)}")
+        return self
+
     def optional(self, name: str, default: Any) -> Value:
         """Entry `name` of this mapping, or `default` when absent."""
         return self.mapping().get(name, self._child(name, default))
@@ -79,7 +87,7 @@ class Value:
     def number(self, low: float, high: float, unit: str = "") -> float:
         """A number from `low` to `high` (a quoted one is read too: "10.5")."""
         value = self.raw
-        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+(\.\d+)?\s*", value):
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+(\.[0-9]+)?\s*", value):
             value = float(value)
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not ok or not math.isfinite(value) or not low <= value <= high:
@@ -115,7 +123,7 @@ class Value:
             # YAML reads 000000 as the number 0, 012345 as an octal number
             raise self.fail(f'是颜色，要加引号，例如 "000000"（不加引号时读成了数字 {self.raw}）')
         text = "" if self.raw is None else self.text(empty=True)
-        if text and not _COLOUR.match(text):
+        if text and not _COLOUR.fullmatch(text):
             raise self.fail(f'应为 6 位十六进制颜色 RRGGBB（例如 "000000"），而不是{_shown(text)}')
         return text
 
@@ -142,4 +150,8 @@ def _shown(value: Any) -> str:
         return "空值"
     if isinstance(value, bool):
         return "“true”" if value else "“false”"
-    return f"“{value}”"
+    # Control characters as escapes ("000000\n"): the message stays on one line.
+    text = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in str(value)
+    )
+    return f"“{text}”"

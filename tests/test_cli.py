@@ -48,7 +48,8 @@ JSON_COMMANDS = [
 @pytest.mark.parametrize("command", JSON_COMMANDS, ids=" ".join)
 @pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
 def test_format_json_prints_one_json_document(command, valid, write_declaration, tmp_path, capsys):
-    text = MINIMAL.read_text(encoding="utf-8").replace('"=4次"', '"=4"')  # one lint warning
+    # two lint warnings: L010 (the minimal declaration has no 效益指标), L002 ("=4": no unit)
+    text = MINIMAL.read_text(encoding="utf-8").replace('"=4次"', '"=4"')
     if not valid:
         text = text.replace("年末在职人数: 3", "年末在职人数: 0123")
     source = write_declaration(text)
@@ -58,7 +59,9 @@ def test_format_json_prints_one_json_document(command, valid, write_declaration,
     problems = json.loads(captured.out)
     assert captured.err == ""
     assert [(p["severity"], p["code"]) for p in problems] == (
-        ([("warning", "L002")] if argv[0] == "lint" else []) if valid else [("error", "E104")]
+        ([("warning", "L010"), ("warning", "L002")] if argv[0] == "lint" else [])
+        if valid
+        else [("error", "E104")]
     )
     assert status == (0 if valid and "--strict" not in argv else 1)
 

@@ -15,6 +15,7 @@ from conftest import MINIMAL, ROOT
 from generator import kinds
 from generator.build.build import build
 from generator.cli import main
+from generator.declaration import load
 from generator.importing import read_form
 from generator.kinds import vocabulary
 from generator.review import lint
@@ -28,6 +29,8 @@ CACHED = (
     vocabulary.operator_words,
     read_form.level2_by_suffix,
     lint.vocabulary,
+    vocabulary.invisible_characters,
+    load.invisible_name,
 )
 
 
@@ -101,11 +104,47 @@ DATA_CASES = {
         "satisfaction_minimum: [85]\n",
         "satisfaction_minimum 应为 0 到 100 之间的数，而不是一个列表",
     ),
+    "lint: an expected 一级 its framework does not have": (
+        "lint.yaml",
+        "  财预〔2021〕101号: [产出指标, 成本指标, 效益指标, 满意度指标]\n",
+        "  财预〔2021〕101号: [产出指标, 投入管理指标]\n",
+        "expected_level1.财预〔2021〕101号 “投入管理指标”不是财预〔2021〕101号的一级指标",
+    ),
     "lint: a key missing": (
         "lint.yaml",
         "rate_suffixes: [率, 度]\n",
         "",
         "rate_suffixes 缺少该设置",
+    ),
+    "invisible: a range written backwards": (
+        "invisible.yaml",
+        '  "FE00-FE0F": 变体选择符\n',
+        '  "FE0F-FE00": 变体选择符\n',
+        'also.FE0F-FE00 应为十六进制码位或范围（例如 "200B"、"FE00-FE0F"），而不是“FE0F-FE00”',
+    ),
+    "invisible: a name for a character that is not a format character": (
+        "invisible.yaml",
+        '  "00AD": 软连字符\n',
+        '  "4E00": 一\n',
+        'names.4E00 应为一个格式控制字符（Unicode 类别 Cf）的码位，例如 "200B"',
+    ),
+    "operators: a spelling mapped to no operator": (
+        "operators.yaml",
+        '">=": ">="\n',
+        '">=": 5\n',
+        ">= 应为运算符 <、<=、=、>、>=、≠ 之一，而不是“5”",
+    ),
+    "operators: a spelling that no target can start with": (
+        "operators.yaml",
+        '"<>": "≠"\n',
+        '"<>": "≠"\ngt: ">"\n',
+        "gt 不是运算符的写法：只能由 < > = ≥ ≤ ≠ ! 组成（空格和全角写法在查找前已去掉）",
+    ),
+    "operators: a spelling with a space": (
+        "operators.yaml",
+        '"<>": "≠"\n',
+        '"<>": "≠"\n"> =": ">="\n',
+        "> = 不是运算符的写法：只能由 < > = ≥ ≤ ≠ ! 组成（空格和全角写法在查找前已去掉）",
     ),
     "targets: an operator word mapped to no operator": (
         "targets.yaml",
@@ -218,9 +257,63 @@ STYLE_CASES = {
         "margin_left: 200",
         "page.margin_left 左右页边距之和应小于页面宽度 210 毫米",
     ),
-    "a missing font": (
+    "a colour followed by a line break": (
+        'border: "000000"',
+        'border: "000000\\n"',
+        'border 应为 6 位十六进制颜色 RRGGBB（例如 "000000"），而不是“000000\\n”',
+    ),
+    "an unknown key": (
+        "line_spacing: 1.4",
+        "line_spacing: 1.4\nline_spaceing: 1.5",
+        "line_spaceing 未知的设置；可用：page、fonts、layouts、label_fill、border、table_gap、"
+        "operators、line_spacing",
+    ),
+    "an unknown page key": (
+        "  margin_right: 18",
+        "  margin_right: 18\n  gutter: 5",
+        "page.gutter 未知的设置；可用：width、height、margin_top、margin_bottom、margin_left、"
+        "margin_right",
+    ),
+    "an unknown font": (
+        "  label:",
+        "  table: {east_asian: 宋体, latin: Arial, size: 9}\n  label:",
+        "fonts.table 未知的设置；可用：body、title、subtitle、label",
+    ),
+    "an unknown font key": (
+        "size: 16, bold: true",
+        "size: 16, bold: true, italic: true",
+        "fonts.title.italic 未知的设置；可用：east_asian、latin、size、bold",
+    ),
+    "an unknown layout key": (
+        "xlsx_width: 92}",
+        "xlsx_width: 92, rows: 3}",
+        "layouts.form-shanghai-department.rows 未知的设置；可用：columns、xlsx_width、landscape、repeat",
+    ),
+    "an operator that is not one": (
+        "line_spacing: 1.4",
+        'line_spacing: 1.4\noperators: {"≥": "≥"}',
+        "operators.≥ 未知的设置；可用：<、<=、=、>、>=、≠",
+    ),
+    "fewer column widths than the layout's columns": (
+        "columns: [30, 26, 29, 15]",
+        "columns: [30, 26, 29]",
+        "layouts.form-shanghai-department.columns 有 3 个列宽，而布局模板 form-shanghai-department "
+        "的表格有 4 列（列数随内容变化的布局写 repeat: true）",
+    ),
+    "more column widths than the layout's columns": (
+        "columns: [30, 26, 29, 15]",
+        "columns: [30, 26, 29, 15, 10]",
+        "layouts.form-shanghai-department.columns 有 5 个列宽，而布局模板 form-shanghai-department "
+        "的表格有 4 列（列数随内容变化的布局写 repeat: true）",
+    ),
+    "a misspelt font": (
         "  title:",
         "  titel:",
+        "fonts.titel 未知的设置；可用：body、title、subtitle、label",
+    ),
+    "a missing font": (
+        "  title:    {east_asian: 黑体, latin: Arial, size: 16, bold: true}\n",
+        "",
         "fonts.title 缺少该设置",
     ),
 }
@@ -248,3 +341,15 @@ def test_an_empty_label_fill_and_a_quoted_size_are_read(write_declaration, tmp_p
     source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
     assert build([source], tmp_path / "out", templates).ok
     assert (tmp_path / "out" / "2023" / "case.docx").is_file()
+
+
+def test_import_refuses_to_read_targets_with_a_broken_operators_file(data_copy, tmp_path, capsys):
+    # `">=": 5` once read `>=90%` as `590%`: now no form is read with it
+    edit(data_copy / "operators.yaml", '">=": ">="\n', '">=": 5\n')
+    seed = ROOT / "tests" / "data" / "seed-2023.txt"
+    assert main(["import", str(seed), "-o", str(tmp_path / "2023" / "x.yaml")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.endswith(
+        f"错误：{data_copy / 'operators.yaml'}: >= 应为运算符 <、<=、=、>、>=、≠ 之一，而不是“5”\n"
+    )
+    assert not (tmp_path / "2023" / "x.yaml").exists()

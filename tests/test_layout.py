@@ -85,5 +85,5 @@ def test_a_broken_style_file_is_reported_with_its_file(write_declaration, tmp_pa
     style.write_text(
         style.read_text(encoding="utf-8").replace("  title:", "  titel:"), encoding="utf-8"
     )
-    with pytest.raises(TemplateError, match=r"form\.style\.yaml: fonts\.title 缺少该设置"):
+    with pytest.raises(TemplateError, match=r"form\.style\.yaml: fonts\.titel 未知的设置；可用："):
         build([write_declaration(MINIMAL.read_text(encoding="utf-8"))], tmp_path / "out", folder)

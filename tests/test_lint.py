@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import MINIMAL
 
 from generator.declaration.sources import read_checked
@@ -11,15 +13,20 @@ HINT_YEAR = "若是沿用往年的文字，改为本年度的内容；确指那�
 HINT_RATE = '比率最高 100%：核对数字，例如 ">=90%"'
 
 
-def warnings_for(write_declaration, *edits: tuple[str, str]) -> list[str]:
+def warnings_for(
+    write_declaration, *edits: tuple[str, str], missing_level1: bool = False
+) -> list[str]:
     text = MINIMAL.read_text(encoding="utf-8")
     for old, new in edits:
         assert old in text, old
         text = text.replace(old, new, 1)
-    checked = read_checked(write_declaration(text))
+    year = re.search(r"^年度: (\d+)", text, re.M)
+    checked = read_checked(write_declaration(text, year=year.group(1) if year else "2023"))
     assert checked.declaration is not None and not checked.diagnostics, checked.diagnostics
     name = checked.path.as_posix()
-    return [str(w).replace(name, "x.yaml") for w in lint(checked.declaration)]
+    # The minimal declaration has no 效益指标 (L010): left out here, tested on its own below.
+    found = [w for w in lint(checked.declaration) if w.code != "L010" or missing_level1]
+    return [str(w).replace(name, "x.yaml") for w in found]
 
 
 def test_years_near_the_declared_one_are_flagged_wherever_text_is_written(write_declaration):
@@ -66,4 +73,80 @@ def test_rates_above_100_percent_are_flagged(write_declaration):
         f"x.yaml:24:7: L009 “会议及时率”的目标值“=120%”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
         f"x.yaml:25:7: L009 “会议完成度”的目标值“<=101%”超过 100%：名称以“度”结尾，是一个比率（提示：{HINT_RATE}）",
         f"x.yaml:29:7: L009 “委员评价”的目标值“>=190%”超过 100%：属于满意度指标，是一个比率（提示：{HINT_RATE}）",
+    ]
+
+
+def test_years_in_full_width_digits_and_chinese_numerals_are_years(write_declaration):
+    assert warnings_for(
+        write_declaration,
+        ("年度: 2023", "年度: 2024"),
+        ("年度履职目标: 测试目标", "年度履职目标: ２０２３年，完成上年未完成的工作"),
+        ("部门职责: 测试职责", "部门职责: 二〇二三年起实施；二○二二年制定"),
+        ("主要内容: 内容一", "主要内容: 一二三四五六七八个环节，二〇二四年完成"),
+    ) == [
+        f"x.yaml:5:7: L008 部门职责中的 2023 不是本年度 2024：“二〇二三年起实施；二○二二年制定”（提示：{HINT_YEAR}）",
+        f"x.yaml:5:7: L008 部门职责中的 2022 不是本年度 2024：“二〇二三年起实施；二○二二年制定”（提示：{HINT_YEAR}）",
+        f"x.yaml:6:9: L008 年度履职目标中的 2023 不是本年度 2024：“２０２３年，完成上年未完成的工作”（提示：{HINT_YEAR}）",
+    ]
+
+
+def test_rates_over_100_percent_whatever_their_operator_or_unit(write_declaration):
+    assert warnings_for(
+        write_declaration,
+        (
+            '会议次数: "=4次"',
+            '会议及时率: ">100%"\n      办结率: "=1001‰"\n      答复率: ">1000‰"\n'
+            '      出席率: "=1000‰"\n      参与率: ">=100%"\n      覆盖率: "=１２０％"',
+        ),
+    ) == [
+        f"x.yaml:24:7: L009 “会议及时率”的目标值“>100%”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
+        f"x.yaml:25:7: L009 “办结率”的目标值“=1001‰”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
+        f"x.yaml:26:7: L009 “答复率”的目标值“>1000‰”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
+        f"x.yaml:29:7: L009 “覆盖率”的目标值“=120％”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
+    ]
+
+
+HINT_LEVEL1 = "补上它和它的二级目标、三级目标；确实没有这类目标的，向审核人说明"
+
+
+def test_a_level1_of_the_framework_left_out_entirely_is_flagged(write_declaration):
+    assert warnings_for(
+        write_declaration,
+        ('  满意度指标:\n    服务对象满意度指标:\n      满意度: ">=90%"\n', ""),
+        missing_level1=True,
+    ) == [
+        "x.yaml:21:1: L010 分解目标中没有一级目标“效益指标”（沪财绩〔2022〕13号的一级目标）"
+        f"（提示：{HINT_LEVEL1}）",
+        "x.yaml:21:1: L010 分解目标中没有一级目标“满意度指标”（沪财绩〔2022〕13号的一级目标）"
+        f"（提示：{HINT_LEVEL1}）",
+    ]
+
+
+def test_every_expected_level1_written_with_or_without_its_suffix_is_enough(write_declaration):
+    benefit = "  效益:\n    社会效益指标:\n      影响力: 扩大\n"
+    assert (
+        warnings_for(
+            write_declaration,
+            ("  满意度指标:\n", benefit + "  满意度指标:\n"),
+            ('会议次数: "=4次"', '会议次数: "=4次"'),
+            missing_level1=True,
+        )
+        == []
+    )
+
+
+def test_the_expected_level1_depend_on_the_framework(write_declaration):
+    # 财预〔2021〕101号 has 成本指标 as a 一级 of its own, and lint.yaml expects it there
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "年度: 2023\n", "指标体系: 财预〔2021〕101号\n年度: 2023\n"
+    )
+    text = text.replace(
+        "  满意度指标:\n", "  效益指标:\n    社会效益指标:\n      影响力: 扩大\n  满意度指标:\n"
+    )
+    checked = read_checked(write_declaration(text))
+    assert checked.declaration is not None and not checked.diagnostics, checked.diagnostics
+    name = checked.path.as_posix()
+    assert [str(w).replace(name, "x.yaml") for w in lint(checked.declaration)] == [
+        "x.yaml:22:1: L010 分解目标中没有一级目标“成本指标”（财预〔2021〕101号的一级目标）"
+        f"（提示：{HINT_LEVEL1}）",
     ]

@@ -13,7 +13,7 @@ from conftest import MINIMAL
 from markdown_it import MarkdownIt
 
 from generator.cli import main
-from generator.declaration.sources import check_file_name
+from generator.declaration.sources import check_file_name, read_checked_bytes, read_checked_text
 from generator.importing.forms import file_stem
 
 HINT = (
@@ -52,6 +52,9 @@ def year_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *names: str) ->
         ("a&b.yaml", f"E232 文件名“a&b.yaml”中不能有“&”（提示：{HINT}，例如 a-b.yaml）"),
         ("50%.yaml", f"E232 文件名“50%.yaml”中不能有“%”（提示：{HINT}，例如 50.yaml）"),
         ("一\u3000二.yaml", f"E232 文件名“一\\u3000二.yaml”中不能有全角空格（提示：{HINT}，例如 一-二.yaml）"),
+        ("一\u3164二.yaml", f"E232 文件名“一\\u3164二.yaml”中不能有看不见的字符 U+3164（韩文填充符）（提示：{HINT}，例如 一-二.yaml）"),
+        ("一\u200b二.yaml", f"E232 文件名“一\\u200b二.yaml”中不能有看不见的字符 U+200B（零宽空格）（提示：{HINT}，例如 一-二.yaml）"),
+        ("一\ufe0f二.yaml", f"E232 文件名“一\\ufe0f二.yaml”中不能有看不见的字符 U+FE0F（变体选择符）（提示：{HINT}，例如 一-二.yaml）"),
     ],
     ids=lambda value: repr(value)[:20],
 )  # fmt: skip
@@ -59,7 +62,9 @@ def test_file_names_that_break_outputs_links_or_make_are_refused_at_check(
     name, expected, tmp_path, capsys, monkeypatch
 ):
     year_folder(tmp_path, monkeypatch, name)
-    shown = name.replace("\n", "\\n").replace("\u3000", "\\u3000")
+    shown = name.replace("\n", "\\n")
+    for invisible in "\u3000\u3164\u200b\ufe0f":
+        shown = shown.replace(invisible, f"\\u{ord(invisible):04x}")
     assert main(["check", "2023"]) == 1
     assert capsys.readouterr().out.splitlines() == [f"2023/{shown}:1:1: {expected}"]
     assert main(["build", "2023", "--out", "out"]) == 1
@@ -163,3 +168,98 @@ def test_a_declaration_outside_a_year_folder_is_warned_about(tmp_path, capsys, f
         f"{(place / 'x.yaml').as_posix()}:1:1: W211 文件不在以年度命名的文件夹中（“{name}”不是年度）"
         "（提示：放到 declarations/2023/ 中，与输出 build/2023/ 对应）\n"
     )
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["{root}/2023/case.yaml", "2023/case.yaml"],
+        ["2023/case.yaml", "2023/../2023/case.yaml"],
+        ["2023", "2023/case.yaml"],
+        ["2023", "link/case.yaml"],  # link: a symlink to the folder 2023
+    ],
+    ids=["absolute and relative", "with ..", "folder and file", "symlinked folder"],
+)
+def test_one_file_named_twice_is_read_once(spellings, tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "case.yaml")
+    (tmp_path / "link").symlink_to(tmp_path / "2023", target_is_directory=True)
+    paths = [spelling.format(root=tmp_path.as_posix()) for spelling in spellings]
+    assert main(["check", *paths]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "1 份申报，0 份有错误，共 0 个问题\n"
+
+
+E231_HINT = (
+    "一个部门每年只有一份申报：保留正确的一份，把另一份的内容合并进去后删除它；"
+    "若是两个不同的部门，核对部门名称"
+)
+
+
+def test_paths_inside_messages_are_escaped_like_locations(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    for name in ("a\nb.yaml", "x.yaml"):  # one department, declared twice
+        (folder / name).write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "2023"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"2023/a\\nb.yaml:1:1: E232 文件名“a\\nb.yaml”中不能有换行（提示：{HINT}，例如 a-b.yaml）",
+        f"2023/a\\nb.yaml:3:7: E231 2023 年度“测试局”另有申报：2023/x.yaml（提示：{E231_HINT}）",
+        f"2023/x.yaml:3:7: E231 2023 年度“测试局”另有申报：2023/a\\nb.yaml（提示：{E231_HINT}）",
+    ]
+    assert captured.err == "2 份申报，2 份有错误，共 3 个问题\n"
+
+
+def test_a_name_twice_but_for_case_is_named_escaped(tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "A\tb.yaml", "a\tb.yaml")
+    assert main(["check", "2023"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"2023/A\\tb.yaml:1:1: E232 文件名“A\\tb.yaml”中不能有Tab（提示：{HINT}，例如 A-b.yaml）",
+        "2023/a\\tb.yaml:1:1: E230 与 2023/A\\tb.yaml 同为 2023 年度且文件名只差大小写"
+        "（在 Windows、macOS 上是同一个文件），输出会互相覆盖（提示：给其中一个文件改名）",
+        f"2023/a\\tb.yaml:1:1: E232 文件名“a\\tb.yaml”中不能有Tab（提示：{HINT}，例如 a-b.yaml）",
+    ]
+    assert captured.err == "2 份申报，2 份有错误，共 3 个问题\n"
+
+
+def test_files_whose_names_are_refused_count_as_declarations_with_errors(
+    tmp_path, capsys, monkeypatch
+):
+    year_folder(tmp_path, monkeypatch, "a\nb.yaml", "c\td.yaml")
+    assert main(["check", "2023"]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2
+    assert captured.err == "2 份申报，2 份有错误，共 2 个问题\n"
+
+
+def test_a_declaration_read_from_text_or_a_revision_is_named_escaped():
+    text = MINIMAL.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024")
+    for checked in (
+        read_checked_text(text, "2023/a\nb.yaml"),
+        read_checked_bytes(text.encode(), "HEAD:2023/a\nb.yaml"),
+    ):
+        assert [d.location.file for d in checked.diagnostics] == [checked.name]
+        assert "\n" not in checked.name and checked.name.endswith("a\\nb.yaml")
+
+
+def test_yaml_files_are_found_whatever_the_case_of_their_suffix(tmp_path, capsys, monkeypatch):
+    names = ["a.YAML", "b.Yml", "c.yaml.", "d.yaml ", "e.yaml.bak", "f.yaml~", "notes.txt"]
+    year_folder(tmp_path, monkeypatch, *names)
+    assert main(["check", "2023"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "2023/c.yaml.:1:1: E232 文件名“c.yaml.”以“.”结尾：Windows 会去掉文件名结尾的点和空格"
+        "（提示：改名为 c.yaml）",
+        "2023/d.yaml :1:1: E232 文件名“d.yaml ”以空格结尾：Windows 会去掉文件名结尾的点和空格"
+        "（提示：改名为 d.yaml）",
+    ]
+    assert captured.err == "4 份申报，2 份有错误，共 2 个问题\n"
+
+
+def test_a_declaration_with_an_upper_case_suffix_builds(tmp_path, capsys, monkeypatch):
+    year_folder(tmp_path, monkeypatch, "Office.YML")
+    assert main(["build", "2023", "--out", "out"]) == 0
+    assert (tmp_path / "out/2023/Office.docx").is_file()

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from generator.declaration.load import same_name
 from generator.declaration.model import NOTE_KEY, Declaration, Record, Value, format_amount
 from generator.errors import Diagnostic, Location
 from generator.kinds.spec import (
@@ -274,22 +276,27 @@ def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
 
 def check_unique_keys(decl: Declaration) -> Iterator[Diagnostic]:
     """In a list with a key field (任务名称), each name appears once (lists are compared by it
-    across years)."""
+    across years); names are compared as keys are, so that names that only look alike are one."""
     for path, spec, value in decl.walk():
         key = decl.kind.role_field("key", spec.fields) if spec.type is FieldType.LIST else None
         if key is None or not isinstance(value, tuple):
             continue
-        seen: dict[str, int] = {}
+        seen: dict[str, tuple[str, int]] = {}  # compared as keys are (same_name)
         for index, item in enumerate(value, start=1):
             name = item.get(key.key) if isinstance(item, Record) else None
             if not isinstance(name, str):
                 continue
             where = decl.where(f"{path}[{index}]")
-            if name in seen:
+            same = same_name(name)
+            if same in seen:
+                first, line = seen[same]
+                how = ""
+                if first != name:
+                    how = f"，写作“{first}”；只差首尾空格、全角/半角或 Unicode 写法的名称是同一个"
                 yield Diagnostic(
-                    where, "E220", f"{spec.key}中的“{name}”重复（第一次在第 {seen[name]} 行）"
+                    where, "E220", f"{spec.key}中的“{name}”重复（第一次在第 {line} 行{how}）"
                 )
-            seen.setdefault(name, where.line)
+            seen.setdefault(same, (name, where.line))
 
 
 def check_framework(decl: Declaration) -> Iterator[Diagnostic]:
@@ -386,13 +393,20 @@ def check_indicator_columns(decl: Declaration) -> Iterator[Diagnostic]:
                 )
         column = indicator.values.get(unit.key) if unit is not None else None
         target = indicator.target
-        if isinstance(column, str) and target.unit and target.unit != column:
+        # Compared in NFKC (㎡ and m2, ％ and %): a unit is printed as written, and two
+        # spellings of one unit are not a disagreement.
+        differs = isinstance(column, str) and _same_unit(target.unit) != _same_unit(column)
+        if target.unit and differs:
             yield Diagnostic(
                 indicator.loc,
                 "W403",
                 f"“{indicator.name}”的指标值单位“{target.unit}”与计量单位“{column}”不一致",
                 f"去掉指标值里的单位，或把计量单位改为“{target.unit}”",
             )
+
+
+def _same_unit(unit: str) -> str:
+    return unicodedata.normalize("NFKC", unit).strip()
 
 
 CHECKS: tuple[Check, ...] = (

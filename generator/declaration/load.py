@@ -7,8 +7,8 @@ aliases, explicit tags and several documents are rejected here, with their line 
 
 Text is read in Unicode NFC, and keys without surrounding white space (full-width spaces too):
 the key the reader uses is the key duplicates are found by, so two spellings that print alike
-cannot be two keys. Invisible characters (zero-width, bidi controls, line separators) are
-refused where they are written.
+cannot be two keys. Invisible characters (zero-width, bidi controls, soft hyphens, variation
+selectors, fillers, line separators: `invisible_name`) are refused where they are written.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,39 +53,49 @@ MAX_TEXT = 32_767
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Characters that print as nothing, or that reorder what is printed: two names that look the
 # same on paper could differ by one, and a bidi control can make a target read as another.
-# The hint says why each kind matters.
+# Which they are is data (generator/data/invisible.yaml: Unicode's format characters and the
+# other default-ignorable ones); the hint says why each kind matters.
 _ZERO_WIDTH = "删除它：打印出来看不见，却会使看似相同的文字不同（常见于从网页或聊天软件复制的文字）"
 _BIDI = "删除它：它会改变文字的显示顺序，使看到的与实际写的不同"
 _SEPARATOR = "换成普通换行或删除：有的软件把它当作换行，有的不当，行号会对不上"
-INVISIBLE: dict[str, tuple[str, str]] = {
-    "\u200b": ("零宽空格", _ZERO_WIDTH),
-    "\u200c": ("零宽非连接符", _ZERO_WIDTH),
-    "\u200d": ("零宽连接符", _ZERO_WIDTH),
-    "\u2060": ("字连接符", _ZERO_WIDTH),
-    "\u2061": ("不可见函数应用符", _ZERO_WIDTH),
-    "\u2062": ("不可见乘号", _ZERO_WIDTH),
-    "\u2063": ("不可见分隔符", _ZERO_WIDTH),
-    "\u2064": ("不可见加号", _ZERO_WIDTH),
-    "\ufeff": ("零宽不换行空格", _ZERO_WIDTH),
-    "\u200e": ("从左至右标记", _BIDI),
-    "\u200f": ("从右至左标记", _BIDI),
-    "\u202a": ("从左至右嵌入", _BIDI),
-    "\u202b": ("从右至左嵌入", _BIDI),
-    "\u202c": ("弹出方向格式", _BIDI),
-    "\u202d": ("从左至右强制", _BIDI),
-    "\u202e": ("从右至左强制", _BIDI),
-    "\u2066": ("从左至右隔离", _BIDI),
-    "\u2067": ("从右至左隔离", _BIDI),
-    "\u2068": ("第一强字符隔离", _BIDI),
-    "\u2069": ("弹出方向隔离", _BIDI),
-    "\x85": ("下一行控制符", _SEPARATOR),
-    "\u2028": ("行分隔符", _SEPARATOR),
-    "\u2029": ("段分隔符", _SEPARATOR),
-}
-_INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
 # YAML 1.1 (PyYAML, libyaml) counts these as line breaks and editors do not: every line number
 # after one would be wrong, so a file holding one raw is refused before it is parsed.
-_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+_SEPARATOR_NAMES = {"\x85": "下一行控制符", "\u2028": "行分隔符", "\u2029": "段分隔符"}
+_SEPARATORS = re.compile("[" + "".join(_SEPARATOR_NAMES) + "]")
+
+
+@cache
+def invisible_name(ch: str) -> str | None:
+    """How messages name `ch` if it is a character no declaration may hold because it cannot
+    be seen (E107): a format character, another default-ignorable one, a line separator;
+    None when it is not one."""
+    if ch.isascii():
+        return None
+    if ch in _SEPARATOR_NAMES:
+        return _SEPARATOR_NAMES[ch]
+    # Imported here: the vocabularies are read through generator.config, which imports this
+    # module for its YAML reader.
+    from generator.kinds.vocabulary import invisible_characters
+
+    return invisible_characters().name(ch)
+
+
+def is_invisible(ch: str) -> bool:
+    """Whether `ch` is refused as invisible (E107)."""
+    return invisible_name(ch) is not None
+
+
+def first_invisible(text: str) -> int:
+    """The index of the first invisible character of `text`; -1 when it has none."""
+    if text.isascii():
+        return -1
+    found = [text.index(ch) for ch in set(text) if is_invisible(ch)]
+    return min(found, default=-1)
+
+
+def without_invisible(text: str) -> str:
+    """`text` without its invisible characters."""
+    return "".join(ch for ch in text if not is_invisible(ch))
 
 
 @dataclass(frozen=True)
@@ -270,14 +281,13 @@ class _Converter:
             )
             return Rejected(loc)
         text = node.value
-        invisible = _INVISIBLE_RE.search(text)
-        if invisible:
+        invisible = first_invisible(text)
+        if invisible >= 0:
             # Reported, and read as if absent, so that nothing else (an unknown key, a target
             # read as 定性) is reported for what the user cannot see.
-            self.report(
-                _invisible_character(self.where(node, invisible.group(), loc), invisible.group())
-            )
-            text = _INVISIBLE_RE.sub("", text)
+            character = text[invisible]
+            self.report(_invisible_character(self.where(node, character, loc), character))
+            text = without_invisible(text)
         text = unicodedata.normalize("NFC", text)
         return Scalar(text.strip() if key else text, node.style not in (None, ""), loc)
 
@@ -307,7 +317,7 @@ class _Converter:
             if not isinstance(key, Scalar):
                 self.report(Diagnostic(key.loc, "E007", "键必须是文字，不能是列表或映射"))
                 continue
-            same = unicodedata.normalize("NFKC", key.text)
+            same = same_name(key.text)
             if same in first_seen:
                 self.report(_duplicate(key, key_node.value, *first_seen[same]))
                 continue
@@ -315,11 +325,18 @@ class _Converter:
             yield key, self.convert(value_node)
 
 
+def same_name(text: str) -> str:
+    """What two keys, or two names of a list's items (任务名称), are compared as: without
+    surrounding white space (full-width spaces too), in NFKC, so that `满意度（%）` and
+    `满意度(%)`, `ＡＢ` and `AB` are one name. Invisible characters are gone already (E107)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def _duplicate(key: Scalar, written: str, first: Scalar, first_written: str) -> Diagnostic:
     where = f"第一次出现在第 {first.loc.line} 行"
     if first.text != key.text:
         where += f"，写作“{first.text}”"
-    if first_written != written:
+    if without_invisible(first_written) != without_invisible(written):  # E107 says the rest
         where += "；只差首尾空格、全角/半角或 Unicode 写法的键是同一个键"
     return Diagnostic(
         key.loc,
@@ -335,7 +352,13 @@ def _position(text: str, index: int, filename: str) -> Location:
 
 
 def _invisible_character(loc: Location, character: str) -> Diagnostic:
-    name, hint = INVISIBLE[character]
+    if character in _SEPARATOR_NAMES:
+        hint = _SEPARATOR
+    elif unicodedata.category(character) == "Cf" and unicodedata.bidirectional(character) != "BN":
+        hint = _BIDI  # a format character with a direction of its own: it reorders text
+    else:
+        hint = _ZERO_WIDTH
+    name = invisible_name(character)
     return Diagnostic(loc, "E107", f"文字中有看不见的字符 U+{ord(character):04X}（{name}）", hint)
 
 
@@ -410,8 +433,23 @@ def _hint_for_line(source_line: str, anywhere: bool = True) -> str:
         return "键和值之间要用英文冒号“: ”，不能用中文冒号“：”"
     if not anywhere:
         return ""
+    if hint := colon_hint(source_line):
+        return hint
     if re.search(r":\u3000", source_line):
         return "冒号后是全角空格，只能用半角空格"
     if re.search(r":\s+[>|%@`<]", source_line):
         return '以 > < | % @ ` 开头的值要加引号，例如 ">=90%"'
     return ""
+
+
+# `key:value`: YAML reads a colon with no space after it as part of one plain text.
+_NO_SPACE = re.compile(r"\s*(?:-\s+)?([^\s:#'\"{\[,][^:#]*?):(?=[^\s:/\\])(.*)")
+
+
+def colon_hint(text: str) -> str:
+    """The hint for a line or a value written `key:value` (no space after the colon, which
+    makes YAML read one text instead of a key and its value); "" when it is not one."""
+    match = _NO_SPACE.fullmatch(text.rstrip())
+    if match is None:
+        return ""
+    return f"冒号后要有空格：写成“{match.group(1).strip()}: {match.group(2).strip()}”"

@@ -4,7 +4,8 @@
 The file names its kind (表样); the kind's field definitions say what every key holds. Scalars
 arrive as the text the user wrote; each field's type decides what the text may be, so YAML 1.1's
 guesses (`no` → False, `0123` → 83, `1e3`, dates) never become data. Numbers are written in the
-digits 0–9 (full-width ones are folded to them), without a `+`, and are bounded: years to those a
+digits 0–9 (full-width ones are folded to them; other forms such as ¹ ⑳ 𝟏 are refused), without
+a `+`, and are bounded: years to those a
 package can be dated (YEARS), counts to 9 digits, amounts to less than 10 万亿元, so that every
 sum is exact and every number fits an Excel cell. Fields that are not written are absent from
 the model, not zero.
@@ -21,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.declaration.load import Mapping, Node, Rejected, Scalar, Sequence
+from generator.declaration.load import Mapping, Node, Rejected, Scalar, Sequence, colon_hint
 from generator.declaration.model import (
     FRAMEWORK_KEY,
     KIND_KEY,
@@ -39,7 +40,7 @@ from generator.declaration.model import (
     Target,
     Value,
 )
-from generator.declaration.targets import Parsed, TargetError, parse_target
+from generator.declaration.targets import Parsed, TargetError, other_digit, parse_target
 from generator.errors import Diagnostic, Location, excerpt
 from generator.kinds import FormKind, Framework, form_kinds, frameworks
 from generator.kinds.spec import FieldSpec, FieldType
@@ -158,6 +159,8 @@ class _Reader:
         hint = _shape_hint(wanted)
         if isinstance(node, Scalar) and wanted is Mapping and "：" in node.text:
             hint = "键和值之间要用英文冒号“: ”，不能用中文冒号“：”"
+        elif isinstance(node, Scalar) and wanted is Mapping and colon_hint(node.text):
+            hint = colon_hint(node.text)
         self.report(
             node.loc,
             "E103",
@@ -317,7 +320,9 @@ class _Reader:
                 f"应为 {'、'.join(spec.options)} 之一，这里是“{text}”",
                 _suggest(text, list(spec.options)),
             )
-        folded = unicodedata.normalize("NFKC", text)
+        # Full-width digits are read as 0–9; digits of other forms (¹, ⑳, 𝟏, ١) are not folded,
+        # so that they are refused here rather than read as another number.
+        folded = text if other_digit(text) else unicodedata.normalize("NFKC", text)
         if kind is FieldType.DATE:
             return _convert_date(folded)
         if kind in (FieldType.INTEGER, FieldType.YEAR):
@@ -540,6 +545,8 @@ def _convert_date(text: str) -> date | _Problem:
 def parse_amount(text: str) -> Decimal | None:
     """An amount as written on a form (18,417,248.00, full-width digits, a `+` too), or None.
     Not bounded: an import keeps the form's figures and `check` says what is wrong."""
+    if other_digit(text):
+        return None
     folded = unicodedata.normalize("NFKC", text.strip()).removeprefix("+")
     value = _convert_amount(folded, None)
     return value if isinstance(value, Decimal) else None
@@ -569,9 +576,10 @@ def _convert_amount(text: str, unit: AmountUnit | None) -> Decimal | _Problem:
 
 
 def _has_other_digits(text: str) -> bool:
-    """Whether `text` has decimal digits of another script (Arabic-Indic ١, Devanagari ३ …):
-    Python would read them as numbers, but they are not what the form prints."""
-    return any(ch.isdecimal() and not "0" <= ch <= "9" for ch in text)
+    """Whether `text` has digits other than 0–9 and ０–９ (Arabic-Indic ١, superscript ¹,
+    circled ⑳, 𝟏 …): Python or NFKC would read them as numbers, but they are not what the form
+    prints."""
+    return bool(other_digit(text))
 
 
 def _is_null(node: Node) -> bool:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.declaration.checks import validate
-from generator.declaration.load import LoadResult, load_file, load_text
+from generator.declaration.load import (
+    LoadResult,
+    invisible_name,
+    is_invisible,
+    load_file,
+    load_text,
+)
 from generator.declaration.model import Declaration
 from generator.declaration.read import read_declaration
 from generator.declaration.summary import Summary, summarize
@@ -53,6 +59,11 @@ class Checked:
     summary: Summary | None = None
 
     @property
+    def name(self) -> str:
+        """How diagnostics name the file (shown_path): what their location's file is."""
+        return shown_path(self.path)
+
+    @property
     def ok(self) -> bool:
         """Valid: warnings may remain, errors may not."""
         return self.summary is not None and not any(is_error(d) for d in self.diagnostics)
@@ -63,16 +74,29 @@ class UsageError(Exception):
 
 
 def find_declarations(paths: Iterable[Path]) -> list[Path]:
-    """Declaration files named by `paths` (files, or folders searched recursively), sorted."""
-    found: set[Path] = set()
+    """Declaration files named by `paths` (files, or folders searched recursively), sorted;
+    each file once, however often and however it is named (`/abs/x.yaml` and `x.yaml`,
+    `2023/../2023/x.yaml`, a path through a symbolic link): by its first spelling."""
+    found: dict[Path, Path] = {}  # the real file → how it was first named
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            named = sorted(
+                p for p in path.rglob("*") if is_declaration_name(p.name) and p.is_file()
+            )
         elif path.is_file():
-            found.add(path)
+            named = [path]
         else:
-            raise UsageError(f"{path}: 文件或目录不存在")
-    return sorted(found)
+            raise UsageError(f"{shown_path(path)}: 文件或目录不存在")
+        for file in named:
+            found.setdefault(file.resolve(), file)
+    return sorted(found.values())
+
+
+def is_declaration_name(name: str) -> bool:
+    """Whether a file found in a folder is a declaration: `.yaml` or `.yml` in any case
+    (`x.YAML`), also followed by dots or spaces, which Windows drops (`x.yaml.`: refused by
+    check_file_name, never skipped in silence). Backups (`x.yaml.bak`, `x.yaml~`) are not."""
+    return name.rstrip(". ").lower().endswith(SUFFIXES)
 
 
 def read_source(path: Path) -> bytes:
@@ -88,10 +112,16 @@ def read_source(path: Path) -> bytes:
 
 
 def shown_path(path: Path) -> str:
-    """`path` as diagnostics print it: control characters in a file name written as escapes,
-    so that every diagnostic stays on one line."""
+    """`path` as diagnostics print it: control characters and characters that cannot be seen
+    in a file name written as escapes (`\\n`, `\\u200b`), so that every diagnostic stays on one
+    line and shows what the name holds."""
+    return _shown(path.as_posix())
+
+
+def _shown(name: str) -> str:
     return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in path.as_posix()
+        ch if ch.isprintable() and not is_invisible(ch) else ch.encode("unicode_escape").decode()
+        for ch in name
     )
 
 
@@ -100,6 +130,11 @@ def check_file_name(path: Path) -> list[Diagnostic]:
     to them, and make and every operating system must carry it."""
     stem, name = path.stem, shown_path(Path(path.name))
     where = Location(shown_path(path), 1, 1)
+    trimmed = path.name.rstrip(". ")
+    if trimmed != path.name:
+        end = "空格" if path.name.endswith(" ") else "“.”"
+        message = f"文件名“{name}”以{end}结尾：Windows 会去掉文件名结尾的点和空格"
+        return [Diagnostic(where, "E232", message, f"改名为 {shown_path(Path(trimmed))}")]
     if stem.casefold() in RESERVED_NAMES:
         reason = RESERVED_NAMES[stem.casefold()]
         return [
@@ -118,9 +153,13 @@ def check_file_name(path: Path) -> list[Diagnostic]:
         return [Diagnostic(where, "E232", message, example)]
     bad = next((ch for ch in stem if not allowed_in_name(ch)), None)
     if bad is not None:
-        what = _CHARACTER_NAMES.get(bad) or (
-            f"“{bad}”" if bad.isprintable() else f"控制字符 U+{ord(bad):04X}"
-        )
+        invisible = invisible_name(bad)
+        if bad in _CHARACTER_NAMES:
+            what = _CHARACTER_NAMES[bad]
+        elif invisible is not None:
+            what = f"看不见的字符 U+{ord(bad):04X}（{invisible}）"
+        else:
+            what = f"“{bad}”" if bad.isprintable() else f"控制字符 U+{ord(bad):04X}"
         return [Diagnostic(where, "E232", f"文件名“{name}”中不能有{what}", example)]
     return []
 
@@ -131,7 +170,7 @@ def allowed_in_name(ch: str) -> bool:
     nothing. Invisible characters and white space of any script are refused."""
     if ch.isascii():
         return ch.isalnum() or ch in "-_"
-    return unicodedata.category(ch)[0] in "LMNPS"
+    return unicodedata.category(ch)[0] in "LMNPS" and not is_invisible(ch)
 
 
 def read_checked(path: Path, data: bytes | None = None) -> Checked:
@@ -144,14 +183,14 @@ def read_checked(path: Path, data: bytes | None = None) -> Checked:
 def read_checked_text(text: str, name: str) -> Checked:
     """Load, read and validate a declaration given as text (e.g. from a git revision); `name`
     is how diagnostics and the model name its source."""
-    return _check_loaded(Path(name), load_text(text, name))
+    return _check_loaded(Path(name), load_text(text, _shown(name)))
 
 
 def read_checked_bytes(data: bytes, name: str) -> Checked:
     """Load, read and validate a declaration given as bytes (e.g. from a git revision), decoded
     like a file on disk (E006 when not UTF-8); `name` is how diagnostics and the model name
     its source."""
-    return _check_loaded(Path(name), load_file(Path(name), name, data))
+    return _check_loaded(Path(name), load_file(Path(name), _shown(name), data))
 
 
 def _check_loaded(path: Path, loaded: LoadResult) -> Checked:
@@ -186,19 +225,21 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
             continue
         departments.setdefault((item.summary.year, item.summary.name), []).append(item)
         # Names that differ only by case, or in NFC and NFD, are one file on Windows and macOS.
-        key = (item.summary.year, unicodedata.normalize("NFC", item.summary.slug).casefold())
+        stem = item.path.stem
+        key = (item.summary.year, unicodedata.normalize("NFC", stem).casefold())
         if key in owners:
             first = owners[key].stem
             same = "只差 Unicode 写法（NFC 与 NFD，看上去一样，在 macOS 上是同一个文件）"
-            if first == item.summary.slug:
+            if first == stem:
                 same = "相同"
-            elif first.casefold() == item.summary.slug.casefold():
+            elif first.casefold() == stem.casefold():
                 same = "只差大小写（在 Windows、macOS 上是同一个文件）"
+            other = shown_path(owners[key])
             problems.append(
                 Diagnostic(
-                    Location(item.path.as_posix(), 1, 1),
+                    Location(shown_path(item.path), 1, 1),
                     "E230",
-                    f"与 {owners[key].as_posix()} 同为 {key[0]} 年度且文件名{same}，输出会互相覆盖",
+                    f"与 {other} 同为 {key[0]} 年度且文件名{same}，输出会互相覆盖",
                     "给其中一个文件改名",
                 )
             )
@@ -208,7 +249,7 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
             continue
         for item in items:
             assert item.summary is not None
-            others = "、".join(other.path.as_posix() for other in items if other is not item)
+            others = "、".join(shown_path(other.path) for other in items if other is not item)
             problems.append(
                 Diagnostic(
                     item.summary.name_at,

@@ -1,15 +1,18 @@
-"""The domain's small vocabularies, read from the package's data files: amount units and target
-operators. Code asks here; no list of domain words is written in Python."""
+"""The domain's small vocabularies, read from the package's data files: amount units, target
+operators, the characters refused as invisible. Code asks here; no list of domain words is
+written in Python."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.config import ConfigError, read_config
+from generator.config import ConfigError, Value, read_config
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -58,11 +61,31 @@ def in_unit(value: Decimal, unit: str, target: AmountUnit) -> Decimal:
     return value * amount_units()[unit].in_yuan / target.in_yuan
 
 
+# The operators a target is read with, as printed: what comparisons, lint and the style file's
+# `operators` understand. operators.yaml maps every spelling to one of them.
+OPERATORS = frozenset({"=", ">=", "<=", ">", "<", "≠"})
+# The characters a target's operator is written with, after full-width forms are folded and
+# spaces dropped: a spelling of any other character could never be met.
+OPERATOR_CHARACTERS = "<>=≥≤≠!"
+
+
 @cache
 def operators() -> dict[str, str]:
     """Operator as written (half-width, no spaces) → operator as printed."""
     raw = read_config(DATA / "operators.yaml")
-    return {written: printed.text() for written, printed in raw.mapping().items()}
+    found = {}
+    for written, printed in raw.mapping().items():
+        if not written or any(ch not in OPERATOR_CHARACTERS for ch in written):
+            raise printed.fail(
+                f"不是运算符的写法：只能由 {' '.join(OPERATOR_CHARACTERS)} 组成"
+                "（空格和全角写法在查找前已去掉）"
+            )
+        text = printed.text()
+        if text not in OPERATORS:
+            usable = "、".join(sorted(OPERATORS))
+            raise printed.fail(f"应为运算符 {usable} 之一，而不是“{text}”")
+        found[written] = text
+    return found
 
 
 @cache
@@ -90,3 +113,54 @@ def operator_words() -> tuple[dict[str, str], dict[str, str]]:
             words[word] = written
         found.append(words)
     return found[0], found[1]
+
+
+FORMAT_CHARACTER = "格式控制字符"  # how a Cf character without a name of its own is named
+_CODE_POINTS = re.compile(r"([0-9A-Fa-f]{4,6})(?:-([0-9A-Fa-f]{4,6}))?")
+
+
+@dataclass(frozen=True)
+class InvisibleCharacters:
+    """What invisible.yaml refuses (E107): every Cf character but those that print, and the
+    other Default_Ignorable_Code_Point characters it lists, each with its name."""
+
+    also: tuple[tuple[int, int, str], ...]  # first and last code point, name
+    printed: tuple[tuple[int, int], ...]
+    names: dict[int, str]
+
+    def name(self, ch: str) -> str | None:
+        """How messages name `ch` if it is invisible; None when it is not."""
+        code = ord(ch)
+        if unicodedata.category(ch) == "Cf":
+            if any(low <= code <= high for low, high in self.printed):
+                return None
+            return self.names.get(code, FORMAT_CHARACTER)
+        return next((name for low, high, name in self.also if low <= code <= high), None)
+
+
+@cache
+def invisible_characters() -> InvisibleCharacters:
+    """The characters a declaration may not hold anywhere, from invisible.yaml."""
+    raw = read_config(DATA / "invisible.yaml")
+    also = tuple(
+        (*_code_points(key, name), name.text()) for key, name in raw.get("also").mapping().items()
+    )
+    printed = tuple(_code_points(item.text(), item) for item in raw.get("printed").items())
+    names = {}
+    for key, name in raw.get("names").mapping().items():
+        low, high = _code_points(key, name)
+        if low != high or unicodedata.category(chr(low)) != "Cf":
+            raise name.fail('应为一个格式控制字符（Unicode 类别 Cf）的码位，例如 "200B"')
+        names[low] = name.text()
+    return InvisibleCharacters(also, printed, names)
+
+
+def _code_points(text: str, at: Value) -> tuple[int, int]:
+    """The first and last code point of `text`, a code point ("200B") or a range ("FE00-FE0F")
+    written at `at` in a data file."""
+    match = _CODE_POINTS.fullmatch(text)
+    if match is not None:
+        low, high = int(match.group(1), 16), int(match.group(2) or match.group(1), 16)
+        if low <= high <= 0x10FFFF:
+            return low, high
+    raise at.fail(f'应为十六进制码位或范围（例如 "200B"、"FE00-FE0F"），而不是“{text}”')

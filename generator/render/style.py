@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import ConfigError, Value, read_config
+from generator.kinds.vocabulary import OPERATORS
+from generator.render.layout import Layout, Table
 
 STYLE_FILE = "form.style.yaml"
 
@@ -50,6 +52,7 @@ class FormStyle:
     table_gap: float  # points
     line_spacing: float
     operators: dict[str, str] = field(default_factory=dict)  # a target's operator → as printed
+    source: Path = Path(STYLE_FILE)  # the style file, for messages
 
     def target(self, text: str) -> str:
         """A target as printed: its operator as the style prints it (">=90%" → "≥90%")."""
@@ -68,10 +71,26 @@ class FormStyle:
         width = self.page_height if landscape else self.page_width
         return width - self.margin_left - self.margin_right
 
+    def check_columns(self, layout: Layout) -> None:
+        """Every table of `layout` has as many columns as its style lists widths for, unless
+        the style says the count varies (`repeat: true`): a StyleError otherwise, since the
+        widths would be cut off or stretched in silence."""
+        found = self.layouts.get(layout.name)
+        if found is None or found.repeat:
+            return
+        for table in (b for b in layout.blocks if isinstance(b, Table)):
+            if table.columns != len(found.columns):
+                raise StyleError(
+                    f"{self.source}: layouts.{layout.name}.columns 有 {len(found.columns)} 个列宽，"
+                    f"而布局模板 {layout.name} 的表格有 {table.columns} 列"
+                    "（列数随内容变化的布局写 repeat: true）"
+                )
+
     def measures(self, layout: str, columns: int) -> LayoutMeasures:
         """The measures of layout template `layout`, which has `columns` columns. A layout
-        with more columns than its style lists (one per year, say) repeats the last width;
-        equal widths when the style file does not describe it."""
+        whose count varies (`repeat: true`: one column per year, say) repeats the last width,
+        or takes the first ones; equal widths when the style file does not describe it.
+        `check_columns` refuses any other difference."""
         found = self.layouts.get(layout)
         if found is None or not found.columns:
             return LayoutMeasures((1.0,) * columns, 12.0 * columns)
@@ -87,6 +106,7 @@ class LayoutMeasures:
     columns: tuple[float, ...]
     xlsx_width: float
     landscape: bool = False
+    repeat: bool = False  # the layout's column count varies with its content
 
     def fractions(self) -> list[float]:
         total = sum(self.columns)
@@ -97,8 +117,9 @@ def load_style(folder: Path) -> FormStyle:
     """Read `folder/form.style.yaml`, checking every value: a wrong one would otherwise give a
     DOCX that Word cannot open (a colour or font name is written into its XML) or a traceback."""
     try:
-        raw = read_config(folder / STYLE_FILE)
-        page, fonts = raw.get("page"), raw.get("fonts")
+        raw = read_config(folder / STYLE_FILE).only(*_KEYS)
+        page = raw.get("page").only(*_PAGE_KEYS)
+        fonts = raw.get("fonts").only(*_FONTS)
         width = page.get("width").number(*PAGE_MM, "（毫米）")
         height = page.get("height").number(*PAGE_MM, "（毫米）")
         margins = {
@@ -127,14 +148,36 @@ def load_style(folder: Path) -> FormStyle:
             line_spacing=raw.get("line_spacing").number(*LINE_SPACING),
             operators={
                 written: printed.text(xml=True)
-                for written, printed in raw.optional("operators", {}).mapping().items()
+                for written, printed in raw.optional("operators", {})
+                .only(*sorted(OPERATORS))
+                .mapping()
+                .items()
             },
+            source=folder / STYLE_FILE,
         )
     except ConfigError as error:
         raise StyleError(str(error)) from None
 
 
+# The settings the style file may have, in its order: anything else is a typo, refused.
+_KEYS = (
+    "page",
+    "fonts",
+    "layouts",
+    "label_fill",
+    "border",
+    "table_gap",
+    "operators",
+    "line_spacing",
+)
+_PAGE_KEYS = ("width", "height", "margin_top", "margin_bottom", "margin_left", "margin_right")
+_FONTS = ("body", "title", "subtitle", "label")
+_FONT_KEYS = ("east_asian", "latin", "size", "bold")
+_LAYOUT_KEYS = ("columns", "xlsx_width", "landscape", "repeat")
+
+
 def _font(raw: Value) -> Font:
+    raw.only(*_FONT_KEYS)
     return Font(
         east_asian=raw.get("east_asian").text(xml=True),
         latin=raw.get("latin").text(xml=True),
@@ -144,6 +187,7 @@ def _font(raw: Value) -> Font:
 
 
 def _layout(raw: Value) -> LayoutMeasures:
+    raw.only(*_LAYOUT_KEYS)
     columns = tuple(width.number(*WIDTH) for width in raw.get("columns").items())
     if not columns:
         raise raw.get("columns").fail("至少要有一列")
@@ -151,4 +195,5 @@ def _layout(raw: Value) -> LayoutMeasures:
         columns,
         raw.get("xlsx_width").number(*WIDTH),
         raw.optional("landscape", False).flag(),
+        raw.optional("repeat", False).flag(),
     )

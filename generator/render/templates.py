@@ -154,9 +154,11 @@ class Renderer:
         kind's orientation; None: the style file's for this layout)."""
         html = self._render(self.html, name, context)
         try:
-            return parse_layout(html, name.split(".", 1)[0], landscape)
+            layout = parse_layout(html, name.split(".", 1)[0], landscape)
         except LayoutError as error:
             raise TemplateError(f"{self.folder / name}: {error}") from None
+        self.style.check_columns(layout)  # its tables against the style's column widths
+        return layout
 
     def render_html(self, name: str, **context: Any) -> str:
         """Render HTML template `name` (values HTML-escaped)."""

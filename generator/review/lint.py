@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from generator.config import read_config
+from generator.config import Value, read_config
 from generator.declaration.model import NOTE_KEY, Declaration, Record, Target
 from generator.errors import Diagnostic, Location
+from generator.kinds import frameworks
 from generator.kinds.spec import FieldType
 from generator.kinds.vocabulary import DATA
 
@@ -35,6 +36,10 @@ class LintVocabulary:
     rate_suffixes: tuple[str, ...]
     uncapped_suffixes: tuple[str, ...]
     rate_level1: frozenset[str]
+    year_numerals: dict[str, int]
+    year_numerals_before: str
+    rate_units: dict[str, Decimal]
+    expected_level1: dict[str, tuple[str, ...]]  # framework name (or DEFAULT) → its 一级
 
 
 @cache
@@ -62,7 +67,44 @@ def vocabulary() -> LintVocabulary:
         raw.get("rate_suffixes").texts(),
         raw.get("uncapped_suffixes").texts(),
         frozenset(raw.get("rate_level1").texts()),
+        _numerals(raw.get("year_numerals")),
+        raw.get("year_numerals_before").text(),
+        {unit: whole.decimal() for unit, whole in raw.get("rate_units").mapping().items()},
+        _expected_level1(raw.get("expected_level1")),
     )
+
+
+DEFAULT = "default"  # expected_level1's list for the frameworks it does not name
+
+
+def _expected_level1(raw: Value) -> dict[str, tuple[str, ...]]:
+    """Framework name → the 一级 a declaration of it is expected to have; each a 一级 of the
+    framework it is listed for."""
+    known = frameworks()
+    expected = {}
+    for name, names in raw.mapping().items():
+        listed = names.texts()
+        if name != DEFAULT:
+            framework = known.get(name)
+            if framework is None:
+                raise names.fail(f"未知的指标体系；可用：{DEFAULT}、{'、'.join(known)}")
+            for level1 in listed:
+                if framework.find(level1) is None:
+                    raise names.fail(f"“{level1}”不是{name}的一级指标")
+        expected[name] = listed
+    if DEFAULT not in expected:
+        raise raw.get(DEFAULT).fail("缺少该设置")
+    return expected
+
+
+def _numerals(raw: Value) -> dict[str, int]:
+    """Numeral → digit (〇 → 0), each a single character that is no digit 0–9."""
+    numerals = {}
+    for numeral, digit in raw.mapping().items():
+        if len(numeral) != 1 or "0" <= numeral <= "9":
+            raise digit.fail("应为一个数字字符（如“〇”“二”）")
+        numerals[numeral] = digit.integer(0, 9)
+    return numerals
 
 
 def lint_vague_benefit(decl: Declaration) -> Iterator[Diagnostic]:
@@ -177,6 +219,7 @@ def lint_single_generic(decl: Declaration) -> Iterator[Diagnostic]:
 
 
 _YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _CONTEXT = 12  # characters shown on each side of a flagged year
 
 
@@ -239,33 +282,52 @@ def _label(decl: Declaration, path: str, key: str) -> str:
     return f"“{title}”的{key}" if isinstance(title, str) else key
 
 
+def _years(text: str) -> Iterator[tuple[int, int, int]]:
+    """Each year written in `text` — in 0–9 or full-width ０–９ (2023, ２０２３), or in Chinese
+    numerals followed by 年 (二〇二三年) — as (year, start, end), in the order of the text."""
+    words = vocabulary()
+    digits = text.translate(_FULL_WIDTH_DIGITS)  # one character for one: places stay
+    found = [(int(m.group()), *m.span()) for m in _YEAR.finditer(digits)]
+    numerals = "".join(re.escape(n) for n in words.year_numerals)
+    if numerals:
+        spelled = re.compile(
+            rf"(?<![{numerals}])[{numerals}]{{4}}(?={re.escape(words.year_numerals_before)})"
+        )
+        for match in spelled.finditer(text):
+            value = int("".join(str(words.year_numerals[n]) for n in match.group()))
+            found.append((value, *match.span()))
+    return iter(sorted(found, key=lambda item: item[1]))
+
+
 def _other_years(text: str, year: int) -> Iterator[tuple[int, str]]:
     """Each year in `text` that L008 flags, with the text around it."""
     words = vocabulary()
-    for match in _YEAR.finditer(text):
-        found = int(match.group())
+    for found, start, end in _years(text):
         if (
             found == year
             or not year - words.other_year_before <= found <= year + words.other_year_after
         ):
             continue
-        start, end = match.span()
         enclosing = text[start - 1 : start] + text[end : end + 1]
         if enclosing in words.document_number_brackets:
             continue
         before = text[max(start - _CONTEXT, 0) : start]
         after = text[end : end + _CONTEXT]
-        snippet = ("…" if start > _CONTEXT else "") + before + match.group() + after
+        snippet = ("…" if start > _CONTEXT else "") + before + text[start:end] + after
         snippet += "…" if end + _CONTEXT < len(text) else ""
         yield found, " ".join(snippet.split())
 
 
 def lint_rate_over_100(decl: Declaration) -> Iterator[Diagnostic]:
-    """L009: a rate (a name ending in 率 or 度, or any 满意度 indicator) above 100 %."""
+    """L009: a rate (a name ending in 率 or 度, or any 满意度 indicator) above 100 % — in % or
+    ‰ (rate_units), and `>100%`, which is above it too."""
     words = vocabulary()
     for level1, _, indicator in decl.indicators():
         target = indicator.target
-        if target.number is None or target.unit not in ("%", "％") or target.number <= 100:
+        whole = words.rate_units.get(target.unit)
+        if target.number is None or whole is None:
+            continue
+        if target.number < whole or (target.number == whole and target.operator != ">"):
             continue
         name = indicator.name
         suffix = next((s for s in words.rate_suffixes if name.endswith(s)), None)
@@ -283,6 +345,25 @@ def lint_rate_over_100(decl: Declaration) -> Iterator[Diagnostic]:
         )
 
 
+def lint_missing_level1(decl: Declaration) -> Iterator[Diagnostic]:
+    """L010: a 一级 of the framework that the declaration leaves out entirely (no 满意度指标):
+    which ones are expected is data (lint.yaml's expected_level1), per framework."""
+    words = vocabulary()
+    framework = decl.framework
+    one, two, three = decl.kind.levels
+    expected = words.expected_level1.get(framework.name, words.expected_level1[DEFAULT])
+    written = {framework.find(level1.name) for level1 in decl.goals}
+    for name in expected:
+        spec = framework.find(name)
+        if spec is not None and spec not in written:
+            yield Diagnostic(
+                decl.where(decl.goals_key),
+                "L010",
+                f"{decl.goals_key}中没有{one}“{spec.name}”（{framework.name}的{one}）",
+                f"补上它和它的{two}、{three}；确实没有这类目标的，向审核人说明",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     lint_vague_benefit,
     lint_unit_missing,
@@ -293,6 +374,7 @@ RULES: tuple[Rule, ...] = (
     lint_single_generic,
     lint_other_year,
     lint_rate_over_100,
+    lint_missing_level1,
 )
 
 
