@@ -186,3 +186,19 @@ def test_an_object_missing_from_the_repository(repository, capsys):
     assert (
         capsys.readouterr().err == f"错误：git 仓库中缺少对象 {blob}：先 git fetch 取得完整的历史\n"
     )
+
+
+def test_a_declaration_with_an_upper_case_suffix_is_compared_at_a_revision(repository, capsys):
+    # A folder finds x.YAML on disk; a revision must find it too, or an edit to it is missed.
+    (repository / "declarations/2023/财政局.YAML").write_text(bureau("财政局"), encoding="utf-8")
+    git(repository, "add", ".")
+    git(repository, "commit", "-q", "-m", "财政局")
+    edit = repository / "declarations/2023/财政局.YAML"
+    edit.write_text(bureau("财政局").replace('"=4次"', '"=5次"'), encoding="utf-8")
+    assert '"=4次"' in bureau("财政局")
+    args = ["diff", "--format", "json", "--rev", "HEAD", "declarations"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [pair["new_source"] for pair in data["pairs"] if pair["changes"]] == [
+        "declarations/2023/财政局.YAML"
+    ]

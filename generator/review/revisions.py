@@ -16,7 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.declaration.sources import SUFFIXES, Checked, UsageError, read_checked_bytes
+from generator.declaration.sources import (
+    Checked,
+    UsageError,
+    is_declaration_name,
+    read_checked_bytes,
+)
 
 _RANGE_FORM = "--rev 要写成 A、A..B 或 A...B（A、B 是修订版本，例如 main..HEAD）"
 
@@ -83,7 +88,7 @@ def read_at_revision(commit: Commit, paths: Iterable[Path]) -> AtRevision:
         if not listed:
             absent.add(path)
         entries.update(listed)
-    names = sorted(n for n in entries if n.endswith(SUFFIXES))
+    names = sorted(n for n in entries if is_declaration_name(n))
     contents = _read_blobs([entries[n] for n in names])
     files = {
         name: read_checked_bytes(data, f"{commit.name}:{name}")
@@ -126,7 +131,7 @@ def _list_tree(commit: Commit, path: Path) -> dict[str, str]:
         name = os.fsdecode(raw_name)
         if kind != "blob":  # a submodule: not a declaration
             continue
-        if mode == "120000" and name.endswith(SUFFIXES):
+        if mode == "120000" and is_declaration_name(name):
             raise UsageError(
                 f"{name}：在 {commit.name} 中是符号链接，--rev 只读普通文件（把它改为普通文件）"
             )
