@@ -258,9 +258,11 @@ class _Printer:
         at the top of the form (flags and the unit are in the department and the labels)."""
         kind = self.decl.kind
         facts: list[Fact] = []
-        department = kind.role_path("department")
+        # The field that names the form (a project's name, else the department) prints as the
+        # form is named (with 汇总); a project's department is then one fact among the others.
+        named = kind.role_path("project_name") or kind.role_path("department")
         for spec in kind.fields:
-            if spec.key == department:
+            if spec.key == named:
                 facts.insert(0, Fact(spec.key, self.display))
             elif spec.type in (FieldType.BOOL, FieldType.UNIT, FieldType.LONG_TEXT):
                 continue
@@ -274,13 +276,20 @@ class _Printer:
     def unit_label(self, spec: FieldSpec) -> str:
         return amount_units()[self.decl.amount_unit].label if spec.type is FieldType.AMOUNT else ""
 
-    def sections(self) -> Iterator[Section]:
-        for spec in self.decl.kind.fields:
-            value = self.decl.get(spec.key)
+    def sections(self, fields: tuple[FieldSpec, ...] = (), prefix: str = "") -> Iterator[Section]:
+        """The summary's sections after its facts: texts, tables, amounts, the indicators, in
+        form order; the texts of a group (总体目标: 中期目标, 年度目标) each under the group's
+        name."""
+        for spec in fields or self.decl.kind.fields:
+            path = f"{prefix}.{spec.key}" if prefix else spec.key
+            title = f"{prefix}：{spec.key}" if prefix else spec.key
+            value = self.decl.get(path)
             if spec.type is FieldType.LONG_TEXT and isinstance(value, str):
-                yield Section("text", spec.key, text=value)
+                yield Section("text", title, text=value)
             elif spec.type is FieldType.TEXTS and isinstance(value, tuple):
-                yield Section("text", spec.key, text=show(spec, value))
+                yield Section("text", title, text=show(spec, value))
+            elif prefix:
+                continue
             elif spec.type is FieldType.LIST and isinstance(value, tuple):
                 yield self.table(spec, tuple(i for i in value if isinstance(i, Record)))
             elif spec.type is FieldType.GROUP and (value is not None or self.has_derived(spec.key)):
@@ -288,6 +297,7 @@ class _Printer:
                 if rows:
                     label = amount_units()[self.decl.amount_unit].label
                     yield Section("amounts", spec.key + label, rows=rows)
+                yield from self.sections(spec.fields, spec.key)
             elif spec.type is FieldType.INDICATORS:
                 yield Section("goals", spec.key)
 
