@@ -40,7 +40,7 @@ def test_there_are_three_fixtures_of_every_kind():
     by_kind = {
         name: sum(1 for d in found if d and d.kind.name == name) for name in kinds.form_kinds()
     }
-    assert by_kind == {"全国整体": 3, "全国整体横版": 3, "上海整体": 3}
+    assert by_kind == {"全国整体": 3, "全国整体横版": 3, "全国项目": 3, "上海整体": 3, "上海项目": 3}
 
 
 def cell_texts(path: Path) -> list[str]:
@@ -133,7 +133,25 @@ def test_the_index_has_a_sheet_per_kind(built):
     from openpyxl import load_workbook
 
     workbook = load_workbook(built / "index.xlsx")
-    assert workbook.sheetnames == ["全国整体", "全国整体横版", "上海整体"]
+    assert workbook.sheetnames == [
+        "全国整体", "全国整体横版", "全国项目", "上海整体", "上海项目", "部门与项目",
+    ]  # fmt: skip
+    rows = [
+        [cell.value for cell in row] for row in workbook["部门与项目"].iter_rows(min_row=3)
+    ]
+    assert rows == [
+        ["部门", "项目表", "项目支出", "项目表合计", "覆盖"],
+        ["示例县教育局", 3, 17355150, 10492650, "项目表覆盖项目支出的 60.5 %"],
+        ["示例区档案馆", 3, 2100000, 2000000, "项目表覆盖项目支出的 95.2 %"],
+    ]
+    projects = [[c.value for c in row][:3] for row in workbook["全国项目"].iter_rows(min_row=4)]
+    assert projects == [
+        # one project in 元, two in 万元: the sheet is in 元
+        ["学生资助", "示例县教育局", 987650],
+        ["教师队伍建设", "示例县教育局", 1505000],
+        ["农村义务教育学校校舍维修改造", "示例县教育局", 8000000],
+        ["合计", None, "=SUM(C4:C6)"],
+    ]
     assert (
         workbook["上海整体"]["A1"].value
         == "2024年度 部门（单位）整体支出绩效目标申报表汇总（上海整体）"

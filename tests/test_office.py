@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import SEED_YAML
@@ -113,7 +114,7 @@ def fixture_pdf_texts(tmp_path_factory) -> dict[str, str]:
     texts = {}
     for suffix in ("docx", "xlsx"):
         folder = root / f"pdf-{suffix}"
-        files = sorted(str(p) for p in outputs.glob(f"*.{suffix}") if p.stem != "index")
+        files = sorted(str(p) for p in outputs.rglob(f"*.{suffix}") if p.stem != "index")
         result = subprocess.run(
             [
                 str(SOFFICE),
@@ -140,7 +141,9 @@ def fixture_pdf_texts(tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("suffix", ["docx", "xlsx"])
-@pytest.mark.parametrize("name", ["national-1", "landscape-1", "shanghai-2"])
+@pytest.mark.parametrize(
+    "name", ["national-1", "landscape-1", "shanghai-2", "national-1/校舍维修改造", "shanghai-1/档案数字化"]
+)
 def test_every_kind_opens_in_libreoffice_with_its_values(fixture_pdf_texts, name, suffix):
     from conftest import DATA
 
@@ -148,11 +151,17 @@ def test_every_kind_opens_in_libreoffice_with_its_values(fixture_pdf_texts, name
 
     decl = read_checked(DATA / "forms" / "2024" / f"{name}.yaml").declaration
     assert decl is not None
-    text = fixture_pdf_texts[f"{name}.{suffix}"]
+    text = fixture_pdf_texts[f"{Path(name).name}.{suffix}"]
     assert decl.kind.title in text and "（2024年度）" in text
     assert decl.department in text
     for _, _, indicator in decl.indicators():
         assert re.sub(r"\s+", "", indicator.name) in text
         assert indicator.target.text in text
-    amounts = {"national-1": "1,735.5150", "landscape-1": "1,000.00", "shanghai-2": "3,520.1234"}
+    amounts = {
+        "national-1": "1,735.5150",
+        "landscape-1": "1,000.00",
+        "shanghai-2": "3,520.1234",
+        "national-1/校舍维修改造": "2,400.0000",
+        "shanghai-1/档案数字化": "1,200,000.00",
+    }
     assert amounts[name] in text

@@ -44,6 +44,7 @@ from generator.build.lock import output_lock
 from generator.build.manifest import NAME as MANIFEST
 from generator.build.manifest import Made, Manifest, manifest_bytes, read_manifest
 from generator.build.write import Artifact, Writer
+from generator.declaration.filing import filings
 from generator.declaration.model import Declaration
 from generator.declaration.sources import (
     Checked,
@@ -56,6 +57,7 @@ from generator.declaration.sources import (
 from generator.declaration.summary import Summary
 from generator.errors import Diagnostic, is_error, sort_diagnostics
 from generator.render.context import DeclarationContext, declaration_context, index_context
+from generator.render.department import department_context
 from generator.render.templates import TEMPLATES, Renderer
 
 PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up
@@ -67,6 +69,7 @@ PACKAGE = Path(__file__).resolve().parents[1]  # the generator: its code, data a
 # The files made for each declaration and for each year's index (see Renderer).
 DECLARATION_SUFFIXES = (".md", ".docx", ".xlsx", ".html")
 INDEX_SUFFIXES = (".md", ".xlsx", ".html")
+DEPARTMENT_SUFFIXES = (".md", ".html")  # a department's page, beside its projects' outputs
 
 
 @dataclass
@@ -327,6 +330,35 @@ def _stage_indexes(
         files = renderer.index_files(index_context(year, [s for s, _ in members]))
         for path in outputs:
             _stage_output(writer, manifest, path, files)
+    _stage_departments(writer, renderer, environment, out, previous, manifest, summaries, report)
+
+
+def _stage_departments(
+    writer: Writer,
+    renderer: Renderer,
+    environment: str,
+    out: Path,
+    previous: Manifest,
+    manifest: Manifest,
+    summaries: dict[str, Summary],
+    report: Report,
+) -> None:
+    """Stage the page of every department with project forms (build/<年度>/<部门>/index.md),
+    made from the summaries of its 整体 form and its projects."""
+    made = {summary.source: manifest.declarations[key].digest for key, summary in summaries.items()}
+    for filing in filings(summaries.values()):
+        if not filing.projects:
+            continue
+        members = [filing.whole] if filing.whole is not None else []
+        members += filing.projects
+        page_digest = digest(environment, *(f"{s.slug}:{made[s.source]}".encode() for s in members))
+        outputs = [f"{filing.year}/{filing.slug}/index{suffix}" for suffix in DEPARTMENT_SUFFIXES]
+        manifest.files.update(dict.fromkeys(outputs, page_digest))
+        if _up_to_date(out, previous, manifest, outputs, page_digest, report):
+            continue
+        files = renderer.department_files(department_context(filing))
+        for path in outputs:
+            _stage_output(writer, manifest, path, files)
 
 
 def _up_to_date(
@@ -401,10 +433,23 @@ def _sweep_staging(writer: Writer) -> None:
         for folder in sorted(writer.root.iterdir()):
             if folder.name.isascii() and folder.name.isdigit() and folder.is_dir():
                 writer.sweep(folder.name, lambda name: name.endswith(DECLARATION_SUFFIXES))
+                for department in sorted(folder.iterdir()):  # projects' outputs
+                    if department.is_dir() and not department.is_symlink():
+                        writer.sweep(
+                            f"{folder.name}/{department.name}",
+                            lambda name: name.endswith(DECLARATION_SUFFIXES),
+                        )
 
 
 def _remove_empty_years(out: Path, removed: list[str]) -> None:
-    """Remove the year folders that removing outputs left empty."""
+    """Remove the department folders, then the year folders, that removing outputs left
+    empty."""
+    departments = {path.rsplit("/", 1)[0] for path in removed if path.count("/") == 2}
+    for department in sorted(departments):
+        folder = out / department
+        if folder.is_dir() and not folder.is_symlink():
+            with contextlib.suppress(OSError):  # not empty: something else is in it
+                folder.rmdir()
     for year in sorted({path.split("/")[0] for path in removed if "/" in path}):
         folder = out / year
         if year.isdigit() and folder.is_dir() and not folder.is_symlink():

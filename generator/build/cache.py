@@ -32,12 +32,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.declaration.checks import year_folder
+from generator.declaration.places import output_slug, year_folder
 from generator.declaration.sources import Checked, read_checked, read_source
 from generator.declaration.summary import Summary
 
 FOLDER = ".cache"
-FORMAT = 1  # of an entry; an entry of any other format is absent
+FORMAT = 2  # of an entry; an entry of any other format is absent (2: role_at, references)
 ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the name of an entry: <digest>.json
 # The libraries that read the declarations (a cache hit skips reading them) and that write the
 # outputs (a new version may write other bytes), and the generator itself.
@@ -172,7 +172,7 @@ def _names(summary: Summary, path: Path) -> bool:
     is read again each time (its year is in its text alone)."""
     year = year_folder(path.as_posix())
     return (
-        summary.slug == path.stem
+        summary.slug == output_slug(path.as_posix(), summary.category)
         and year.isascii()
         and year.isdigit()
         and summary.year == int(year)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from generator.declaration.load import same_name
 from generator.declaration.model import NOTE_KEY, Declaration, Record, Value, format_amount
+from generator.declaration.places import check_placement, year_folder
 from generator.errors import Diagnostic, Location
 from generator.kinds.spec import (
     ColumnTotalRule,
@@ -245,12 +246,6 @@ def check_dates(decl: Declaration) -> Iterator[Diagnostic]:
                 )
 
 
-def year_folder(source: str) -> str:
-    """The name of the nearest folder of `source` named by a year (declarations/2023/), or ""."""
-    folders = Path(source).parent.parts
-    return next((p for p in reversed(folders) if p.isdigit() and len(p) == 4), "")
-
-
 def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
     """A declaration lives in a folder named by its year (declarations/2023/), and declares
     that year; one in a folder that is not a year (2023年/, the declarations folder itself) is
@@ -417,6 +412,7 @@ CHECKS: tuple[Check, ...] = (
     check_scores,
     check_dates,
     check_year_matches_folder,
+    check_placement,
     check_unique_keys,
     check_framework,
     check_indicator_columns,

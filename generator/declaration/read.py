@@ -19,7 +19,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from generator.declaration.load import Mapping, Node, Rejected, Scalar, Sequence, colon_hint
@@ -40,6 +39,7 @@ from generator.declaration.model import (
     Target,
     Value,
 )
+from generator.declaration.places import output_slug
 from generator.declaration.targets import Parsed, TargetError, other_digit, parse_target
 from generator.errors import Diagnostic, Location, excerpt
 from generator.kinds import FormKind, Framework, form_kinds, frameworks
@@ -87,7 +87,7 @@ def read_declaration(root: Node, source: str) -> tuple[Declaration | None, list[
     values = reader.record(root, kind.root, "", meta=True) or Record()
     declaration = Declaration(
         source=source,
-        slug=Path(source).stem,
+        slug=output_slug(source, kind.category),
         kind=kind,
         framework=framework,
         values=values,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.declaration.checks import validate
+from generator.declaration.filing import check_filings, department_of
 from generator.declaration.load import (
     LoadResult,
     invisible_name,
@@ -23,6 +24,7 @@ from generator.declaration.load import (
     load_text,
 )
 from generator.declaration.model import Declaration
+from generator.declaration.places import PROJECT, WHOLE, output_slug
 from generator.declaration.read import read_declaration
 from generator.declaration.summary import Summary, summarize
 from generator.errors import Diagnostic, Location, is_error
@@ -216,6 +218,7 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
 
     A department declared twice is reported on every one of its files, each naming the others:
     which of them is the right one cannot be told from the files, so neither is singled out."""
+    checked = list(checked)
     owners: dict[tuple[int, str], Path] = {}
     departments: dict[tuple[int, str], list[Checked]] = {}
     problems = []
@@ -223,12 +226,13 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
         problems += check_file_name(item.path)
         if item.summary is None:
             continue
-        departments.setdefault((item.summary.year, item.summary.name), []).append(item)
+        if item.summary.category == WHOLE:  # a project names the department it belongs to
+            departments.setdefault((item.summary.year, item.summary.name), []).append(item)
         # Names that differ only by case, or in NFC and NFD, are one file on Windows and macOS.
-        stem = item.path.stem
+        stem = output_slug(item.path.as_posix(), item.summary.category)
         key = (item.summary.year, unicodedata.normalize("NFC", stem).casefold())
         if key in owners:
-            first = owners[key].stem
+            first = output_slug(owners[key].as_posix(), item.summary.category)
             same = "只差 Unicode 写法（NFC 与 NFD，看上去一样，在 macOS 上是同一个文件）"
             if first == stem:
                 same = "相同"
@@ -259,4 +263,49 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
                     "若是两个不同的部门，核对部门名称",
                 )
             )
-    return problems
+    return problems + _check_filings(checked)
+
+
+def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
+    """The checks across the forms of a department (filing.check_filings), with the 整体 form
+    of each project read from beside the project's folder when it is not among `checked` (a
+    project checked alone). A department whose 整体 form is there but not valid is left out:
+    its own errors say what to fix first."""
+    summaries = [item.summary for item in checked if item.summary is not None]
+    wholes = {(s.year, s.slug) for s in summaries if s.category == WHOLE}
+    blocked: set[tuple[int, str]] = set()
+    for item in checked:
+        if item.summary is None or item.summary.category != PROJECT:
+            continue
+        department = (item.summary.year, department_of(item.summary))
+        if department in wholes or department in blocked:
+            continue
+        sibling = _whole_beside(item.path)
+        if sibling is None:
+            continue
+        whole = read_checked(sibling)
+        if whole.ok and whole.summary is not None and whole.summary.year == department[0]:
+            summaries.append(whole.summary)
+            wholes.add(department)
+        else:
+            blocked.add(department)
+    return check_filings(s for s in summaries if (s.year, department_of(s)) not in blocked)
+
+
+def _whole_beside(project: Path) -> Path | None:
+    """The 整体 form a project's folder is named after (declarations/2023/x.yaml for
+    declarations/2023/x/项目.yaml), if there is one."""
+    folder = project.parent
+    try:
+        return next(
+            (
+                p
+                for p in sorted(folder.parent.iterdir())
+                if p.is_file()
+                and is_declaration_name(p.name)
+                and p.name.split(".")[0] == folder.name
+            ),
+            None,
+        )
+    except OSError:
+        return None

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from generator.declaration.model import Declaration, Level1
+from generator.declaration.model import Declaration, Level1, Record
 from generator.declaration.printed import show
 from generator.errors import Location
 from generator.kinds import form_kinds
+from generator.kinds.spec import FieldType
 from generator.kinds.vocabulary import amount_units
 
 
@@ -65,6 +66,8 @@ class Summary:
     index: tuple[tuple[str, Decimal | int | None], ...]  # the kind's index columns: path, value
     counts: Count
     roles: Mapping[str, str]  # role → value as text, for the checks across forms
+    role_at: Mapping[str, Location]  # role → where that value was written
+    references: tuple[str, ...] = ()  # 整体: names of its tasks and of the projects it names
 
     def to_data(self) -> dict[str, Any]:
         """Plain JSON-ready data (Decimals as text)."""
@@ -81,6 +84,8 @@ class Summary:
             "index": [[path, _number_data(value)] for path, value in self.index],
             "counts": _count_data(self.counts),
             "roles": dict(self.roles),
+            "role_at": {role: [at.file, at.line, at.col] for role, at in self.role_at.items()},
+            "references": list(self.references),
         }
 
     @staticmethod
@@ -92,9 +97,13 @@ class Summary:
         kinds = form_kinds()
         if kind not in kinds or _text(fields["amount_unit"]) not in amount_units():
             raise ValueError("unknown kind or unit")
-        name_at = fields["name_at"]
-        if not (isinstance(name_at, list) and len(name_at) == 3):
-            raise ValueError("name_at")
+        name_at = _location(fields["name_at"])
+        role_at = fields["role_at"]
+        if not isinstance(role_at, dict):
+            raise ValueError("role_at")
+        references = fields["references"]
+        if not isinstance(references, list):
+            raise ValueError("references")
         index = fields["index"]
         paths = [column.path for column in kinds[kind].index]
         if not (isinstance(index, list) and [_pair(i)[0] for i in index] == paths):
@@ -109,7 +118,7 @@ class Summary:
             kind=kind,
             category=_text(fields["category"]),
             name=_text(fields["name"]),
-            name_at=Location(_text(name_at[0]), _integer(name_at[1]), _integer(name_at[2])),
+            name_at=name_at,
             display=_text(fields["display"]),
             amount_unit=_text(fields["amount_unit"]),
             index=tuple(
@@ -117,12 +126,14 @@ class Summary:
             ),
             counts=_count(fields["counts"], 0),
             roles={str(k): v for k, v in roles.items()},
+            role_at={str(k): _location(v) for k, v in role_at.items()},
+            references=tuple(_text(r) for r in references),
         )
 
 
 _FIELDS = (
     *("source", "year", "slug", "kind", "category", "name", "name_at", "display"),
-    *("amount_unit", "index", "counts", "roles"),
+    *("amount_unit", "index", "counts", "roles", "role_at", "references"),
 )
 _COUNT_DEPTH = 3  # a declaration's counts, its 一级, their 二级
 
@@ -143,6 +154,12 @@ def _integer(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValueError("integer")
     return value
+
+
+def _location(value: object) -> Location:
+    if not (isinstance(value, list) and len(value) == 3):
+        raise ValueError("location")
+    return Location(_text(value[0]), _integer(value[1]), _integer(value[2]))
 
 
 def _pair(item: object) -> tuple[str, object]:
@@ -185,7 +202,7 @@ def summarize(decl: Declaration) -> Summary:
         if value is None:
             value = derived.get(column.path)
         index.append((column.path, value if isinstance(value, (Decimal, int)) else None))
-    roles = {}
+    roles, role_at = {}, {}
     for role in ("project_expense", "project_funds", "project_name"):
         path = decl.kind.role_path(role)
         value = decl.get(path) if path else None
@@ -193,6 +210,7 @@ def summarize(decl: Declaration) -> Summary:
             value = derived.get(path)
         if value is not None:
             roles[role] = str(value)
+            role_at[role] = decl.where(path)
     department_path = decl.kind.role_path("department")
     return Summary(
         source=decl.source,
@@ -207,7 +225,26 @@ def summarize(decl: Declaration) -> Summary:
         index=tuple(index),
         counts=count_indicators("", decl.goals),
         roles=roles,
+        role_at=role_at,
+        references=_references(decl),
     )
+
+
+def _references(decl: Declaration) -> tuple[str, ...]:
+    """The names of a declaration's tasks (the key of each list, 任务名称) and the projects it
+    names (支出项目名称: role project_ref), in form order, each once: what a project's name
+    is matched with to link the task to the project's form."""
+    names: dict[str, None] = {}
+    for _, spec, value in decl.walk():
+        if spec.type is not FieldType.LIST or not isinstance(value, tuple):
+            continue
+        for item in value:
+            for field in spec.fields:
+                if field.role in ("key", "project_ref") and isinstance(item, Record):
+                    name = item.get(field.key)
+                    if isinstance(name, str) and name:
+                        names[name] = None
+    return tuple(names)
 
 
 def display_name(decl: Declaration) -> str:

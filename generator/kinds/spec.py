@@ -63,6 +63,7 @@ ROLES = {
     "project_expense": "整体: the 项目支出 that a department's project forms add up to",
     "project_funds": "项目: the project's 年度资金总额",
     "project_name": "项目: the project's name",
+    "project_ref": "整体: in a list, the name of a project the item is spent on (支出项目名称)",
     "target": "indicator: the target value (指标值)",
     "target_kind": "indicator: 定量/定性 as declared",
     "unit": "indicator: the 计量单位 column",

@@ -25,10 +25,12 @@ from generator.declaration.model import (
     Value,
     format_amount,
 )
+from generator.declaration.places import PROJECT
 from generator.declaration.printed import amount_places, show
 from generator.declaration.summary import Count, Summary, count_indicators, sum_counts
 from generator.kinds.spec import FieldSpec, FieldType, FormKind, SharesRule, SumRule
 from generator.kinds.vocabulary import amount_units, base_unit, in_unit
+from generator.render.department import DepartmentRow, department_rows
 
 
 @dataclass(frozen=True)
@@ -443,6 +445,7 @@ class IndexRow:
     slug: str
     values: tuple[Shown, ...]
     counts: Count
+    owner: str = ""  # a project's department
 
 
 @dataclass(frozen=True)
@@ -457,16 +460,20 @@ class IndexTable:
     totals: tuple[Shown, ...]
     counts: Count
     amount_label: str  # the unit all its amounts are in: （元）
+    projects: bool = False  # a table of project forms: each row names its department too
 
 
 @dataclass(frozen=True)
 class IndexContext:
-    """What the index of one year sees: a table per form kind. Amounts of one table are in one
-    unit: the declarations' own when they share it, else converted to 元."""
+    """What the index of one year sees: a table per form kind, and the departments that have
+    project forms with their coverage. Amounts of one table are in one unit: the
+    declarations' own when they share it, else converted to 元."""
 
     year: int
     count: int
     tables: tuple[IndexTable, ...]
+    departments: tuple[DepartmentRow, ...] = ()
+    departments_label: str = ""  # the unit of the departments' amounts: （元）
 
 
 def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
@@ -495,8 +502,15 @@ def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
             [unit.print_places]
             + [_decimals(v) for row in converted for v in row if isinstance(v, Decimal)]
         )
+        projects = kind.category == PROJECT
         rows = tuple(
-            IndexRow(s.display, s.slug, tuple(_index_cell(v, places) for v in values), s.counts)
+            IndexRow(
+                s.display,
+                s.slug,
+                tuple(_index_cell(v, places) for v in values),
+                s.counts,
+                s.name if projects else "",
+            )
             for s, values in zip(members, converted, strict=True)
         )
         totals = tuple(
@@ -507,15 +521,17 @@ def index_context(year: int, summaries: Sequence[Summary]) -> IndexContext:
             IndexTable(
                 kind=name,
                 title=kind.title,
-                name_label=kind.role_path("department"),
+                name_label=kind.role_path("project_name") or kind.role_path("department"),
                 columns=tuple(column.label for column in kind.index),
                 rows=rows,
                 totals=totals,
                 counts=sum_counts("", [s.counts for s in members]),
                 amount_label=unit.label,
+                projects=projects,
             )
         )
-    return IndexContext(year, len(summaries), tuple(tables))
+    departments, label = department_rows(summaries)
+    return IndexContext(year, len(summaries), tuple(tables), departments, label)
 
 
 def _column_sum(values: list[Decimal | int | None], spec: FieldSpec | None) -> Decimal | int | None:

@@ -23,6 +23,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.render.context import DeclarationContext, IndexContext, TrendContext
+from generator.render.department import DepartmentContext
 from generator.render.layout import Layout, LayoutError, parse_layout
 from generator.render.package import build_time
 from generator.render.style import FormStyle, StyleError, load_style
@@ -34,6 +35,8 @@ if TYPE_CHECKING:  # imported when first used: python-docx and openpyxl take lon
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SUMMARY_PAGE = "summary.html.j2"  # a declaration's summary as a web page
+DEPARTMENT_PAGE = "department-page.html.j2"
+DEPARTMENT_PAGE = "department-page.html.j2"  # a department with its projects, as a web page
 INDEX_PAGE = "index-page.html.j2"  # a year's index as a web page
 
 # Characters that can start an inline construct (code, emphasis, links, HTML, tables, entities,
@@ -124,6 +127,8 @@ class Renderer:
         when = build_time(d.year)
         title = f"{d.display} {d.year}年度 {d.kind.title}"
         links = [("汇总", "index.html")]
+        if "/" in d.slug:  # a project, in its department's folder beside the department's page
+            links = [("汇总", "../index.html"), ("部门", "index.html")]
         return {
             ".md": self.render_markdown(d.kind.summary, d=d).encode(),
             ".docx": self.docx.write(form, when),
@@ -139,6 +144,15 @@ class Renderer:
             ".md": self.render_markdown("index.md.j2", index=index).encode(),
             ".xlsx": self.xlsx.write(self.render_layout("index.html.j2", index=index), when),
             ".html": self.render_html(INDEX_PAGE, index=index, title=title, links=[]).encode(),
+        }
+
+    def department_files(self, p: DepartmentContext) -> dict[str, bytes]:
+        """The outputs of one department's page, by suffix."""
+        title = f"{p.name} {p.year}年度 绩效目标申报"
+        links = [("汇总", "../index.html")]
+        return {
+            ".md": self.render_markdown("department.md.j2", p=p).encode(),
+            ".html": self.render_html(DEPARTMENT_PAGE, p=p, title=title, links=links).encode(),
         }
 
     def trend_files(self, trend: TrendContext) -> dict[str, bytes]:
