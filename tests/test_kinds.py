@@ -40,7 +40,13 @@ def test_there_are_three_fixtures_of_every_kind():
     by_kind = {
         name: sum(1 for d in found if d and d.kind.name == name) for name in kinds.form_kinds()
     }
-    assert by_kind == {"全国整体": 3, "全国整体横版": 3, "全国项目": 3, "上海整体": 3, "上海项目": 3}
+    assert by_kind == {
+        "全国整体": 3,
+        "全国整体横版": 3,
+        "全国项目": 3,
+        "上海整体": 3,
+        "上海项目": 3,
+    }
 
 
 def cell_texts(path: Path) -> list[str]:
@@ -136,9 +142,7 @@ def test_the_index_has_a_sheet_per_kind(built):
     assert workbook.sheetnames == [
         "全国整体", "全国整体横版", "全国项目", "上海整体", "上海项目", "部门与项目",
     ]  # fmt: skip
-    rows = [
-        [cell.value for cell in row] for row in workbook["部门与项目"].iter_rows(min_row=3)
-    ]
+    rows = [[cell.value for cell in row] for row in workbook["部门与项目"].iter_rows(min_row=3)]
     assert rows == [
         ["部门", "项目表", "项目支出", "项目表合计", "覆盖"],
         ["示例县教育局", 3, 17355150, 10492650, "项目表覆盖项目支出的 60.5 %"],

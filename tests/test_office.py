@@ -142,7 +142,8 @@ def fixture_pdf_texts(tmp_path_factory) -> dict[str, str]:
 
 @pytest.mark.parametrize("suffix", ["docx", "xlsx"])
 @pytest.mark.parametrize(
-    "name", ["national-1", "landscape-1", "shanghai-2", "national-1/校舍维修改造", "shanghai-1/档案数字化"]
+    "name",
+    ["national-1", "landscape-1", "shanghai-2", "national-1/校舍维修改造", "shanghai-1/档案数字化"],
 )
 def test_every_kind_opens_in_libreoffice_with_its_values(fixture_pdf_texts, name, suffix):
     from conftest import DATA

@@ -184,6 +184,7 @@ def _duplicates(filing: Filing) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 project.role_at.get("project_name", project.name_at),
                 "E244",
-                f"{filing.year} 年度本部门另有同名项目“{project.roles.get('project_name', '')}”：{others}",
+                f"{filing.year} 年度本部门另有同名项目“{project.roles.get('project_name', '')}”："
+                f"{others}",
                 "一个项目每年一份项目表：合并为一份，或核对项目名称",
             )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.declaration.checks import validate
-from generator.declaration.filing import check_filings, department_of
+from generator.declaration.filing import check_filings
 from generator.declaration.load import (
     LoadResult,
     invisible_name,
@@ -24,7 +24,7 @@ from generator.declaration.load import (
     load_text,
 )
 from generator.declaration.model import Declaration
-from generator.declaration.places import PROJECT, WHOLE, output_slug
+from generator.declaration.places import PROJECT, WHOLE, output_slug, year_folder
 from generator.declaration.read import read_declaration
 from generator.declaration.summary import Summary, summarize
 from generator.errors import Diagnostic, Location, is_error
@@ -267,45 +267,70 @@ def check_across_files(checked: Iterable[Checked]) -> list[Diagnostic]:
 
 
 def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
-    """The checks across the forms of a department (filing.check_filings), with the 整体 form
-    of each project read from beside the project's folder when it is not among `checked` (a
-    project checked alone). A department whose 整体 form is there but not valid is left out:
-    its own errors say what to fix first."""
-    summaries = [item.summary for item in checked if item.summary is not None]
-    wholes = {(s.year, s.slug) for s in summaries if s.category == WHOLE}
-    blocked: set[tuple[int, str]] = set()
-    for item in checked:
-        if item.summary is None or item.summary.category != PROJECT:
-            continue
-        department = (item.summary.year, department_of(item.summary))
-        if department in wholes or department in blocked:
-            continue
-        sibling = _whole_beside(item.path)
-        if sibling is None:
-            continue
-        whole = read_checked(sibling)
-        if whole.ok and whole.summary is not None and whole.summary.year == department[0]:
-            summaries.append(whole.summary)
-            wholes.add(department)
-        else:
-            blocked.add(department)
-    return check_filings(s for s in summaries if (s.year, department_of(s)) not in blocked)
+    """The checks across the forms of a department (filing.check_filings). A department's
+    other forms that are not among `checked` (a project or a 整体 form checked alone) are read
+    from where they lie: the 整体 form beside its projects' folder, the projects in it. A
+    department with a form there that is not valid is left out: that form's own errors say
+    what to fix first."""
+    summaries = {item.path.resolve(): item.summary for item in checked if item.summary}
+    blocked: set[Path] = set()
+    listed: dict[Path, list[Path]] = {}
+    for folder in sorted({_department_folder(item) for item in checked} - {None}):
+        assert folder is not None
+        for path in _department_files(folder, listed):
+            if path.resolve() in summaries:
+                continue
+            other = read_checked(path)
+            if other.ok and other.summary is not None:
+                summaries[path.resolve()] = other.summary
+            else:
+                blocked.add(folder)
+    return check_filings(
+        summary
+        for path, summary in summaries.items()
+        if summary is not None and not any(_in_department(path, f) for f in blocked)
+    )
 
 
-def _whole_beside(project: Path) -> Path | None:
-    """The 整体 form a project's folder is named after (declarations/2023/x.yaml for
-    declarations/2023/x/项目.yaml), if there is one."""
-    folder = project.parent
-    try:
-        return next(
-            (
-                p
-                for p in sorted(folder.parent.iterdir())
-                if p.is_file()
-                and is_declaration_name(p.name)
-                and p.name.split(".")[0] == folder.name
-            ),
-            None,
-        )
-    except OSError:
+def _department_folder(item: Checked) -> Path | None:
+    """The folder of the department a form belongs to: a project's own folder, the folder
+    named after a 整体 form (whether or not it exists); None for a form that is in neither
+    place (E240, W211 say so)."""
+    if item.summary is None or not year_folder(item.path.as_posix()):
         return None
+    if item.summary.category == PROJECT and "/" in item.summary.slug:
+        return item.path.parent
+    if item.summary.category == WHOLE:
+        return item.path.parent / _stem(item.path)
+    return None
+
+
+def _department_files(folder: Path, listed: dict[Path, list[Path]]) -> list[Path]:
+    """The forms of the department of `folder`: the 整体 form named after it, and the project
+    forms in it (`listed`: the declaration files of each folder listed so far)."""
+    wholes = [p for p in _listing(folder.parent, listed) if _stem(p) == folder.name]
+    return [*wholes, *_listing(folder, listed)]
+
+
+def _listing(folder: Path, listed: dict[Path, list[Path]]) -> list[Path]:
+    """The declaration files directly in `folder`, listed once per check."""
+    if folder not in listed:
+        try:
+            listed[folder] = sorted(
+                p for p in folder.iterdir() if is_declaration_name(p.name) and p.is_file()
+            )
+        except OSError:
+            listed[folder] = []
+    return listed[folder]
+
+
+def _stem(path: Path) -> str:
+    """A declaration file's name without its suffix (and the dots or spaces Windows drops)."""
+    return path.name.rstrip(". ").rsplit(".", 1)[0]
+
+
+def _in_department(path: Path, folder: Path) -> bool:
+    return (
+        path.parent == folder.resolve()
+        or path.parent / path.name.rstrip(". ").rsplit(".", 1)[0] == folder.resolve()
+    )

@@ -1,0 +1,205 @@
+"""A department's forms of one year: the 整体 form in the year's folder, its project forms in
+the folder named after it; where each must lie (E240), what they must agree on (E241–E244),
+the coverage of 项目支出 in mixed units, and the pages that show a department with its
+projects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA, markdown_tables
+
+from generator.build.build import build
+from generator.cli import main
+
+FORMS = DATA / "forms" / "2024"
+
+
+@pytest.fixture
+def department(tmp_path: Path) -> Path:
+    """declarations/2024/ holding shanghai-1 (示例区档案馆, 项目支出 2,100,000.00 元) and its three
+    projects (1,200,000.00 元, 650,000.00 元 and 15 万元) in shanghai-1/."""
+    year = tmp_path / "declarations" / "2024"
+    year.mkdir(parents=True)
+    shutil.copy(FORMS / "shanghai-1.yaml", year)
+    shutil.copytree(FORMS / "shanghai-1", year / "shanghai-1")
+    return year
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def check_lines(path: Path, capsys) -> tuple[int, list[str]]:
+    status = main(["check", str(path)])
+    return status, capsys.readouterr().out.splitlines()
+
+
+def test_a_department_with_its_projects_is_valid(department, capsys):
+    assert check_lines(department, capsys) == (0, [])
+
+
+def test_projects_over_the_departments_project_expense_are_an_error_naming_both(department, capsys):
+    # 1,200,000 + 650,000 + 15 万元 = 2,000,000.00 元; 项目支出 down to 1,900,000.00 元
+    whole = department / "shanghai-1.yaml"
+    edit(whole, "基本支出: 4,100,000.00", "基本支出: 4,300,000.00")
+    edit(whole, "项目支出: 2,100,000.00", "项目支出: 1,900,000.00")
+    status, lines = check_lines(department, capsys)
+    assert status == 1
+    assert lines == [
+        f"{whole.as_posix()}:27:11: E243 3 份项目表的年度资金总额合计 2,000,000.00 元，"
+        "超过项目支出 1,900,000.00 元（多 100,000.00 元）（提示：核对项目支出或各项目的年度资金"
+        f"总额（金额已按各表的金额单位换算）：{department.as_posix()}/shanghai-1/库房改造.yaml、"
+        f"{department.as_posix()}/shanghai-1/档案利用服务.yaml、"
+        f"{department.as_posix()}/shanghai-1/档案数字化.yaml）"
+    ]
+
+
+def test_projects_exactly_covering_the_project_expense_are_valid(department, tmp_path, capsys):
+    whole = department / "shanghai-1.yaml"
+    edit(whole, "基本支出: 4,100,000.00", "基本支出: 4,200,000.00")
+    edit(whole, "项目支出: 2,100,000.00", "项目支出: 2,000,000.00")
+    assert check_lines(department, capsys) == (0, [])
+    assert build([department], tmp_path / "out").ok
+    page = (tmp_path / "out/2024/shanghai-1/index.md").read_text(encoding="utf-8")
+    assert "项目表覆盖项目支出的 100.0 %。" in page
+
+
+def test_a_project_in_wan_yuan_is_converted_before_it_is_added(department, capsys):
+    # 档案利用服务 is 15 万元 = 150,000.00 元; written as 15 元 the projects would fit in
+    # 1,850,015.00 元, but 150,000.00 元 does not
+    whole = department / "shanghai-1.yaml"
+    edit(whole, "基本支出: 4,100,000.00", "基本支出: 4,250,000.00")
+    edit(whole, "项目支出: 2,100,000.00", "项目支出: 1,950,000.00")
+    status, lines = check_lines(department, capsys)
+    assert status == 1 and " E243 3 份项目表的年度资金总额合计 2,000,000.00 元，" in lines[0]
+
+
+def test_the_coverage_of_fewer_projects_is_shown_not_an_error(department, tmp_path, capsys):
+    (department / "shanghai-1" / "库房改造.yaml").unlink()
+    assert check_lines(department, capsys) == (0, [])
+    assert build([department], tmp_path / "out").ok
+    page = (tmp_path / "out/2024/shanghai-1/index.md").read_text(encoding="utf-8")
+    # (1,200,000 + 150,000) / 2,100,000 = 64.29 %
+    assert "项目表覆盖项目支出的 64.3 %。" in page
+    tables = markdown_tables(page)
+    assert tables[0] == [
+        ["项目", "金额（元）"],
+        ["项目支出（整体表）", "2,100,000.00"],
+        ["项目表年度资金总额合计（2 份）", "1,350,000.00"],
+    ]
+    assert tables[1][1:] == [
+        ["档案利用服务", "上海项目", "150,000.00", "4", "4", "0"],
+        ["档案数字化", "上海项目", "1,200,000.00", "6", "5", "1"],
+        ["合计", "", "1,350,000.00", "10", "9", "1"],
+    ]
+    # the 整体 form's tasks, each linked to the project of its name
+    assert tables[2] == [
+        ["任务", "项目表"],
+        ["档案数字化", "档案数字化"],
+        ["档案利用服务", "档案利用服务"],
+    ]
+    assert "| 档案数字化 | [档案数字化](档案数字化.md) |" in page
+    index = markdown_tables((tmp_path / "out/2024/index.md").read_text(encoding="utf-8"))
+    assert index[-1] == [
+        ["部门", "项目表", "项目支出", "项目表合计", "覆盖"],
+        ["示例区档案馆", "2", "2,100,000.00", "1,350,000.00", "项目表覆盖项目支出的 64.3 %"],
+    ]
+
+
+def test_a_project_checked_alone_is_checked_against_its_department(department, capsys):
+    whole = department / "shanghai-1.yaml"
+    edit(whole, "基本支出: 4,100,000.00", "基本支出: 4,300,000.00")
+    edit(whole, "项目支出: 2,100,000.00", "项目支出: 1,900,000.00")
+    status, lines = check_lines(department / "shanghai-1" / "档案数字化.yaml", capsys)
+    assert status == 1
+    assert f"{whole.as_posix()}:27:11: E243 " in lines[0]
+
+
+def test_a_project_must_lie_in_its_departments_folder(department, capsys):
+    shutil.move(department / "shanghai-1" / "档案数字化.yaml", department / "档案数字化.yaml")
+    status, lines = check_lines(department, capsys)
+    assert status == 1
+    assert lines == [
+        f"{department.as_posix()}/档案数字化.yaml:1:1: E240 项目表“档案数字化.yaml”直接放在了"
+        "年度文件夹 2024/ 中（提示：放进所属部门的文件夹：2024/<部门整体表的文件名>/档案数字化.yaml）"
+    ]
+
+
+def test_a_whole_form_must_lie_in_the_year_folder(department, capsys):
+    shutil.copy(FORMS / "national-1.yaml", department / "shanghai-1" / "national-1.yaml")
+    status, lines = check_lines(department, capsys)
+    assert status == 1
+    assert lines == [
+        f"{department.as_posix()}/shanghai-1/national-1.yaml:1:1: E240 整体表“national-1.yaml”"
+        "放在了 shanghai-1/ 中：整体表直接放在年度文件夹里（提示：移到 2024/national-1.yaml；"
+        "部门文件夹里只放它的项目表）"
+    ]
+
+
+def test_a_project_without_its_departments_form(department, capsys):
+    (department / "shanghai-1.yaml").unlink()
+    status, lines = check_lines(department, capsys)
+    assert status == 1
+    assert len(lines) == 3
+    assert lines[0] == (
+        f"{department.as_posix()}/shanghai-1/库房改造.yaml:5:9: E241 没有找到所属部门的整体表 "
+        f"{department.as_posix()}/shanghai-1.yaml（2024 年度）（提示：项目表放在与部门整体表同名的"
+        "文件夹中；核对文件夹名，或先写整体表）"
+    )
+
+
+def test_a_project_naming_another_department(department, capsys):
+    project = department / "shanghai-1" / "档案数字化.yaml"
+    edit(project, "申报单位名称: 示例区档案馆", "申报单位名称: 示例区图书馆")
+    status, lines = check_lines(department, capsys)
+    assert status == 1
+    assert lines == [
+        f"{project.as_posix()}:5:9: E242 所属部门写的是“示例区图书馆”，而整体表 "
+        f"{department.as_posix()}/shanghai-1.yaml 的部门是“示例区档案馆”（提示：写成整体表上的"
+        "部门名称；若是另一个部门的项目，移到那个部门的文件夹）"
+    ]
+
+
+def test_one_project_name_twice_in_a_department(department, capsys):
+    project = department / "shanghai-1" / "库房改造.yaml"
+    edit(project, "项目名称: 档案库房改造", "项目名称: 档案数字化")
+    status, lines = check_lines(department, capsys)
+    assert status == 1
+    assert [line.split(": ", 1)[0].rsplit("/", 1)[-1] for line in lines] == [
+        "库房改造.yaml:6:7",
+        "档案数字化.yaml:6:7",
+    ]
+    assert all(" E244 2024 年度本部门另有同名项目“档案数字化”：" in line for line in lines)
+
+
+def test_projects_of_two_departments_may_share_a_file_name(department, capsys):
+    shutil.copy(FORMS / "national-1.yaml", department)
+    shutil.copytree(FORMS / "national-1", department / "national-1")
+    shutil.copy(
+        department / "national-1" / "学生资助.yaml", department / "national-1" / "档案数字化.yaml"
+    )
+    edit(department / "national-1" / "档案数字化.yaml", "项目名称: 学生资助", "项目名称: 学生资助2")
+    assert check_lines(department, capsys) == (0, [])
+
+
+def test_outputs_mirror_the_folders_and_go_with_their_projects(department, tmp_path):
+    out = tmp_path / "out"
+    assert build([department], out).ok
+    projects = sorted(p.relative_to(out).as_posix() for p in (out / "2024/shanghai-1").iterdir())
+    assert projects == [
+        f"2024/shanghai-1/{name}{suffix}"
+        for name in ("index", "库房改造", "档案利用服务", "档案数字化")
+        for suffix in ((".html", ".md") if name == "index" else (".docx", ".html", ".md", ".xlsx"))
+    ]
+    page = (out / "2024/shanghai-1/档案数字化.html").read_text(encoding="utf-8")
+    assert '<a href="../index.html">汇总</a><a href="index.html">部门</a>' in page
+    shutil.rmtree(department / "shanghai-1")
+    report = build([department], out)
+    assert report.ok
+    assert not (out / "2024/shanghai-1").exists()  # the department's folder went with them
+    assert (out / "2024/shanghai-1.docx").is_file()
