@@ -275,8 +275,8 @@ def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
     summaries = {item.path.resolve(): item.summary for item in checked if item.summary}
     blocked: set[Path] = set()
     listed: dict[Path, list[Path]] = {}
-    for folder in sorted({_department_folder(item) for item in checked} - {None}):
-        assert folder is not None
+    folders = {folder for item in checked if (folder := _department_folder(item)) is not None}
+    for folder in sorted(folders):
         for path in _department_files(folder, listed):
             if path.resolve() in summaries:
                 continue

@@ -69,7 +69,7 @@ def department_context(filing: Filing) -> DepartmentContext:
         for p in filing.projects
     )
     whole = filing.whole
-    tasks = ()
+    tasks: tuple[TaskRow, ...] = ()
     if whole is not None:
         tasks = tuple(
             TaskRow(name, found.slug.rsplit("/", 1)[-1] if found else "")
