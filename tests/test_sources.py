@@ -263,3 +263,15 @@ def test_a_declaration_with_an_upper_case_suffix_builds(tmp_path, capsys, monkey
     year_folder(tmp_path, monkeypatch, "Office.YML")
     assert main(["build", "2023", "--out", "out"]) == 0
     assert (tmp_path / "out/2023/Office.docx").is_file()
+
+
+def test_the_year_folder_is_checked_when_checking_from_inside_it(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "declarations" / "2023"
+    folder.mkdir(parents=True)
+    text = MINIMAL.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024")
+    (folder / "x.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    assert main(["check", "x.yaml"]) == 1
+    assert capsys.readouterr().out == (
+        "x.yaml:2:5: E210 年度 2024 与所在文件夹 2023 不一致（提示：改为 2023，或把文件移到 2024 文件夹）\n"
+    )

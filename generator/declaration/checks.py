@@ -203,18 +203,19 @@ def check_scores(decl: Declaration) -> Iterator[Diagnostic]:
         expected = declared if isinstance(declared, Decimal) else rule.default
         found = sum((s for _, s in scored if isinstance(s, Decimal)), Decimal(0))
         missing = [i for _, _, i in decl.indicators() if score.key not in i.values]
-        if found != expected or missing:
-            where = decl.where(rule.field) if declared is not None else scored[0][0].loc
-            gap = (
-                f"，另有 {len(missing)} 项没有{score.key}（第一项：“{missing[0].name}”）"
-                if missing
-                else ""
-            )
+        if missing:  # the sum means nothing yet: say what is missing
             yield Diagnostic(
-                where,
+                missing[0].loc,
                 rule.code,
-                f"各三级指标{score.key}之和为 {found.normalize():f}，"
-                f"应为 {expected.normalize():f}{gap}",
+                f"填了{score.key}的表要每项三级指标都填：另有 {len(missing)} 项没有{score.key}"
+                f"（第一项：“{missing[0].name}”）",
+                f"给每项三级指标写{score.key}，合计为 {expected.normalize():f}",
+            )
+        elif found != expected:
+            yield Diagnostic(
+                decl.where(rule.field) if declared is not None else scored[0][0].loc,
+                rule.code,
+                f"各三级指标{score.key}之和为 {found.normalize():f}，应为 {expected.normalize():f}",
                 f"调整各项{score.key}，或写明“{rule.field}”",
             )
 
@@ -251,7 +252,7 @@ def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
     that year; one in a folder that is not a year (2023年/, the declarations folder itself) is
     warned about, since its outputs go to the year it declares, not to a folder like its own."""
     path = decl.kind.role_path("year")
-    folders = Path(decl.source).parent.parts
+    folders = Path(decl.source).absolute().parent.parts
     folder = year_folder(decl.source)
     if not folder and folders and path in decl.locations:
         yield Diagnostic(

@@ -19,8 +19,9 @@ WHOLE, PROJECT = "整体", "项目"
 
 
 def year_folder(source: str) -> str:
-    """The name of the nearest folder of `source` named by a year (declarations/2023/), or ""."""
-    folders = Path(source).parent.parts
+    """The name of the nearest folder of `source` named by a year (declarations/2023/), or "";
+    a relative `source` is taken from the working folder (`check x.yaml` inside 2023/)."""
+    folders = Path(source).absolute().parent.parts
     return next((p for p in reversed(folders) if _is_year(p)), "")
 
 
@@ -28,7 +29,7 @@ def output_slug(source: str, category: str) -> str:
     """What a declaration's outputs are named by, under build/<年度>/: a 整体 form's file name
     (minhang-cppcc-office), a project's department folder and file name
     (minhang-cppcc-office/网站运维)."""
-    path = PurePosixPath(Path(source).as_posix())
+    path = PurePosixPath(Path(source).absolute().as_posix())
     if category == PROJECT and not _is_year(path.parent.name):
         return f"{path.parent.name}/{path.stem}"
     return path.stem
@@ -37,7 +38,7 @@ def output_slug(source: str, category: str) -> str:
 def check_placement(decl: Declaration) -> Iterator[Diagnostic]:
     """A 整体 form lies in its year's folder, a project in its department's folder there
     (E240)."""
-    path = PurePosixPath(Path(decl.source).as_posix())
+    path = PurePosixPath(Path(decl.source).absolute().as_posix())
     if not year_folder(decl.source):
         return  # W211 says where it belongs
     where = Location(decl.source, 1, 1)
