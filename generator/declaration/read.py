@@ -228,6 +228,11 @@ class _Reader:
                 if close
                 else "可用的键：" + "、".join(f.key for f in spec.fields)
             )
+            if _THOUSANDS_TAIL.fullmatch(key.text.strip()):
+                hint = (
+                    "这像是被逗号断开的金额：在 { } 里，千位分隔的逗号会把金额断开；"
+                    "去掉逗号（2319.50），或把这一组分行写"
+                )
             self.report(key.loc, "E101", f"未知的键“{key.text}”", hint)
         values: dict[str, Value] = {}
         for child in spec.fields:
@@ -442,6 +447,8 @@ class _Reader:
 
 
 _TEXT = FieldSpec("", FieldType.TEXT, "")
+# The rest of an amount that a comma inside `{ }` cut off (`{金额: 2,319.50}`): "319.50".
+_THOUSANDS_TAIL = re.compile(r"[0-9]{3}(?:,[0-9]{3})*(?:\.[0-9]+)?")
 # How an inferred reading of a target is told (targets.Parsed.assumed): what was odd, the hint.
 _ASSUMED = {
     "W401": ("没有运算符", 'fmt 会写成 "{read_as}"；若是下限或上限，写 ">={text}" 或 "<={text}"'),
