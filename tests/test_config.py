@@ -290,8 +290,8 @@ STYLE_CASES = {
         "layouts.form-shanghai-department.rows 未知的设置；可用：columns、xlsx_width、landscape、repeat",
     ),
     "an operator that is not one": (
-        "line_spacing: 1.4",
-        'line_spacing: 1.4\noperators: {"≥": "≥"}',
+        "line_spacing: 1.45",
+        'line_spacing: 1.45\noperators: {"≥": "≥"}',
         "operators.≥ 未知的设置；可用：<、<=、=、>、>=、≠",
     ),
     "fewer column widths than the layout's columns": (

@@ -166,3 +166,35 @@ def test_every_kind_opens_in_libreoffice_with_its_values(fixture_pdf_texts, name
         "shanghai-1/档案数字化": "1,200,000.00",
     }
     assert amounts[name] in text
+
+
+def test_a_long_text_prints_whole_from_the_xlsx(write_declaration, tmp_path):
+    from test_render import LONG_DUTIES, long_duties_outputs
+
+    xlsx = long_duties_outputs(write_declaration, tmp_path)
+    result = subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "pdf" / f"{xlsx.stem}.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    printed = re.sub(r"\s+", "", text)
+    for paragraph in LONG_DUTIES.split("\n"):  # each whole (the label may sit between them)
+        assert paragraph in printed

@@ -68,3 +68,38 @@ def test_every_field_prints_exactly_as_written(write_declaration, tmp_path):
     assert ["满意度", "提升 {{ x }}", "定性"] in tables[4]
     html = MarkdownIt("commonmark", {"html": True}).enable("table").render(md)
     assert "<script>" not in html and "&lt;script&gt;" in html  # shown, never run
+
+
+LONG_DUTIES = "".join(
+    f"第{i}段：加强政治协商、民主监督、参政议政工作，推进协商民主广泛多层制度化发展，提高履职能力和水平。\n"
+    for i in range(1, 80)
+).rstrip("\n")
+
+
+def long_duties_outputs(write_declaration, tmp_path):
+    text = MINIMAL.read_text(encoding="utf-8")
+    duties = "部门职责: " + text.split("部门职责: ", 1)[1].split("\n", 1)[0]
+    indented = "\n".join(f"  {line}" for line in LONG_DUTIES.split("\n"))
+    path = write_declaration(text.replace(duties, f"部门职责: |-\n{indented}"))
+    assert build([path], tmp_path / "out").ok
+    return tmp_path / "out" / "2023" / f"{path.stem}.xlsx"
+
+
+def test_a_text_taller_than_an_excel_row_goes_on_over_rows(write_declaration, tmp_path):
+    # Excel keeps a row at most 409 points high and cuts what does not fit: the 79 paragraphs
+    # need about 1,800 points, so they go on over several rows, none taller than Excel keeps
+    from openpyxl import load_workbook
+
+    xlsx = long_duties_outputs(write_declaration, tmp_path)
+    sheet = load_workbook(xlsx).active
+    assert all(d.height is None or d.height <= 409 for d in sheet.row_dimensions.values())
+    parts = [
+        (row[1].value, row[0].coordinate)
+        for row in sheet.iter_rows(min_col=1, max_col=2)
+        if isinstance(row[1].value, str) and row[1].value.startswith("第")
+    ]
+    assert len(parts) > 1
+    assert "\n".join(text for text, _ in parts) == LONG_DUTIES
+    label = next(c for c in sheet["A"] if c.value == "部门职责")
+    merged = next(r for r in sheet.merged_cells.ranges if label.coordinate in r)
+    assert (merged.min_row, merged.max_row) == (label.row, label.row + len(parts) - 1)

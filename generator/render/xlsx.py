@@ -14,6 +14,7 @@ pipeline together.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import math
@@ -29,7 +30,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from generator.render.layout import Cell, Heading, Layout, Table
+from generator.render.layout import Cell, Heading, Layout, Row, Table
 from generator.render.package import write_package
 from generator.render.style import Font as StyleFont
 from generator.render.style import FormStyle
@@ -47,6 +48,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Office reads "_x0041_" in a cell as the escape of "A"; a literal one is written "_x005F_x0041_".
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _CELL_PADDING = 1.0  # character units lost to the cell's margins
+MAX_ROW_HEIGHT = 409.0  # points: the tallest row Excel keeps (it cuts what does not fit)
+# A long text is split into rows of at most this height, so that a row that wraps a line or
+# two more than estimated still stays under MAX_ROW_HEIGHT.
+_SPLIT_HEIGHT = 340.0
 _INDENT = 2.0  # and to the indent of a cell that is not centred (Alignment indent=1)
 _WORKBOOK = "xl/workbook.xml"
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -235,6 +240,7 @@ class _Sheet:
         self.top += 1
 
     def table(self, table: Table) -> None:
+        table = self._fit_rows(table)
         top = self.top
         starts = {(c.row, c.col) for row in table.rows for c in row.cells}
         for r in range(len(table.rows)):  # borders on the grid positions a merge covers, too
@@ -242,7 +248,6 @@ class _Sheet:
                 if (r, c) not in starts:
                     self.styled(top + r, c + 1, _COVERED)
         data_rows = [top + i for i, row in enumerate(table.rows) if row.data]
-        line_height = self.style.body.size * self.style.line_spacing
         spans: list[tuple[Cell, float]] = []
         for row in table.rows:
             for cell in row.cells:
@@ -250,12 +255,7 @@ class _Sheet:
                 self.put(r, c, self._cell(r, c, cell, data_rows))
                 if cell.rowspan > 1 or cell.colspan > 1:
                     self.merge(r, c, cell.rowspan, cell.colspan)
-                available = sum(self.widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
-                if not (cell.label or "center" in cell.classes):
-                    available -= _INDENT
-                size = (self.style.label if cell.label else self.style.body).size
-                needed = _line_count(cell.text, available, size) * line_height + 4
-                spans.append((cell, needed))
+                spans.append((cell, self._needed(cell, cell.text)))
         # Single-row cells set their rows' heights; a taller merged cell then spreads what is
         # still missing evenly over the rows it covers.
         for cell, needed in sorted(spans, key=lambda item: item[0].rowspan):
@@ -267,6 +267,73 @@ class _Sheet:
                     self.heights[r] = self.heights.get(r, 0.0) + extra
         self.header_rows += [top + i for i, row in enumerate(table.rows) if row.header]
         self.top += len(table.rows)
+
+    def _needed(self, cell: Cell, text: str) -> float:
+        """The height in points `text` needs in `cell`'s columns."""
+        available = sum(self.widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
+        if not (cell.label or "center" in cell.classes):
+            available -= _INDENT
+        size = (self.style.label if cell.label else self.style.body).size
+        return (
+            _line_count(text, available, size) * self.style.body.size * self.style.line_spacing + 4
+        )
+
+    def _fit_rows(self, table: Table) -> Table:
+        """`table` with each row whose one long text would need a row taller than Excel
+        keeps (MAX_ROW_HEIGHT: Excel cuts the rest, on screen and in print) made into as many
+        rows as the text needs: the text split between them at line breaks (or, within a
+        long paragraph, where a row is full), the row's other cells merged down beside it.
+        Rows that a merged cell crosses are left as they are."""
+        crossed = {
+            r
+            for row in table.rows
+            for c in row.cells
+            for r in range(c.row, c.row + c.rowspan)
+            if c.rowspan > 1
+        }
+        rows: list[Row] = []
+        for index, row in enumerate(table.rows):
+            shift = len(rows) - index
+            tall = [c for c in row.cells if self._needed(c, c.text) > MAX_ROW_HEIGHT]
+            if len(tall) != 1 or index in crossed:
+                rows.append(Row(tuple(_moved(c, shift) for c in row.cells), row.header, row.data))
+                continue
+            chunks = self._chunks(tall[0])
+            for n, chunk in enumerate(chunks):
+                cells = [dataclasses.replace(tall[0], row=index + shift + n, text=chunk)]
+                if n == 0:
+                    cells += [
+                        dataclasses.replace(c, row=index + shift, rowspan=len(chunks))
+                        for c in row.cells
+                        if c is not tall[0]
+                    ]
+                cells.sort(key=lambda c: c.col)
+                rows.append(Row(tuple(cells), row.header, row.data and n == 0))
+        return Table(tuple(rows), table.columns)
+
+    def _chunks(self, cell: Cell) -> list[str]:
+        """`cell`'s text in pieces that each fit in one row of at most _SPLIT_HEIGHT."""
+        pieces: list[str] = []
+        for paragraph in cell.text.split("\n"):
+            while self._needed(cell, paragraph) > _SPLIT_HEIGHT:
+                low, high = 1, len(paragraph)  # the longest start that fits
+                while low < high:
+                    middle = (low + high + 1) // 2
+                    if self._needed(cell, paragraph[:middle]) <= _SPLIT_HEIGHT:
+                        low = middle
+                    else:
+                        high = middle - 1
+                pieces.append(paragraph[:low])
+                paragraph = paragraph[low:]
+            pieces.append(paragraph)
+        chunks = [pieces[0]]
+        for piece in pieces[1:]:
+            joined = f"{chunks[-1]}\n{piece}"
+            if self._needed(cell, joined) <= _SPLIT_HEIGHT:
+                chunks[-1] = joined
+            else:
+                chunks.append(piece)
+        return chunks
 
     def _cell(self, r: int, c: int, cell: Cell, data_rows: list[int]) -> str:
         kind = "integer" if "integer" in cell.classes else ""
@@ -341,6 +408,10 @@ def _text_cell(row: int, col: int, style: int, text: str) -> str:
     value = escape(_OOXML_ESCAPE.sub(r"_x005F_\1", text))
     where = f'r="{_ref(row, col)}" s="{style}"'
     return f'<c {where} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+
+
+def _moved(cell: Cell, rows: int) -> Cell:
+    return dataclasses.replace(cell, row=cell.row + rows) if rows else cell
 
 
 def _font(font: StyleFont) -> Font:
