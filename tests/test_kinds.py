@@ -406,3 +406,21 @@ def test_dates_in_order_and_within_the_year_are_checked_as_a_kind_says(
     assert main(["check", str(write_declaration(elsewhere, "elsewhere", "2024"))]) == 1
     out = capsys.readouterr().out
     assert "E209 开始时间至结束时间（2021-01-01 — 2022-12-31）不在 2024 年度之内" in out
+
+
+def test_scores_and_shares_are_numbers_in_the_xlsx(built):
+    # a SUM over 分值, or a chart of 占比, needs numbers, not numbers stored as text
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(built / "landscape-2.xlsx").active
+    column = [c for c in sheet["J"] if c.value is not None]
+    header = next(i for i, c in enumerate(column) if c.value == "分值")
+    assert [(c.value, c.number_format) for c in column[header + 1 :]] == [
+        (30, "#,##0"), (20, "#,##0"), (10, "#,##0"), (60, "#,##0"),
+    ]  # fmt: skip
+    shares = [c for row in load_workbook(built / "national-1.xlsx").active for c in row]
+    percents = [(c.value, c.number_format) for c in shares if c.number_format.endswith("%")]
+    assert percents == [
+        (0.9628, "0.00%"), (0.2769, "0.00%"), (0.0372, "0.00%"), (0.7231, "0.00%"),
+        (1, "0.00%"), (1, "0.00%"),
+    ]  # fmt: skip

@@ -10,8 +10,10 @@ XLSX writers both draw this `Layout`, so the two can never disagree. The subset:
 - `<table>` with `<tr>` rows of `<th>` (labels) and `<td>` (values) cells, each with optional
   `rowspan`, `colspan` and `class`; rows inside `<thead>` repeat on every printed page;
 - cell classes: `amount` (a number printed with as many decimals as its text has;
-  `data-value` holds it exactly; an empty amount cell stays blank),
-  `integer`, `center`, `sum` (in a `data` row table: the total of the column's `data` rows);
+  `data-value` holds it exactly; an empty amount cell stays blank), `number` (the same for a
+  number that is not money: 分值), `percent` (a share written "64.97%": the XLSX holds 0.6497
+  shown as a percentage), `integer`, `center`, `sum` (in a `data` row table: the total of the
+  column's `data` rows);
   row class `data` marks rows a `sum` adds up.
 
 Text is taken exactly as rendered (entities decoded, line breaks kept): escaping is the template
@@ -46,7 +48,7 @@ class Cell:
     @property
     def places(self) -> int:
         """Decimals an amount cell prints with: as many as its text shows (18,417,248.00: 2)."""
-        _, dot, decimals = self.text.partition(".")
+        _, dot, decimals = self.text.removesuffix("%").partition(".")
         return len(decimals) if dot and decimals.isdigit() else 0
 
     @property
@@ -248,10 +250,16 @@ def _span(attrs: dict[str, str], name: str) -> int:
     return int(text)
 
 
+NUMERIC_CLASSES = frozenset({"amount", "integer", "number", "percent"})
+
+
 def _number(raw: _RawCell, classes: frozenset[str], text: str) -> Decimal | None:
-    if not classes & {"amount", "integer"} or not (raw.attrs.get("data-value") or text.strip()):
+    if not classes & NUMERIC_CLASSES or not (raw.attrs.get("data-value") or text.strip()):
         return None
+    written = raw.attrs.get("data-value", text).replace(",", "").strip()
     try:
-        return Decimal(raw.attrs.get("data-value", text).replace(",", ""))
+        if "percent" in classes:
+            return Decimal(written.removesuffix("%")) / 100
+        return Decimal(written)
     except InvalidOperation:
         raise LayoutError(f"数字单元格的值无法读取：{text!r}") from None

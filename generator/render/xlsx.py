@@ -40,6 +40,10 @@ _MAX_PLACES = 6
 _NUMBER_FORMATS = {
     "integer": "0",
     **{
+        f"percent{places}": "0" + ("." + "0" * places if places else "") + "%"
+        for places in range(3)
+    },
+    **{
         f"amount{places}": "#,##0" + ("." + "0" * places if places else "")
         for places in range(_MAX_PLACES + 1)
     },
@@ -337,8 +341,10 @@ class _Sheet:
 
     def _cell(self, r: int, c: int, cell: Cell, data_rows: list[int]) -> str:
         kind = "integer" if "integer" in cell.classes else ""
-        if "amount" in cell.classes:
+        if cell.classes & {"amount", "number"}:
             kind = f"amount{min(cell.places, _MAX_PLACES)}"
+        if "percent" in cell.classes:
+            kind = f"percent{min(cell.places, 2)}"
         if cell.label or "center" in cell.classes:
             horizontal = "center"
         elif kind:
