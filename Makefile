@@ -7,7 +7,7 @@ OUT    := build
 DECLARATIONS ?= declarations
 
 .DEFAULT_GOAL := build
-.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden lint clean help
+.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden lint clean help examples
 
 help:  ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,6 +23,9 @@ $(READY): pyproject.toml
 # so a space, colon or "#" in one cannot break a rule (`check` then reports the name, E232).
 build: $(READY)  ## validate and build every declaration into build/<year>/
 	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT)
+
+examples: $(READY)  ## build the invented examples (departments with project forms) → build/examples/
+	$(BIN)/python -m generator build examples --out $(OUT)/examples
 
 check: $(READY)  ## validate every declaration, write nothing
 	$(BIN)/python -m generator check $(DECLARATIONS)

@@ -56,8 +56,8 @@ class DepartmentContext:
 def department_context(filing: Filing) -> DepartmentContext:
     """The page of one department's filing."""
     unit = _unit(filing)
-    places = unit.print_places
     coverage = filing.coverage
+    places = _places(filing, unit)
     projects = tuple(
         ProjectRow(
             p.display,
@@ -112,6 +112,7 @@ def department_rows(summaries: Sequence[Summary]) -> tuple[tuple[DepartmentRow, 
     units = {_unit(f).name for f in with_projects}
     unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
     rows = []
+    places = max([unit.print_places, *(_places(f, unit) for f in with_projects)])
     for filing in with_projects:
         coverage = filing.coverage
         rows.append(
@@ -119,12 +120,10 @@ def department_rows(summaries: Sequence[Summary]) -> tuple[tuple[DepartmentRow, 
                 name=filing.whole.display if filing.whole is not None else _owner(filing),
                 slug=filing.slug,
                 projects=len(filing.projects),
-                expense=format_amount(
-                    in_unit(coverage.expense, coverage.unit, unit), unit.print_places
-                )
+                expense=format_amount(in_unit(coverage.expense, coverage.unit, unit), places)
                 if coverage
                 else "",
-                funds=format_amount(_total(filing, unit), unit.print_places),
+                funds=format_amount(_total(filing, unit), places),
                 coverage=coverage.text() if coverage else "",
             )
         )
@@ -137,6 +136,26 @@ def _unit(filing: Filing) -> AmountUnit:
         return amount_units()[filing.whole.amount_unit]
     units = {p.amount_unit for p in filing.projects}
     return amount_units()[units.pop()] if len(units) == 1 else base_unit()
+
+
+def _places(filing: Filing, unit: AmountUnit) -> int:
+    """The decimals a department's amounts print with in `unit`: as many as the most precise
+    of them has (1,460.0000 stays 1,460.0000), never fewer than the unit prints."""
+    amounts = [_total(filing, unit)]
+    if filing.whole is not None and "project_expense" in filing.whole.roles:
+        expense = Decimal(filing.whole.roles["project_expense"])
+        amounts.append(in_unit(expense, filing.whole.amount_unit, unit))
+    amounts += [
+        in_unit(Decimal(p.roles["project_funds"]), p.amount_unit, unit)
+        for p in filing.projects
+        if "project_funds" in p.roles
+    ]
+    return max([unit.print_places, *(_decimals(a) for a in amounts)])
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _owner(filing: Filing) -> str:

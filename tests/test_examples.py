@@ -1,0 +1,53 @@
+"""The examples in examples/ (invented project forms beside a department's 整体 form): they are
+valid, they build, and the copy of the seed there is the seed."""
+
+from __future__ import annotations
+
+from conftest import ROOT, SEED_YAML, markdown_tables
+
+from generator.build.build import build
+from generator.declaration.sources import find_declarations, read_checked
+
+EXAMPLES = ROOT / "examples"
+
+
+def test_the_examples_are_valid_and_marked_as_examples():
+    paths = find_declarations([EXAMPLES])
+    assert len(paths) == 8
+    for path in paths:
+        checked = read_checked(path)
+        assert checked.ok and checked.diagnostics == (), path
+        assert "示例" in path.read_text(encoding="utf-8").split("\n表样", 1)[0], path
+
+
+def test_the_copy_of_the_seed_is_the_seed():
+    copy = (EXAMPLES / "2023" / SEED_YAML.name).read_text(encoding="utf-8")
+    seed = SEED_YAML.read_text(encoding="utf-8")
+    content = lambda text: [l for l in text.splitlines() if not l.startswith("#")]  # noqa: E731
+    assert content(copy) == content(seed)
+
+
+def test_the_examples_build_with_their_departments_pages(tmp_path):
+    assert build([EXAMPLES], tmp_path).ok
+    page = (tmp_path / "2024" / "示例市生态环境局" / "index.md").read_text(encoding="utf-8")
+    tables = markdown_tables(page)
+    # 120.0000 (1,200,000.00 元) + 860.0000 + 420.0000 of 1,460.0000 万元
+    assert tables[0][1:] == [
+        ["项目支出（整体表）", "1,460.0000"],
+        ["项目表年度资金总额合计（3 份）", "1,400.0000"],
+    ]
+    assert "项目表覆盖项目支出的 95.9 %。" in page
+    seed = (tmp_path / "2023" / SEED_YAML.stem / "index.md").read_text(encoding="utf-8")
+    assert "项目表覆盖项目支出的 44.7 %。" in seed  # 2,030,000.00 of 4,538,100.00 元
+    linked = [row for row in markdown_tables(seed)[2][1:] if row[1] != "—"]
+    assert linked == [
+        ["闵行政协网站升级改版(2023运维)", "网站运维"],
+        ["政协履职积分管理系统(2023运维)", "履职积分系统"],
+        ["区政协七届会议", "七届会议"],
+    ]
+
+
+def test_the_examples_are_formatted():
+    from generator.cli import main
+
+    assert main(["fmt", "--check", str(EXAMPLES)]) == 0
