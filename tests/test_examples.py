@@ -23,8 +23,11 @@ def test_the_examples_are_valid_and_marked_as_examples():
 def test_the_copy_of_the_seed_is_the_seed():
     copy = (EXAMPLES / "2023" / SEED_YAML.name).read_text(encoding="utf-8")
     seed = SEED_YAML.read_text(encoding="utf-8")
-    content = lambda text: [l for l in text.splitlines() if not l.startswith("#")]  # noqa: E731
-    assert content(copy) == content(seed)
+    assert content_lines(copy) == content_lines(seed)
+
+
+def content_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if not line.startswith("#")]
 
 
 def test_the_examples_build_with_their_departments_pages(tmp_path):
