@@ -1,10 +1,12 @@
 """The `bench` command: how fast the pipeline is, on a synthetic corpus in a temporary folder.
 
-A corpus shaped like a real declaration (the first under declarations/, or --shape: its
-texts, budget, 一级/二级 and targets), with varied indicator counts, and single declarations of
-100, 500 and 2,000 indicators are generated, never written into declarations/. Reported:
-per-declaration median time of each stage, the whole build's throughput, peak memory, the
-scaling from 100 to 2,000 indicators, and our time against plain baselines (docxtpl,
+A corpus shaped like a real declaration (the first 整体 form under declarations/, or --shape:
+its texts, budget, 一级/二级 and targets), with varied indicator counts, each department with
+project forms shaped like the first example project of that year under examples/ (or
+--project-shape; as many as fit in the department's 项目支出, at most PROJECTS), and single
+declarations of 100, 500 and 2,000 indicators are generated, never written into declarations/.
+Reported: per-declaration median time of each stage, the whole build's throughput, peak memory,
+the scaling from 100 to 2,000 indicators, and our time against plain baselines (docxtpl,
 row-by-row openpyxl, a bare Jinja render) on the same data.
 
 A `work` folder given to keep the corpus must be new, empty, or one bench made before (it
@@ -23,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -32,13 +35,17 @@ from generator.build.write import Artifact, Writer
 from generator.declaration.checks import validate
 from generator.declaration.load import load_file
 from generator.declaration.model import Declaration, Goals, Indicator, Record
+from generator.declaration.places import PROJECT, WHOLE
 from generator.declaration.read import read_declaration
 from generator.declaration.sources import UsageError, find_declarations, read_checked
+from generator.kinds.vocabulary import amount_units, in_unit
 from generator.render.context import declaration_context
 from generator.render.package import build_time
 from generator.render.templates import SUMMARY_PAGE, Renderer
 
 DECLARATIONS = Path("declarations")
+EXAMPLES = Path("examples")
+PROJECTS = 2  # project forms per department in the corpus, when they fit in its 项目支出
 MARK = ".budget-bench"  # the file that says bench made a work folder
 MADE = ("declarations", "build", "stages", "baseline-template.docx")  # what bench makes in it
 STAGES = ("load", "validate", "context", "markdown", "page", "layout", "docx", "xlsx", "write")
@@ -48,6 +55,9 @@ OUTPUTS = ("context", "markdown", "page", "layout", "docx", "xlsx")  # all a dec
 @dataclass
 class BenchReport:
     corpus: int
+    shape: str = ""  # the declaration the 整体 forms copy
+    project_shape: str = ""  # the project form the projects copy ("": none in the corpus)
+    projects: int = 0  # project forms in the corpus
     stages: dict[str, float] = field(default_factory=dict)  # median seconds per declaration
     baseline: dict[str, float] = field(default_factory=dict)  # docx, xlsx, markdown
     build_seconds: float = 0.0
@@ -79,11 +89,19 @@ class BenchReport:
             "| **all outputs** (context, Markdown, HTML page, layout, DOCX, XLSX) "
             f"| {total:.2f} | {plain:.2f} | {total / plain:.2f} |"
         )
+        declarations = self.corpus + self.projects
+        projects = (
+            f"{self.projects} project forms shaped like {self.project_shape}"
+            if self.project_shape
+            else "no project forms (no example project of the year to copy)"
+        )
         lines = [
+            f"corpus: {self.corpus} 整体 forms shaped like {self.shape}, {projects}",
+            "",
             "\n".join(rows),
             "",
-            f"- build of {self.corpus} declarations (clean, in-process): "
-            f"{self.build_seconds:.2f} s, {self.corpus / self.build_seconds:.0f} declarations/s",
+            f"- build of {declarations} declarations (clean, in-process): "
+            f"{self.build_seconds:.2f} s, {declarations / self.build_seconds:.0f} declarations/s",
         ]
         if self.scaling:
             smallest = min(self.scaling)
@@ -103,14 +121,14 @@ def run_bench(
     sizes: tuple[int, ...] = (100, 500, 2000),
     work: Path | None = None,
     shape: Path | None = None,
+    project_shape: Path | None = None,
 ) -> BenchReport:
     """Generate the corpus under `work` (a new temporary folder by default), shaped like the
-    declaration `shape` (by default the first under declarations/), and measure."""
-    template = shape or next(iter(find_declarations([DECLARATIONS])), None)
-    checked = read_checked(template) if template else None
-    if checked is None or not checked.ok or checked.declaration is None:
-        raise UsageError(f"bench 需要一份有效的申报作为样板（{template or DECLARATIONS}）")
-    seed = checked.declaration
+    declaration `shape` (by default the first 整体 form under declarations/) with projects
+    shaped like `project_shape` (by default the first example project of the same year), and
+    measure."""
+    seed = _template(shape, DECLARATIONS, WHOLE, None)
+    project = _template(project_shape, EXAMPLES, PROJECT, seed.year, required=bool(project_shape))
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         root = work or Path(temporary)
         _prepare(root)
@@ -118,12 +136,17 @@ def run_bench(
         folder.mkdir(parents=True, exist_ok=True)
         rng = random.Random(2023)
         paths = []
+        report = BenchReport(corpus, seed.source, project.source if project else "")
         for number in range(corpus):
-            decl = synthetic(seed, rng.randint(30, 120), rng, f"dept-{number:04d}")
-            path = folder / f"dept-{number:04d}.yaml"
-            path.write_text(emit_declaration(decl), encoding="utf-8")
-            paths.append(path)
-        report = BenchReport(corpus)
+            slug = f"dept-{number:04d}"
+            decl = synthetic(seed, rng.randint(30, 120), rng, slug)
+            paths.append(_emit(folder / f"{slug}.yaml", decl))
+            for n in range(_fitting(decl, project)):
+                assert project is not None
+                item = synthetic(project, rng.randint(10, 40), rng, f"{slug}-{n + 1}")
+                item = _named(item, decl.department, f"{slug}-{n + 1}")
+                paths.append(_emit(folder / slug / f"项目{n + 1}.yaml", item))
+                report.projects += 1
         report.stages, report.baseline = _stages(paths, root)
         started = time.perf_counter()
         result = build([root / "declarations"], root / "build")
@@ -135,6 +158,51 @@ def run_bench(
             report.scaling[size] = _median(partial(renderer.declaration_files, big), 3)
         report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return report
+
+
+def _template(
+    given: Path | None, folder: Path, category: str, year: int | None, required: bool = True
+) -> Declaration | None:
+    """The valid declaration `given`, or the first of `category` (and `year`) under `folder`;
+    a UsageError when there is none and one is `required`."""
+    candidates = [given] if given else find_declarations([folder]) if folder.is_dir() else []
+    for path in candidates:
+        checked = read_checked(path)
+        decl = checked.declaration
+        ok = checked.ok and decl is not None and decl.kind.category == category
+        if ok and decl is not None and (year is None or decl.year == year):
+            return decl
+    if required:
+        raise UsageError(f"bench 需要一份有效的{category}申报作为样板（{given or folder}）")
+    return None
+
+
+def _emit(path: Path, decl: Declaration) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(emit_declaration(decl), encoding="utf-8")
+    return path
+
+
+def _fitting(whole: Declaration, project: Declaration | None) -> int:
+    """How many copies of `project` fit in `whole`'s 项目支出 (at most PROJECTS)."""
+    if project is None:
+        return 0
+    expense, funds = whole.role("project_expense"), project.role("project_funds")
+    if not isinstance(expense, Decimal) or not isinstance(funds, Decimal) or funds <= 0:
+        return PROJECTS
+    units = amount_units()
+    room = in_unit(expense, whole.amount_unit, units[project.amount_unit])
+    return min(PROJECTS, int(room // funds))
+
+
+def _named(project: Declaration, department: str, slug: str) -> Declaration:
+    """`project` as a project of `department`, its name made its own."""
+    kind = project.kind
+    name_path = kind.role_path("project_name")
+    values = dict(project.values)
+    values[kind.role_path("department")] = department
+    values[name_path] = f"{project.get(name_path)}（{slug}）"
+    return dataclasses.replace(project, values=Record(values))
 
 
 def _prepare(root: Path) -> None:
@@ -167,7 +235,9 @@ def synthetic(seed: Declaration, indicators: int, rng: random.Random, slug: str)
         level1, level2 = slots[n % len(slots)]
         model = rng.choice(rows)
         name = f"{rng.choice(names)}（{n + 1}）"
-        spread[level1.name, level2.name].append(dataclasses.replace(model, name=name))
+        spread[level1.name, level2.name].append(
+            dataclasses.replace(_unscored(model, seed), name=name)
+        )
     goals = []
     for level1 in seed.goals:
         children = tuple(
@@ -186,6 +256,16 @@ def synthetic(seed: Declaration, indicators: int, rng: random.Random, slug: str)
         }
     )
     return dataclasses.replace(seed, slug=slug, values=values, source=f"{slug}.yaml")
+
+
+def _unscored(indicator: Indicator, kind: Declaration) -> Indicator:
+    """`indicator` without its 分值: copies of a few indicators' scores would not add up to
+    their total (E207)."""
+    score = kind.kind.role_field("score", kind.kind.indicator)
+    if score is None or score.key not in indicator.values:
+        return indicator
+    values = Record({k: v for k, v in indicator.values.items() if k != score.key})
+    return dataclasses.replace(indicator, values=values)
 
 
 def _stages(paths: list[Path], root: Path) -> tuple[dict[str, float], dict[str, float]]:

@@ -378,7 +378,15 @@ def _parser() -> argparse.ArgumentParser:
         "(default: a temporary folder)",
     )
     bench_cmd.add_argument(
-        "--shape", type=Path, help="the declaration the corpus copies (default: the first one)"
+        "--shape",
+        type=Path,
+        help="the 整体 declaration the corpus copies (default: the first under declarations/)",
+    )
+    bench_cmd.add_argument(
+        "--project-shape",
+        type=Path,
+        help="the project form each department's projects copy "
+        "(default: the first example project of the same year under examples/)",
     )
     return parser
 
@@ -610,5 +618,6 @@ def _bench(args: argparse.Namespace) -> int:
             f"bench 只能在源代码目录中运行（make bench），这里缺少：{error.name}"
         ) from None
 
-    print(run_bench(args.corpus, tuple(args.sizes), args.work, args.shape).table(), end="")
+    report = run_bench(args.corpus, tuple(args.sizes), args.work, args.shape, args.project_shape)
+    print(report.table(), end="")
     return ExitCode.OK

@@ -17,7 +17,14 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path):
     assert set(report.scaling) == {10, 20}
     assert len(list((tmp_path / "declarations/2023").glob("*.yaml"))) == 3
     assert len(list((tmp_path / "build/2023").glob("*.docx"))) == 3
+    # each department with two projects, shaped like the first example project of the year
+    assert report.projects == 6 and report.project_shape.startswith("examples/2023/")
+    assert len(list((tmp_path / "build/2023").glob("dept-*/*.docx"))) == 6
+    assert len(list((tmp_path / "build/2023").glob("dept-*/index.md"))) == 3
     table = report.table()
+    assert table.startswith(
+        f"corpus: 3 整体 forms shaped like {SEED_YAML}, 6 project forms shaped like examples/2023/"
+    )
     for stage in STAGES:
         assert f"| {stage} |" in table
     assert "ours / baseline" in table and "peak RSS" in table and "2× the indicators" in table
@@ -30,6 +37,16 @@ def test_bench_takes_the_year_of_its_shape(tmp_path):
     shape.write_text(text, encoding="utf-8")
     run_bench(corpus=2, sizes=(5,), work=tmp_path / "work", shape=shape)
     assert len(list((tmp_path / "work/build/2021").glob("dept-*.xlsx"))) == 2
+
+
+def test_bench_takes_a_shape_with_scores(tmp_path):
+    # copies of a few indicators' 分值 would not add up to 100 (E207): the copies have none
+    from conftest import DATA
+
+    shape = DATA / "forms" / "2024" / "landscape-1.yaml"
+    report = run_bench(corpus=2, sizes=(5,), work=tmp_path / "work", shape=shape)
+    assert len(list((tmp_path / "work/build/2024").glob("dept-*.xlsx"))) == 2
+    assert report.shape == str(shape)
 
 
 def test_bench_command(capsys):
