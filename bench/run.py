@@ -128,6 +128,7 @@ def run_bench(
     shaped like `project_shape` (by default the first example project of the same year), and
     measure."""
     seed = _template(shape, DECLARATIONS, WHOLE, None)
+    assert seed is not None  # required: a UsageError otherwise
     project = _template(project_shape, EXAMPLES, PROJECT, seed.year, required=bool(project_shape))
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         root = work or Path(temporary)
