@@ -424,3 +424,17 @@ def test_scores_and_shares_are_numbers_in_the_xlsx(built):
         (0.9628, "0.00%"), (0.2769, "0.00%"), (0.0372, "0.00%"), (0.7231, "0.00%"),
         (1, "0.00%"), (1, "0.00%"),
     ]  # fmt: skip
+
+
+def test_a_summary_prints_a_share_column_only_where_there_are_shares(built):
+    text = (built / "national-1.md").read_text(encoding="utf-8")
+    tables = markdown_tables(text)
+    totals = next(t for t in tables if t[1][0] == "总额")
+    assert totals == [
+        ["项目", "金额"],
+        ["总额", "1,735.5150"],
+        ["财政拨款", "1,646.2500"],
+        ["其他资金", "89.2650"],
+    ]
+    plan = next(t for t in tables if t[1][0] == "资金总额")
+    assert plan[0] == ["项目", "金额", "占比"]

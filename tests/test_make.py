@@ -73,6 +73,7 @@ def test_help_lists_targets():
     targets = (
         "help",
         "build",
+        "examples",
         "check",
         "test",
         "diff",

@@ -130,6 +130,11 @@ class Section:
     rows: tuple[tuple[str, ...], ...] = ()
     numeric: tuple[bool, ...] = ()
 
+    @property
+    def shares(self) -> bool:
+        """An amounts section where some amount has a share (占比) to print."""
+        return self.kind == "amounts" and any(len(row) > 2 and row[2] for row in self.rows)
+
 
 @dataclass(frozen=True)
 class DeclarationContext:

@@ -140,17 +140,19 @@ def _unit(filing: Filing) -> AmountUnit:
 
 def _places(filing: Filing, unit: AmountUnit) -> int:
     """The decimals a department's amounts print with in `unit`: as many as the most precise
-    of them has (1,460.0000 stays 1,460.0000), never fewer than the unit prints."""
-    amounts = [_total(filing, unit)]
-    if filing.whole is not None and "project_expense" in filing.whole.roles:
-        expense = Decimal(filing.whole.roles["project_expense"])
-        amounts.append(in_unit(expense, filing.whole.amount_unit, unit))
-    amounts += [
-        in_unit(Decimal(p.roles["project_funds"]), p.amount_unit, unit)
-        for p in filing.projects
-        if "project_funds" in p.roles
-    ]
-    return max([unit.print_places, *(_decimals(a) for a in amounts)])
+    of them has as written (1,460.0000 万元 stays 1,460.0000), or as a converted one needs
+    (1,200,000.00 元 is 120 万元, 15 万元 is 150,000 元), never fewer than the unit prints."""
+    places = [unit.print_places]
+    forms = [filing.whole] if filing.whole is not None else []
+    for form in [*forms, *filing.projects]:
+        for role in ("project_expense", "project_funds"):
+            if role not in form.roles:
+                continue
+            value = Decimal(form.roles[role])
+            if form.amount_unit != unit.name:
+                value = in_unit(value, form.amount_unit, unit).normalize()
+            places.append(_decimals(value))
+    return max(places)
 
 
 def _decimals(value: Decimal) -> int:
