@@ -3,7 +3,8 @@ form's style file) value by value, each checked for its kind and range as it is 
 
 A wrong or missing value raises `ConfigError` naming the file and the key
 (`…/units.yaml: 元.places 应为 0 到 10 之间的整数，而不是“abc”`), which the command line
-reports as a configuration error (exit 2): never a traceback, never a broken output.
+reports as a configuration error (exit 2): never a traceback, never a broken output. Every such
+message is one line: control characters in it are written as escapes (`printable`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ _COLOUR = re.compile(r"[0-9A-Fa-f]{6}")  # matched whole (fullmatch): "000000\n"
 
 
 class ConfigError(Exception):
-    """A configuration file cannot be read, or one of its values is missing or wrong."""
+    """A configuration file cannot be read, or one of its values is missing or wrong. Its
+    message is kept on one line (`printable`), whatever the file's keys and values hold."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ class Value:
     def mapping(self) -> dict[str, Value]:
         """Its entries, in the file's order."""
         if not isinstance(self.raw, dict):
-            raise self.fail(f"应为映射（名称: 内容），而不是{_shown(self.raw)}")
+            raise self.fail(f"应为映射（名称: 内容），而不是{shown(self.raw)}")
         return {str(k): self._child(str(k), v) for k, v in self.raw.items()}
 
     def get(self, name: str) -> Value:
@@ -66,13 +71,13 @@ class Value:
     def items(self) -> list[Value]:
         """Its elements: a list (a single value is not taken for a list of one)."""
         if not isinstance(self.raw, list):
-            raise self.fail(f"应为列表，而不是{_shown(self.raw)}")
+            raise self.fail(f"应为列表，而不是{shown(self.raw)}")
         return [Value(self.file, f"{self.key}[{i}]", v) for i, v in enumerate(self.raw, start=1)]
 
     def text(self, *, empty: bool = False, xml: bool = False) -> str:
         """A text (numbers are read as written); `xml`: fit for an XML attribute."""
         if isinstance(self.raw, (dict, list, bool)) or (self.raw is None and not empty):
-            raise self.fail(f"应为{'' if empty else '非空'}文字，而不是{_shown(self.raw)}")
+            raise self.fail(f"应为{'' if empty else '非空'}文字，而不是{shown(self.raw)}")
         text = "" if self.raw is None else str(self.raw)
         if not text.strip() and not empty:
             raise self.fail("应为非空文字")
@@ -91,14 +96,14 @@ class Value:
             value = float(value)
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not ok or not math.isfinite(value) or not low <= value <= high:
-            raise self.fail(f"应为 {low:g} 到 {high:g} 之间的数{unit}，而不是{_shown(self.raw)}")
+            raise self.fail(f"应为 {low:g} 到 {high:g} 之间的数{unit}，而不是{shown(self.raw)}")
         return float(value)
 
     def integer(self, low: int, high: int) -> int:
         """A whole number from `low` to `high`."""
         value = self.raw
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise self.fail(f"应为 {low} 到 {high} 之间的整数，而不是{_shown(value)}")
+            raise self.fail(f"应为 {low} 到 {high} 之间的整数，而不是{shown(value)}")
         return value
 
     def decimal(self) -> Decimal:
@@ -108,13 +113,13 @@ class Value:
         except InvalidOperation:
             value = None
         if isinstance(self.raw, bool) or value is None or not value.is_finite() or value <= 0:
-            raise self.fail(f"应为大于 0 的数，而不是{_shown(self.raw)}")
+            raise self.fail(f"应为大于 0 的数，而不是{shown(self.raw)}")
         return value
 
     def flag(self) -> bool:
         """true or false."""
         if not isinstance(self.raw, bool):
-            raise self.fail(f"应为 true 或 false，而不是{_shown(self.raw)}")
+            raise self.fail(f"应为 true 或 false，而不是{shown(self.raw)}")
         return self.raw
 
     def colour(self) -> str:
@@ -124,7 +129,7 @@ class Value:
             raise self.fail(f'是颜色，要加引号，例如 "000000"（不加引号时读成了数字 {self.raw}）')
         text = "" if self.raw is None else self.text(empty=True)
         if text and not _COLOUR.fullmatch(text):
-            raise self.fail(f'应为 6 位十六进制颜色 RRGGBB（例如 "000000"），而不是{_shown(text)}')
+            raise self.fail(f'应为 6 位十六进制颜色 RRGGBB（例如 "000000"），而不是{shown(text)}')
         return text
 
     def _child(self, name: str, raw: Any) -> Value:
@@ -141,7 +146,15 @@ def read_config(path: Path) -> Value:
         raise ConfigError(f"{path}: 不是有效的 YAML（{error}）") from None
 
 
-def _shown(value: Any) -> str:
+def printable(text: str) -> str:
+    """`text` with every character that is not printable (a line break, a tab, a control or
+    format character) written as its escape ("黑\\n体"): a message stays on one line and shows
+    what is there. Escaping twice changes nothing."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+
+
+def shown(value: Any) -> str:
+    """A value of a configuration file as a message quotes it: “abc”, 一个列表, 空值."""
     if isinstance(value, dict):
         return "一个映射"
     if isinstance(value, list):
@@ -150,8 +163,4 @@ def _shown(value: Any) -> str:
         return "空值"
     if isinstance(value, bool):
         return "“true”" if value else "“false”"
-    # Control characters as escapes ("000000\n"): the message stays on one line.
-    text = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in str(value)
-    )
-    return f"“{text}”"
+    return f"“{printable(str(value))}”"

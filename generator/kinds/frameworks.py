@@ -2,7 +2,9 @@
 
 A framework file lists its 一级 in the form's order, each with its 二级; `extends` takes another
 framework and `add` gives a region's own 二级 (or 一级). Names are matched with or without their
-trailing 指标 (经济效益 = 经济效益指标) and printed as the declaration writes them.
+trailing 指标 (经济效益 = 经济效益指标) and printed as the declaration writes them; so a framework
+may not hold two 一级, or two 二级 of one 一级, that are one name that way, nor one 二级 under two
+一级 (a form's 二级 cell, read without its 一级, could not be placed).
 """
 
 from __future__ import annotations
@@ -82,6 +84,9 @@ def parse_framework(raw: Any, source: str, known: Mapping[str, Framework]) -> Fr
     for key in ("level1", "add"):
         for level1, spec in _level1(raw.get(key), source, key):
             old = levels.get(level1)
+            if old is None:
+                _check_new_level1(levels, spec, source, key)
+            _check_new_level2(levels, old, spec, source, key)
             if key == "add" and old is not None:
                 spec = Level1Spec(level1, old.level2 + spec.level2, old.note_only or spec.note_only)
             levels[level1] = spec
@@ -93,6 +98,47 @@ def parse_framework(raw: Any, source: str, known: Mapping[str, Framework]) -> Fr
     return Framework(name, tuple(levels.values()), flag)
 
 
+_SAME = "（名称带不带“指标”都是同一项）"
+
+
+def _check_new_level1(
+    levels: Mapping[str, Level1Spec], new: Level1Spec, source: str, key: str
+) -> None:
+    """A new 一级 is not one the framework has under another spelling (产出 = 产出指标)."""
+    other = next((n for n in levels if canonical(n) == canonical(new.name)), None)
+    if other is not None:
+        raise KindError(f"{source}: {key}.{new.name} 一级“{new.name}”与“{other}”是同一项{_SAME}")
+
+
+def _check_new_level2(
+    levels: Mapping[str, Level1Spec],
+    old: Level1Spec | None,
+    new: Level1Spec,
+    source: str,
+    key: str,
+) -> None:
+    """The 二级 of `new` (which replaces, or with `add` extends, `old`) are each one name once
+    in their 一级 and in no other 一级."""
+    at = f"{source}: {key}.{new.name} 二级"
+    seen: dict[str, str] = {}
+    kept = old.level2 if key == "add" and old is not None else ()
+    for name in (*kept, *new.level2):
+        same = seen.get(canonical(name))
+        if same == name:
+            raise KindError(f"{at}“{name}”重复")
+        if same is not None:
+            raise KindError(f"{at}“{name}”与“{same}”是同一项{_SAME}")
+        seen[canonical(name)] = name
+        home = next(
+            (s for s in levels.values() if s.name != new.name and s.find(name) is not None), None
+        )
+        if home is not None:
+            raise KindError(
+                f"{at}“{name}”已在一级“{home.name}”下：一个二级只能属于一个一级"
+                "（否则导入和提示分不清它属于哪个一级）"
+            )
+
+
 def _level1(raw: Any, source: str, key: str) -> list[tuple[str, Level1Spec]]:
     if raw is None:
         return []
@@ -100,12 +146,14 @@ def _level1(raw: Any, source: str, key: str) -> list[tuple[str, Level1Spec]]:
         raise KindError(f"{source}: {key} 应为 一级: [二级, …] 的映射")
     found = []
     for name, spec in raw.items():
+        if not isinstance(name, str) or not name.strip():
+            raise KindError(f"{source}: {key}.{name} 一级的名称应为文字")
         note_only = False
         level2 = spec
         if isinstance(spec, Mapping):
             note_only = spec.get("note_only", False)
             level2 = spec.get("level2")
-        if not isinstance(level2, list) or not all(isinstance(n, str) for n in level2):
+        if not isinstance(level2, list) or not all(isinstance(n, str) and n for n in level2):
             raise KindError(f"{source}: {key}.{name} 应为二级指标名称的列表")
         if not isinstance(note_only, bool):
             raise KindError(f"{source}: {key}.{name}.note_only 应为 true 或 false")

@@ -10,6 +10,9 @@ all derived from it. The meta keys are documented in docs/kinds.md.
 from __future__ import annotations
 
 import dataclasses
+import re
+import string
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -17,7 +20,8 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
-from generator.config import ConfigError
+from generator.config import ConfigError, shown
+from generator.declaration.load import same_name
 
 
 class KindError(ConfigError):
@@ -84,7 +88,7 @@ class FieldSpec:
     role: str = ""
     aliases: tuple[str, ...] = ()
     printed: bool = True  # False: the kind's layout has no place for it (a value is warned)
-    print: Any = None  # bool: {true: text, false: text}; texts: "目标{n}：{text}"; choice: "boxes"
+    print: Any = None  # bool: {True: text, False: text}; texts: "目标{n}：{text}"; choice: "boxes"
     options: tuple[str, ...] = ()
     shorthand: str = ""  # group: a scalar written instead of the mapping is this field's value
     fields: tuple[FieldSpec, ...] = ()
@@ -331,6 +335,7 @@ def parse_kind(raw: Any, source: str, known_frameworks: set[str], units: set[str
     )
     kind = dataclasses.replace(kind, rules=rules)
     _check_kind(where, kind)
+    _check_display(where, kind)
     return kind
 
 
@@ -394,8 +399,62 @@ def _levels(where: _Where, data: Mapping[str, Any]) -> tuple[str, str, str]:
     return levels[0], levels[1], levels[2]
 
 
+# What a key may not hold: the characters paths are written with (预算情况.资金来源,
+# 年度主要任务[2], "{部门名称}") and control or format characters.
+_PATH_CHARACTERS = re.compile(r"[.\[\]{}]")
+_SAME_KEY = "（键按去掉首尾空格、统一全角/半角后比较）"
+
+
 def _fields(where: _Where, raw: Mapping[str, Any], at: str) -> tuple[FieldSpec, ...]:
-    return tuple(_field(where, str(key), spec, f"{at}.{key}") for key, spec in raw.items())
+    fields = tuple(
+        _field(where, _key(where, key, at), spec, f"{at}.{key}") for key, spec in raw.items()
+    )
+    _check_siblings(where, fields, at)
+    return fields
+
+
+def _key(where: _Where, key: Any, at: str) -> str:
+    """A field's key, fit to be a part of a path."""
+    if not isinstance(key, str):
+        raise where.error(f"{at}.{key}", "字段的键应为文字（数字、日期、true/false 要加引号）")
+    if not key:
+        raise where.error(at, "字段的键不能为空")
+    if key != key.strip() or _PATH_CHARACTERS.search(key) or _has_control(key):
+        raise where.error(
+            f"{at}.{key}",
+            f"字段的键不能含 . [ ] {{ }} 或控制字符，也不能以空白开头或结尾：“{key}”",
+        )
+    return key
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch).startswith("C") for ch in text)
+
+
+def _check_siblings(where: _Where, fields: tuple[FieldSpec, ...], at: str) -> None:
+    """No two fields of one mapping share a key or an alias, compared as the reader compares
+    keys (same_name): a declaration writing both would give one value two places, unnoticed."""
+    keys: dict[str, FieldSpec] = {}
+    for spec in fields:
+        other = keys.setdefault(same_name(spec.key), spec)
+        if other is not spec:
+            raise where.error(f"{at}.{spec.key}", f"与字段“{other.key}”是同一个键{_SAME_KEY}")
+    aliases: dict[str, tuple[FieldSpec, str]] = {}
+    for spec in fields:
+        for alias in spec.aliases:
+            same = same_name(alias)
+            owner = keys.get(same, spec)
+            if owner is not spec:
+                raise where.error(
+                    f"{at}.{spec.key}.aliases",
+                    f"“{alias}”与字段“{owner.key}”是同一个键{_SAME_KEY}",
+                )
+            first, written = aliases.setdefault(same, (spec, alias))
+            if first is not spec:
+                raise where.error(
+                    f"{at}.{spec.key}.aliases",
+                    f"“{alias}”与字段“{first.key}”的别名“{written}”是同一个键{_SAME_KEY}",
+                )
 
 
 def _field(where: _Where, key: str, raw: Any, at: str) -> FieldSpec:
@@ -428,7 +487,9 @@ def _field(where: _Where, key: str, raw: Any, at: str) -> FieldSpec:
     if not isinstance(required, bool) or not isinstance(printed, bool):
         raise where.error(at, "required 和 printed 应为 true 或 false")
     aliases = data.get("aliases") or []
-    if not isinstance(aliases, list):
+    if not isinstance(aliases, list) or not all(
+        isinstance(a, str) and a.strip() and not _has_control(a) for a in aliases
+    ):
         raise where.error(f"{at}.aliases", "应为文字的列表")
     return FieldSpec(
         key=key,
@@ -439,65 +500,204 @@ def _field(where: _Where, key: str, raw: Any, at: str) -> FieldSpec:
         role=role,
         aliases=tuple(str(a) for a in aliases),
         printed=printed,
-        print=data.get("print"),
+        print=_print(where, kind, data.get("print"), f"{at}.print"),
         options=options,
         shorthand=shorthand,
         fields=children,
     )
 
 
+def _print(where: _Where, kind: FieldType, raw: Any, at: str) -> Any:
+    """A field's `print`, as its type reads it: a flag's two texts ({True: …, False: …}), a
+    list of texts' pattern of {n} and {text}, a choice's "boxes"; other types have none."""
+    if raw is None:
+        return None
+    if kind is FieldType.BOOL:
+        if not isinstance(raw, Mapping):
+            raise where.error(
+                at, f"应为 {{true: 文字, false: 文字}}（是、否时各印什么），而不是{shown(raw)}"
+            )
+        texts: dict[bool, str] = {}
+        for key, text in raw.items():  # `true:` is read as True, `"true":` as a text
+            flag = {"true": True, "false": False}.get(str(key).lower())
+            if not isinstance(key, (bool, str)) or flag is None:
+                raise where.error(f"{at}.{key}", "未知的设置；可用：true、false")
+            if not isinstance(text, str):
+                raise where.error(f"{at}.{str(key).lower()}", f"应为文字，而不是{shown(text)}")
+            texts[flag] = text
+        for flag in (True, False):
+            if flag not in texts:
+                raise where.error(f"{at}.{str(flag).lower()}", "缺少该设置")
+        return texts
+    if kind is FieldType.TEXTS:
+        if not isinstance(raw, str):
+            raise where.error(at, f"应为印法的文字，例如“目标{{n}}：{{text}}”，而不是{shown(raw)}")
+        for written, name in _placeholders(where, raw, at):
+            if name not in ("n", "text"):
+                raise where.error(
+                    at, f"“{raw}”中的 {written} 不可用：只能写 {{n}}（序号）和 {{text}}（内容）"
+                )
+        return raw
+    if kind is FieldType.CHOICE:
+        if raw != "boxes":
+            raise where.error(at, f"只能是 boxes（各选项都印出，所选一项打 ☑），而不是{shown(raw)}")
+        return raw
+    raise where.error(at, f"类型 {kind.value} 没有 print 设置（只有 bool、texts、choice 有）")
+
+
+def _placeholders(where: _Where, pattern: str, at: str) -> list[tuple[str, str]]:
+    """Each {…} of a pattern (Python's format syntax): as written, and its name ("" when it
+    has a conversion or a format spec, which no pattern may use)."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        raise where.error(
+            at, f"“{pattern}”的花括号不成对（要印出花括号本身，写 {{{{ 或 }}}}）"
+        ) from None
+    found = []
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        converted = f"!{conversion}" if conversion else ""
+        formatted = f":{spec}" if spec else ""
+        written = f"{{{name}{converted}{formatted}}}"
+        found.append((written, "" if spec or conversion else name))
+    return found
+
+
+def _check_display(where: _Where, kind: FormKind) -> None:
+    """Every {…} of `display` is a top-level field that prints (it is filled by format_map)."""
+    for written, name in _placeholders(where, kind.display, "display"):
+        if not name or name.isdigit() or "[" in name:
+            raise where.error("display", f"“{written}”不可用：只能写 {{字段的键}}")
+        if "." in name:
+            raise where.error("display", f"“{written}”不可用：只能写顶层字段的键")
+        spec = kind.spec(name)
+        if spec is None:
+            raise where.error("display", f"“{written}”不是这个表样的字段")
+        if spec.type in (FieldType.GROUP, FieldType.LIST, FieldType.INDICATORS):
+            raise where.error("display", f"“{written}”是 {spec.type.value} 字段，印不出来")
+
+
+# What a rule's paths must name, as messages say it.
+_WANTED = {
+    FieldType.AMOUNT: "金额（amount）",
+    FieldType.NUMBER: "数（number）",
+    FieldType.PERCENT: "百分比（percent）",
+    FieldType.DATE: "日期（date）",
+    FieldType.GROUP: "组（group）",
+    FieldType.LIST: "列表（list）",
+}
+# Each rule by the key that names it (looked for in this order), with every key it may have.
+_RULE_KEYS = {
+    "each": ("each", "sum", "of", "code"),
+    "sum": ("sum", "of", "code"),
+    "shares": ("shares", "amount", "share", "total", "code"),
+    "total": ("total", "of", "columns", "into", "code"),
+    "scores": ("scores", "default", "code"),
+    "before": ("before", "after", "code"),
+    "within_year": ("within_year", "code"),
+}
+
+
 def _rule(where: _Where, kind: FormKind, raw: Any, at: str) -> Rule:
+    """A rule, every path of it a field of the type the rule works on: a rule whose paths
+    named a text or a group would otherwise never be applied, and nothing would say so."""
     data = where.mapping(raw, at)
     code = str(data.get("code") or "")
+    name = next((n for n in _RULE_KEYS if n in data), None)
+    if name is None:
+        raise where.error(at, f"未知的规则；可用：{'、'.join(_RULE_KEYS)}")
+    for key in data:
+        if key not in _RULE_KEYS[name]:
+            allowed = "、".join(_RULE_KEYS[name])
+            raise where.error(f"{at}.{key}", f"未知的设置；这条规则（{name}）可用：{allowed}")
 
-    def path(key: str, base: str = "") -> str:
+    def field(key: str, full: str, wanted: FieldType) -> None:
+        spec = kind.spec(full)
+        if spec is None:
+            raise where.error(f"{at}.{key}", f"“{full}”不是这个表样的字段")
+        if spec.type is not wanted:
+            raise where.error(
+                f"{at}.{key}", f"“{full}”是 {spec.type.value} 字段，应为{_WANTED[wanted]}字段"
+            )
+
+    def path(key: str, wanted: FieldType, base: str = "") -> str:
         value = data.get(key)
         if not isinstance(value, str) or not value:
             raise where.error(f"{at}.{key}", "应为字段路径")
-        full = f"{base}.{value}" if base else value
-        if kind.spec(full) is None:
-            raise where.error(f"{at}.{key}", f"“{full}”不是这个表样的字段")
+        field(key, f"{base}.{value}" if base else value, wanted)
         return value
 
-    def paths(key: str, base: str = "") -> tuple[str, ...]:
+    def paths(key: str, wanted: FieldType, base: str = "") -> tuple[str, ...]:
         values = data.get(key)
         if not isinstance(values, list) or not values:
             raise where.error(f"{at}.{key}", "应为字段路径的列表")
         for value in values:
-            full = f"{base}.{value}" if base else str(value)
-            if kind.spec(full) is None:
-                raise where.error(f"{at}.{key}", f"“{full}”不是这个表样的字段")
+            field(key, f"{base}.{value}" if base else str(value), wanted)
         return tuple(str(v) for v in values)
 
-    try:
-        if "each" in data:
-            each = path("each")
-            return SumRule(path("sum", each), paths("of", each), code or "E201", each)
-        if "sum" in data:
-            return SumRule(path("sum"), paths("of"), code or "E201")
-        if "shares" in data:
-            group = path("shares")
-            amount, share = str(data.get("amount") or ""), str(data.get("share") or "")
-            return SharesRule(group, amount, share, path("total", group), code or "E206")
-        if "total" in data:
-            listed = path("of")
-            into = paths("into", path("total"))
-            columns = paths("columns", listed)
-            if len(into) != len(columns):
-                raise where.error(f"{at}.into", "into 与 columns 的个数要相同")
-            return ColumnTotalRule(path("total"), listed, columns, into, code or "E205")
-        if "scores" in data:
-            return ScoresRule(
-                path("scores"), Decimal(str(data.get("default", 100))), code or "E207"
+    def child(key: str, what: str) -> str:
+        value = data.get(key)
+        if value is None:
+            raise where.error(f"{at}.{key}", f"缺少这一项：组中每一项的{what}字段的键")
+        if not isinstance(value, str) or not value:
+            raise where.error(f"{at}.{key}", f"应为组中每一项的{what}字段的键")
+        return value
+
+    if name == "each":
+        each = path("each", FieldType.LIST)
+        total = path("sum", FieldType.AMOUNT, each)
+        return SumRule(total, paths("of", FieldType.AMOUNT, each), code or "E201", each)
+    if name == "sum":
+        total = path("sum", FieldType.AMOUNT)
+        return SumRule(total, paths("of", FieldType.AMOUNT), code or "E201")
+    if name == "shares":
+        group = path("shares", FieldType.GROUP)
+        amount, share = child("amount", "金额"), child("share", "占比")
+        total = path("total", FieldType.GROUP, group)
+        parent = kind.spec(group)
+        for item in parent.fields if parent is not None else ():
+            field("amount", f"{group}.{item.key}.{amount}", FieldType.AMOUNT)
+            field("share", f"{group}.{item.key}.{share}", FieldType.PERCENT)
+        return SharesRule(group, amount, share, total, code or "E206")
+    if name == "total":
+        total = path("total", FieldType.GROUP)
+        listed = path("of", FieldType.LIST)
+        columns = paths("columns", FieldType.AMOUNT, listed)
+        into = paths("into", FieldType.AMOUNT, total)
+        if len(into) != len(columns):
+            raise where.error(f"{at}.into", "into 与 columns 的个数要相同")
+        return ColumnTotalRule(total, listed, columns, into, code or "E205")
+    if name == "scores":
+        scores = path("scores", FieldType.NUMBER)
+        if kind.role_field("score", kind.indicator) is None:
+            raise where.error(
+                f"{at}.scores", "这个表样的 indicator 没有 role: score 的字段（分值）"
             )
-        if "before" in data:
-            return DateOrderRule(path("before"), path("after"), code or "E208")
-        if "within_year" in data:
-            start, end = paths("within_year")[:2]
-            return WithinYearRule(start, end, code or "E209")
+        return ScoresRule(scores, _score_total(where, data.get("default", 100), at), code or "E207")
+    if name == "before":
+        return DateOrderRule(
+            path("before", FieldType.DATE), path("after", FieldType.DATE), code or "E208"
+        )
+    period = data.get("within_year")
+    if isinstance(period, list) and len(period) != 2:
+        raise where.error(
+            f"{at}.within_year", f"应为起、止两个日期字段的路径，这里有 {len(period)} 个"
+        )
+    start, end = paths("within_year", FieldType.DATE)
+    return WithinYearRule(start, end, code or "E209")
+
+
+def _score_total(where: _Where, raw: Any, at: str) -> Decimal:
+    """A scores rule's `default`: the total when the declaration does not write one."""
+    try:
+        value = Decimal(str(raw)) if isinstance(raw, (int, float, str)) else None
     except InvalidOperation:
-        raise where.error(f"{at}.default", "应为数字") from None
-    raise where.error(at, "未知的规则；可用：sum、each、total、shares、scores、before、within_year")
+        value = None
+    if isinstance(raw, bool) or value is None or not value.is_finite() or value < 0:
+        raise where.error(f"{at}.default", f"应为不小于 0 的数，而不是{shown(raw)}")
+    return value
 
 
 def _check_kind(where: _Where, kind: FormKind) -> None:

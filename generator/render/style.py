@@ -1,8 +1,13 @@
 """The look of the official forms, read from `templates/form.style.yaml`: page, fonts, column
-widths, colours. Both the DOCX and the XLSX writer take their measures from here."""
+widths, colours. Both the DOCX and the XLSX writer take their measures from here.
+
+Every layout template that is drawn (a kind's form, the index, the trend) takes its column
+widths from the style's `layouts`; an entry there for no layout, or a layout drawn without one,
+is a StyleError naming the key (widths are never made up in silence)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,8 +80,8 @@ class FormStyle:
         """Every table of `layout` has as many columns as its style lists widths for, unless
         the style says the count varies (`repeat: true`): a StyleError otherwise, since the
         widths would be cut off or stretched in silence."""
-        found = self.layouts.get(layout.name)
-        if found is None or found.repeat:
+        found = self._layout(layout.name)
+        if found.repeat:
             return
         for table in (b for b in layout.blocks if isinstance(b, Table)):
             if table.columns != len(found.columns):
@@ -89,14 +94,22 @@ class FormStyle:
     def measures(self, layout: str, columns: int) -> LayoutMeasures:
         """The measures of layout template `layout`, which has `columns` columns. A layout
         whose count varies (`repeat: true`: one column per year, say) repeats the last width,
-        or takes the first ones; equal widths when the style file does not describe it.
-        `check_columns` refuses any other difference."""
-        found = self.layouts.get(layout)
-        if found is None or not found.columns:
-            return LayoutMeasures((1.0,) * columns, 12.0 * columns)
+        or takes the first ones. `check_columns` refuses any other difference."""
+        found = self._layout(layout)
         widths = (found.columns + (found.columns[-1],) * columns)[:columns]
         scale = sum(widths) / sum(found.columns)
         return LayoutMeasures(widths, found.xlsx_width * scale, found.landscape)
+
+    def _layout(self, name: str) -> LayoutMeasures:
+        """The style's entry for layout `name`: a StyleError saying what to add when none."""
+        found = self.layouts.get(name)
+        if found is None:
+            raise StyleError(
+                f"{self.source}: layouts.{name}.columns 缺少该设置：布局模板 {name} 各列的相对宽度"
+                f"（在 layouts 下加上 {name}: {{columns: [左起各列的宽度], xlsx_width: 总宽}}；"
+                "各列等宽写 columns: [1] 和 repeat: true）"
+            )
+        return found
 
 
 @dataclass(frozen=True)
@@ -113,9 +126,11 @@ class LayoutMeasures:
         return [w / total for w in self.columns]
 
 
-def load_style(folder: Path) -> FormStyle:
+def load_style(folder: Path, layouts: Collection[str]) -> FormStyle:
     """Read `folder/form.style.yaml`, checking every value: a wrong one would otherwise give a
-    DOCX that Word cannot open (a colour or font name is written into its XML) or a traceback."""
+    DOCX that Word cannot open (a colour or font name is written into its XML) or a traceback.
+    `layouts` are the names of the layout templates that may be drawn (form-shanghai-department,
+    index, …): an entry for any other name is a misspelling, refused."""
     try:
         raw = read_config(folder / STYLE_FILE).only(*_KEYS)
         page = raw.get("page").only(*_PAGE_KEYS)
@@ -141,7 +156,10 @@ def load_style(folder: Path) -> FormStyle:
             title=_font(fonts.get("title")),
             subtitle=_font(fonts.get("subtitle")),
             label=_font(fonts.get("label")),
-            layouts={name: _layout(spec) for name, spec in raw.get("layouts").mapping().items()},
+            layouts={
+                name: _layout(name, spec, layouts)
+                for name, spec in raw.get("layouts").mapping().items()
+            },
             label_fill=raw.optional("label_fill", "").colour(),
             border=raw.optional("border", "").colour() or "000000",
             table_gap=raw.optional("table_gap", 6).number(*GAP_PT, "（磅）"),
@@ -186,7 +204,9 @@ def _font(raw: Value) -> Font:
     )
 
 
-def _layout(raw: Value) -> LayoutMeasures:
+def _layout(name: str, raw: Value, known: Collection[str]) -> LayoutMeasures:
+    if name not in known:
+        raise raw.fail(f"不是布局模板的名称；可用：{'、'.join(sorted(known))}")
     raw.only(*_LAYOUT_KEYS)
     columns = tuple(width.number(*WIDTH) for width in raw.get("columns").items())
     if not columns:

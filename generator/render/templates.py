@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from generator.kinds import form_kinds
 from generator.render.context import DeclarationContext, IndexContext, TrendContext
 from generator.render.department import DepartmentContext
 from generator.render.layout import Layout, LayoutError, parse_layout
@@ -38,6 +39,8 @@ SUMMARY_PAGE = "summary.html.j2"  # a declaration's summary as a web page
 DEPARTMENT_PAGE = "department-page.html.j2"
 DEPARTMENT_PAGE = "department-page.html.j2"  # a department with its projects, as a web page
 INDEX_PAGE = "index-page.html.j2"  # a year's index as a web page
+INDEX_LAYOUT = "index.html.j2"  # a year's index as a workbook
+TREND_LAYOUT = "trend.html.j2"  # the trend as a workbook
 
 # Characters that can start an inline construct (code, emphasis, links, HTML, tables, entities,
 # strikethrough); a backslash makes each literal (CommonMark: any ASCII punctuation may be escaped).
@@ -104,7 +107,7 @@ class Renderer:
     @cached_property
     def style(self) -> FormStyle:
         try:
-            return load_style(self.folder)
+            return load_style(self.folder, layout_names())
         except StyleError as error:
             raise TemplateError(str(error)) from None
 
@@ -142,7 +145,7 @@ class Renderer:
         title = f"{index.year}年度 绩效目标申报汇总"
         return {
             ".md": self.render_markdown("index.md.j2", index=index).encode(),
-            ".xlsx": self.xlsx.write(self.render_layout("index.html.j2", index=index), when),
+            ".xlsx": self.xlsx.write(self.render_layout(INDEX_LAYOUT, index=index), when),
             ".html": self.render_html(INDEX_PAGE, index=index, title=title, links=[]).encode(),
         }
 
@@ -160,7 +163,7 @@ class Renderer:
         when = build_time(max(trend.years, default=1980))
         return {
             ".md": self.render_markdown("trend.md.j2", t=trend).encode(),
-            ".xlsx": self.xlsx.write(self.render_layout("trend.html.j2", t=trend), when),
+            ".xlsx": self.xlsx.write(self.render_layout(TREND_LAYOUT, t=trend), when),
         }
 
     def render_layout(self, name: str, landscape: bool | None = None, **context: Any) -> Layout:
@@ -168,7 +171,7 @@ class Renderer:
         kind's orientation; None: the style file's for this layout)."""
         html = self._render(self.html, name, context)
         try:
-            layout = parse_layout(html, name.split(".", 1)[0], landscape)
+            layout = parse_layout(html, _layout_name(name), landscape)
         except LayoutError as error:
             raise TemplateError(f"{self.folder / name}: {error}") from None
         self.style.check_columns(layout)  # its tables against the style's column widths
@@ -195,6 +198,17 @@ class Renderer:
             raise TemplateError(
                 f"{self.folder / name}:{_template_line(error, name)}: {error}"
             ) from None
+
+
+def layout_names() -> set[str]:
+    """The layout templates that are drawn, by the name the style's `layouts` gives them: each
+    form kind's layout, the index and the trend."""
+    files = [kind.layout for kind in form_kinds().values()]
+    return {_layout_name(file) for file in (*files, INDEX_LAYOUT, TREND_LAYOUT)}
+
+
+def _layout_name(template: str) -> str:
+    return template.split(".", 1)[0]
 
 
 def _template_line(error: Exception, name: str) -> int:
