@@ -66,7 +66,8 @@ def excerpt(text: str, limit: int = 24) -> str:
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Diagnostics in file and line order, each once."""
     unique = {(d.location, d.code, d.message): d for d in diagnostics}
-    return [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[1], k[2]))]
+    # stable: problems at one place keep the order they were found in (a form's fields in its order)
+    return [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[1]))]
 
 
 def is_error(diagnostic: Diagnostic) -> bool:

@@ -275,3 +275,13 @@ def test_the_year_folder_is_checked_when_checking_from_inside_it(tmp_path, capsy
     assert capsys.readouterr().out == (
         "x.yaml:2:5: E210 年度 2024 与所在文件夹 2023 不一致（提示：改为 2023，或把文件移到 2024 文件夹）\n"
     )
+
+
+def test_missing_fields_are_listed_in_the_forms_order(write_declaration, capsys):
+    path = write_declaration("表样: 上海整体\n年度: 2023\n部门名称: 甲\n")
+    assert main(["check", str(path)]) == 1
+    missing = [line.split("“")[1].split("”")[0] for line in capsys.readouterr().out.splitlines()]
+    assert missing == [
+        "下属预算单位个数", "部门职责", "年度履职目标", "年度重点任务", "预算情况",
+        "年末资产总额", "年末在职人数", "内设机构数", "分解目标",
+    ]  # fmt: skip
