@@ -1,0 +1,261 @@
+"""The review and authoring commands serve project forms (项目) as they serve 整体 forms: `diff`
+and `trend` match a project by its 项目名称 within its department, never with a 整体 form;
+`new-year` carries the department folders forward; `lint` reads project indicators (中期指标值
+too) and asks every project for a 成本指标; `fmt` and the schema know the project kinds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from conftest import DATA, markdown_paragraphs, markdown_tables  # noqa: F401
+
+from generator.cli import main
+from generator.declaration.sources import read_checked
+from generator.review.pairing import pair_declarations
+
+FORMS = DATA / "forms" / "2024"
+EDUCATION = "示例县教育局"
+SCHOOLS = "产出指标 / 数量指标 / 维修改造学校数"
+
+
+def department(root: Path, year: int, name: str = "national-1") -> Path:
+    """`root/<year>/<name>.yaml` and its projects `root/<year>/<name>/*.yaml`, copied from the
+    2024 fixtures with their 年度 made `year` (the texts and dates left as they are); returns the
+    year's folder."""
+    folder = root / str(year)
+    for source in [FORMS / f"{name}.yaml", *sorted((FORMS / name).glob("*.yaml"))]:
+        target = folder / source.relative_to(FORMS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text(encoding="utf-8").replace("年度: 2024", f"年度: {year}")
+        target.write_text(text, encoding="utf-8")
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def project(folder: Path, file: str, name: str, like: str = "学生资助.yaml") -> None:
+    """A project `name` in `folder/file`, a copy of the project `like` with another 项目名称."""
+    text = (folder / like).read_text(encoding="utf-8")
+    (folder / file).write_text(text.replace("项目名称: 学生资助", f"项目名称: {name}"), "utf-8")
+
+
+def diff_json(capsys, *args: str) -> tuple[int, dict, str]:
+    code = main(["diff", "--format", "json", *args])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out), captured.err
+
+
+def pairs(data: dict) -> list[tuple[str, str, str, str, str]]:
+    return [
+        (p["old_file"], p["new_file"], p["paired_by"], p["category"], p["project"])
+        for p in data["pairs"]
+    ]
+
+
+def changes(data: dict, file: str) -> list[tuple[str, str, str, str, str, str]]:
+    found = next(p for p in data["pairs"] if p["new_file"] == file)
+    return [
+        (c["kind"], c["section"], c["key"], c["old"], c["new"], c["detail"])
+        for c in found["changes"]
+    ]
+
+
+# -- diff -------------------------------------------------------------------------------------
+
+
+def test_diff_year_over_year_matches_projects_by_name_within_their_department(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2024)
+    projects = department(root, 2025) / "national-1"
+    (projects / "学生资助.yaml").rename(projects / "资助.yaml")  # another file, the same project
+    (projects / "教师培训.yaml").unlink()
+    project(projects, "营养餐.yaml", "营养改善计划", like="资助.yaml")
+    schools = projects / "校舍维修改造.yaml"
+    edit(
+        schools, "总额: 800.0000\n    财政拨款: 730.0000", "总额: 900.0000\n    财政拨款: 830.0000"
+    )
+    edit(schools, '中期指标值: "=42所"', '中期指标值: "=45所"')
+
+    code, data, err = diff_json(capsys, str(root / "2024"), str(root / "2025"))
+    assert code == 0
+    assert pairs(data) == [
+        ("national-1.yaml", "national-1.yaml", "department", "整体", ""),
+        (
+            "national-1/校舍维修改造.yaml",
+            "national-1/校舍维修改造.yaml",
+            "department",
+            "项目",
+            "农村义务教育学校校舍维修改造",
+        ),
+        ("national-1/学生资助.yaml", "national-1/资助.yaml", "department", "项目", "学生资助"),
+    ]
+    r = root.as_posix()
+    assert data["added"] == [f"{EDUCATION}：项目“营养改善计划”（{r}/2025/national-1/营养餐.yaml）"]
+    assert data["removed"] == [
+        f"{EDUCATION}：项目“教师队伍建设”（{r}/2024/national-1/教师培训.yaml）"
+    ]
+    assert changes(data, "national-1.yaml") == []
+    assert changes(data, "national-1/资助.yaml") == []
+    assert changes(data, "national-1/校舍维修改造.yaml") == [
+        ("changed", "budget", "年度资金总额：总额", "800.0000", "900.0000", "Δ +100.00（+12.50 %）"),
+        ("changed", "budget", "年度资金总额：财政拨款", "730.0000", "830.0000", "Δ +100.00（+13.70 %）"),
+        ("changed", "indicator", SCHOOLS, "=15所", "=15所", "中期指标值 =42所 → =45所"),
+    ]  # fmt: skip
+    assert err.splitlines()[-1] == (
+        "6 处变化：修改 3，新增 0，删除 0，移动 0，可能改名 0；未变 70；申报新增 1 份、删除 1 份；"
+        "文件改名 1 个"
+    )
+
+    assert main(["diff", str(root / "2024"), str(root / "2025")]) == 0
+    report = capsys.readouterr().out
+    lines = report.splitlines()
+    assert "## 示例县教育局（2024 → 2025 年度）" in lines
+    assert "## 示例县教育局：项目“农村义务教育学校校舍维修改造”（2024 → 2025 年度）" in lines
+    assert "## 示例县教育局：项目“学生资助”（2024 → 2025 年度）" in lines
+    listed = [line.partition("（")[0] for line in lines if line.startswith("- ")]
+    assert listed == [
+        f"- 新增：{EDUCATION}：项目“营养改善计划”",
+        f"- 删除：{EDUCATION}：项目“教师队伍建设”",
+    ]
+    assert f"| 修改 | {SCHOOLS} | =15所 | =15所 | 中期指标值 =42所 → =45所 |" in lines
+
+
+def test_diff_reports_a_project_renamed_in_its_file_as_a_rename(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2024)
+    teachers = department(root, 2025) / "national-1/教师培训.yaml"
+    edit(teachers, "项目名称: 教师队伍建设", "项目名称: 教师能力提升工程")
+
+    code, data, err = diff_json(capsys, str(root / "2024"), str(root / "2025"))
+    assert code == 0
+    file = "national-1/教师培训.yaml"
+    assert (file, file, "file_name", "项目", "教师能力提升工程") in pairs(data)
+    r = root.as_posix()
+    note = (
+        f"按文件名配对：{r}/2024/{file} 的项目“教师队伍建设”改名为 {r}/2025/{file} 的"
+        "“教师能力提升工程”（若不是同一个项目，给其中一个文件改名）"
+    )
+    assert data["notes"] == [note]
+    assert err.splitlines()[0] == note
+    assert changes(data, file) == [
+        ("renamed", "header", "项目名称", "教师队伍建设", "教师能力提升工程", "项目改名")
+    ]
+    assert data["added"] == data["removed"] == []
+    assert data["summary"]["renamed"] == 1
+    assert main(["diff", str(root / "2024"), str(root / "2025")]) == 0
+    assert note in markdown_paragraphs(capsys.readouterr().out)
+
+
+def model(path: Path):
+    checked = read_checked(path)
+    assert checked.ok, checked.diagnostics
+    return checked.declaration
+
+
+def test_a_whole_form_is_never_paired_with_a_project(tmp_path):
+    root = tmp_path / "declarations"
+    folder = department(root, 2024)
+    whole = model(folder / "national-1.yaml")
+    teachers = model(folder / "national-1/教师培训.yaml")
+    # the same department (主管部门 = 部门名称), and the same file name
+    assert teachers.department == whole.department
+    for old, new in [
+        ({"national-1.yaml": whole}, {"national-1/x.yaml": teachers}),
+        ({"x/national-1.yaml": teachers}, {"national-1.yaml": whole}),
+    ]:
+        for across_years in (True, False):
+            pairing = pair_declarations(old, new, across_years)
+            assert pairing.pairs == ()
+            assert (pairing.added, pairing.removed) == (tuple(new), tuple(old))
+
+
+def test_projects_of_a_department_renamed_in_its_file_follow_it(tmp_path):
+    """The 整体 form paired by file name (部门名称 changed): its projects are matched by name
+    within it, whatever their files are called."""
+    root = tmp_path / "declarations"
+    department(root, 2024)
+    folder = department(root, 2025)
+    edit(
+        folder / "national-1.yaml",
+        "部门（单位）名称: 示例县教育局",
+        "部门（单位）名称: 示例县教育体育局",
+    )
+    for path in (folder / "national-1").glob("*.yaml"):
+        edit(path, "主管部门: 示例县教育局", "主管部门: 示例县教育体育局")
+    (folder / "national-1/学生资助.yaml").rename(folder / "national-1/资助.yaml")
+    old = {
+        p.relative_to(root / "2024").as_posix(): model(p) for p in (root / "2024").rglob("*.yaml")
+    }
+    new = {p.relative_to(folder).as_posix(): model(p) for p in folder.rglob("*.yaml")}
+    pairing = pair_declarations(old, new, across_years=True)
+    assert sorted((p.old, p.new, p.by) for p in pairing.pairs) == [
+        ("national-1.yaml", "national-1.yaml", "file_name"),
+        ("national-1/学生资助.yaml", "national-1/资助.yaml", "department"),
+        ("national-1/教师培训.yaml", "national-1/教师培训.yaml", "department"),
+        ("national-1/校舍维修改造.yaml", "national-1/校舍维修改造.yaml", "department"),
+    ]
+    assert [p.note for p in pairing.pairs if p.note] == [
+        f"按文件名配对：{root.as_posix()}/2024/national-1.yaml 的“示例县教育局”改名为 "
+        f"{folder.as_posix()}/national-1.yaml 的“示例县教育体育局”（若不是同一个部门，给其中一个文件改名）"
+    ]
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def test_diff_between_revisions_reads_the_projects_in_department_folders(
+    tmp_path, capsys, monkeypatch
+):
+    department(tmp_path / "declarations", 2024)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "2024")
+    projects = tmp_path / "declarations/2024/national-1"
+    project(projects, "营养餐.yaml", "营养改善计划")
+    edit(projects / "教师培训.yaml", '">=1,200人次"', '">=1,500人次"')
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "a project added, one changed")
+    monkeypatch.chdir(tmp_path)
+
+    code, data, _ = diff_json(capsys, "--exit-code", "--rev", "HEAD~1..HEAD", "declarations")
+    assert code == 1
+    teachers = "declarations/2024/national-1/教师培训.yaml"
+    assert [(p[1], p[3]) for p in pairs(data)] == [
+        ("declarations/2024/national-1.yaml", "整体"),
+        ("declarations/2024/national-1/学生资助.yaml", "项目"),
+        (teachers, "项目"),
+        ("declarations/2024/national-1/校舍维修改造.yaml", "项目"),
+    ]
+    assert {p[2] for p in pairs(data)} == {"department"}
+    assert data["added"] == [
+        f"{EDUCATION}：项目“营养改善计划”（HEAD:declarations/2024/national-1/营养餐.yaml）"
+    ]
+    assert data["removed"] == []
+    count = "产出指标 / 数量指标 / 教师培训人次"
+    assert changes(data, teachers) == [
+        ("changed", "indicator", count, ">=1,200人次", ">=1,500人次", "↑ +300")
+    ]
+
+    edit(projects / "学生资助.yaml", "项目名称: 学生资助", "项目名称: 学生资助（义务教育）")
+    code, data, _ = diff_json(capsys, "--rev", "HEAD", "declarations/2024/national-1")
+    assert pairs(data)[0][1:3] == (
+        "declarations/2024/national-1/学生资助.yaml",
+        "file_name",
+    )
+    assert changes(data, "declarations/2024/national-1/学生资助.yaml")[0][:5] == (
+        "renamed", "header", "项目名称", "学生资助", "学生资助（义务教育）"
+    )  # fmt: skip
