@@ -9,7 +9,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import DATA, markdown_paragraphs, markdown_tables  # noqa: F401
+from conftest import DATA, markdown_paragraphs, markdown_tables
+from openpyxl import load_workbook
 
 from generator.cli import main
 from generator.declaration.sources import read_checked
@@ -259,3 +260,94 @@ def test_diff_between_revisions_reads_the_projects_in_department_folders(
     assert changes(data, "declarations/2024/national-1/学生资助.yaml")[0][:5] == (
         "renamed", "header", "项目名称", "学生资助", "学生资助（义务教育）"
     )  # fmt: skip
+
+
+# -- trend ------------------------------------------------------------------------------------
+
+
+def trend_report(capsys, out: Path, *paths: Path) -> tuple[list[str], list[list[list[str]]], str]:
+    """Run trend: the headings of trend.md (with their level), its tables, standard error."""
+    assert main(["trend", *map(str, paths), "--out", str(out)]) == 0
+    report = (out / "trend.md").read_text(encoding="utf-8")
+    headings = [line for line in report.splitlines() if line.startswith("#")]
+    return headings, markdown_tables(report), capsys.readouterr().err
+
+
+def rows(table: list[list[str]], label: str) -> list[list[str]]:
+    return [row for row in table if row[1] == label]
+
+
+def test_trend_gives_a_long_running_project_one_section_under_its_department(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2023)
+    projects = department(root, 2024) / "national-1"
+    (projects / "校舍维修改造.yaml").rename(projects / "校舍.yaml")
+    edit(
+        projects / "校舍.yaml",
+        "总额: 800.0000\n    财政拨款: 730.0000",
+        "总额: 900.0000\n    财政拨款: 830.0000",
+    )
+    edit(projects / "校舍.yaml", '中期指标值: "=42所"', '中期指标值: "=45所"')
+    (projects / "教师培训.yaml").unlink()
+
+    headings, tables, err = trend_report(capsys, tmp_path / "trend", root)
+    assert headings == [
+        "# 逐年对比（2023、2024年度）",
+        f"## {EDUCATION}",
+        "### 项目“学生资助”",
+        "### 项目“教师队伍建设”",
+        "### 项目“农村义务教育学校校舍维修改造”",
+    ]
+    whole, aid, teachers, schools = tables
+    assert rows(whole, "三级指标数") == [["概况", "三级指标数", "8", "8"]]
+    assert rows(whole, "年度资金总额：总额") == []
+    assert rows(aid, "年度资金总额：总额") == [
+        ["预算（万元）", "年度资金总额：总额", "98.7650", "98.7650"]
+    ]
+    assert rows(teachers, "年度资金总额：总额") == [
+        ["预算（元）", "年度资金总额：总额", "1,505,000.00", ""]
+    ]
+    assert rows(schools, "年度资金总额：总额") == [
+        ["预算（万元）", "年度资金总额：总额", "800.0000", "900.0000"]
+    ]
+    assert rows(schools, "维修改造学校数") == [
+        ["产出指标 / 数量指标", "维修改造学校数", "=15所", "=15所"]
+    ]
+    assert rows(schools, "维修改造学校数（中期指标值）") == [
+        ["产出指标 / 数量指标", "维修改造学校数（中期指标值）", "=42所", "=45所"]
+    ]
+    assert "按文件名配对" not in err
+
+    sheet = load_workbook(tmp_path / "trend/trend.xlsx")[EDUCATION]
+    labels = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+    assert [text for text in labels if str(text).startswith(("逐年", EDUCATION, "项目"))] == [
+        "逐年对比（2023、2024年度）",
+        EDUCATION,
+        "项目“学生资助”",
+        "项目“教师队伍建设”",
+        "项目“农村义务教育学校校舍维修改造”",
+    ]
+
+
+def test_trend_of_project_folders_alone_groups_them_by_their_department(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2023)
+    department(root, 2024)
+    edit(root / "2024/national-1/教师培训.yaml", "项目名称: 教师队伍建设", "项目名称: 教师能力提升")
+    folders = (root / "2023/national-1", root / "2024/national-1")
+    headings, tables, err = trend_report(capsys, tmp_path / "trend", *folders)
+    assert headings == [
+        "# 逐年对比（2023、2024年度）",
+        f"## {EDUCATION}",
+        "### 项目“学生资助”",
+        "### 项目“教师能力提升”",
+        "### 项目“农村义务教育学校校舍维修改造”",
+    ]
+    assert len(tables) == 3
+    note = (
+        f"按文件名配对：{root.as_posix()}/2023/national-1/教师培训.yaml 的项目“教师队伍建设”改名为 "
+        f"{root.as_posix()}/2024/national-1/教师培训.yaml 的“教师能力提升”（若不是同一个项目，给其中一个文件改名）"
+    )
+    assert err.splitlines()[0] == note
+    report = (tmp_path / "trend/trend.md").read_text(encoding="utf-8")
+    assert note in markdown_paragraphs(report)

@@ -36,7 +36,7 @@ from generator.declaration.printed import amount_places, show
 from generator.kinds.spec import FieldSpec, FieldType
 from generator.kinds.vocabulary import base_unit, in_unit
 from generator.render.context import _in_list, amounts_of
-from generator.review.pairing import Pairing, pair_declarations, project_name
+from generator.review.pairing import Pairing, pair_declarations
 
 RENAME_SIMILARITY = 0.6  # difflib ratio from which a removed and an added name look like one
 PERCENT_LIMIT = 999_999  # a larger change in % is printed as "> +999,999 %"
@@ -159,7 +159,7 @@ def _listed(decl: Declaration) -> str:
     """A declaration added or removed, as the report lists it: its department, and a
     project's name."""
     if decl.kind.category == PROJECT:
-        return f"{decl.department}：项目“{project_name(decl)}”（{decl.source}）"
+        return f"{decl.department}：项目“{decl.project_name}”（{decl.source}）"
     return f"{decl.department}（{decl.source}）"
 
 
@@ -217,7 +217,7 @@ def compare(old: Declaration, new: Declaration) -> DeclarationDiff:
         tuple(changes),
         unchanged,
         category=new.kind.category,
-        project=project_name(new),
+        project=new.project_name,
     )
 
 

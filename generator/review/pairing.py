@@ -59,12 +59,6 @@ def fold(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip()
 
 
-def project_name(decl: Declaration) -> str:
-    """A project's 项目名称 (role project_name); "" for a 整体 form."""
-    value = decl.role("project_name")
-    return value if isinstance(value, str) else ""
-
-
 def pair_declarations(
     old: Mapping[str, Declaration], new: Mapping[str, Declaration], across_years: bool
 ) -> Pairing:
@@ -149,9 +143,9 @@ def _identity(
         if decl.kind.category == PROJECT:
             department = renamed.get(fold(decl.department), fold(decl.department))
             if by == BY_DEPARTMENT:
-                return (year, department, project_name(decl))
+                return (year, department, decl.project_name)
             if by == BY_FOLDED:
-                return (year, department, fold(project_name(decl)))
+                return (year, department, fold(decl.project_name))
             return (year, path.parent.name, path.name)
         if by == BY_DEPARTMENT:
             return (year, decl.department, "")
@@ -164,7 +158,7 @@ def _identity(
 
 def _note(old: Declaration, new: Declaration) -> str:
     if old.kind.category == PROJECT:
-        was, now = project_name(old), project_name(new)
+        was, now = old.project_name, new.project_name
         if fold(was) == fold(now):  # the department renamed: its 整体 form's note says so
             return ""
         return (
