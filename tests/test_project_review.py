@@ -351,3 +351,103 @@ def test_trend_of_project_folders_alone_groups_them_by_their_department(tmp_path
     assert err.splitlines()[0] == note
     report = (tmp_path / "trend/trend.md").read_text(encoding="utf-8")
     assert note in markdown_paragraphs(report)
+
+
+# -- new-year ---------------------------------------------------------------------------------
+
+LAST_YEAR = "（提示：若是沿用往年的文字，改为本年度的内容；确指那一年的可不改）"
+MOVED = "（提示：核对这个日期，按本年度的实际日期填写）"
+
+
+def changed_lines(old: Path, new: Path) -> list[tuple[str, str]]:
+    before = old.read_text(encoding="utf-8").splitlines()
+    after = new.read_text(encoding="utf-8").splitlines()
+    return [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+
+
+def test_new_year_copies_the_project_folders_and_moves_their_dates(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2024, "shanghai-1")
+    # a project running on beyond the new year keeps its period
+    edit(root / "2024/shanghai-1/档案利用服务.yaml", "结束时间: 2024-12-31", "结束时间: 2026-12-31")
+    assert main(["new-year", "2024", "2025", "--root", str(root)]) == 0
+    captured = capsys.readouterr()
+    new = root / "2025"
+    assert sorted(p.relative_to(new).as_posix() for p in new.rglob("*")) == [
+        "shanghai-1",
+        "shanghai-1.yaml",
+        "shanghai-1/库房改造.yaml",
+        "shanghai-1/档案利用服务.yaml",
+        "shanghai-1/档案数字化.yaml",
+    ]
+    old = root / "2024"
+    assert changed_lines(old / "shanghai-1.yaml", new / "shanghai-1.yaml") == [
+        ("年度: 2024", "年度: 2025")
+    ]
+    assert changed_lines(old / "shanghai-1/库房改造.yaml", new / "shanghai-1/库房改造.yaml") == [
+        ("年度: 2024", "年度: 2025"),
+        ("开始时间: 2023年9月1日", "开始时间: 2024年9月1日"),
+        ("结束时间: 2024年6月30日", "结束时间: 2025年6月30日"),
+    ]
+    assert changed_lines(
+        old / "shanghai-1/档案利用服务.yaml", new / "shanghai-1/档案利用服务.yaml"
+    ) == [("年度: 2024", "年度: 2025")]
+    assert changed_lines(
+        old / "shanghai-1/档案数字化.yaml", new / "shanghai-1/档案数字化.yaml"
+    ) == [
+        ("年度: 2024", "年度: 2025"),
+        ("开始时间: 2024-03-01", "开始时间: 2025-03-01"),
+        ("结束时间: 2024-11-30", "结束时间: 2025-11-30"),
+    ]
+    store = (new / "shanghai-1/库房改造.yaml").as_posix()
+    scans = (new / "shanghai-1/档案数字化.yaml").as_posix()
+    assert captured.out.splitlines() == [
+        f"{store}:1:1: L008 注释中的 2024 不是本年度 2025：“Test fixture (invented): 表样 上海项目 "
+        f"over t…”{LAST_YEAR}",
+        f"{store}:9:7: W502 开始时间 2023年9月1日 已随年度顺延为 2024年9月1日{MOVED}",
+        f"{store}:10:7: W502 结束时间 2024年6月30日 已随年度顺延为 2025年6月30日{MOVED}",
+        f"{store}:26:13: L008 “完工时间”的指标值中的 2024 不是本年度 2025：“2024年6月底前”{LAST_YEAR}",
+        f"{scans}:9:7: W502 开始时间 2024年3月1日 已随年度顺延为 2025年3月1日{MOVED}",
+        f"{scans}:10:7: W502 结束时间 2024年11月30日 已随年度顺延为 2025年11月30日{MOVED}",
+        f"{scans}:30:13: L008 “完成时间”的指标值中的 2024 不是本年度 2025：“2024年11月底前”{LAST_YEAR}",
+    ]
+    assert captured.err.splitlines()[-1] == (
+        "以上 3 处写的不是本年度的年份、4 个日期已随年度顺延，请逐一核对"
+    )
+    assert main(["check", str(new)]) == 0
+    capsys.readouterr()
+
+    # never overwritten: a project that exists already stops the whole copy
+    before = {p: p.read_bytes() for p in new.rglob("*.yaml")}
+    assert main(["new-year", "2024", "2025", "--root", str(root)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (f"{store}:1:1: E501 已存在，不覆盖（提示：若要重新生成，先删除 {store}）")
+    assert len(out) == 4
+    assert {p: p.read_bytes() for p in new.rglob("*.yaml")} == before
+
+
+def test_new_year_moves_the_29th_of_february_to_the_28th(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2024, "shanghai-1")
+    edit(
+        root / "2024/shanghai-1/档案数字化.yaml", "开始时间: 2024-03-01", "开始时间: ２０２４/2/29"
+    )
+    assert main(["new-year", "2024", "2025", "--root", str(root)]) == 0
+    copy = root / "2025/shanghai-1/档案数字化.yaml"
+    assert "开始时间: 2025/2/28" in copy.read_text(encoding="utf-8").splitlines()
+    assert (
+        f"{copy.as_posix()}:9:7: W502 开始时间 2024年2月29日 已随年度顺延为 2025年2月28日"
+        f"（2025 年没有 2 月 29 日）{MOVED}"
+    ) in capsys.readouterr().out.splitlines()
+    assert main(["check", str(root / "2025")]) == 0
+
+
+def test_new_year_moves_the_date_a_form_was_filled_in(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2024)
+    assert main(["new-year", "2024", "2025", "--root", str(root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    whole = (root / "2025/national-1.yaml").as_posix()
+    assert f"{whole}:78:7: W502 填报日期 2024年1月15日 已随年度顺延为 2025年1月15日{MOVED}" in out
+    assert (root / "2025/national-1/校舍维修改造.yaml").is_file()
+    assert [line.split(": ")[1].split()[0] for line in out].count("W502") == 2
