@@ -6,14 +6,18 @@ too) and asks every project for a 成本指标; `fmt` and the schema know the pr
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
-from conftest import DATA, markdown_paragraphs, markdown_tables
+import pytest
+from conftest import DATA, MINIMAL, markdown_paragraphs, markdown_tables
 from openpyxl import load_workbook
+from test_config import data_copy  # noqa: F401 (a fixture)
 
 from generator.cli import main
 from generator.declaration.sources import read_checked
+from generator.review import lint
 from generator.review.pairing import pair_declarations
 
 FORMS = DATA / "forms" / "2024"
@@ -451,3 +455,128 @@ def test_new_year_moves_the_date_a_form_was_filled_in(tmp_path, capsys):
     assert f"{whole}:78:7: W502 填报日期 2024年1月15日 已随年度顺延为 2025年1月15日{MOVED}" in out
     assert (root / "2025/national-1/校舍维修改造.yaml").is_file()
     assert [line.split(": ")[1].split()[0] for line in out].count("W502") == 2
+
+
+# -- lint -------------------------------------------------------------------------------------
+
+
+def lint_lines(capsys, *paths: Path) -> list[str]:
+    assert main(["lint", *map(str, paths)]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_lint_reads_every_target_of_a_project_indicator(tmp_path, capsys):
+    """The 中期指标值 beside the 年度指标值 is a target too: each rule reads it, and warns at
+    its own line; the 项目期 “2023年—2025年” spans the 年度 and names no other year by slip."""
+    schools = department(tmp_path / "declarations", 2024) / "national-1/校舍维修改造.yaml"
+    edit(schools, '中期指标值: "=42所"', '中期指标值: "=42"')
+    edit(schools, '中期指标值: ">=33,000平方米"', "中期指标值: 2025年底前完成33,000平方米")
+    edit(
+        schools,
+        '      工程验收合格率: "=100%"\n',
+        '      工程验收合格率: {年度指标值: "=100%", 中期指标值: "=120%"}\n'
+        '      改造任务完成率: {年度指标值: ">=90%", 中期指标值: "=100%"}\n',
+    )
+    edit(
+        schools,
+        '消除危房学校数: "=15所"',
+        '消除危房学校数: {年度指标值: "=15所", 中期指标值: 提升}',
+    )
+    edit(schools, '学生满意度: ">=90%"', '学生满意度: {年度指标值: ">=90%", 中期指标值: ">=80%"}')
+    name = schools.as_posix()
+    assert lint_lines(capsys, schools) == [
+        f"{name}:33:16: L002 “维修改造学校数”的中期指标值“=42”没有单位"
+        '（提示：写明单位，例如 "=42次"、"=42起" 或 "=42%"）',
+        f"{name}:36:16: L008 “维修改造面积”的中期指标值中的 2025 不是本年度 2024："
+        f"“2025年底前完成33,000平…”{LAST_YEAR}",
+        f"{name}:38:40: L009 “工程验收合格率”的中期指标值“=120%”超过 100%：名称以“率”结尾，是一个比率"
+        '（提示：比率最高 100%：核对数字，例如 ">=90%"）',
+        f"{name}:39:40: L006 “改造任务完成率”的中期指标值 =100% 只是重复了任务本身"
+        "（提示：用产出的数量、质量或效果来衡量，例如完成的件数或达到的标准）",
+        f"{name}:46:39: L001 “消除危房学校数”的中期指标值“提升”无法衡量"
+        '（提示：写出可衡量的目标，例如 ">=90%"、"=3项" 或具体的成果）',
+        f"{name}:49:38: L003 满意度目标“学生满意度”的中期指标值 >=80% 低于 85%"
+        '（提示：满意度目标一般不低于 85%，例如 ">=90%"）',
+    ]
+
+
+COST_HINT = "（提示：补上至少一项三级指标；确实没有这类目标的，向审核人说明）"
+
+
+def test_lint_asks_every_project_for_a_cost_target_where_its_framework_has_it(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    archive = department(root, 2024, "shanghai-1") / "shanghai-1"
+    education = department(root, 2024) / "national-1"
+    # 财预〔2015〕88号: an empty 成本指标 placeholder sets no cost target
+    edit(education / "教师培训.yaml", '      人均培训成本: "<=1,250元"\n', "")
+    # 财预〔2021〕101号: 成本指标 is a 一级 (left out: L010 too)
+    edit(
+        education / "学生资助.yaml",
+        '  成本指标:\n    经济成本指标:\n      生均资助标准: "=1,000元"\n',
+        "",
+    )
+    found = [line for line in lint_lines(capsys, root) if " L011 " in line or " L010 " in line]
+    store, service = archive / "库房改造.yaml", archive / "档案利用服务.yaml"
+    missing_88 = (
+        "绩效指标中没有“产出指标 / 成本指标”下的三级指标（财预〔2015〕88号：项目表都应设置）"
+    )
+    assert found == [
+        f"{(education / '学生资助.yaml').as_posix()}:19:1: L010 绩效指标中没有一级指标“成本指标”"
+        "（财预〔2021〕101号的一级指标）（提示：补上它和它的二级指标、三级指标；确实没有这类目标的，向审核人说明）",
+        f"{(education / '学生资助.yaml').as_posix()}:19:1: L011 绩效指标中没有“成本指标”下的三级指标"
+        f"（财预〔2021〕101号：项目表都应设置）{COST_HINT}",
+        f"{(education / '教师培训.yaml').as_posix()}:21:3: L011 {missing_88}{COST_HINT}",
+        f"{store.as_posix()}:20:3: L011 {missing_88}{COST_HINT}",
+        f"{service.as_posix()}:21:3: L011 {missing_88}{COST_HINT}",
+    ]
+
+
+def test_lint_knows_a_level_written_without_its_suffix(write_declaration, capsys):
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "  满意度指标:\n", "  效益:\n    社会效益:\n      工作效率: 提升\n  满意度:\n"
+    )
+    text = text.replace('满意度: ">=90%"', '满意度: ">=80%"')
+    path = write_declaration(text)
+    assert lint_lines(capsys, path) == [
+        f"{path.as_posix()}:27:7: L001 “工作效率”的目标值“提升”无法衡量"
+        '（提示：写出可衡量的目标，例如 ">=90%"、"=3项" 或具体的成果）',
+        f"{path.as_posix()}:30:7: L003 满意度目标“满意度”>=80% 低于 85%"
+        '（提示：满意度目标一般不低于 85%，例如 ">=90%"）',
+    ]
+
+
+def test_lint_leaves_a_period_that_spans_the_year_alone(write_declaration, capsys):
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "年度履职目标: 测试目标", "年度履职目标: 落实2022—2024年规划；2021年至2022年的任务已完成"
+    )
+    flagged = [line for line in lint_lines(capsys, write_declaration(text)) if " L008 " in line]
+    assert [re.search("中的 ([0-9]+) 不是本年度", line).group(1) for line in flagged] == [
+        "2021",
+        "2022",
+    ]
+    assert "：“…24年规划；2021年至2022年的任务已完成”（" in flagged[1]
+
+
+@pytest.mark.usefixtures("data_copy")
+def test_lint_data_names_categories_frameworks_and_branches_that_exist(write_declaration, capsys):
+    source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
+    lint_data = lint.DATA / "lint.yaml"  # the copy data_copy made
+    original = lint_data.read_text(encoding="utf-8")
+    for old, new, message in [
+        ("  项目:\n", "  项目表:\n", "expected_branches.项目表 未知的表的类别；可用：整体、项目"),
+        (
+            "    财预〔2021〕101号: [成本指标]\n",
+            "    财预〔2021〕101号: [产出指标/成本指标]\n",
+            "expected_branches.项目.财预〔2021〕101号[1] “产出指标/成本指标”不是财预〔2021〕101号"
+            "的一级指标或其下的二级指标",
+        ),
+        (
+            "      - [产出指标/成本指标, 成本指标]\n",
+            "      - [产出指标/成本指标/单位成本]\n",
+            "expected_branches.项目.default[1] 应写成“一级”或“一级/二级”，而不是“产出指标/成本指标/单位成本”",
+        ),
+    ]:
+        lint_data.write_text(original.replace(old, new), encoding="utf-8")
+        lint.vocabulary.cache_clear()
+        assert main(["lint", str(source)]) == 2
+        assert capsys.readouterr() == ("", f"错误：{lint_data}: {message}\n")
