@@ -10,11 +10,14 @@ import re
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
-from conftest import DATA, MINIMAL, markdown_paragraphs, markdown_tables
+import yaml
+from conftest import DATA, MINIMAL, ROOT, markdown_paragraphs, markdown_tables
 from openpyxl import load_workbook
 from test_config import data_copy  # noqa: F401 (a fixture)
 
+from generator.authoring.json_schema import SCHEMA_PATH
 from generator.cli import main
 from generator.declaration.sources import read_checked
 from generator.review import lint
@@ -580,3 +583,164 @@ def test_lint_data_names_categories_frameworks_and_branches_that_exist(write_dec
         lint.vocabulary.cache_clear()
         assert main(["lint", str(source)]) == 2
         assert capsys.readouterr() == ("", f"错误：{lint_data}: {message}\n")
+
+
+# -- fmt and the schema -----------------------------------------------------------------------
+
+SCRAMBLED = """\
+# yaml-language-server: $schema=../../schema/declaration.schema.json
+绩效指标:
+  产出指标:
+    成本指标:
+      单位成本: "<=650元"
+    数量指标:
+      维修改造学校数:
+        中期指标值: "=42所"  # 三年合计
+        指标值: "=15所"
+  效益指标:
+    社会效益指标:
+      消除危房学校数: '=15所'
+  满意度指标:
+    服务对象满意度指标:
+      学生满意度: ">=90%"
+总体目标:
+  年度目标: [完成 15 所学校校舍维修改造。]
+  中期目标:
+    - 三年内完成全县 42 所学校校舍维修改造。
+项目资金:
+  年度资金总额: {其他资金: 70, 财政拨款: 730, 总额: 800}
+  中期资金总额: {总额: 2400, 财政拨款: 2200, 其他资金: 200}
+项目期: 2023年—2025年
+表样: 全国项目
+项目名称: 校舍维修改造
+年度: 2024
+主管部门名称: 示例县教育局
+实施单位: 示例县教育局基建办公室
+项目属性: 延续项目
+"""
+
+FORMATTED = """\
+# yaml-language-server: $schema=../../../schema/declaration.schema.json
+表样: 全国项目
+年度: 2024
+项目名称: 校舍维修改造
+主管部门: 示例县教育局
+实施单位: 示例县教育局基建办公室
+项目属性: 延续项目
+项目期: 2023年—2025年
+
+项目资金:
+  中期资金总额:
+    总额: 2,400
+    财政拨款: 2,200
+    其他资金: 200
+  年度资金总额:
+    总额: 800
+    财政拨款: 730
+    其他资金: 70
+
+总体目标:
+  中期目标:
+    - 三年内完成全县 42 所学校校舍维修改造。
+  年度目标:
+    - 完成 15 所学校校舍维修改造。
+
+绩效指标:
+  产出指标:
+    成本指标:
+      单位成本: "<=650元"
+    数量指标:
+      维修改造学校数:
+        年度指标值: "=15所"
+        中期指标值: "=42所"  # 三年合计
+  效益指标:
+    社会效益指标:
+      消除危房学校数: "=15所"
+  满意度指标:
+    服务对象满意度指标:
+      学生满意度: ">=90%"
+"""
+
+
+def test_fmt_writes_a_project_in_its_kinds_order_with_the_schema_one_folder_up(tmp_path, capsys):
+    folder = department(tmp_path / "declarations", 2024)
+    path = folder / "national-1/校舍维修改造.yaml"
+    path.write_text(SCRAMBLED, encoding="utf-8")
+    assert main(["fmt", "--check", str(path)]) == 1
+    assert "+# yaml-language-server: $schema=../../../schema/declaration.schema.json" in (
+        capsys.readouterr().out.splitlines()
+    )
+    assert main(["fmt", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == FORMATTED
+    assert main(["fmt", "--check", str(path), str(folder / "national-1.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "schema" not in out  # the 整体 form's “../../” is right where it lies
+    assert main(["check", str(path)]) == 0
+
+
+def test_fmt_keeps_a_shanghai_project_in_its_kinds_order(tmp_path, capsys):
+    folder = department(tmp_path / "declarations", 2024, "shanghai-1")
+    path = folder / "shanghai-1/档案数字化.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("项目资金:\n")
+    end = lines.index("绩效指标:\n")
+    path.write_text("".join(lines[:2] + lines[start:end] + lines[2:start] + lines[end:]), "utf-8")
+    assert main(["fmt", str(path)]) == 0
+    keys = [line.split(":")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    top = [key for key in keys if key and not key.startswith((" ", "#"))]
+    assert top == [
+        "表样", "年度", "申报单位名称", "项目名称", "项目类型", "资金用途", "开始时间", "结束时间",
+        "项目概况", "立项依据", "项目设立的必要性", "保证项目实施的制度、措施", "项目资金", "绩效指标",
+    ]  # fmt: skip
+    assert main(["check", str(path)]) == 0
+
+
+SCHEMA = json.loads((ROOT / SCHEMA_PATH).read_text(encoding="utf-8"))
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """YAML as the editor reads it (1.2): `2024-01-15` is a text, not a date."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def editor_data(text: str) -> object:
+    return yaml.load(text, Loader=Yaml12Loader)  # a SafeLoader
+
+
+def test_the_schema_takes_every_project_fixture_and_its_kinds_fields_only():
+    for path in sorted(FORMS.rglob("*.yaml")):
+        jsonschema.validate(editor_data(path.read_text(encoding="utf-8")), SCHEMA)
+    national = editor_data(SCRAMBLED)
+    jsonschema.validate(national, SCHEMA)
+    shanghai = editor_data((FORMS / "shanghai-1/档案数字化.yaml").read_text(encoding="utf-8"))
+    for wrong in [
+        {**national, "部门名称": "示例县教育局"},  # a 整体 form's field
+        {**national, "表样": "上海项目"},  # another kind's fields
+        {**shanghai, "项目期": "1年"},
+        {k: v for k, v in national.items() if k != "项目名称"},
+    ]:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(wrong, SCHEMA)
+    mid = {"年度指标值": "=15所", "中期指标值": "=42所"}
+    shanghai["绩效指标"]["产出指标"]["数量指标"]["档案数字化扫描页数"] = mid
+    with pytest.raises(jsonschema.ValidationError, match="中期指标值"):
+        jsonschema.validate(shanghai, SCHEMA)
+    kinds = SCHEMA["$defs"]
+    assert list(kinds["kind 全国项目"]["properties"])[:4] == [
+        "表样",
+        "指标体系",
+        "年度",
+        "项目名称",
+    ]
+    assert list(kinds["kind 上海项目"]["properties"])[:4] == [
+        "表样",
+        "指标体系",
+        "年度",
+        "申报单位名称",
+    ]
+    assert "中期指标值" in kinds["indicator 全国项目"]["anyOf"][1]["properties"]
