@@ -730,6 +730,9 @@ def test_the_schema_takes_every_project_fixture_and_its_kinds_fields_only():
     shanghai["绩效指标"]["产出指标"]["数量指标"]["档案数字化扫描页数"] = mid
     with pytest.raises(jsonschema.ValidationError, match="中期指标值"):
         jsonschema.validate(shanghai, SCHEMA)
+    assert {"全国项目", "上海项目"} <= set(SCHEMA["properties"]["表样"]["enum"])
+    branches = [b["if"]["properties"]["表样"]["const"] for b in SCHEMA["allOf"]]
+    assert {"全国项目", "上海项目"} <= set(branches)
     kinds = SCHEMA["$defs"]
     assert list(kinds["kind 全国项目"]["properties"])[:4] == [
         "表样",
