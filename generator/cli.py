@@ -21,7 +21,7 @@ from typing import NoReturn
 from generator.authoring.fmt import fmt
 from generator.authoring.json_schema import SCHEMA_PATH, schema_text
 from generator.authoring.kind_docs import DOCS_PATH, kinds_reference
-from generator.authoring.new_year import carry_forward
+from generator.authoring.new_year import carry_forward, review_summary
 from generator.authoring.preview import preview
 from generator.build.build import Report, build, check
 from generator.build.pool import WorkerError
@@ -512,7 +512,7 @@ def _new_year(args: argparse.Namespace) -> int:
     for warning in report.review:
         print(warning)
     if report.review:
-        print(f"以上 {len(report.review)} 处写的不是本年度的年份，请逐一核对", file=sys.stderr)
+        print(review_summary(report.review), file=sys.stderr)
     return ExitCode.OK
 
 

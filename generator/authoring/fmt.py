@@ -27,6 +27,10 @@ from generator.declaration.sources import find_declarations, read_checked
 from generator.errors import Diagnostic
 
 _BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*$")
+# The editor's schema line (emit.SCHEMA_MODELINE) with any number of "../".
+_SCHEMA_LINE = re.compile(
+    r"(yaml-language-server: \$schema=)((?:\.\./)+)(schema/declaration\.schema\.json)"
+)
 
 
 _BOM = "\ufeff"
@@ -101,9 +105,29 @@ def line_ending(text: str) -> tuple[str, str]:
 
 
 def format_text(text: str, decl: Declaration) -> str:
-    """`text` (the source of `decl`) in canonical style, comments kept."""
+    """`text` (the source of `decl`) in canonical style, comments kept (the schema's path in
+    the editor's line made right for where the file lies)."""
     above, inline = source_comments(text, decl)
+    first = above.get("", ())
+    if first:
+        above[""] = (schema_line(first[0], decl.source), *first[1:])
     return emit_declaration(decl, above, inline)
+
+
+def schema_line(comment: str, source: str) -> str:
+    """`comment`, the file's first, with the relative path of the editor's schema line
+    (`yaml-language-server: $schema=../../schema/declaration.schema.json`) climbing as many
+    folders as `source` lies below the folder that holds the year folders: two for a 整体 form
+    (declarations/2024/x.yaml), three for a project (declarations/2024/部门/x.yaml), which
+    otherwise points at nothing and leaves the editor without the schema. Any other comment,
+    or a file outside a year folder, is left as it is."""
+    found = _SCHEMA_LINE.fullmatch(comment)
+    folders = Path(source).parent.parts
+    years = [n for n, name in enumerate(folders) if name.isdigit() and len(name) == 4]
+    if found is None or not years:
+        return comment
+    depth = len(folders) - years[-1] + 1
+    return f"{found.group(1)}{'../' * depth}{found.group(3)}"
 
 
 @dataclass(frozen=True)

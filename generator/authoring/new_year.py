@@ -1,25 +1,33 @@
 """The `new-year` command: carry a year's declarations forward to the next year's folder.
 
-Each file is copied as text, so comments, order, layout and line endings stay as the author
-wrote them; only the value of 年度 changes, found by its recorded location rather than by
-searching the text (written in full-width digits, it is rewritten in 0–9). Both years must be in
-archive.YEARS, like every declaration's, and differ. Existing files are never overwritten. The
-texts and comments are copied as they are, so last year's year left in them (“2023年，……”,
-“(2023运维)”, `# 2023年度申报`) is reported after copying (L008: the lint warnings of the
-copies' texts, and the comments that name the old year) for the author to review.
+Each file is copied as text, into the same place under the new year's folder (a department's
+projects into its folder there: `<TO>/<部门>/<项目>.yaml`), so comments, order, layout and line
+endings stay as the author wrote them; only the value of 年度 changes, found by its recorded
+location rather than by searching the text (written in full-width digits, it is rewritten in
+0–9), and the dates: each moves by the years between FROM and TO (the 29th of February of a
+year that has none becomes the 28th), in the format it was written in, and is reported (W502)
+for the author to check — except the period of a project (the dates of a `within_year` rule)
+that still overlaps the new 年度, which runs on and is kept. Both years must be in YEARS, like
+every declaration's, and differ. Existing files are never overwritten. The texts and comments
+are copied as they are, so last year's year left in them (“2023年，……”, “(2023运维)”,
+`# 2023年度申报`) is reported after copying (L008: the lint warnings of the copies' texts, and
+the comments that name the old year) for the author to review.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from generator.authoring.fmt import comments
 from generator.build.write import Artifact, Writer
 from generator.declaration.model import YEARS, YEARS_REASON, Declaration
+from generator.declaration.printed import show
 from generator.declaration.sources import (
     UsageError,
     check_file_name,
@@ -28,9 +36,12 @@ from generator.declaration.sources import (
     read_checked_text,
 )
 from generator.errors import Diagnostic, Location, is_error
+from generator.kinds.spec import FieldType, WithinYearRule
 from generator.review.lint import lint_other_year
 
 _YEAR_DIGITS = re.compile("[0-9０-９]+")
+# A date as the reader reads it (read.py), in text whose characters were folded one by one.
+_DATE_PARTS = re.compile(r"([0-9]{4})\s*(?:[-./]|年)\s*([0-9]{1,2})\s*(?:[-./]|月)\s*([0-9]{1,2})")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BOM = "\ufeff"
 
@@ -39,12 +50,24 @@ _BOM = "\ufeff"
 class NewYearReport:
     created: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
-    review: tuple[Diagnostic, ...] = ()  # places in the copies that name another year (L008)
+    # places to review in the copies: texts naming another year (L008), dates moved (W502)
+    review: tuple[Diagnostic, ...] = ()
+
+
+def review_summary(review: Sequence[Diagnostic]) -> str:
+    """The line after the places to review: how many name another year, how many dates were
+    moved."""
+    years = sum(1 for d in review if d.code == "L008")
+    dates = sum(1 for d in review if d.code == "W502")
+    parts = [f"{years} 处写的不是本年度的年份"] if years else []
+    parts += [f"{dates} 个日期已随年度顺延"] if dates else []
+    return f"以上 {'、'.join(parts)}，请逐一核对"
 
 
 def carry_forward(root: Path, old_year: int, new_year: int) -> NewYearReport:
-    """Copy `root/<old_year>/*.yaml` to `root/<new_year>/` with 年度 set to `new_year`.
-    Raises UsageError for a year outside YEARS."""
+    """Copy `root/<old_year>/*.yaml` and its department folders to `root/<new_year>/`, with 年度
+    set to `new_year` and the dates moved with it. Raises UsageError for a year outside
+    YEARS."""
     for year in (old_year, new_year):
         if year not in YEARS:
             raise UsageError(f"年度 {year} 不在 {YEARS[0]} 到 {YEARS[-1]} 之间（{YEARS_REASON}）")
@@ -59,7 +82,8 @@ def carry_forward(root: Path, old_year: int, new_year: int) -> NewYearReport:
     review: list[Diagnostic] = []
     for path in find_declarations([source]):
         checked = read_checked(path)
-        destination = target / path.name
+        relative = path.relative_to(source).as_posix()  # a project stays in its department
+        destination = target / relative
         if destination.exists():
             problems.append(
                 Diagnostic(
@@ -74,15 +98,18 @@ def carry_forward(root: Path, old_year: int, new_year: int) -> NewYearReport:
         if checked.declaration is None or any(is_error(d) for d in found):
             problems.extend(d for d in found if is_error(d))
             continue
-        year_at = checked.declaration.where(checked.declaration.kind.role_path("year"))
+        decl = checked.declaration
+        year_at = decl.where(decl.kind.role_path("year"))
         original = path.read_bytes().decode("utf-8")  # as it is: BOM and line endings kept
         bom = _BOM if original.startswith(_BOM) else ""
         copy = _replace_year(original.removeprefix(_BOM), year_at, new_year)
-        copies.append(Artifact(path.name, (bom + copy).encode()))
+        copy, moved = _move_dates(copy, decl, new_year, destination.as_posix())
+        copies.append(Artifact(relative, (bom + copy).encode()))
         carried = read_checked_text(copy, destination.as_posix()).declaration
+        places = list(moved)
         if carried is not None:
-            places = [*lint_other_year(carried), *_comments_naming(copy, carried, old_year)]
-            review.extend(sorted(places, key=lambda d: d.location))
+            places += [*lint_other_year(carried), *_comments_naming(copy, carried, old_year)]
+        review.extend(sorted(places, key=lambda d: (d.location, d.code)))
     if problems:
         return NewYearReport((), tuple(problems))
     writer = Writer(target)
@@ -108,10 +135,71 @@ def _shortened(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _move_dates(
+    text: str, decl: Declaration, new_year: int, shown: str
+) -> tuple[str, list[Diagnostic]]:
+    """`text` (the source of `decl`, its 年度 made `new_year`) with every date moved by the
+    years between the two 年度, but a period that still overlaps `new_year` (a project that
+    runs on), and a W502 at each date moved (as `shown` names the copy)."""
+    years = new_year - decl.year
+    kept: set[str] = set()
+    for rule in decl.kind.rules:
+        if isinstance(rule, WithinYearRule) and _overlaps(decl, rule, new_year):
+            kept |= {rule.start, rule.end}
+    edits: list[tuple[int, int, str]] = []
+    moved = []
+    starts = _line_starts(text)
+    for path, spec, value in decl.walk():
+        if spec.type is not FieldType.DATE or not isinstance(value, date) or path in kept:
+            continue
+        at = decl.where(path)
+        year = value.year + years
+        day = min(value.day, calendar.monthrange(year, value.month)[1])
+        found = _DATE_PARTS.search(_fold_each(text), starts[at.line - 1] + at.col - 1)
+        assert found is not None, "a valid date has its year, month and day"
+        edits.append((*found.span(1), str(year)))
+        if day != value.day:
+            edits.append((*found.span(3), str(day)))
+        new = date(year, value.month, day)
+        why = "" if day == value.day else f"（{year} 年没有 {value.month} 月 {value.day} 日）"
+        moved.append(
+            Diagnostic(
+                Location(shown, at.line, at.col),
+                "W502",
+                f"{spec.key} {show(spec, value)} 已随年度顺延为 {show(spec, new)}{why}",
+                "核对这个日期，按本年度的实际日期填写",
+            )
+        )
+    for start, end, digits in sorted(edits, reverse=True):
+        text = text[:start] + digits + text[end:]
+    return text, moved
+
+
+def _overlaps(decl: Declaration, period: WithinYearRule, year: int) -> bool:
+    """Whether the period `decl` gives for `period` overlaps `year`."""
+    start, end = decl.get(period.start), decl.get(period.end)
+    if not (isinstance(start, date) and isinstance(end, date)):
+        return False
+    return start <= date(year, 12, 31) and end >= date(year, 1, 1)
+
+
+def _fold_each(text: str) -> str:
+    """`text` with each character folded by NFKC where that gives one character (２ → 2,
+    ／ → /), so that places in it are places in `text`."""
+    return "".join(
+        folded if len(folded := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text
+    )
+
+
+def _line_starts(text: str) -> list[int]:
+    """Where each line of `text` starts (lines end in LF, CRLF or CR)."""
+    return [0] + [found.end() for found in _LINE_BREAK.finditer(text)]
+
+
 def _replace_year(text: str, at: Location, new_year: int) -> str:
     """`text` with the digits of the 年度 value that starts at `at` replaced by `new_year` (a
     quote or a block scalar's header may come before them). Lines end in LF, CRLF or CR."""
-    starts = [0] + [found.end() for found in _LINE_BREAK.finditer(text)]
+    starts = _line_starts(text)
     start = starts[at.line - 1] + at.col - 1
     if text[start] in "|>":  # a block scalar: the value is on the next line
         start = starts[at.line]

@@ -172,6 +172,12 @@ class Declaration:
         return value if isinstance(value, str) else ""
 
     @property
+    def project_name(self) -> str:
+        """A project's 项目名称 (role project_name); "" for a 整体 form."""
+        value = self.role("project_name")
+        return value if isinstance(value, str) else ""
+
+    @property
     def amount_unit(self) -> str:
         value = self.role("amount_unit")
         return value if isinstance(value, str) else self.kind.amount_unit

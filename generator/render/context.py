@@ -11,8 +11,8 @@ anything. Templates see these records and nothing else.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from generator.declaration.checks import derived_values
@@ -22,6 +22,7 @@ from generator.declaration.model import (
     Declaration,
     Level1,
     Record,
+    Target,
     Value,
     format_amount,
 )
@@ -586,19 +587,24 @@ class TrendRow:
 
 @dataclass(frozen=True)
 class DepartmentTrend:
+    """A department's 整体 forms over the years (`rows`; none when its 整体 form is not among
+    those compared) and its projects, each a DepartmentTrend named by its 项目名称."""
+
     name: str
     slug: str
     rows: tuple[TrendRow, ...]
     notes: tuple[str, ...] = ()  # how its years were paired, where that needs saying
+    projects: tuple[DepartmentTrend, ...] = ()
 
 
 @dataclass(frozen=True)
 class DepartmentYears:
-    """One department's declarations by year (paired by review/pairing.py), and the notes
-    on that pairing."""
+    """One department's 整体 forms by year (paired by review/pairing.py; empty when none is
+    among those compared), the notes on that pairing, and its projects, each by year too."""
 
     versions: Mapping[int, Declaration]
     notes: tuple[str, ...] = ()
+    projects: tuple[DepartmentYears, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -609,15 +615,46 @@ class TrendContext:
 
 def trend_context(departments: Sequence[DepartmentYears]) -> TrendContext:
     """Departments of several years lined up by year, named as their latest year names them,
-    in the order of their latest file names."""
-    years = tuple(sorted({year for d in departments for year in d.versions}))
+    in the order of their latest file names; under each its projects, likewise. A 整体 form
+    and a project are never in one table."""
+    years = tuple(
+        sorted({year for d in departments for part in (d, *d.projects) for year in part.versions})
+    )
     trends = []
     for department in departments:
-        versions = dict(department.versions)
-        latest = versions[max(versions)]
-        rows = _rows(versions, years)
-        trends.append(DepartmentTrend(latest.department, latest.slug, rows, department.notes))
+        projects = tuple(
+            sorted(
+                (_trend(project, years, _project_name) for project in department.projects),
+                key=lambda t: (t.slug, t.name),
+            )
+        )
+        if department.versions:
+            trends.append(replace(_trend(department, years, _department_name), projects=projects))
+            continue
+        # Only its projects were compared: the department as its latest project names it.
+        latest = max(
+            (decl for p in department.projects for decl in p.versions.values()),
+            key=lambda decl: (decl.year, decl.slug),
+        )
+        slug = latest.slug.partition("/")[0]
+        trends.append(DepartmentTrend(latest.department, slug, (), (), projects))
     return TrendContext(years, tuple(sorted(trends, key=lambda t: (t.slug, t.name))))
+
+
+def _department_name(decl: Declaration) -> str:
+    return decl.department
+
+
+def _project_name(decl: Declaration) -> str:
+    return decl.project_name
+
+
+def _trend(
+    years_of: DepartmentYears, years: tuple[int, ...], name: Callable[[Declaration], str]
+) -> DepartmentTrend:
+    versions = dict(years_of.versions)
+    latest = versions[max(versions)]
+    return DepartmentTrend(name(latest), latest.slug, _rows(versions, years), years_of.notes)
 
 
 def amounts_of(decl: Declaration) -> dict[str, Decimal]:
@@ -681,22 +718,26 @@ def _rows(versions: dict[int, Declaration], years: tuple[int, ...]) -> tuple[Tre
     for label, by_year in counts.items():
         numbers = [by_year.get(y) for y in years]
         rows.append(TrendRow("概况", label, _printed(numbers, str), tuple(numbers)))
-    keys: dict[tuple[str, str, str], None] = {}
+    # Each indicator's target by year, then its other targets (a project's 中期指标值).
+    fields: dict[tuple[str, str, str], dict[str, None]] = {}
+    targets: dict[int, dict[tuple[str, str, str, str], Target]] = {}
     for year in years:
-        if year in versions:
-            keys.update(
-                dict.fromkeys(
-                    (a.canonical, b.canonical, i.name) for a, b, i in versions[year].indicators()
-                )
-            )
-    targets = {
-        year: {(a.canonical, b.canonical, i.name): i.target for a, b, i in decl.indicators()}
-        for year, decl in versions.items()
-    }
-    for key in keys:
-        found = [targets.get(y, {}).get(key) for y in years]
-        values = tuple(t.text if t else "" for t in found)
-        rows.append(TrendRow(f"{key[0]} / {key[1]}", key[2], values, (None,) * len(years)))
+        if year not in versions:
+            continue
+        for a, b, indicator in versions[year].indicators():
+            key = (a.canonical, b.canonical, indicator.name)
+            written = fields.setdefault(key, {"": None})
+            targets.setdefault(year, {})[(*key, "")] = indicator.target
+            for field, value in indicator.values.items():
+                if isinstance(value, Target) and value is not indicator.target:
+                    written[field] = None
+                    targets[year][(*key, field)] = value
+    for key, written in fields.items():
+        for field in written:
+            found = [targets.get(y, {}).get((*key, field)) for y in years]
+            values = tuple(t.text if t else "" for t in found)
+            label = f"{key[2]}（{field}）" if field else key[2]
+            rows.append(TrendRow(f"{key[0]} / {key[1]}", label, values, (None,) * len(years)))
     return tuple(rows)
 
 

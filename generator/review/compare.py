@@ -2,7 +2,8 @@
 
 Compares models, never rendered files, keyed by stable identities and ignoring where things were
 written (beancount's compare): indicators by (一级, 二级, 三级), tasks by 任务名称. Declarations
-pair as review/pairing.py pairs them (by 部门名称, then by file name), each year with the same
+pair as review/pairing.py pairs them (整体 forms by 部门名称, projects by 项目名称 within their
+department, then by file name; a project's new 项目名称 is a rename), each year with the same
 year in a comparison over several year folders; year over year (each side one year, not the
 same) any with any, and 年度 is the comparison's title, not a change. A file renamed or moved
 is a change; so is a declaration added or removed. A name that disappears while a similar one
@@ -30,6 +31,7 @@ from generator.declaration.model import (
     Value,
     format_amount,
 )
+from generator.declaration.places import PROJECT, WHOLE
 from generator.declaration.printed import amount_places, show
 from generator.kinds.spec import FieldSpec, FieldType
 from generator.kinds.vocabulary import base_unit, in_unit
@@ -74,6 +76,8 @@ class DeclarationDiff:
     new_file: str = ""
     paired_by: str = ""  # how the two were found to be one department (pairing.BY_…)
     note: str = ""  # what to know about the pairing (two 部门名称 paired by file name)
+    category: str = WHOLE  # 整体 or 项目 (the new form's)
+    project: str = ""  # a project's 项目名称 (the new one); "" for a 整体 form
 
     def count(self, kind: str) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
@@ -89,8 +93,8 @@ class Comparison:
     old_year: int | None
     new_year: int | None
     pairs: tuple[DeclarationDiff, ...]  # in the order of the new side's files
-    added: tuple[str, ...]  # declarations only on the new side (部门名称 (source))
-    removed: tuple[str, ...]
+    added: tuple[str, ...]  # declarations only on the new side: 部门名称（source）, for a
+    removed: tuple[str, ...]  # project 部门名称：项目“项目名称”（source）
     summary: dict[str, int]
     notes: tuple[str, ...] = ()  # the pairs' notes, in order
 
@@ -128,8 +132,8 @@ def compare_sets(
         )
         for pair in pairing.pairs
     )
-    added = tuple(f"{new[k].department}（{new[k].source}）" for k in pairing.added)
-    removed = tuple(f"{old[k].department}（{old[k].source}）" for k in pairing.removed)
+    added = tuple(_listed(new[k]) for k in pairing.added)
+    removed = tuple(_listed(old[k]) for k in pairing.removed)
     summary = {
         kind: sum(d.count(kind) for d in diffs)
         for kind in ("added", "removed", "changed", "moved", "renamed")
@@ -151,6 +155,14 @@ def compare_sets(
     )
 
 
+def _listed(decl: Declaration) -> str:
+    """A declaration added or removed, as the report lists it: its department, and a
+    project's name."""
+    if decl.kind.category == PROJECT:
+        return f"{decl.department}：项目“{decl.project_name}”（{decl.source}）"
+    return f"{decl.department}（{decl.source}）"
+
+
 def compare(old: Declaration, new: Declaration) -> DeclarationDiff:
     """Every difference between two versions of one declaration, field by field of their
     kinds (a field one kind has and the other lacks counts as added or removed)."""
@@ -164,7 +176,8 @@ def compare(old: Declaration, new: Declaration) -> DeclarationDiff:
     if old.kind.name != new.kind.name:
         changes.append(Change("changed", "header", KIND_KEY, old.kind.name, new.kind.name))
     before, after = _header_fields(old), _header_fields(new)
-    tally("header", _header_changes(before, after), len(before.keys() | after.keys()))
+    renamed = _project_label(old) & _project_label(new)
+    tally("header", _header_changes(before, after, renamed), len(before.keys() | after.keys()))
     budget_before, budget_after = amounts_of(old), amounts_of(new)
     tally(
         "budget",
@@ -203,6 +216,8 @@ def compare(old: Declaration, new: Declaration) -> DeclarationDiff:
         new.year,
         tuple(changes),
         unchanged,
+        category=new.kind.category,
+        project=new.project_name,
     )
 
 
@@ -246,7 +261,14 @@ def _header_fields(decl: Declaration) -> dict[str, str]:
     return fields
 
 
-def _header_changes(before: dict[str, str], after: dict[str, str]) -> list[Change]:
+def _project_label(decl: Declaration) -> set[str]:
+    """The label of a project's 项目名称 (role project_name), which names the project: a change
+    of it is a rename."""
+    path = decl.kind.role_path("project_name")
+    return {_label(path)} if path else set()
+
+
+def _header_changes(before: dict[str, str], after: dict[str, str], names: set[str]) -> list[Change]:
     changes = []
     for key in dict.fromkeys([*after, *before]):
         was, now = before.get(key), after.get(key)
@@ -259,7 +281,10 @@ def _header_changes(before: dict[str, str], after: dict[str, str]) -> list[Chang
         else:
             numbers = re.fullmatch(r"\d+", was) and re.fullmatch(r"\d+", now)
             detail = _number_detail(Decimal(was), Decimal(now)) if numbers else ""
-            changes.append(Change("changed", "header", key, was, now, detail))
+            if key in names:
+                changes.append(Change("renamed", "header", key, was, now, "项目改名"))
+            else:
+                changes.append(Change("changed", "header", key, was, now, detail))
     return changes
 
 
@@ -515,36 +540,26 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
         if key not in before:
             continue
         was = before[key]
+        columns = _column_detail(was, indicator)
         if was.target != indicator.target:
-            changes.append(
-                Change(
-                    "changed",
-                    "indicator",
-                    names[key],
-                    was.target.text,
-                    indicator.target.text,
-                    _target_detail(was.target, indicator.target),
-                )
+            detail = "；".join(
+                filter(None, (_target_detail(was.target, indicator.target), columns))
             )
-        elif _columns(was) != _columns(indicator):
-            fields = [
-                k
-                for k in _columns(was).keys() | _columns(indicator).keys()
-                if _columns(was).get(k) != _columns(indicator).get(k)
-            ]
-            detail = "、".join(sorted(fields)) + " 有变化"
-            changes.append(
-                Change(
-                    "changed",
-                    "indicator",
-                    names[key],
-                    was.target.text,
-                    indicator.target.text,
-                    detail,
-                )
-            )
+        elif columns:
+            detail = columns
         else:
             same += 1
+            continue
+        changes.append(
+            Change(
+                "changed",
+                "indicator",
+                names[key],
+                was.target.text,
+                indicator.target.text,
+                detail,
+            )
+        )
     removed = [k for k in before if k not in after]
     added = [k for k in after if k not in before]
     # The same 三级 name under another 二级: moved (and perhaps given a new target).
@@ -579,8 +594,30 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
 
 
 def _columns(indicator: Indicator) -> dict[str, str]:
-    """An indicator's fields other than its target, as text."""
-    return {k: str(v) for k, v in indicator.values.items() if not isinstance(v, Target)}
+    """An indicator's fields other than its target, as text (another target, such as a
+    project's 中期指标值, as printed)."""
+    return {
+        k: v.text if isinstance(v, Target) else str(v)
+        for k, v in indicator.values.items()
+        if v is not indicator.target
+    }
+
+
+def _column_detail(old: Indicator, new: Indicator) -> str:
+    """The indicator's other fields that changed: a target with its values (中期指标值 =42所 →
+    =45所, like the target itself), the others by name (指标解释 有变化)."""
+    before, after = _columns(old), _columns(new)
+    targets = [k for k, v in (*old.values.items(), *new.values.items()) if isinstance(v, Target)]
+    changed = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+    shown = [
+        f"{k} {before.get(k) or '（无）'} → {after.get(k) or '（无）'}"
+        for k in changed
+        if k in targets
+    ]
+    others = sorted(k for k in changed if k not in targets)
+    if others:
+        shown.append("、".join(others) + " 有变化")
+    return "；".join(shown)
 
 
 def _path(key: tuple[str, str, str]) -> str:

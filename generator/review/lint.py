@@ -11,9 +11,18 @@ from decimal import Decimal
 from functools import cache
 
 from generator.config import Value, read_config
-from generator.declaration.model import NOTE_KEY, Declaration, Record, Target
+from generator.declaration.model import (
+    NOTE_KEY,
+    Declaration,
+    Indicator,
+    Level1,
+    Level2,
+    Record,
+    Target,
+)
+from generator.declaration.places import PROJECT, WHOLE
 from generator.errors import Diagnostic, Location
-from generator.kinds import frameworks
+from generator.kinds import Framework, frameworks
 from generator.kinds.spec import FieldType
 from generator.kinds.vocabulary import DATA
 
@@ -40,6 +49,19 @@ class LintVocabulary:
     year_numerals_before: str
     rate_units: dict[str, Decimal]
     expected_level1: dict[str, tuple[str, ...]]  # framework name (or DEFAULT) → its 一级
+    year_range_joiners: tuple[str, ...]
+    # category (整体, 项目) → framework name (or DEFAULT) → what is expected: each a choice of
+    # branches, of which one is to hold a 三级
+    expected_branches: dict[str, dict[str, tuple[tuple[Branch, ...], ...]]]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A part of the indicator tree: a 一级, or a 二级 under its 一级 (`level2` "" for the 一级
+    itself), as lint.yaml names it."""
+
+    level1: str
+    level2: str = ""
 
 
 @cache
@@ -71,10 +93,13 @@ def vocabulary() -> LintVocabulary:
         raw.get("year_numerals_before").text(),
         {unit: whole.decimal() for unit, whole in raw.get("rate_units").mapping().items()},
         _expected_level1(raw.get("expected_level1")),
+        raw.get("year_range_joiners").texts(),
+        _expected_branches(raw.get("expected_branches")),
     )
 
 
 DEFAULT = "default"  # expected_level1's list for the frameworks it does not name
+CATEGORIES = (WHOLE, PROJECT)  # the keys of expected_branches
 
 
 def _expected_level1(raw: Value) -> dict[str, tuple[str, ...]]:
@@ -97,6 +122,53 @@ def _expected_level1(raw: Value) -> dict[str, tuple[str, ...]]:
     return expected
 
 
+def _expected_branches(raw: Value) -> dict[str, dict[str, tuple[tuple[Branch, ...], ...]]]:
+    """Category → framework name (or DEFAULT) → what a declaration is expected to have: each a
+    branch (`一级` or `一级/二级`) or a list of branches one of which will do. A branch listed
+    for a framework by name is one of that framework's."""
+    known = frameworks()
+    expected: dict[str, dict[str, tuple[tuple[Branch, ...], ...]]] = {}
+    for category, by_framework in raw.mapping().items():
+        if category not in CATEGORIES:
+            raise by_framework.fail(f"未知的表的类别；可用：{'、'.join(CATEGORIES)}")
+        expected[category] = {}
+        for name, items in by_framework.mapping().items():
+            framework = known.get(name)
+            if name != DEFAULT and framework is None:
+                raise items.fail(f"未知的指标体系；可用：{DEFAULT}、{'、'.join(known)}")
+            choices = []
+            for item in items.items():
+                paths = item.texts() if isinstance(item.raw, list) else (item.text(),)
+                branches = tuple(_branch(item, path) for path in paths)
+                for branch in branches:
+                    if framework is not None and _find(framework, branch) is None:
+                        path = "/".join(filter(None, (branch.level1, branch.level2)))
+                        raise item.fail(f"“{path}”不是{name}的一级指标或其下的二级指标")
+                if not branches:
+                    raise item.fail("应至少列出一个一级或“一级/二级”")
+                choices.append(branches)
+            expected[category][name] = tuple(choices)
+    return expected
+
+
+def _branch(item: Value, path: str) -> Branch:
+    parts = path.split("/")
+    if len(parts) > 2 or not all(p.strip() for p in parts):
+        raise item.fail(f"应写成“一级”或“一级/二级”，而不是“{path}”")
+    return Branch(*(p.strip() for p in parts))
+
+
+def _find(framework: Framework, branch: Branch) -> str | None:
+    """The framework's spelling of `branch` (“产出指标 / 成本指标”), or None when it has none."""
+    level1 = framework.find(branch.level1)
+    if level1 is None:
+        return None
+    if not branch.level2:
+        return level1.name
+    level2 = level1.find(branch.level2)
+    return f"{level1.name} / {level2}" if level2 is not None else None
+
+
 def _numerals(raw: Value) -> dict[str, int]:
     """Numeral → digit (〇 → 0), each a single character that is no digit 0–9."""
     numerals = {}
@@ -107,30 +179,68 @@ def _numerals(raw: Value) -> dict[str, int]:
     return numerals
 
 
+@dataclass(frozen=True)
+class Aim:
+    """One target of an indicator: its 指标值 (`field` "", at the indicator), or another target
+    field of the row, such as a project's 中期指标值 (at its own place)."""
+
+    level1: Level1
+    level2: Level2
+    indicator: Indicator
+    field: str
+    target: Target
+    at: Location
+
+    def subject(self, text: bool = True) -> str:
+        """How a warning names it: “名称”的目标值 / “名称”的中期指标值 (or, without `text`, “名称”
+        and “名称”的中期指标值, for a message that quotes the target after it)."""
+        name = f"“{self.indicator.name}”"
+        if self.field:
+            return f"{name}的{self.field}"
+        return f"{name}的目标值" if text else name
+
+
+def aims(decl: Declaration) -> Iterator[Aim]:
+    """Every target of every indicator, in form order: each indicator's 指标值, then its other
+    targets (a project's 中期指标值)."""
+    for level1, level2, indicator in decl.indicators():
+        yield Aim(level1, level2, indicator, "", indicator.target, indicator.loc)
+        at = f"{decl.goals_key}.{level1.name}.{level2.name}.{indicator.name}"
+        for key, value in indicator.values.items():
+            if isinstance(value, Target) and value is not indicator.target:
+                yield Aim(level1, level2, indicator, key, value, decl.where(f"{at}.{key}"))
+
+
+def _named(level: Level1 | Level2, names: frozenset[str]) -> bool:
+    """Whether a 一级 or 二级 is one of `names`, as written or as its framework spells it (效益 is
+    效益指标)."""
+    return level.name in names or level.canonical in names
+
+
 def lint_vague_benefit(decl: Declaration) -> Iterator[Diagnostic]:
     """L001: a qualitative 效益 target that is a bare verb (提升, 促进) cannot be measured."""
     words = vocabulary()
-    for level1, _, indicator in decl.indicators():
-        target = indicator.target
+    for aim in aims(decl):
+        target = aim.target
         vague = target.text in words.vague_targets or len(target.text) <= 1
-        if level1.name in words.benefit_level1 and target.qualitative and vague:
+        if _named(aim.level1, words.benefit_level1) and target.qualitative and vague:
             yield Diagnostic(
-                indicator.loc,
+                aim.at,
                 "L001",
-                f"“{indicator.name}”的目标值“{target.text}”无法衡量",
+                f"{aim.subject()}“{target.text}”无法衡量",
                 '写出可衡量的目标，例如 ">=90%"、"=3项" 或具体的成果',
             )
 
 
 def lint_unit_missing(decl: Declaration) -> Iterator[Diagnostic]:
     """L002: a number without a unit leaves the reader to guess what is counted."""
-    for _, _, indicator in decl.indicators():
-        target = indicator.target
+    for aim in aims(decl):
+        target = aim.target
         if not target.qualitative and not target.unit:
             yield Diagnostic(
-                indicator.loc,
+                aim.at,
                 "L002",
-                f"“{indicator.name}”的目标值“{target.text}”没有单位",
+                f"{aim.subject()}“{target.text}”没有单位",
                 f'写明单位，例如 "{target.text}次"、"{target.text}起" 或 "{target.text}%"',
             )
 
@@ -138,28 +248,30 @@ def lint_unit_missing(decl: Declaration) -> Iterator[Diagnostic]:
 def lint_low_satisfaction(decl: Declaration) -> Iterator[Diagnostic]:
     """L003: a satisfaction target in % below the usual floor (85 %)."""
     words = vocabulary()
-    for level1, _, indicator in decl.indicators():
-        target = indicator.target
+    for aim in aims(decl):
+        target = aim.target
         if (
-            level1.name == words.satisfaction_level1
+            _named(aim.level1, frozenset({words.satisfaction_level1}))
             and target.number is not None
             and target.unit in ("%", "％")
             and target.number < words.satisfaction_minimum
         ):
+            subject = aim.subject(text=False) + (" " if aim.field else "")
             yield Diagnostic(
-                indicator.loc,
+                aim.at,
                 "L003",
-                f"满意度目标“{indicator.name}”{target.text} 低于 {words.satisfaction_minimum}%",
+                f"满意度目标{subject}{target.text} 低于 {words.satisfaction_minimum}%",
                 f'满意度目标一般不低于 {words.satisfaction_minimum}%，例如 ">=90%"',
             )
 
 
 def lint_timeliness_without_time(decl: Declaration) -> Iterator[Diagnostic]:
-    """L004: a 时效指标 whose name and target say nothing about time."""
+    """L004: a 时效指标 whose name and targets say nothing about time."""
     words = vocabulary()
     for _, level2, indicator in decl.indicators():
-        said = indicator.name + indicator.target.text
-        if level2.name in words.timeliness_level2 and not any(w in said for w in words.time_words):
+        targets = [v.text for v in indicator.values.values() if isinstance(v, Target)]
+        said = indicator.name + "".join(targets)
+        if _named(level2, words.timeliness_level2) and not any(w in said for w in words.time_words):
             yield Diagnostic(
                 indicator.loc,
                 "L004",
@@ -186,18 +298,19 @@ def lint_same_indicator_twice(decl: Declaration) -> Iterator[Diagnostic]:
 def lint_restating_completion(decl: Declaration) -> Iterator[Diagnostic]:
     """L006: "…完成率 =100%" restates the task instead of measuring its result."""
     words = vocabulary()
-    for _, _, indicator in decl.indicators():
-        target = indicator.target
+    for aim in aims(decl):
+        target = aim.target
         if (
-            indicator.name.endswith(words.restating_suffixes)
+            aim.indicator.name.endswith(words.restating_suffixes)
             and target.number == 100
             and target.unit in ("%", "％")
             and target.operator in ("=", ">=")
         ):
+            subject = aim.subject(text=False) + (" " if aim.field else "")
             yield Diagnostic(
-                indicator.loc,
+                aim.at,
                 "L006",
-                f"“{indicator.name}”{target.text} 只是重复了任务本身",
+                f"{subject}{target.text} 只是重复了任务本身",
                 "用产出的数量、质量或效果来衡量，例如完成的件数或达到的标准",
             )
 
@@ -251,16 +364,11 @@ def _texts(decl: Declaration) -> Iterator[tuple[str, str, Location]]:
         for level2 in level1.children:
             for indicator in level2.indicators:
                 at = f"{path}.{level2.name}.{indicator.name}"
-                target = indicator.target
                 yield f"{decl.kind.levels[2]}名称", indicator.name, indicator.loc
                 for key, value in indicator.values.items():
-                    if isinstance(value, Target):
-                        text = value.text if target.qualitative else target.unit
-                        yield (
-                            f"“{indicator.name}”的{key}",
-                            text,
-                            decl.locations.get(at, indicator.loc),
-                        )
+                    if isinstance(value, Target):  # of a quantitative one only its unit
+                        text = value.text if value.qualitative else value.unit
+                        yield f"“{indicator.name}”的{key}", text, decl.where(f"{at}.{key}")
                     elif isinstance(value, str):
                         yield f"“{indicator.name}”的{key}", value, decl.where(f"{at}.{key}")
 
@@ -299,12 +407,29 @@ def _years(text: str) -> Iterator[tuple[int, int, int]]:
     return iter(sorted(found, key=lambda item: item[1]))
 
 
+def _spanning(text: str, years: list[tuple[int, int, int]], year: int) -> set[int]:
+    """The indexes in `years` (as _years gives them) of the two ends of each range of years
+    that includes `year` (“2023年—2025年”, “2023-2025”: a period, such as a project's 项目期,
+    not last year's words)."""
+    words = vocabulary()
+    spanning: set[int] = set()
+    for number in range(len(years) - 1):
+        (first, _, end), (last, start, _) = years[number], years[number + 1]
+        joiner = text[end:start].replace(words.year_numerals_before, "").strip()
+        if joiner in words.year_range_joiners and min(first, last) <= year <= max(first, last):
+            spanning |= {number, number + 1}
+    return spanning
+
+
 def _other_years(text: str, year: int) -> Iterator[tuple[int, str]]:
     """Each year in `text` that L008 flags, with the text around it."""
     words = vocabulary()
-    for found, start, end in _years(text):
+    years = list(_years(text))
+    spanning = _spanning(text, years, year)
+    for number, (found, start, end) in enumerate(years):
         if (
-            found == year
+            number in spanning
+            or found == year
             or not year - words.other_year_before <= found <= year + words.other_year_after
         ):
             continue
@@ -322,25 +447,25 @@ def lint_rate_over_100(decl: Declaration) -> Iterator[Diagnostic]:
     """L009: a rate (a name ending in 率 or 度, or any 满意度 indicator) above 100 % — in % or
     ‰ (rate_units), and `>100%`, which is above it too."""
     words = vocabulary()
-    for level1, _, indicator in decl.indicators():
-        target = indicator.target
+    for aim in aims(decl):
+        target = aim.target
         whole = words.rate_units.get(target.unit)
         if target.number is None or whole is None:
             continue
         if target.number < whole or (target.number == whole and target.operator != ">"):
             continue
-        name = indicator.name
+        name = aim.indicator.name
         suffix = next((s for s in words.rate_suffixes if name.endswith(s)), None)
         if suffix is not None and not name.endswith(words.uncapped_suffixes):
             why = f"名称以“{suffix}”结尾"
-        elif level1.name in words.rate_level1:
-            why = f"属于{level1.name}"
+        elif _named(aim.level1, words.rate_level1):
+            why = f"属于{aim.level1.name}"
         else:
             continue
         yield Diagnostic(
-            indicator.loc,
+            aim.at,
             "L009",
-            f"“{name}”的目标值“{target.text}”超过 100%：{why}，是一个比率",
+            f"{aim.subject()}“{target.text}”超过 100%：{why}，是一个比率",
             '比率最高 100%：核对数字，例如 ">=90%"',
         )
 
@@ -364,6 +489,52 @@ def lint_missing_level1(decl: Declaration) -> Iterator[Diagnostic]:
             )
 
 
+def lint_missing_branch(decl: Declaration) -> Iterator[Diagnostic]:
+    """L011: a part of the tree a form of its category should have (every project a 成本指标):
+    which ones, per category and framework, is data (lint.yaml's expected_branches). Each
+    expectation names the branches that will do; those its framework does not have are left
+    out, and one it has none of is not expected."""
+    words = vocabulary()
+    by_framework = words.expected_branches.get(decl.kind.category, {})
+    framework = decl.framework
+    _, _, three = decl.kind.levels
+    for choice in by_framework.get(framework.name, by_framework.get(DEFAULT, ())):
+        known = [(branch, shown) for branch in choice if (shown := _find(framework, branch))]
+        if not known or any(_has_indicators(decl, branch) for branch, _ in known):
+            continue
+        at = next(
+            (
+                level1.loc
+                for branch, _ in known
+                for level1 in decl.goals
+                if branch.level2 and framework.find(level1.name) == framework.find(branch.level1)
+            ),
+            decl.where(decl.goals_key),
+        )
+        names = "或".join(f"“{shown}”" for _, shown in known)
+        yield Diagnostic(
+            at,
+            "L011",
+            f"{decl.goals_key}中没有{names}下的{three}（{framework.name}：{decl.kind.category}表都应设置）",
+            f"补上至少一项{three}；确实没有这类目标的，向审核人说明",
+        )
+
+
+def _has_indicators(decl: Declaration, branch: Branch) -> bool:
+    """Whether the declaration has a 三级 under `branch`."""
+    framework = decl.framework
+    wanted = framework.find(branch.level1)
+    for level1 in decl.goals:
+        if framework.find(level1.name) != wanted or wanted is None:
+            continue
+        for level2 in level1.children:
+            if level2.indicators and (
+                not branch.level2 or wanted.find(level2.name) == wanted.find(branch.level2)
+            ):
+                return True
+    return False
+
+
 RULES: tuple[Rule, ...] = (
     lint_vague_benefit,
     lint_unit_missing,
@@ -375,6 +546,7 @@ RULES: tuple[Rule, ...] = (
     lint_other_year,
     lint_rate_over_100,
     lint_missing_level1,
+    lint_missing_branch,
 )
 
 

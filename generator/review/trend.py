@@ -3,22 +3,25 @@ target, per department — the table finance staff otherwise assemble by hand in
 
 A department's years are found as `diff` finds them (review/pairing.py): each year's
 declarations pair with the departments of the years before it by 部门名称, then by file name,
-and a pair of two 部门名称 made by file name is reported, in trend.md and to the caller.
+and a pair of two 部门名称 made by file name is reported, in trend.md and to the caller. A
+project is followed the same way, by its 项目名称 within its department (a long-running project
+is one section, under its department), and is never lined up with a 整体 form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.build.build import check
 from generator.build.write import Artifact, Writer
 from generator.declaration.model import Declaration
+from generator.declaration.places import WHOLE
 from generator.errors import Diagnostic
 from generator.render.context import DepartmentYears, trend_context
 from generator.render.templates import TEMPLATES, Renderer
-from generator.review.pairing import pair_declarations
+from generator.review.pairing import fold, pair_declarations
 
 
 @dataclass
@@ -41,14 +44,50 @@ def trend(paths: Sequence[Path], out: Path, templates: Path = TEMPLATES) -> Tren
     writer = Writer(out)
     for suffix, content in files.items():
         writer.write(Artifact(f"trend{suffix}", content))
-    notes = [note for department in departments for note in department.notes]
+    notes = [
+        note
+        for department in departments
+        for part in (department, *department.projects)
+        for note in part.notes
+    ]
     return TrendReport([], writer.written + writer.unchanged, notes)
 
 
 def departments_over_years(declarations: Sequence[Declaration]) -> list[DepartmentYears]:
-    """The declarations grouped by department, year by year: each year's declarations pair
-    with the latest declaration of each department found so far; one left over starts a
-    department."""
+    """The 整体 forms grouped by department, year by year, each with its projects grouped
+    likewise. A project belongs to the department whose 整体 form is beside its folder in its
+    latest year that has one among `declarations`; a department whose 整体 forms are not among
+    them is named by its projects."""
+    chains = _over_years(declarations)
+    wholes = [chain for chain in chains if _category(chain) == WHOLE]
+    owner = {
+        (year, decl.slug): number
+        for number, chain in enumerate(wholes)
+        for year, decl in chain.versions.items()
+    }
+    projects: dict[int, list[DepartmentYears]] = {number: [] for number in range(len(wholes))}
+    alone: dict[str, list[DepartmentYears]] = {}
+    for chain in chains:
+        if _category(chain) == WHOLE:
+            continue
+        folders = [(year, d.slug.partition("/")[0]) for year, d in chain.versions.items()]
+        number = next((owner[f] for f in reversed(folders) if f in owner), None)
+        if number is None:
+            latest = chain.versions[max(chain.versions)]
+            alone.setdefault(fold(latest.department), []).append(chain)
+        else:
+            projects[number].append(chain)
+    grouped = [replace(chain, projects=tuple(projects[n])) for n, chain in enumerate(wholes)]
+    return grouped + [DepartmentYears({}, (), tuple(items)) for items in alone.values()]
+
+
+def _category(chain: DepartmentYears) -> str:
+    return next(iter(chain.versions.values())).kind.category
+
+
+def _over_years(declarations: Sequence[Declaration]) -> list[DepartmentYears]:
+    """The declarations of each department (or project) by year: each year's declarations pair
+    with the latest declaration of each found so far; one left over starts another."""
     versions: list[dict[int, Declaration]] = []
     notes: list[list[str]] = []
     for year in sorted({d.year for d in declarations}):
