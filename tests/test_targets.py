@@ -10,6 +10,7 @@ from conftest import MINIMAL, markdown_tables
 from projection import docx_tables, xlsx_cells
 
 from generator.build.build import build
+from generator.cli import main
 from generator.declaration.read import parse_amount
 from generator.declaration.targets import Parsed, TargetError, parse_target
 
@@ -107,3 +108,20 @@ def test_units_print_as_written_in_every_output(write_declaration, tmp_path):
 def test_an_imported_amount_in_digits_of_another_form_is_not_read():
     assert parse_amount("¹,295,700.00") is None
     assert parse_amount("１,295,700.00") == Decimal("1295700.00")
+
+
+def test_a_qualitative_declared_target_is_printed_and_kept_as_written(tmp_path, capsys):
+    source = tmp_path / "src" / "2023" / "case.yaml"
+    source.parent.mkdir(parents=True)
+    text = (MINIMAL.parent / "minimal-national.yaml").read_text(encoding="utf-8")
+    text = text.replace('        指标值: ">=90%"\n', "        指标值: 不低于90%\n        指标值类型: 定性\n")
+    source.write_text(text, encoding="utf-8")
+    assert main(["build", str(source), "--out", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{source.as_posix()}:23:14: W402 “满意度”的指标值类型为定性，但指标值“不低于90%”是数值；"
+        "按定性印出（提示：若是数值目标，把指标值类型改为定量）"
+    ]  # and no W406: the target is not read as ">=90%"
+    rows = markdown_tables((tmp_path / "out" / "2023" / "case.md").read_text(encoding="utf-8"))
+    assert ["满意度", "不低于90%", "定性"] in [row[:3] for table in rows for row in table]
+    assert main(["fmt", str(source)]) == 0
+    assert "        指标值: \"不低于90%\"\n        指标值类型: 定性\n" in source.read_text(encoding="utf-8")
