@@ -40,7 +40,7 @@ from generator.declaration.model import (
     Value,
 )
 from generator.declaration.places import output_slug
-from generator.declaration.targets import Parsed, TargetError, other_digit, parse_target
+from generator.declaration.targets import TargetError, other_digit, parse_target
 from generator.errors import Diagnostic, Location, excerpt
 from generator.kinds import FormKind, Framework, form_kinds, frameworks
 from generator.kinds.spec import FieldSpec, FieldType
@@ -57,7 +57,9 @@ MAX_COUNT_DIGITS = 9  # counts (staff, units) up to 999,999,999
 _DIGITS_ONLY = "数字只能用 0–9（全角 ０–９ 也可）"
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "是", "否"}
 _NODE_KIND = {Mapping: "若干“键: 值”", Sequence: "以“- ”开头的列表", Scalar: "单个值"}
-_DATE = re.compile(r"^([0-9]{4})\s*(?:[-./]|年)\s*([0-9]{1,2})\s*(?:[-./]|月)\s*([0-9]{1,2})\s*日?$")
+_DATE = re.compile(
+    r"^([0-9]{4})\s*(?:[-./]|年)\s*([0-9]{1,2})\s*(?:[-./]|月)\s*([0-9]{1,2})\s*日?$"
+)
 _TYPE_WORDS = {
     FieldType.YEAR: "年份",
     FieldType.INTEGER: "非负整数",
@@ -402,7 +404,9 @@ class _Reader:
         self.indicator_name = name
         self.locations[path] = key.loc
         declared = kind.role_field("target_kind", kind.indicator)
-        stated_node = _child_node(node, declared) if isinstance(node, Mapping) and declared else None
+        stated_node = (
+            _child_node(node, declared) if isinstance(node, Mapping) and declared else None
+        )
         self.declared_qualitative = (
             isinstance(stated_node, Scalar) and stated_node.text.strip() == QUALITATIVE
         )
@@ -447,7 +451,7 @@ class _Reader:
             return None
         parsed = parse_target(text)
         if isinstance(parsed, TargetError):
-            self.report(node.loc, "E401", f"“{name}”的{spec.key}{parsed.message}", parsed.hint)
+            self.report(node.loc, parsed.code, f"“{name}”的{spec.key}{parsed.message}", parsed.hint)
             return None
         self.locations[path] = node.loc
         if self.declared_qualitative and not parsed.target.qualitative:
@@ -457,6 +461,7 @@ class _Reader:
         if parsed.assumed:
             read_as = parsed.target.text
             how, hint = _ASSUMED[parsed.assumed]
+            how = parsed.how or how
             self.report(
                 node.loc,
                 parsed.assumed,
