@@ -227,7 +227,7 @@ def test_a_unit_may_carry_digits_of_its_own(written, unit):
     assert (parsed.target.unit, parsed.assumed) == (unit, "")
 
 
-@pytest.mark.parametrize("written", ["5~10天", "1-2次", "90%-95%"])
+@pytest.mark.parametrize("written", ["5~10天", "1-2次", "90%-95%", "1-2次以上", "12月31日以内"])
 def test_a_bare_range_is_a_qualitative_text(written):
     parsed = parse_target(written)
     assert isinstance(parsed, Parsed)

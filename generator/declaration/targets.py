@@ -119,10 +119,16 @@ def parse_target(text: str) -> Parsed | TargetError:
         return TargetError(f"“{shown}”不能用科学计数法", "把数字完整写出，例如 1e5 写作 100000")
     suffixes, unit_end = _suffixes(written, folded, end)
     unit = written[end:unit_end].strip()
-    fault = _unit_fault(shown, number.group(), unit)
-    if not mentions and (not suffixes or (len(unit) > SHORT_UNIT and fault is None)):
-        return _bare(written, number, shown)  # 本科以上学历-like texts stay qualitative
+    condition = _second_condition(shown, unit)
+    second = _second_number(shown, number.group(), unit)
+    # With no operator before the number, a word after a unit makes a quantity (20家以上); after
+    # a longer text, a range or a date (12月31日以内) the whole is a qualitative text.
+    if not mentions and (
+        not suffixes or (condition is None and (len(unit) > SHORT_UNIT or second is not None))
+    ):
+        return _bare(written, number, shown)
     mentions += suffixes
+    fault = condition or second
     if fault is not None:
         return fault
     operator = _agreed(mentions)
@@ -226,19 +232,33 @@ def _agreed(mentions: list[_Mention]) -> str | list[_Mention]:
 
 
 def _unit_fault(shown: str, number: str, unit: str) -> TargetError | None:
-    """Why what follows a number is not its unit: an operator (a second condition: 低于5%且高于1%,
-    ≥5%且≤10%) or a second number (5~10天); None when it is a unit."""
+    """Why what follows a number is not its unit (_second_condition, _second_number); None
+    when it is a unit."""
+    return _second_condition(shown, unit) or _second_number(shown, number, unit)
+
+
+def _second_condition(shown: str, unit: str) -> TargetError | None:
+    """An operator, as a character or a word, in what follows the number: a second condition
+    (低于5%且高于1%, ≥5%且≤10%)."""
     folded = fold(unit)
     operator = next((unit[i] for i, ch in enumerate(folded) if ch in _UNIT_OPERATORS), "")
     if not operator:
         before, after = operator_words()
-        at = {
-            folded.find(fold(w)): w for w in sorted((*before, *after), key=len) if fold(w) in folded
-        }
-        operator = at[min(at)] if at else ""
+        found = {}  # where each word is, the longest at a place
+        for word in sorted((*before, *after), key=len):
+            if fold(word) in folded:
+                at = folded.find(fold(word))
+                found[at] = unit[at : at + len(word)]
+        operator = found[min(found)] if found else ""
     if operator:
         return TargetError(f"“{shown}”在数字后又写了运算符“{operator}”", _TWO_CONDITIONS)
-    if _SECOND_NUMBER.search(folded):
+    return None
+
+
+def _second_number(shown: str, number: str, unit: str) -> TargetError | None:
+    """A number in what follows the number (5~10天, 2023年12月) that is not part of a unit
+    symbol (m2) or of a rate's base (例/10万人)."""
+    if _SECOND_NUMBER.search(fold(unit)):
         return TargetError(f"“{shown}”在数字“{number}”后又有数字：“{unit}”不是单位", _NOT_A_UNIT)
     return None
 
