@@ -4,6 +4,7 @@ SOURCE_DATE_EPOCH, refused when it is not a time within that range."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pytest
@@ -92,5 +93,7 @@ def test_a_bad_source_date_epoch_is_refused_even_when_nothing_is_rendered(
 
 
 def test_the_json_schema_allows_the_same_years():
-    year = declaration_schema()["$defs"]["kind 上海整体"]["properties"]["年度"]
-    assert (year["minimum"], year["maximum"]) == (1980, 2107)
+    number, text = declaration_schema()["$defs"]["kind 上海整体"]["properties"]["年度"]["anyOf"]
+    assert (number["minimum"], number["maximum"]) == (1980, 2107)
+    written = [str(y) for y in range(1000, 10000) if re.search(text["pattern"], str(y))]
+    assert (written[0], written[-1], len(written)) == ("1980", "2107", 128)

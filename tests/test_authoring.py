@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ from generator.cli import main
 from generator.declaration.sources import read_checked, read_checked_text
 
 SCHEMA = json.loads((ROOT / SCHEMA_PATH).read_text(encoding="utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
 def test_committed_schema_is_in_sync_with_the_code():
@@ -36,7 +38,7 @@ def test_the_seed_names_the_schema_on_its_first_line():
 
 def test_schema_accepts_the_seed_and_the_minimal_declaration():
     for path in (SEED_YAML, MINIMAL):
-        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), SCHEMA)
+        VALIDATOR.validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 # Structural rule cases an editor can decide from the YAML alone (sums, folders and YAML 1.1
@@ -62,7 +64,115 @@ STRUCTURAL = {
 def test_schema_rejects_what_the_validator_rejects(case):
     data = yaml.safe_load(case_bytes(case).decode("utf-8"))
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(data, SCHEMA)
+        VALIDATOR.validate(data)
+
+
+class EditorLoader(yaml.SafeLoader):
+    """YAML as an editor's language server reads it (YAML 1.2 core schema): `2024-01-15`, `no`
+    and `0123` are text and 123, not a date, False and 83."""
+
+
+EditorLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+EditorLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def editor_data(text: str) -> object:
+    return yaml.load(text, Loader=EditorLoader)  # a SafeLoader: builds no objects
+
+
+FIXTURES = sorted((ROOT / "tests" / "data" / "forms").rglob("*.yaml"))
+MINIMAL_NATIONAL = MINIMAL.parent / "minimal-national.yaml"
+# Inputs `check` accepts (some with a warning) that an editor must not underline.
+ACCEPTED = [
+    (MINIMAL, "年度: 2023", '年度: "２０２３"'),
+    (MINIMAL, "年度: 2023", '年度: "2023"'),
+    (MINIMAL, "年末在职人数: 3", '年末在职人数: "３"'),
+    (MINIMAL, "年末资产总额: 10.00", '年末资产总额: "１０.００"'),
+    (MINIMAL, "年末资产总额: 10.00", "年末资产总额: １０，０００.００"),
+    (MINIMAL, "主要内容: 内容一", "主要内容: no"),
+    (MINIMAL, "部门名称: 测试局", "部门名称: 2024-01-15"),
+    (MINIMAL, '满意度: ">=90%"', "满意度: 90"),
+    (MINIMAL, '满意度: ">=90%"', "满意度: 90.5"),
+    (MINIMAL, '满意度: ">=90%"', '满意度: "-5%"'),
+    (MINIMAL, '满意度: ">=90%"', '满意度: "<=-5%"'),
+    (MINIMAL, '满意度: ">=90%"', "满意度: 不低于90%"),
+    (MINIMAL, '满意度: ">=90%"', "满意度: =不低于90%"),
+    (MINIMAL, '满意度: ">=90%"', "满意度: “>=90%”"),
+    (MINIMAL, '满意度: ">=90%"', "满意度: ＞＝９０％"),
+    (MINIMAL_NATIONAL, "年度总体目标:", "金额合计:\n年度履职目标:\n年度总体目标:"),
+    (MINIMAL_NATIONAL, "年度总体目标:", "金额合计: {}\n年度履职目标: []\n年度总体目标:"),
+    (MINIMAL_NATIONAL, "年度总体目标:", "填报日期: 2024年1月15日\n年度总体目标:"),
+    (MINIMAL_NATIONAL, "年度总体目标:", "填报日期: ２０２４-０１-１５\n年度总体目标:"),
+    (MINIMAL_NATIONAL, "年度总体目标:", "填报人:\n联系电话:\n年度总体目标:"),
+    (MINIMAL_NATIONAL, "        分值: 40", '        分值: "40"'),
+    (MINIMAL_NATIONAL, "        分值: 40", "        分值: ４０"),
+]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_schema_accepts_every_fixture(path):
+    assert read_checked(path).ok, "the fixture itself must pass check"
+    VALIDATOR.validate(editor_data(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(("base", "old", "new"), ACCEPTED, ids=[new for _, _, new in ACCEPTED])
+def test_schema_accepts_what_check_accepts(base, old, new, write_declaration):
+    text = base.read_text(encoding="utf-8")
+    assert old in text
+    source = write_declaration(text.replace(old, new, 1))
+    checked = read_checked(source)
+    assert checked.ok
+    VALIDATOR.validate(editor_data(source.read_text(encoding="utf-8")))
+
+
+# Inputs `check` refuses that the schema refuses too.
+REFUSED = [
+    (MINIMAL, "年度: 2023", '年度: "１９７９"'),
+    (MINIMAL, "年度: 2023", '年度: "٢٠٢٣"'),
+    (MINIMAL, "年末在职人数: 3", '年末在职人数: "03"'),
+    (MINIMAL, "年末在职人数: 3", "年末在职人数: 1000000000"),
+    (MINIMAL, "年末资产总额: 10.00", '年末资产总额: "١٠.٠٠"'),
+    (MINIMAL, "部门名称: 测试局", '部门名称: "\u3000"'),
+    (MINIMAL, "年度重点任务:\n  - 任务名称: 任务一\n    主要内容: 内容一", "年度重点任务: []"),
+    (MINIMAL, '满意度: ">=90%"', '满意度: "=1e5"'),
+    (MINIMAL, '满意度: ">=90%"', '满意度: "1e5"'),
+    (MINIMAL, '满意度: ">=90%"', '满意度: "≥5%且≤10%"'),
+    (MINIMAL, '满意度: ">=90%"', "满意度: “”"),
+    (MINIMAL, '满意度: ">=90%"', '满意度: "=不低于"'),
+    (MINIMAL_NATIONAL, "年度总体目标:", "填报日期: 0024-01-01\n年度总体目标:"),
+    (MINIMAL_NATIONAL, "年度总体目标:", "填报日期: ٢٠٢٤-01-15\n年度总体目标:"),
+    (MINIMAL_NATIONAL, "年度总体目标:\n  - 目标一", "年度总体目标: []"),
+    (MINIMAL_NATIONAL, "        分值: 40", '        分值: "40%"'),
+]
+
+
+@pytest.mark.parametrize(("base", "old", "new"), REFUSED, ids=[new for _, _, new in REFUSED])
+def test_schema_refuses_what_check_refuses(base, old, new, write_declaration):
+    text = base.read_text(encoding="utf-8")
+    assert old in text
+    source = write_declaration(text.replace(old, new, 1))
+    assert not read_checked(source).ok
+    with pytest.raises(jsonschema.ValidationError):
+        VALIDATOR.validate(editor_data(source.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [p.values[1] for p in load_cases() if p.values[0].stem == "accepted"],
+    ids=lambda c: c["name"],
+)
+def test_schema_accepts_the_accepted_rule_cases(case):
+    text = case_bytes(case).decode(case.get("encoding", "utf-8")).lstrip("\ufeff")
+    VALIDATOR.validate(editor_data(text))
 
 
 def test_all_structural_cases_exist():

@@ -438,3 +438,42 @@ def test_a_summary_prints_a_share_column_only_where_there_are_shares(built):
     ]
     plan = next(t for t in tables if t[1][0] == "资金总额")
     assert plan[0] == ["项目", "金额", "占比"]
+
+
+def test_a_period_with_one_date_written_is_checked_against_the_year(
+    kind_copy, write_declaration, capsys
+):
+    data, _ = kind_copy
+    edit(
+        data / "kinds" / "national-department.yaml",
+        "  填报人:\n",
+        "  开始时间: {type: date, required: false, help: 开始。}\n"
+        "  结束时间: {type: date, required: false, help: 结束。}\n  填报人:\n",
+    )
+    edit(
+        data / "kinds" / "national-department.yaml",
+        "rules:\n",
+        "rules:\n  - before: 开始时间\n    after: 结束时间\n  - within_year: [开始时间, 结束时间]\n",
+    )
+    base = (DATA / "forms" / "2024" / "national-2.yaml").read_text(encoding="utf-8")
+    lines = len(base.splitlines())
+    ended = write_declaration(base + "结束时间: 2023-06-01\n", "ended", "2024")
+    assert main(["check", str(ended)]) == 1
+    assert errors(capsys.readouterr().out) == [
+        f"{ended.as_posix()}:{lines + 1}:7: E209 结束时间 2023-06-01 在 2024 年度之前"
+        "（提示：项目期应与 2024 年度有交集；核对日期或年度）"
+    ]
+    later = write_declaration(base + "开始时间: 2025-01-01\n", "later", "2024")
+    assert main(["check", str(later)]) == 1
+    assert errors(capsys.readouterr().out) == [
+        f"{later.as_posix()}:{lines + 1}:7: E209 开始时间 2025-01-01 在 2024 年度之后"
+        "（提示：项目期应与 2024 年度有交集；核对日期或年度）"
+    ]
+    for text in ("结束时间: 2024-01-01\n", "开始时间: 2024-12-31\n", "开始时间: 2023-01-01\n"):
+        assert main(["check", str(write_declaration(base + text, "within", "2024"))]) == 0
+        assert errors(capsys.readouterr().out) == []
+
+
+def errors(out: str) -> list[str]:
+    """The lines of `out` that report an error (E…), warnings left out."""
+    return [line for line in out.splitlines() if re.search(r":\d+:\d+: E\d{3} ", line)]

@@ -79,3 +79,14 @@ def test_a_sum_off_below_two_decimals_prints_the_decimals_it_needs(write_declara
         f"{path.as_posix()}:12:3: E201 财政拨款 + 其他资金 = 100.0001 ≠ 部门整体预算总额 100.0000"
         "（合计多 0.0001）（提示：核对各项金额，合计须与总额分毫不差）"
     ]
+
+
+def test_optional_blocks_written_empty_are_absent(write_declaration):
+    text = (MINIMAL.parent / "minimal-national.yaml").read_text(encoding="utf-8")
+    empty = "金额合计: {}\n年度履职目标: []\n年度预算安排:\n年度总体目标:"
+    checked = read_checked(write_declaration(text.replace("年度总体目标:", empty)))
+    assert checked.diagnostics == ()
+    decl = checked.declaration
+    assert decl is not None
+    assert [decl.get(key) for key in ("金额合计", "年度履职目标", "年度预算安排")] == [None] * 3
+    assert not any(path.startswith(("金额合计", "年度履职目标")) for path in decl.locations)

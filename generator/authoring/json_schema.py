@@ -3,37 +3,84 @@ and squiggles while typing). Generated from the form kinds' definitions (generat
 and the frameworks, the same the reader uses, so it cannot drift from `check`: one schema with
 the kind (表样) as its discriminator, every field described by its kind's help text.
 
-The schema catches what an editor can: unknown and missing keys, wrong shapes, 一级/二级
-names, the forms of numbers, years, dates and targets. Sums and the year's folder are left to
-`check`.
+The schema never refuses what `check` accepts (warnings included: full-width digits, quoted
+numbers, optional blocks written blank or empty, bare number targets), as editors read the
+YAML (1.2: `2024-01-15` and `no` are texts). Of what `check` refuses it catches what an editor
+can: unknown and missing keys, wrong shapes, 一级/二级 names, the forms of numbers, years, dates
+and targets. Sums, the year's folder and the rest are left to `check` (docs/format.md).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from generator.declaration.load import MAX_TEXT
 from generator.declaration.model import FRAMEWORK_KEY, KIND_KEY, NOTE_KEY, YEARS
+from generator.declaration.read import MAX_COUNT_DIGITS
+from generator.declaration.targets import fold
 from generator.kinds import FormKind, Framework, form_kinds, frameworks
 from generator.kinds.frameworks import SUFFIX, canonical
 from generator.kinds.spec import FieldSpec, FieldType
-from generator.kinds.vocabulary import amount_units, operators
+from generator.kinds.vocabulary import amount_units, operator_words, operators
 
 SCHEMA_ID = "https://example.invalid/budget-declarations/declaration.schema.json"
 SCHEMA_PATH = "schema/declaration.schema.json"
 
-_AMOUNT_TEXT = r"^\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*$"
-_NUMBER_TEXT = r"^\s*\d+(?:\.\d+)?\s*%?\s*$"
-_DATE_TEXT = r"^\s*\d{4}\s*(?:[-./]|年)\s*\d{1,2}\s*(?:[-./]|月)\s*\d{1,2}\s*日?\s*$"
+# What `check` reads, as patterns: digits 0–9 or full-width ０–９ (read as 0–9; never `\d`, which
+# matches other scripts' digits in some engines), and the full-width forms of the separators,
+# which `check` folds too (NFKC). White space around a value is ignored, as `check` does.
+_DIGIT = "[0-9０-９]"
+_AMOUNT_TEXT = rf"^\s*(?:{_DIGIT}{{1,3}}(?:[,，]{_DIGIT}{{3}})+|{_DIGIT}+)(?:[.．]{_DIGIT}+)?\s*$"
+_NUMBER = rf"{_DIGIT}{{1,15}}(?:[.．]{_DIGIT}{{1,6}})?"
+_NUMBER_TEXT = rf"^\s*{_NUMBER}\s*$"
+_PERCENT_TEXT = rf"^\s*{_NUMBER}\s*[%％]?\s*$"
+# The years of YEARS (1980–2107), digit by digit.
+_YEAR = "(?:[1１][9９][89８９][0-9０-９]|[2２][0０][0-9０-９][0-9０-９]|[2２][1１][0０][0-7０-７])"
+_YEAR_TEXT = rf"^\s*{_YEAR}\s*$"
+_COUNT_TEXT = rf"^\s*(?:[0０]|[1-9１-９]{_DIGIT}{{0,8}})\s*$"
+_DATE_SEPARATOR = "[-./－．／]"
+_DATE_TEXT = (
+    rf"^\s*{_YEAR}\s*(?:{_DATE_SEPARATOR}|年)\s*{_DIGIT}{{1,2}}\s*"
+    rf"(?:{_DATE_SEPARATOR}|月)\s*{_DIGIT}{{1,2}}\s*日?\s*$"
+)
+# Any character but white space: a text of spaces only is blank (E102).
+_NOT_BLANK = r"\S"
+_COUNT_MAX = 10**MAX_COUNT_DIGITS - 1
+_TARGET = "target"  # the definition every target refers to
+# Characters that are read as a target's operator (full-width and small forms fold to them).
+_FOLDED_OPERATORS = "＜＞＝！﹤﹥﹦"
 
 
-def _target_pattern() -> str:
-    """A target: an operator then a number (units after it), or a text that does not start
-    with an operator. Built when a schema is made, not on import: operators.yaml is read on
-    first use."""
-    chars = "".join(sorted({ch for op in operators() for ch in op}))
-    return rf"^\s*(?:[{chars}＜＞＝][{chars}＜＞＝\s]*-?[0-9０-９]|[^\s{chars}＜＞＝+-])"
+def _target_schema() -> dict[str, Any]:
+    """A target: a number (read as with `=`, W401), or a text that is not blank, that has a
+    number after an operator it starts with, and that `check` would not refuse for what a
+    pattern can see: exponent notation (`1e5`), empty Chinese quotes (`“”`), an operator after
+    the number of a target that starts with one (`≥5%且≤10%`). Built when a schema is made,
+    not on import: operators.yaml and targets.yaml are read on first use."""
+    characters = "".join(sorted({ch for op in operators() for ch in op})) + _FOLDED_OPERATORS
+    ops = re.escape(characters)
+    run = rf"[{ops}][{ops}\s]*"
+    before, _ = operator_words()
+    spelled = sorted({w for word in before for w in (word, fold(word))}, key=lambda w: (-len(w), w))
+    words = "|".join(re.escape(word) for word in spelled)
+    then = rf"(?:(?:{words})\s*(?:{run})?)?"  # after an operator: a word, and another operator
+    said = rf"(?:{run}{then}|(?:{words})\s*(?:{run})?)"
+    number = rf"(?:{_DIGIT}{{1,3}}(?:[,，]{_DIGIT}{{3}})+|{_DIGIT}+)(?:[.．]{_DIGIT}+)?"
+    unit_ops = re.escape(characters.replace("!", "").replace("！", ""))
+    text = {
+        "type": "string",
+        "pattern": rf"^\s*(?:{run}{then}-?{_DIGIT}|[^\s{ops}+]|\+(?!{_DIGIT}))",
+        "not": {
+            "anyOf": [
+                {"pattern": r"^\s*[“‘「『]\s*[”’」』]\s*$"},
+                {"pattern": rf"^\s*(?:{said}\s*)?[-+]?{number}[eEｅＥ][-+]?{_DIGIT}"},
+                {"pattern": rf"^\s*{run}{then}-?{_DIGIT}.*[{unit_ops}]"},
+            ]
+        },
+    }
+    return {"anyOf": [{"type": "number"}, text]}
 
 
 def declaration_schema() -> dict[str, Any]:
@@ -41,7 +88,7 @@ def declaration_schema() -> dict[str, Any]:
     which fields the file may have."""
     kinds = form_kinds()
     known = frameworks()
-    definitions: dict[str, Any] = {}
+    definitions: dict[str, Any] = {_TARGET: _target_schema()}
     branches = []
     for name, kind in kinds.items():
         definitions[f"indicator {name}"] = _indicator(kind, list(known))
@@ -108,6 +155,8 @@ def _group(
     required: list[Any] = []
     for spec in fields:
         node = _node(spec, framework_names, kind)
+        if not spec.required:
+            node = _optional(node, spec)
         properties[spec.key] = node
         for alias in spec.aliases:
             properties[alias] = {**node, "description": f"同“{spec.key}”。{spec.help}"}
@@ -130,10 +179,22 @@ def _group(
     return group
 
 
+def _optional(node: dict[str, Any], spec: FieldSpec) -> dict[str, Any]:
+    """An optional field may also be written blank, and a list or group empty (`[]`, `{}`):
+    `check` reads each as not written."""
+    blank: list[dict[str, Any]] = [{"type": "null"}]
+    if spec.type in (FieldType.LIST, FieldType.TEXTS):
+        blank.append({"type": "array", "maxItems": 0})
+    elif spec.type is FieldType.GROUP:
+        blank.append({"type": "object", "maxProperties": 0})
+    described = {key: value for key, value in node.items() if key != "description"}
+    return {"anyOf": [described, *blank], "description": node["description"]}
+
+
 def _node(spec: FieldSpec, framework_names: list[str], kind: FormKind) -> dict[str, Any]:
     kind_of = spec.type
     if kind_of is FieldType.GROUP:
-        node = _group(spec.fields, framework_names, kind)
+        node = {**_group(spec.fields, framework_names, kind), "minProperties": 1}
         if spec.shorthand:
             child = spec.child(spec.shorthand)
             assert child is not None
@@ -161,18 +222,30 @@ def _indicator(kind: FormKind, framework_names: list[str]) -> dict[str, Any]:
 
 def _scalar(kind: FieldType) -> dict[str, Any]:
     if kind in (FieldType.TEXT, FieldType.LONG_TEXT):
-        return {"type": ["string", "number", "integer"], "minLength": 1, "maxLength": MAX_TEXT}
+        # YAML may read a text as a number or a boolean (`no`): `check` reads what was written
+        return {
+            "type": ["string", "number", "integer", "boolean"],
+            "minLength": 1,
+            "maxLength": MAX_TEXT,
+            "pattern": _NOT_BLANK,
+        }
     if kind is FieldType.YEAR:
-        return {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[-1]}
-    if kind is FieldType.INTEGER:
-        return {"type": "integer", "minimum": 0}
-    if kind in (FieldType.NUMBER, FieldType.PERCENT):
         return {
             "anyOf": [
-                {"type": "number", "minimum": 0},
-                {"type": "string", "pattern": _NUMBER_TEXT},
+                {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[-1]},
+                {"type": "string", "pattern": _YEAR_TEXT},
             ]
         }
+    if kind is FieldType.INTEGER:
+        return {
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": _COUNT_MAX},
+                {"type": "string", "pattern": _COUNT_TEXT},
+            ]
+        }
+    if kind in (FieldType.NUMBER, FieldType.PERCENT):
+        pattern = _PERCENT_TEXT if kind is FieldType.PERCENT else _NUMBER_TEXT
+        return {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": pattern}]}
     if kind is FieldType.AMOUNT:
         return {
             "anyOf": [
@@ -186,7 +259,7 @@ def _scalar(kind: FieldType) -> dict[str, Any]:
         return {"type": "boolean"}
     if kind is FieldType.UNIT:
         return {"enum": list(amount_units())}
-    return {"type": "string", "pattern": _target_pattern()}
+    return {"$ref": f"#/$defs/{_TARGET}"}
 
 
 def _framework(framework: Framework, kind: str) -> dict[str, Any]:

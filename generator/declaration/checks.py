@@ -161,7 +161,8 @@ def _share(part: Decimal, total: Decimal) -> Decimal | None:
 
 
 def check_shares(decl: Declaration) -> Iterator[Diagnostic]:
-    """A written 占比 equals its amount's share of the total, to 0.01 %."""
+    """A written 占比 equals its amount's share of the total, to 0.01 %; a total of 0 has no
+    shares, so none may be written."""
     for rule in decl.kind.rules:
         if not isinstance(rule, SharesRule):
             continue
@@ -176,7 +177,15 @@ def check_shares(decl: Declaration) -> Iterator[Diagnostic]:
             if not isinstance(written, Decimal) or amount is None:
                 continue
             computed = _share(amount, total)
-            if computed is not None and abs(written - computed) > PERCENT / 2:
+            if computed is None:  # a share of nothing: no 占比 can be right
+                yield Diagnostic(
+                    decl.where(share_path),
+                    rule.code,
+                    f"“{key}”的{rule.share} {written}% 与金额不符：{rule.total}为 0，"
+                    f"没有{rule.share}",
+                    f"删去{rule.share}，或核对金额",
+                )
+            elif abs(written - computed) > PERCENT / 2:
                 yield Diagnostic(
                     decl.where(share_path),
                     rule.code,
@@ -234,17 +243,29 @@ def check_dates(decl: Declaration) -> Iterator[Diagnostic]:
                     "核对起止日期",
                 )
         elif isinstance(rule, WithinYearRule):
-            start, end = decl.get(rule.start), decl.get(rule.end)
-            year = decl.year
-            dated = isinstance(start, date) and isinstance(end, date) and year
-            if dated and (end.year < year or start.year > year):  # type: ignore[union-attr]
-                span = f"{start.isoformat()} — {end.isoformat()}"  # type: ignore[union-attr]
-                yield Diagnostic(
-                    decl.where(rule.start),
-                    rule.code,
-                    f"{_last(rule.start)}至{_last(rule.end)}（{span}）不在 {year} 年度之内",
-                    f"项目期应与 {year} 年度有交集；核对日期或年度",
-                )
+            yield from _within_year(decl, rule)
+
+
+def _within_year(decl: Declaration, rule: WithinYearRule) -> Iterator[Diagnostic]:
+    """A period overlaps its 年度. With one date written, that date says enough: an end
+    before the year, or a start after it, leaves no overlap whatever the other date is."""
+    start, end = decl.get(rule.start), decl.get(rule.end)
+    year = decl.year
+    hint = f"项目期应与 {year} 年度有交集；核对日期或年度"
+    ends_before = isinstance(end, date) and end.year < year
+    starts_after = isinstance(start, date) and start.year > year
+    if not year or not (ends_before or starts_after):
+        return
+    if isinstance(start, date) and isinstance(end, date):
+        span = f"{start.isoformat()} — {end.isoformat()}"
+        message = f"{_last(rule.start)}至{_last(rule.end)}（{span}）不在 {year} 年度之内"
+        yield Diagnostic(decl.where(rule.start), rule.code, message, hint)
+    elif isinstance(end, date):
+        message = f"{_last(rule.end)} {end.isoformat()} 在 {year} 年度之前"
+        yield Diagnostic(decl.where(rule.end), rule.code, message, hint)
+    elif isinstance(start, date):
+        message = f"{_last(rule.start)} {start.isoformat()} 在 {year} 年度之后"
+        yield Diagnostic(decl.where(rule.start), rule.code, message, hint)
 
 
 def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:

@@ -40,7 +40,7 @@ from generator.declaration.model import (
     Value,
 )
 from generator.declaration.places import output_slug
-from generator.declaration.targets import Parsed, TargetError, other_digit, parse_target
+from generator.declaration.targets import TargetError, other_digit, parse_target
 from generator.errors import Diagnostic, Location, excerpt
 from generator.kinds import FormKind, Framework, form_kinds, frameworks
 from generator.kinds.spec import FieldSpec, FieldType
@@ -57,7 +57,9 @@ MAX_COUNT_DIGITS = 9  # counts (staff, units) up to 999,999,999
 _DIGITS_ONLY = "数字只能用 0–9（全角 ０–９ 也可）"
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "是", "否"}
 _NODE_KIND = {Mapping: "若干“键: 值”", Sequence: "以“- ”开头的列表", Scalar: "单个值"}
-_DATE = re.compile(r"^(\d{4})\s*(?:[-./]|年)\s*(\d{1,2})\s*(?:[-./]|月)\s*(\d{1,2})\s*日?$")
+_DATE = re.compile(
+    r"^([0-9]{4})\s*(?:[-./]|年)\s*([0-9]{1,2})\s*(?:[-./]|月)\s*([0-9]{1,2})\s*日?$"
+)
 _TYPE_WORDS = {
     FieldType.YEAR: "年份",
     FieldType.INTEGER: "非负整数",
@@ -107,6 +109,10 @@ class _Reader:
     # file writes it.
     unit: AmountUnit = field(default_factory=base_unit)
     indicator_name: str = ""  # the 三级 being read, for messages about its target
+    # Whether the 三级 being read declares itself 定性 (指标值类型), so that its target is
+    # kept as written even when it reads as a number; and whether it did (W402).
+    declared_qualitative: bool = False
+    read_as_number: bool = False
 
     def report(self, loc: Location, code: str, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(loc, code, message, hint))
@@ -117,17 +123,16 @@ class _Reader:
         kinds = form_kinds()
         written = _meta(root, KIND_KEY)
         listed = "、".join(kinds)
+        hint = f"在第一行写明表样，例如“{KIND_KEY}: {next(iter(kinds))}”；可用：{listed}"
         if written is None:
-            self.report(
-                root.loc,
-                "E102",
-                f"缺少“{KIND_KEY}”",
-                f"在第一行写明表样，例如“{KIND_KEY}: {next(iter(kinds))}”；可用：{listed}",
-            )
+            self.report(root.loc, "E102", f"缺少“{KIND_KEY}”", hint)
             return None
         node = written[1]
         self.locations[KIND_KEY] = node.loc
-        if not isinstance(node, Scalar) or not node.text.strip():
+        if isinstance(node, Scalar) and (_is_null(node) or not node.text.strip()):
+            self.report(node.loc, "E102", f"“{KIND_KEY}”没有填写", hint)
+            return None
+        if not isinstance(node, Scalar):
             self.report(node.loc, "E104", f"“{KIND_KEY}”应为表样的名称", f"可用：{listed}")
             return None
         name = node.text.strip()
@@ -238,7 +243,17 @@ class _Reader:
         for child in spec.fields:
             child_path = f"{path}.{child.key}" if path else child.key
             written = given.get(child.key)
-            if written is not None and not (_is_null(written[1]) and not child.required):
+            if written is not None and _is_blank(written[1], child):
+                # Written blank, or an empty list or mapping: absent when optional, E102 when
+                # required (an empty list prints an empty table and adds up to 0).
+                if child.required:
+                    self.report(
+                        written[1].loc,
+                        "E102",
+                        f"“{_label(child_path)}”没有填写",
+                        _BLANK_HINTS.get(child.type, ""),
+                    )
+            elif written is not None:
                 key_node, value_node = written
                 if child.type in (
                     FieldType.GROUP,
@@ -388,6 +403,14 @@ class _Reader:
         name = key.text.strip()
         self.indicator_name = name
         self.locations[path] = key.loc
+        declared = kind.role_field("target_kind", kind.indicator)
+        stated_node = (
+            _child_node(node, declared) if isinstance(node, Mapping) and declared else None
+        )
+        self.declared_qualitative = (
+            isinstance(stated_node, Scalar) and stated_node.text.strip() == QUALITATIVE
+        )
+        self.read_as_number = False
         if isinstance(node, Mapping):
             values = self.record(node, kind.indicator_row, path)
             target_path = f"{path}.{target_spec.key}"
@@ -398,9 +421,7 @@ class _Reader:
         target = values.get(target_spec.key) if values is not None else None
         if values is None or not isinstance(target, Target):
             return None
-        declared = kind.role_field("target_kind", kind.indicator)
         stated = values.get(declared.key) if declared is not None else None
-        qualitative = target.qualitative
         if declared is not None and stated == QUANTITATIVE and target.qualitative:
             self.report(
                 self.locations.get(target_path, key.loc),
@@ -409,7 +430,7 @@ class _Reader:
                 f"但{target_spec.key}“{target.text}”不是数值",
                 f'写成 "=数字"，例如 "=100%"；或把{declared.key}改为{QUALITATIVE}',
             )
-        elif declared is not None and stated == QUALITATIVE and not target.qualitative:
+        elif declared is not None and stated == QUALITATIVE and self.read_as_number:
             self.report(
                 self.locations.get(target_path, key.loc),
                 "W402",
@@ -417,8 +438,7 @@ class _Reader:
                 f"是数值；按{QUALITATIVE}印出",
                 f"若是数值目标，把{declared.key}改为{QUANTITATIVE}",
             )
-            qualitative = True
-        return Indicator(name, target, values, key.loc, qualitative)
+        return Indicator(name, target, values, key.loc, target.qualitative)
 
     def target(self, node: Node, spec: FieldSpec, path: str) -> Target | None:
         name = self.indicator_name
@@ -431,12 +451,17 @@ class _Reader:
             return None
         parsed = parse_target(text)
         if isinstance(parsed, TargetError):
-            self.report(node.loc, "E401", f"“{name}”的{spec.key}{parsed.message}", parsed.hint)
+            self.report(node.loc, parsed.code, f"“{name}”的{spec.key}{parsed.message}", parsed.hint)
             return None
         self.locations[path] = node.loc
-        if isinstance(parsed, Parsed) and parsed.assumed:
+        if self.declared_qualitative and not parsed.target.qualitative:
+            # 定性 declared: printed and kept as written, not as it would read (W402)
+            self.read_as_number = True
+            return Target(text=text, operator=None, number=None, unit="")
+        if parsed.assumed:
             read_as = parsed.target.text
             how, hint = _ASSUMED[parsed.assumed]
+            how = parsed.how or how
             self.report(
                 node.loc,
                 parsed.assumed,
@@ -447,6 +472,12 @@ class _Reader:
 
 
 _TEXT = FieldSpec("", FieldType.TEXT, "")
+# What to write in a required block left unfilled (E102).
+_BLANK_HINTS = {
+    FieldType.LIST: "至少写一项，每项以“- ”开头",
+    FieldType.TEXTS: "至少写一项，每项以“- ”开头",
+    FieldType.GROUP: "在下一行缩进写出“键: 值”",
+}
 # The rest of an amount that a comma inside `{ }` cut off (`{金额: 2,319.50}`): "319.50".
 _THOUSANDS_TAIL = re.compile(r"[0-9]{3}(?:,[0-9]{3})*(?:\.[0-9]+)?")
 # How an inferred reading of a target is told (targets.Parsed.assumed): what was odd, the hint.
@@ -538,15 +569,26 @@ def _convert_number(text: str, kind: FieldType) -> Decimal | _Problem:
 
 
 def _convert_date(text: str) -> date | _Problem:
+    """A date in the years a declaration may be for (YEARS): a form dated 0024 or 9999 is a
+    typing error, not a date to print."""
     match = _DATE.fullmatch(text)
+    shown = excerpt(text)
     if match:
+        year, month, day = (int(part) for part in match.groups())
+        if year not in YEARS:
+            return _Problem(
+                "E104",
+                f"的年份应在 {YEARS[0]} 到 {YEARS[-1]} 之间，这里是“{shown}”",
+                "核对年份（范围与年度相同），例如 2024-01-15",
+            )
         try:
-            return date(*(int(part) for part in match.groups()))
+            return date(year, month, day)
         except ValueError:
             pass
-    return _Problem(
-        "E104", f"应为日期，这里是“{excerpt(text)}”", "例如 2024-01-15 或 2024年1月15日"
-    )
+    hint = "例如 2024-01-15 或 2024年1月15日"
+    if _has_other_digits(text):
+        hint = f"{_DIGITS_ONLY}，例如 2024-01-15"
+    return _Problem("E104", f"应为日期，这里是“{shown}”", hint)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -591,6 +633,16 @@ def _has_other_digits(text: str) -> bool:
 
 def _is_null(node: Node) -> bool:
     return isinstance(node, Scalar) and not node.quoted and node.text.strip() in _NULLS
+
+
+def _is_blank(node: Node, spec: FieldSpec) -> bool:
+    """Whether `node` leaves the field `spec` unfilled: blank, or an empty list (`[]`) where a
+    list belongs, an empty mapping (`{}`) where a group does."""
+    if spec.type in (FieldType.LIST, FieldType.TEXTS) and isinstance(node, Sequence):
+        return not node.items
+    if spec.type is FieldType.GROUP and isinstance(node, Mapping):
+        return not node.items
+    return _is_null(node)
 
 
 def _label(path: str) -> str:
