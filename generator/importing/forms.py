@@ -33,7 +33,8 @@ from generator.declaration.sources import (
 from generator.errors import Diagnostic, ExitCode, sort_diagnostics
 from generator.importing.docx import SAVE_DOCX, grid_from_docx
 from generator.importing.grid import LIMITS, TOO_BIG_HINT, FormReadError, Grid, read_error
-from generator.importing.read_form import read_form, visible
+from generator.importing.labels import visible
+from generator.importing.read_form import read_form
 from generator.importing.tsv import READABLE_HINT, grid_from_text
 from generator.importing.xlsx import SAVE_XLSX, grid_from_xlsx
 from generator.kinds import FormKind
@@ -224,6 +225,7 @@ def _import(
             SCHEMA_MODELINE,
             f"由 {path.name} 导入（表样：{result.declaration.kind.name}，{how}）。"
             "核对标有“导入时推断”或“原表写作”的地方。",
+            *result.notes,
         )
     }
     text = emit_declaration(result.declaration, {**header, **result.comments}, None, result.blank)

@@ -1,0 +1,156 @@
+"""import reads back the forms we print, of every kind: each fixture of tests/data/forms is
+built, and its DOCX, its XLSX and a tab-separated export of that XLSX (as Excel or LibreOffice
+save one: the cells as they show) are imported into the same declaration, without a warning.
+Also: how a form's kind is recognised, and where `import --into` puts a project form."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import DATA
+
+from generator.cli import main
+from generator.declaration.checks import derived_values
+from generator.declaration.sources import read_checked
+
+FORMS = DATA / "forms"
+FIXTURES = sorted(p.relative_to(FORMS) for p in FORMS.rglob("*.yaml"))
+FORMATS = ["docx", "xlsx", "txt"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every fixture built once: the output folder (its <年度>/… mirrors tests/data/forms)."""
+    from generator.build.build import build
+
+    root = tmp_path_factory.mktemp("forms")
+    shutil.copytree(FORMS, root / "declarations")
+    assert build([root / "declarations"], root / "out").ok
+    return root / "out"
+
+
+def shown(value: object, number_format: str) -> str:
+    """A cell's value as Excel shows it under `number_format` (the formats our XLSX uses:
+    General, 0 and #,##0.00…), which is what its text export holds."""
+    if isinstance(value, datetime):
+        return f"{value.year}/{value.month}/{value.day}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    number = Decimal(repr(value))
+    if number_format == "General":
+        return f"{number.normalize():f}" if "." in str(number) else str(number)
+    places = len(number_format.partition(".")[2])
+    grouping = "," if "," in number_format else ""
+    return f"{number:{grouping}.{places}f}"
+
+
+def text_export(xlsx: Path, target: Path) -> Path:
+    """The first worksheet of `xlsx` as tab-separated text, as Excel's "文本文件(制表符分隔)"
+    saves it: each cell as shown, a cell with a tab, line break or quote quoted."""
+    sheet = openpyxl.load_workbook(xlsx).worksheets[0]
+    lines = []
+    for row in sheet.iter_rows():
+        cells = [shown(cell.value, cell.number_format) for cell in row]
+        lines.append(
+            "\t".join(
+                '"' + c.replace('"', '""') + '"' if any(ch in c for ch in '\t\n"') else c
+                for c in cells
+            )
+        )
+    target.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return target
+
+
+def form_file(built: Path, fixture: Path, suffix: str, tmp_path: Path) -> Path:
+    made = built / fixture.with_suffix(".xlsx" if suffix == "txt" else f".{suffix}")
+    if suffix == "txt":
+        return text_export(made, tmp_path / f"{fixture.stem}.txt")
+    return made
+
+
+def in_place(fixture: Path, root: Path) -> Path:
+    """Where `fixture` goes under `root` (a project in its department's folder, with the
+    department's 整体 form beside that folder, so that `check` finds the project in place)."""
+    if fixture.parent.name != "2024":
+        department = fixture.parent.with_suffix(".yaml")
+        (root / fixture.parent).mkdir(parents=True, exist_ok=True)
+        shutil.copy(FORMS / department, root / department)
+    return root / fixture
+
+
+def import_to(path: Path, target: Path, capsys, *options: str) -> tuple[int, list[str]]:
+    status = main(["import", str(path), "-o", str(target), *options])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return status, captured.err.splitlines()
+
+
+def as_printed(decl) -> tuple:
+    """What a declaration's form says: its kind and framework, the unit, every value the form
+    prints (with the totals and shares the form computes when they are left out), and the
+    indicator tree with each indicator's 定量/定性 and printed columns. Left aside is what no
+    form can show: fields the kind does not print (printed: false), a flag at its default
+    (汇总: false prints nothing), whether a computed value was written or computed, and whether
+    指标值类型 was declared or read from the target; docs/format.md lists them."""
+    kind = decl.kind
+    values = {
+        path: value
+        for path, spec, value in decl.walk()
+        if spec.type.value not in ("indicators", "group", "list")
+        and spec.role != "amount_unit"
+        and spec.printed
+        and not (spec.default is not None and value == spec.default)
+    }
+    values.update((path, value) for path, value in derived_values(decl).items())
+    printed = {f.key for f in kind.indicator if f.printed and f.role != "target_kind"}
+    tree = tuple(
+        (
+            l1.name,
+            l1.note,
+            tuple(
+                (
+                    l2.name,
+                    tuple(
+                        (i.name, i.kind, tuple((k, v) for k, v in i.values.items() if k in printed))
+                        for i in l2.indicators
+                    ),
+                )
+                for l2 in l1.children
+            ),
+        )
+        for l1 in decl.goals
+    )
+    return kind.name, decl.framework.name, decl.amount_unit, sorted(values.items()), tree
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@pytest.mark.parametrize("fixture", FIXTURES, ids=str)
+def test_every_kind_imports_back_as_it_was_declared(built, tmp_path, capsys, fixture, suffix):
+    path = form_file(built, fixture, suffix, tmp_path)
+    target = in_place(fixture, tmp_path / "imported")
+    status, lines = import_to(path, target, capsys)
+    assert lines == [f"{path} → {target}"]  # not a warning: every cell placed, nothing guessed
+    assert status == 0
+    imported = read_checked(target)
+    assert imported.diagnostics == ()
+    original = read_checked(FORMS / fixture).declaration
+    assert as_printed(imported.declaration) == as_printed(original)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=str)
+def test_every_format_of_a_form_imports_into_the_same_yaml(built, tmp_path, capsys, fixture):
+    """Amounts keep the decimals the form shows (an XLSX number cell formatted #,##0.0000
+    holding 1280.5 is 1,280.5000, as the DOCX prints it), dates and check boxes read alike."""
+    texts = []
+    for suffix in FORMATS:
+        target = in_place(fixture, tmp_path / suffix)
+        status, _ = import_to(form_file(built, fixture, suffix, tmp_path), target, capsys)
+        assert status == 0
+        texts.append(target.read_text(encoding="utf-8").split("\n", 2)[2])
+    assert texts[1] == texts[0]
+    assert texts[2] == texts[0]
