@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import DATA
+from import_files import write_tsv
 
 from generator.cli import main
 from generator.declaration.checks import derived_values
@@ -154,3 +155,96 @@ def test_every_format_of_a_form_imports_into_the_same_yaml(built, tmp_path, caps
         texts.append(target.read_text(encoding="utf-8").split("\n", 2)[2])
     assert texts[1] == texts[0]
     assert texts[2] == texts[0]
+
+
+def test_an_xlsx_saved_with_dates_percentages_and_fewer_decimals_reads_as_it_shows(
+    built, tmp_path, capsys
+):
+    """Our XLSX as a user saves it from Excel after typing into it: 填报日期 a date cell,
+    a 占比 a percentage cell, an amount shown with four decimals saved as 2400."""
+    workbook = openpyxl.load_workbook(built / "2024" / "national-1.xlsx")
+    sheet = workbook.worksheets[0]
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value}
+    date_cell = cells["2024年1月15日"]
+    date_cell.value = datetime(2024, 1, 15)
+    date_cell.number_format = 'yyyy"年"m"月"d"日"'
+    share = cells["96.28%"]
+    share.value = 0.9628
+    share.number_format = "0.00%"
+    path = tmp_path / "saved.xlsx"
+    workbook.save(path)
+    target = tmp_path / "2024" / "national-1.yaml"
+    status, lines = import_to(path, target, capsys)
+    assert (status, lines) == (0, [f"{path} → {target}"])
+    text = target.read_text(encoding="utf-8")
+    assert "填报日期: 2024-01-15\n" in text
+    assert "\n  资金总额: 2,400.0000\n" in text  # a number cell 2400 formatted #,##0.0000
+    imported = read_checked(target)
+    assert imported.diagnostics == ()
+    original = read_checked(FORMS / "2024" / "national-1.yaml").declaration
+    assert as_printed(imported.declaration) == as_printed(original)
+
+
+@pytest.mark.parametrize(
+    ("saved", "number_format", "shown_as"),
+    [
+        ("1280.5", "#,##0.0000", "1280.5000"),
+        ("1.23456", "0.00", "1.23456"),  # more decimals than the format shows: none dropped
+        ("0.9628", "0.00%", "96.28%"),
+        ("0.5", "0%", "50%"),
+        ("45306", "yyyy/m/d", "2024-01-15"),
+        ("45306", 'yyyy"年"m"月"d"日"', "2024-01-15"),
+        ("312001", "General", "312001"),
+        ("312001", "#,##0", "312001"),  # no grouping: a code stays a code
+        ("12", "@", "12"),
+    ],
+)
+def test_an_xlsx_number_reads_as_its_format_shows_it(saved, number_format, shown_as):
+    from generator.importing.number_formats import parse_format, shown
+
+    assert shown(saved, parse_format(number_format)) == shown_as
+
+
+def test_a_date_in_a_workbook_counting_from_1904():
+    from generator.importing.number_formats import parse_format, shown
+
+    assert shown("43844", parse_format("yyyy-mm-dd"), date1904=True) == "2024-01-15"
+
+
+# -- which kind a form is -------------------------------------------------------------------------
+
+
+def thin_form(tmp_path: Path, title: str, *rows: list[str]) -> Path:
+    return write_tsv(tmp_path / "thin.txt", [[title], ["（2024年度）"], *rows])
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("项目支出绩效目标申报表", "全国项目"),
+        ("上海市财政支出项目绩效目标申报表", "上海项目"),
+        ("2024年上海市财政支出项目绩效目标申报表", "上海项目"),  # the title inside a longer one
+    ],
+)
+def test_a_project_form_is_recognised_by_its_title(tmp_path, capsys, title, kind):
+    path = thin_form(tmp_path, title, ["项目名称", "档案数字化"], ["申报单位名称", "示例区档案馆"])
+    main(["import", str(path)])
+    captured = capsys.readouterr()
+    assert f"（表样：{kind}，按表中的栏目识别）" in captured.out
+    assert "W609" not in captured.err
+
+
+def test_the_kind_given_with_kind_is_taken_whatever_the_title(tmp_path, capsys):
+    path = thin_form(tmp_path, "项目支出绩效目标申报表", ["项目名称", "档案数字化"])
+    main(["import", str(path), "--kind", "上海项目"])
+    assert "（表样：上海项目，按 --kind）" in capsys.readouterr().out
+
+
+def test_a_form_that_fits_two_project_kinds_equally_says_so(tmp_path, capsys):
+    path = write_tsv(tmp_path / "thin.txt", [["（2024年度）"], ["项目名称", "档案数字化"]])
+    main(["import", str(path)])
+    err = capsys.readouterr().err
+    assert (
+        f"{path.as_posix()}:1:1: W609 这张表与表样“上海项目”和“全国项目”同样吻合，"
+        "按栏目最少的“上海项目”读取（提示：若不是“上海项目”，请用 --kind 指明表样）"
+    ) in err.splitlines()
