@@ -248,3 +248,106 @@ def test_a_form_that_fits_two_project_kinds_equally_says_so(tmp_path, capsys):
         f"{path.as_posix()}:1:1: W609 这张表与表样“上海项目”和“全国项目”同样吻合，"
         "按栏目最少的“上海项目”读取（提示：若不是“上海项目”，请用 --kind 指明表样）"
     ) in err.splitlines()
+
+
+# -- import --into: a project form in its department's folder ------------------------------------
+
+PROJECTS = ["学生资助", "教师培训", "校舍维修改造"]  # of national-1 (示例县教育局)
+
+
+def project_files(built: Path, tmp_path: Path, *names: str) -> Path:
+    """A folder holding the DOCX of national-1's projects `names` (and of national-1 itself
+    as 部门整体.docx when "整体" is among them, last in name order)."""
+    folder = tmp_path / "收到的表"
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        made = built / "2024" / ("national-1.docx" if name == "整体" else f"national-1/{name}.docx")
+        shutil.copy(made, folder / ("部门整体.docx" if name == "整体" else f"{name}.docx"))
+    return folder
+
+
+def year_folder(tmp_path: Path, *wholes: tuple[str, str]) -> Path:
+    """declarations/2024/ holding the 整体 fixtures `wholes` (fixture, file name)."""
+    folder = tmp_path / "declarations" / "2024"
+    folder.mkdir(parents=True)
+    for fixture, name in wholes:
+        shutil.copy(FORMS / "2024" / fixture, folder / name)
+    return folder
+
+
+def test_a_project_form_goes_into_its_departments_folder(built, tmp_path, capsys):
+    # the department's 整体 form under a name of its own, not its 部门名称
+    year = year_folder(tmp_path, ("national-1.yaml", "edu.yaml"))
+    source = project_files(built, tmp_path, "学生资助") / "学生资助.docx"
+    assert main(["import", str(source), "--into", str(year)]) == 0
+    target = year / "edu" / "学生资助.yaml"
+    assert capsys.readouterr().err.splitlines() == [f"{source} → {target}"]
+    assert main(["check", str(year)]) == 0
+    assert read_checked(target).declaration.get("项目名称") == "学生资助"
+
+
+def test_a_department_and_its_projects_imported_in_one_run_land_together(built, tmp_path, capsys):
+    year = tmp_path / "declarations" / "2024"
+    folder = project_files(built, tmp_path, *PROJECTS, "整体")  # the 整体 form read last
+    assert main(["import", str(folder), "--into", str(year)]) == 0
+    department = year / "示例县教育局"
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"{folder / '学生资助.docx'} → {department / '学生资助.yaml'}",
+        f"{folder / '教师培训.docx'} → {department / '教师队伍建设.yaml'}",
+        f"{folder / '校舍维修改造.docx'} → {department / '农村义务教育学校校舍维修改造.yaml'}",
+        f"{folder / '部门整体.docx'} → {year / '示例县教育局.yaml'}",
+        "4 个文件：写入 4 个，未导入 0 个，未写入 0 个",
+    ]
+    assert main(["check", str(year)]) == 0
+
+
+def test_a_project_whose_department_has_no_form_there_is_put_in_its_folder_and_said_so(
+    built, tmp_path, capsys
+):
+    year = year_folder(tmp_path, ("shanghai-1.yaml", "shanghai-1.yaml"))  # another department
+    source = project_files(built, tmp_path, "学生资助") / "学生资助.docx"
+    assert main(["import", str(source), "--into", str(year)]) == 0
+    target = year / "示例县教育局" / "学生资助.yaml"
+    assert capsys.readouterr().err.splitlines() == [
+        f"{source.as_posix()}:1:1: W613 {year} 中没有主管部门“示例县教育局”的整体表："
+        f"项目表写在 {target}（提示：把该部门的整体表放在 {year / '示例县教育局.yaml'}"
+        "（可用 import 导入），否则 check 报告 E241）",
+        f"{source} → {target}",
+    ]
+    assert target.exists()
+    assert main(["check", str(year)]) == 1
+    assert " E241 " in capsys.readouterr().out
+
+
+def test_into_a_departments_own_folder_puts_the_project_there(built, tmp_path, capsys):
+    year = year_folder(tmp_path, ("national-1.yaml", "edu.yaml"))
+    source = project_files(built, tmp_path, "学生资助") / "学生资助.docx"
+    assert main(["import", str(source), "--into", str(year / "edu")]) == 0
+    assert capsys.readouterr().err.splitlines() == [f"{source} → {year / 'edu' / '学生资助.yaml'}"]
+
+
+def test_a_project_form_is_not_written_over_an_existing_one_without_force(built, tmp_path, capsys):
+    year = year_folder(tmp_path, ("national-1.yaml", "edu.yaml"))
+    target = year / "edu" / "学生资助.yaml"
+    target.parent.mkdir()
+    target.write_text("mine\n", encoding="utf-8")
+    source = project_files(built, tmp_path, "学生资助") / "学生资助.docx"
+    assert main(["import", str(source), "--into", str(year)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"错误：{source}：未写入，{target} 已存在（确认要覆盖请加 --force）"
+    ]
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    assert main(["import", str(source), "--into", str(year), "--force"]) == 0
+    assert target.read_text(encoding="utf-8") != "mine\n"
+
+
+def test_a_project_whose_department_has_two_forms_there_is_refused(built, tmp_path, capsys):
+    year = year_folder(tmp_path, ("national-1.yaml", "a.yaml"), ("national-1.yaml", "b.yaml"))
+    source = project_files(built, tmp_path, "学生资助") / "学生资助.docx"
+    assert main(["import", str(source), "--into", str(year)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"错误：{source}：未写入，{year} 中有 2 份主管部门“示例县教育局”的整体表："
+        f"{year / 'a.yaml'}、{year / 'b.yaml'}（check 报告 E231）；合并为一份，"
+        "或用 -o 指定项目表写到哪里"
+    ]
