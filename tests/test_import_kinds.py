@@ -18,6 +18,7 @@ from import_files import write_tsv
 from generator.cli import main
 from generator.declaration.checks import derived_values
 from generator.declaration.sources import read_checked
+from generator.importing.tsv import grid_from_tsv
 
 FORMS = DATA / "forms"
 FIXTURES = sorted(p.relative_to(FORMS) for p in FORMS.rglob("*.yaml"))
@@ -155,6 +156,51 @@ def test_every_format_of_a_form_imports_into_the_same_yaml(built, tmp_path, caps
         texts.append(target.read_text(encoding="utf-8").split("\n", 2)[2])
     assert texts[1] == texts[0]
     assert texts[2] == texts[0]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=str)
+def test_a_cell_beside_any_row_of_any_form_is_warned_about_and_nothing_else_moves(
+    built, tmp_path, capsys, fixture
+):
+    """Every non-empty cell is read into a field or warned about (W611): a remark typed right
+    of every row of each fixture's form, a column apart, is named in a warning each, and the
+    rest reads as before. Not beside a row that ends in a field's label (主管部门 left blank
+    at the end of its row): a cell right of a label is its value (docs/format.md)."""
+    export = text_export(built / fixture.with_suffix(".xlsx"), tmp_path / "export.txt")
+    rows = grid_from_tsv(export.read_text(encoding="utf-8"), "export").rows
+    width = max(map(len, rows)) + 1
+    keys = {spec.key for _, spec in read_checked(FORMS / fixture).declaration.kind.walk()}
+    marked = [
+        [*row, *[""] * (width - len(row)), f"备查{i}"] if remarked(row, keys) else list(row)
+        for i, row in enumerate(rows)
+    ]
+    path = write_tsv(tmp_path / f"{fixture.stem}.txt", marked)
+    lines_of = grid_from_tsv(path.read_text(encoding="utf-8"), "marked").numbers
+    target = in_place(fixture, tmp_path / "imported")
+    status, lines = import_to(path, target, capsys)
+    assert status == 0
+    source = path.as_posix()
+    hint = "（提示：若是申报的内容，请在导入的 YAML 中手工补上）"
+    assert lines == [
+        *(
+            f"{source}:{lines_of[i]}:{width + 1}: W611 “备查{i}”未导入：不属于表样"
+            f"“{kind_of(fixture)}”的任何栏目{hint}"
+            for i, row in enumerate(rows)
+            if remarked(row, keys)
+        ),
+        f"{path} → {target}",
+    ]
+    original = read_checked(FORMS / fixture).declaration
+    assert as_printed(read_checked(target).declaration) == as_printed(original)
+
+
+def remarked(row: tuple[str, ...], keys: set[str]) -> bool:
+    filled = [cell for cell in row if cell]
+    return bool(filled) and filled[-1] not in keys
+
+
+def kind_of(fixture: Path) -> str:
+    return (FORMS / fixture).read_text(encoding="utf-8").split("表样: ", 1)[1].split("\n")[0]
 
 
 def test_an_xlsx_saved_with_dates_percentages_and_fewer_decimals_reads_as_it_shows(

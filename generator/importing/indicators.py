@@ -10,8 +10,10 @@ field the kind prints after the tree (填报人, 分值合计); the form's own f
 In each row the framework's names are the 一级 and 二级, wherever they stand (a hand-typed form
 shifts them); a name that is both a 一级 and a 二级 (成本指标 in Shanghai's framework) is the
 一级 when a 二级 of it stands beside it, else as its column says. The other cells are read by
-their column: the 三级 name and each indicator column's value; a row whose cells do not fit the
-header (two in one column) is read as before: its last two cells are the 三级 name and target.
+their column: the 三级 name and each indicator column's value (a second cell in one column, or
+a cell beyond the header's columns, is not read: W611); a row without a 三级 name and target in
+their columns (a hand-typed row shifted by a cell) is read as before: its last two cells are
+the 三级 name and target.
 What is inferred rather than read (a 二级 label printed after the rows it belongs to, as merged
 cells export; an operator with a stray space) gives a warning and a YAML comment. A 二级 row
 with no 三级 is an empty 二级, as the national forms print a placeholder.
@@ -51,7 +53,7 @@ class Table:
     LEVEL2, NAME or an indicator field's key), and the row after its last."""
 
     header: int
-    columns: dict[int, str]
+    columns: dict[int, str]  # "": a heading the kind does not have, which ends the one before
     end: int
 
     def column(self, col: int) -> str:
@@ -103,8 +105,7 @@ def find_table(reading: Reading, after: tuple[str, ...]) -> Table | None:
                 break
         else:
             spec = _indicator_column(reading, text)
-            if spec is not None:
-                columns[c] = spec.key
+            columns[c] = spec.key if spec is not None else ""  # another heading ends a column
     name_col = next((c for c, n in columns.items() if n == NAME), len(rows[header]))
     end = len(rows)
     for r in range(header + 1, len(rows)):
@@ -116,7 +117,7 @@ def find_table(reading: Reading, after: tuple[str, ...]) -> Table | None:
         ):
             end = r
             break
-    reading.used.update((header, c) for c in columns)
+    reading.used.update((header, c) for c, name in columns.items() if name)
     return Table(header, columns, end)
 
 
@@ -203,7 +204,8 @@ class GoalsReader:
         segments: list[_Segment] = []
         level1 = ""
         for r in range(self.table.header + 1, self.table.end):
-            cells = [(c, cell) for c, cell in enumerate(rows[r]) if cell]
+            # cells outside the header's columns are no part of the table (W611 at the end)
+            cells = [(c, cell) for c, cell in enumerate(rows[r]) if cell and self.table.column(c)]
             if not cells or all(reading.is_note(cell) for _, cell in cells):
                 continue
             found1, l1_text, l2_text, l2_col, rest = self.classify(cells, level1, r)
@@ -287,20 +289,16 @@ class GoalsReader:
 
     def indicator_row(self, rest: list[tuple[int, str]], r: int) -> _Row | None:
         """The 三级 name and values of a row's other cells, by the header's columns (cells in
-        the levels' columns are not the row's: unknown 二级 names, left unread); else its last
-        two cells as name and target. None when the row holds no indicator."""
+        the levels' columns are not the row's: unknown 二级 names, nor a second cell in one
+        column: left unread); else its last two cells as name and target. None when the row
+        holds no indicator."""
         by_column: dict[str, tuple[str, int]] = {}
-        fits = True
         for c, text in rest:
             column = self.table.column(c)
-            if column in (LEVEL1, LEVEL2):
-                continue
-            if not column or column in by_column:
-                fits = False
-                break
-            by_column[column] = (text, c)
+            if column not in (LEVEL1, LEVEL2) and column not in by_column:
+                by_column[column] = (text, c)  # a second cell in a column is not read: W611
         target = self.target.key
-        if fits and NAME in by_column and target in by_column:
+        if NAME in by_column and target in by_column:
             name, col = by_column.pop(NAME)
             if plain(name) in self.column_labels:
                 return None

@@ -131,6 +131,7 @@ class _FormReader:
         self.unit: str | None = None
         self.framework: Framework = frameworks()[self.kind.framework]
         self.in_brackets: dict[str, tuple[str, int, int]] = {}  # path → value, row, col
+        self.headers: set[tuple[int, int]] = set()  # labels in a header row: values below
         # every key (plain) → the fields it labels; a key of one field only is unique
         owners: dict[str, set[str]] = {}
         self.subtree: dict[str, frozenset[str]] = {}
@@ -188,8 +189,14 @@ class _FormReader:
 
     def value_at(self, row: int, col: int, region: Region) -> tuple[str, int, int]:
         """The value of the label at (row, col): right of it, or under it when a label stands
-        right of it (or nothing does); "" when neither holds one. Returns the text and its row
-        and column."""
+        right of it (or nothing does); under it first when the label is in a header row (its
+        row holds the labels of its block's other fields with no value between them: 年末资产总额
+        | 年末在职人数 | 内设机构数); "" when neither holds one. Returns the text and its row and
+        column."""
+        if (row, col) in self.headers:
+            below = self.below(row, col, region)
+            if below[0]:
+                return below
         cells = self.grid.rows[row]
         for c in range(col + 1, min(len(cells), region.right)):
             if cells[c]:
@@ -197,15 +204,33 @@ class _FormReader:
                     self.reading.used.add((row, c))
                     return cells[c], row, c
                 break
+        return self.below(row, col, region)
+
+    def below(self, row: int, col: int, region: Region) -> tuple[str, int, int]:
+        """The value under the label at (row, col): in the next row of `region` that holds
+        anything, unless that is a label."""
         for r in range(row + 1, region.bottom):
             below = self.grid.rows[r]
             if any(below[region.left : region.right]):
                 text = below[col] if col < len(below) else ""
                 if self.reading.is_label(text):
                     return "", row, col
-                self.reading.used.add((r, col))
+                if text:
+                    self.reading.used.add((r, col))
                 return text, r, col
         return "", row, col
+
+    def mark_headers(self, found: dict[str, tuple[int, int]]) -> None:
+        """Note the labels of `found` (a block's fields) that stand in a header row."""
+        by_row: dict[int, list[int]] = {}
+        for row, col in found.values():
+            by_row.setdefault(row, []).append(col)
+        for row, cols in by_row.items():
+            if len(cols) < 2:
+                continue
+            between = self.grid.rows[row][min(cols) : max(cols) + 1]
+            if all(not cell or self.reading.is_label(cell) for cell in between):
+                self.headers.update((row, col) for col in cols)
 
     def under_header(
         self, spec: FieldSpec, at: tuple[int, int], top: int, right: int
@@ -298,6 +323,7 @@ class _FormReader:
             at = self.find(spec, region, unique)
             if at[0] >= 0:
                 found[spec.key] = at
+        self.mark_headers(found)
         values: dict[str, Value] = {}
         for spec in fields:
             path = f"{prefix}.{spec.key}" if prefix else spec.key
@@ -452,6 +478,7 @@ class _FormReader:
         if header < 0:
             return ()
         columns: dict[str, int] = {}
+        rows_found: set[int] = set()
         for r in (header, header + 1):
             if r >= region.bottom:
                 break
@@ -461,13 +488,27 @@ class _FormReader:
                         is_label(plain(cell), key) for key in self.keys(leaf)
                     ):
                         columns[leaf_path] = c
+                        rows_found.add(r)
         self.reading.used.update((header, c) for c in columns.values())
-        body = header + (2 if header + 1 < region.bottom and self._header_row(header + 1) else 1)
+        span = (min(columns.values()), max(columns.values()) + 1)
+        body = header + (
+            2 if header + 1 in rows_found and self._header_row(header + 1, span) else 1
+        )
         own = {key for _, leaf in leaves for key in self.keys(leaf)}
         items: list[Record] = []
         order = sorted(columns.items(), key=lambda item: item[1])
+        # the last column ends at the next heading right of it: cells beyond are not read (W611)
+        limit = min(
+            (
+                c
+                for r in range(header, body)
+                for c, cell in enumerate(self.grid.rows[r])
+                if cell and c > order[-1][1]
+            ),
+            default=region.right,
+        )
         for r in range(body, region.bottom):
-            cells = self.grid.rows[r]
+            cells = self.grid.rows[r][:limit]
             filled = [(c, cell) for c, cell in enumerate(cells) if cell]
             if not filled:
                 continue
@@ -499,9 +540,10 @@ class _FormReader:
             items.append(_records(record))
         return tuple(items)
 
-    def _header_row(self, row: int) -> bool:
-        """Whether `row` (under a header) still belongs to the header: sub-labels only."""
-        cells = [cell for cell in self.grid.rows[row] if cell]
+    def _header_row(self, row: int, span: tuple[int, int]) -> bool:
+        """Whether `row` (under a header) still belongs to the header: sub-labels only, in the
+        columns `span` of the list."""
+        cells = [cell for cell in self.grid.rows[row][span[0] : span[1]] if cell]
         return bool(cells) and all(self.reading.is_label(cell) for cell in cells)
 
     # -- the indicator table ------------------------------------------------------------------
