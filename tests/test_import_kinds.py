@@ -397,3 +397,63 @@ def test_a_project_whose_department_has_two_forms_there_is_refused(built, tmp_pa
         f"{year / 'a.yaml'}、{year / 'b.yaml'}（check 报告 E231）；合并为一份，"
         "或用 -o 指定项目表写到哪里"
     ]
+
+
+# -- what the kind computes: left out when it agrees, kept when it does not --------------------
+
+
+def edited_export(built: Path, tmp_path: Path, fixture: str, changes: dict[str, str]) -> Path:
+    """The text export of a fixture's XLSX with cells changed (old text → new text)."""
+    export = text_export(built / "2024" / f"{fixture}.xlsx", tmp_path / "export.txt")
+    rows = grid_from_tsv(export.read_text(encoding="utf-8"), "export").rows
+    seen = {old: 0 for old in changes}
+    out = []
+    for row in rows:
+        new_row = []
+        for cell in row:
+            if cell in changes and not seen[cell]:
+                seen[cell] += 1
+                cell = changes[cell]
+            new_row.append(cell)
+        out.append(new_row)
+    assert all(seen.values()), seen
+    return write_tsv(tmp_path / f"{fixture}.txt", out)
+
+
+def test_printed_totals_and_shares_that_agree_are_left_to_be_computed(built, tmp_path, capsys):
+    path = edited_export(built, tmp_path, "national-1", {})
+    target = tmp_path / "2024" / "national-1.yaml"
+    assert import_to(path, target, capsys)[0] == 0
+    text = target.read_text(encoding="utf-8")
+    assert "金额合计" not in text.split("\n", 3)[3]
+    assert "占比" not in text.split("\n", 3)[3]
+    assert text.splitlines()[2] == (
+        "# 原表印出的金额合计、占比与按各项金额计算的结果一致，未写出（生成器会计算后印出）"
+    )
+
+
+def test_a_printed_total_or_share_that_does_not_agree_is_kept_for_check(built, tmp_path, capsys):
+    path = edited_export(
+        built, tmp_path, "national-1", {"1,646.2500": "1,600.0000", "96.28%": "95.00%"}
+    )
+    target = tmp_path / "2024" / "national-1.yaml"
+    assert main(["import", str(path), "-o", str(target)]) == 1
+    text = target.read_text(encoding="utf-8")
+    assert "金额合计:\n  总额: 1,735.5150\n  财政拨款: 1,600.0000\n  其他资金: 89.2650\n" in text
+    assert "    财政拨款:\n      金额: 2,310.7350\n      占比: 95.00%\n" in text
+    assert text.splitlines()[2] == (  # the others agree: left out, and said so
+        "# 原表印出的占比与按各项金额计算的结果一致，未写出（生成器会计算后印出）；"
+        "不一致的照原表写出，check 会报告"
+    )
+    problems = capsys.readouterr().out.splitlines()
+    assert [line.split(": ", 1)[1][:4] for line in problems] == ["E205", "E206"]
+
+
+def test_a_declared_kind_of_target_that_differs_from_its_reading_is_kept(built, tmp_path, capsys):
+    path = edited_export(built, tmp_path, "landscape-2", {"定量": "定性"})
+    target = tmp_path / "2024" / "landscape-2.yaml"
+    assert main(["import", str(path), "-o", str(target)]) == 1  # check's W402
+    assert " W402 “治理企业数”的指标值类型为定性" in capsys.readouterr().out
+    text = target.read_text(encoding="utf-8")
+    assert '      治理企业数:\n        指标值: ">=35家"\n        指标值类型: 定性\n' in text
+    assert text.count("指标值类型") == 2  # that one, and the note at the top

@@ -612,8 +612,9 @@ class _FormReader:
             values = _with(values, path, decl.get(path))
         if dropped:
             names = "、".join(dict.fromkeys(dropped))
+            kept = "；不一致的照原表写出，check 会报告" if restored else ""
             self.notes.append(
-                f"原表的{names}与按各项金额计算的结果一致，未写出（生成器会计算后印出）"
+                f"原表印出的{names}与按各项金额计算的结果一致，未写出（生成器会计算后印出）{kept}"
             )
         return replace(decl, values=values)
 
