@@ -457,3 +457,24 @@ def test_a_declared_kind_of_target_that_differs_from_its_reading_is_kept(built, 
     text = target.read_text(encoding="utf-8")
     assert '      治理企业数:\n        指标值: ">=35家"\n        指标值类型: 定性\n' in text
     assert text.count("指标值类型") == 2  # that one, and the note at the top
+
+
+def test_a_level2_name_the_framework_does_not_have_is_said_and_its_rows_too(
+    built, tmp_path, capsys
+):
+    # 质量 (without 指标) is the framework's 质量指标, printed as written
+    changes = {"服务对象满意度指标": "社会公众满意度指标", "质量指标": "质量"}
+    path = edited_export(built, tmp_path, "national-1", changes)
+    target = tmp_path / "2024" / "national-1.yaml"
+    status, lines = import_to(path, target, capsys)
+    assert status == 0
+    source = path.as_posix()
+    assert lines == [
+        f"{source}:31:1: W604 “家长满意度”没有二级指标，未导入",
+        f"{source}:31:2: W611 “社会公众满意度指标”未导入：不属于表样“全国整体”的任何栏目"
+        "（提示：若是申报的内容，请在导入的 YAML 中手工补上）",
+        f"{path} → {target}",
+    ]
+    text = target.read_text(encoding="utf-8")
+    assert '    质量:\n      义务教育巩固率: ">=99%"\n' in text
+    assert "满意度指标:" not in text

@@ -18,8 +18,8 @@ What is inferred rather than read (a 二级 label printed after the rows it belo
 cells export; an operator with a stray space) gives a warning and a YAML comment. A 二级 row
 with no 三级 is an empty 二级, as the national forms print a placeholder.
 
-The framework is the kind's own when every 一级/二级 name of the table is one of its names, else
-the framework that knows most of them (then fewest of its 一级 missing).
+The framework is the one that knows most of the table's 一级/二级 names: the kind's own when no
+other knows more, else the one of those with fewest of its 一级 missing from the table.
 """
 
 from __future__ import annotations
@@ -148,14 +148,11 @@ def recognise_framework(reading: Reading, table: Table, default: str) -> Framewo
     def misfits(framework: Framework) -> int:
         return sum(1 for n in names if not (framework.find(n) or framework.owner(n)))
 
-    if misfits(known[default]) == 0:
-        return known[default]
+    written = {canonical(n) for n in names}
 
-    def fit(framework: Framework) -> tuple[int, int, int]:
-        present = sum(
-            1 for spec in framework.level1 if canonical(spec.name) in {canonical(n) for n in names}
-        )
-        return -misfits(framework), present - len(framework.level1), framework.name == default
+    def fit(framework: Framework) -> tuple[int, bool, int]:
+        present = sum(1 for spec in framework.level1 if canonical(spec.name) in written)
+        return -misfits(framework), framework.name == default, present - len(framework.level1)
 
     return max(known.values(), key=fit)
 
