@@ -478,3 +478,23 @@ def test_a_level2_name_the_framework_does_not_have_is_said_and_its_rows_too(
     text = target.read_text(encoding="utf-8")
     assert '    质量:\n      义务教育巩固率: ">=99%"\n' in text
     assert "满意度指标:" not in text
+
+
+@pytest.mark.parametrize("suffix", ["docx", "xlsx"])
+def test_a_minimal_national_form_imports_without_blocks_it_does_not_print(tmp_path, capsys, suffix):
+    """tests/data/minimal-national.yaml has none of the optional blocks: none is made up
+    (部门总体资金情况 from the tasks' 财政拨款, 填报人 from the footnote)."""
+    from generator.build.build import build
+
+    folder = tmp_path / "declarations" / "2023"
+    folder.mkdir(parents=True)
+    shutil.copy(DATA / "minimal-national.yaml", folder)
+    assert build([folder], tmp_path / "out").ok
+    path = tmp_path / "out" / "2023" / f"minimal-national.{suffix}"
+    target = tmp_path / "imported" / "2023" / "minimal-national.yaml"
+    assert import_to(path, target, capsys) == (0, [f"{path} → {target}"])
+    text = target.read_text(encoding="utf-8")
+    for absent in ("部门总体资金情况", "年度预算安排", "填报人", "注："):
+        assert absent not in text
+    original = read_checked(folder / "minimal-national.yaml").declaration
+    assert as_printed(read_checked(target).declaration) == as_printed(original)
