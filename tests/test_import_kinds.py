@@ -38,7 +38,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def shown(value: object, number_format: str) -> str:
     """A cell's value as Excel shows it under `number_format` (the formats our XLSX uses:
-    General, 0 and #,##0.00…), which is what its text export holds."""
+    General, 0, #,##0.00… and 0.00%), which is what its text export holds."""
     if isinstance(value, datetime):
         return f"{value.year}/{value.month}/{value.day}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -46,7 +46,9 @@ def shown(value: object, number_format: str) -> str:
     number = Decimal(repr(value))
     if number_format == "General":
         return f"{number.normalize():f}" if "." in str(number) else str(number)
-    places = len(number_format.partition(".")[2])
+    places = len(number_format.partition(".")[2].rstrip("%"))
+    if number_format.endswith("%"):
+        return f"{number * 100:.{places}f}%"
     grouping = "," if "," in number_format else ""
     return f"{number:{grouping}.{places}f}"
 
@@ -214,7 +216,7 @@ def test_an_xlsx_saved_with_dates_percentages_and_fewer_decimals_reads_as_it_sho
     date_cell = cells["2024年1月15日"]
     date_cell.value = datetime(2024, 1, 15)
     date_cell.number_format = 'yyyy"年"m"月"d"日"'
-    share = cells["96.28%"]
+    share = cells.get("96.28%") or cells[0.9628]  # text, or already a percentage cell
     share.value = 0.9628
     share.number_format = "0.00%"
     path = tmp_path / "saved.xlsx"
