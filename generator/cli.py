@@ -298,12 +298,18 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="+", type=Path, metavar="FILE", help="forms, or folders of forms"
     )
     import_cmd.add_argument("-o", "--output", type=Path, help="write the YAML to this file")
-    import_cmd.add_argument("--into", type=Path, help="write each form as INTO/<部门名称>.yaml")
+    import_cmd.add_argument(
+        "--into",
+        type=Path,
+        help="write each form as INTO/<部门名称>.yaml, a project form as "
+        "INTO/<its department's file name>/<项目名称>.yaml",
+    )
     import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
     import_cmd.add_argument(
         "--kind",
         metavar="表样",
-        help="the form kind to read the files as (default: the kind whose labels fit best)",
+        help="the form kind to read the files as (default: the kind whose title and labels "
+        "fit best)",
     )
 
     lint_cmd = command(

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from generator.authoring.emit import SCHEMA_MODELINE, emit_declaration
 from generator.build.write import Artifact, WriteError, Writer
+from generator.declaration.model import Declaration
+from generator.declaration.places import PROJECT
 from generator.declaration.sources import (
     RESERVED_NAMES,
     UsageError,
@@ -33,7 +35,9 @@ from generator.declaration.sources import (
 from generator.errors import Diagnostic, ExitCode, sort_diagnostics
 from generator.importing.docx import SAVE_DOCX, grid_from_docx
 from generator.importing.grid import LIMITS, TOO_BIG_HINT, FormReadError, Grid, read_error
-from generator.importing.read_form import read_form, visible
+from generator.importing.labels import visible
+from generator.importing.placing import Folder
+from generator.importing.read_form import ImportResult, read_form
 from generator.importing.tsv import READABLE_HINT, grid_from_text
 from generator.importing.xlsx import SAVE_XLSX, grid_from_xlsx
 from generator.kinds import FormKind
@@ -136,12 +140,21 @@ def import_forms(
     if into is not None:
         _check_folder(into)
     claimed: dict[str, tuple[Path, str]] = {}  # target (as file systems compare) → form, 部门
+    folder = Folder(into, file_stem) if into is not None else None
+    read = {item: _read(item, kind) for item in inputs if isinstance(item, Path)}
+    written: dict[Path, Imported] = {}
+    # 整体 forms first: the projects of this run then find the folder their 整体 form got
+    for projects in (False, True):
+        for path, form in read.items():
+            if isinstance(form, _Form) and form.is_project == projects:
+                written[path] = _write(form, output, folder, force, claimed)
     results = []
     for item in inputs:
         if isinstance(item, Imported):
             results.append(item)
         else:
-            results.append(_import(item, output, into, force, claimed, kind))
+            form = read[item]
+            results.append(form if isinstance(form, Imported) else written[item])
     return results
 
 
@@ -197,14 +210,28 @@ class _Unreadable(Exception):
     """The file cannot be opened (missing, not permitted): a problem of the environment."""
 
 
-def _import(
-    path: Path,
-    output: Path | None,
-    into: Path | None,
-    force: bool,
-    claimed: dict[str, tuple[Path, str]],
-    kind: FormKind | None,
-) -> Imported:
+@dataclass(frozen=True)
+class _Form:
+    """A form read and made YAML, not yet written."""
+
+    source: Path
+    declaration: Declaration
+    result: ImportResult
+    notes: tuple[Diagnostic, ...]
+    how: str  # how its kind was found
+
+    @property
+    def is_project(self) -> bool:
+        return self.declaration.kind.category == PROJECT
+
+    def name(self) -> str:
+        """The file name (without suffix) --into gives it: a project's name, a department's."""
+        named = self.declaration.role("project_name") if self.is_project else None
+        text = named if isinstance(named, str) else self.declaration.department
+        return file_stem(text) or file_stem(self.source.stem) or "申报"
+
+
+def _read(path: Path, kind: FormKind | None) -> _Form | Imported:
     try:
         grid, notes = _grid(path)
     except _Unreadable as error:
@@ -214,29 +241,50 @@ def _import(
     result = read_form(grid, path.stem, kind)
     if result.declaration is None:
         return Imported(path, Outcome.FAILED, warnings=notes, problems=result.errors)
-    target = output
-    if into is not None:
-        stem = file_stem(result.declaration.department) or file_stem(path.stem) or "申报"
-        target = into / f"{stem}.yaml"
     how = "按 --kind" if kind is not None else "按表中的栏目识别"
+    return _Form(path, result.declaration, result, notes, how)
+
+
+def _write(
+    form: _Form,
+    output: Path | None,
+    folder: Folder | None,
+    force: bool,
+    claimed: dict[str, tuple[Path, str]],
+) -> Imported:
+    path, result, decl = form.source, form.result, form.declaration
+    target = output
+    placed: list[Diagnostic] = []
+    if folder is not None:
+        if form.is_project:
+            place = folder.place(decl, path.as_posix(), form.name())
+            if place.target is None:
+                return Imported(path, Outcome.REFUSED, reason=place.refused)
+            target = place.target
+            placed += [place.warning] if place.warning else []
+        else:
+            target = folder.path / f"{form.name()}.yaml"
     header = {
         "": (
             SCHEMA_MODELINE,
-            f"由 {path.name} 导入（表样：{result.declaration.kind.name}，{how}）。"
+            f"由 {path.name} 导入（表样：{decl.kind.name}，{form.how}）。"
             "核对标有“导入时推断”或“原表写作”的地方。",
+            *result.notes,
         )
     }
-    text = emit_declaration(result.declaration, {**header, **result.comments}, None, result.blank)
+    text = emit_declaration(decl, {**header, **result.comments}, None, result.blank)
     checked = read_checked_text(text, (target or Path(f"{path.stem}.yaml")).as_posix())
-    warnings = tuple(sort_diagnostics([*notes, *result.warnings]))
+    warnings = tuple(sort_diagnostics([*form.notes, *result.warnings, *placed]))
     if target is None:
         return Imported(path, Outcome.PRINTED, None, text, warnings, checked.diagnostics)
     key = unicodedata.normalize("NFC", str(target.absolute())).casefold()
-    department = unicodedata.normalize("NFC", result.declaration.department)
+    department = unicodedata.normalize("NFC", decl.department)
     if key in claimed:
         first, other = claimed[key]
         why = "两份表的部门名称相同；每个部门每年只有一份申报"
-        if other != department:
+        if form.is_project:
+            why = "两份项目表的项目名称得出同一个文件名；用 -o 为这份表另指定文件名"
+        elif other != department:
             why = (
                 f"部门名称“{visible(department)}”与那份表的“{visible(other)}”不同，"
                 "但得出同一个文件名；用 -o 为这份表另指定文件名"
@@ -251,6 +299,8 @@ def _import(
     except WriteError as error:
         return Imported(path, Outcome.REFUSED, target, reason=str(error))
     claimed[key] = (path, department)
+    if folder is not None and not form.is_project and decl.department:
+        folder.add(decl.department, target)
     return Imported(path, Outcome.WRITTEN, target, text, warnings, checked.diagnostics)
 
 

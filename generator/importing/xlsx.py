@@ -4,8 +4,10 @@ The worksheet is streamed with lxml (importing/ooxml.py opens the package safely
 cell, so a cell beyond the form's limits (XFD1048576) is refused when it is met, before
 anything is laid out. Cells are read as Excel shows them: shared and inline strings (rich text
 joined, phonetic guides left out, OOXML escapes such as _x000D_ decoded), numbers as their exact
-decimal text, TRUE/FALSE, error values and formula results as saved. A formula whose result was
-not saved (files written by programs that calculate nothing) reads as blank, with a warning.
+decimal text as their cell's number format shows them (importing/number_formats.py: the
+decimals it shows, percentages, dates), TRUE/FALSE, error values and formula results as
+saved. A formula whose result was not saved (files written by programs that calculate nothing)
+reads as blank, with a warning.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from generator.importing.grid import (
     is_number,
     read_error,
 )
+from generator.importing.number_formats import GENERAL, NumberFormat, format_of, shown
 from generator.importing.ooxml import Package, attribute, local_name, open_package
 
 SAVE_XLSX = "在 Excel 或 WPS 中打开，另存为 → Excel 工作簿 (*.xlsx) 后再导入"
@@ -45,7 +48,7 @@ def grid_from_xlsx(data: bytes, source: str) -> tuple[Grid, tuple[Diagnostic, ..
         for item in package.xml(name)
         if local_name(item) == "si"
     ]
-    reader = _SheetReader(package, sheet, strings)
+    reader = _SheetReader(package, sheet, strings, *_number_formats(package, workbook))
     reader.read()
     return reader.grid(), tuple(reader.warnings)
 
@@ -70,6 +73,28 @@ def _first_worksheet(package: Package, workbook: str) -> str:
     raise package.error("E603", "不是有效的 .xlsx 文件：没有工作表")
 
 
+def _number_formats(package: Package, workbook: str) -> tuple[tuple[NumberFormat, ...], bool]:
+    """The number format of each cell style (by the index a cell's `s` names), and whether
+    the workbook counts dates from 1904."""
+    date1904 = any(
+        (attribute(element, "date1904") or "").lower() in ("1", "true")
+        for element in package.xml(workbook).iter("{*}workbookPr")
+    )
+    formats: list[NumberFormat] = []
+    for name in package.related(workbook, "styles")[:1]:
+        styles = package.xml(name)
+        custom: dict[int, str] = {}
+        for element in styles.iterfind("{*}numFmts/{*}numFmt"):
+            number = element.get("numFmtId", "")
+            if is_number(number) and len(number) <= 9:
+                custom[int(number)] = element.get("formatCode", "")
+        for xf in styles.iterfind("{*}cellXfs/{*}xf"):
+            number = xf.get("numFmtId", "0")
+            valid = is_number(number) and len(number) <= 9
+            formats.append(format_of(int(number), custom) if valid else GENERAL)
+    return tuple(formats), date1904
+
+
 def _rich_text(item: Any) -> str:
     """The text of a string item (<si>, <is>): plain or in runs, without phonetic guides."""
     parts = []
@@ -87,6 +112,8 @@ class _SheetReader:
     package: Package
     part: str
     strings: list[str]
+    formats: tuple[NumberFormat, ...] = ()
+    date1904: bool = False
     cells: dict[tuple[int, int], str] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     count: int = 0  # cells with a value read so far
@@ -208,8 +235,14 @@ class _SheetReader:
         if kind == "b":
             return ("TRUE" if value.strip() == "1" else "FALSE"), False
         if kind == "n":
-            return number_text(value), False
+            return shown(number_text(value), self._format(element), self.date1904), False
         return value, False  # str (a formula's text result), e (#N/A …), d (an ISO date)
+
+    def _format(self, element: Any) -> NumberFormat:
+        style = element.get("s", "0")
+        if not is_number(style) or len(style) > 9 or int(style) >= len(self.formats):
+            return GENERAL
+        return self.formats[int(style)]
 
 
 def number_text(value: str) -> str:
