@@ -429,3 +429,31 @@ def test_trend_xlsx_gives_each_department_a_sheet_whose_header_repeats_alone(tmp
         # only the table's own header row repeats on every printed page
         assert sheet.print_title_rows == "$3:$3"
         assert [c.value for c in sheet[3]][:2] == ["类别", "项目"]
+
+
+def test_an_amount_of_zero_removed_or_added_shows_its_zero(write_declaration):
+    base = (DATA / "forms" / "2024" / "national-2.yaml").read_text(encoding="utf-8")
+    planned = base.replace(
+        "金额单位: 元",
+        "金额单位: 元\n年度预算安排:\n  资金总额: 100.00\n  基本支出: 100.00\n  项目支出: 0.00",
+        1,
+    )
+    assert planned != base
+    old, new = model(write_declaration(planned, "old", "2024")), model(
+        write_declaration(base, "new", "2024")
+    )
+    removed = {c.key: c.old for c in compare(old, new).changes if c.kind == "removed"}
+    assert removed["项目支出"] == "0.00"
+    added = {c.key: c.new for c in compare(new, old).changes if c.kind == "added"}
+    assert added["项目支出"] == "0.00"
+
+
+def test_a_changed_indicator_column_shows_its_values_when_short(write_declaration):
+    base = (DATA / "forms" / "2024" / "landscape-1.yaml").read_text(encoding="utf-8")
+    edited = base.replace("计量单位: 万亩", "计量单位: 亩", 1)
+    assert edited != base
+    old, new = model(write_declaration(base, "old", "2024")), model(
+        write_declaration(edited, "new", "2024")
+    )
+    details = {c.key: c.detail for c in compare(old, new).changes}
+    assert details == {"产出指标 / 数量指标 / 新建高标准农田面积": "计量单位 万亩 → 亩"}

@@ -150,3 +150,11 @@ def test_the_expected_level1_depend_on_the_framework(write_declaration):
         "x.yaml:22:1: L010 分解目标中没有一级目标“成本指标”（财预〔2021〕101号的一级目标）"
         f"（提示：{HINT_LEVEL1}）",
     ]
+
+
+def test_a_number_whose_unit_is_in_its_unit_column_has_a_unit():
+    from conftest import DATA
+
+    decl = read_checked(DATA / "forms" / "2024" / "landscape-1.yaml").declaration
+    assert decl is not None
+    assert [d.message for d in lint(decl) if d.code == "L002"] == []

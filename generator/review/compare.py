@@ -355,7 +355,13 @@ def _budget_changes(
             unit = new.amount_unit if now is not None else old.amount_unit
             shown = f"{format_amount(value, places)}{'' if same_unit else ' ' + unit}"
             changes.append(
-                Change(kind, "budget", key, shown if was else "", shown if now is not None else "")
+                Change(
+                    kind,
+                    "budget",
+                    key,
+                    shown if was is not None else "",  # 0.00 is shown too
+                    shown if now is not None else "",
+                )
             )
             continue
         if same_unit:
@@ -604,20 +610,29 @@ def _columns(indicator: Indicator) -> dict[str, str]:
 
 
 def _column_detail(old: Indicator, new: Indicator) -> str:
-    """The indicator's other fields that changed: a target with its values (中期指标值 =42所 →
-    =45所, like the target itself), the others by name (指标解释 有变化)."""
+    """The indicator's other fields that changed: a target or a short value with its values
+    (中期指标值 =42所 → =45所, 计量单位 万亩 → 亩, like the target itself), a long text by name
+    (指标解释 有变化)."""
     before, after = _columns(old), _columns(new)
-    targets = [k for k, v in (*old.values.items(), *new.values.items()) if isinstance(v, Target)]
     changed = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
     shown = [
         f"{k} {before.get(k) or '（无）'} → {after.get(k) or '（无）'}"
         for k in changed
-        if k in targets
+        if _short(before.get(k, "")) and _short(after.get(k, ""))
     ]
-    others = sorted(k for k in changed if k not in targets)
+    others = sorted(
+        k for k in changed if not (_short(before.get(k, "")) and _short(after.get(k, "")))
+    )
     if others:
         shown.append("、".join(others) + " 有变化")
     return "；".join(shown)
+
+
+SHORT_VALUE = 20  # characters: a changed column value up to this long is shown, not only named
+
+
+def _short(text: str) -> bool:
+    return len(text) <= SHORT_VALUE and "\n" not in text
 
 
 def _path(key: tuple[str, str, str]) -> str:

@@ -233,10 +233,13 @@ def lint_vague_benefit(decl: Declaration) -> Iterator[Diagnostic]:
 
 
 def lint_unit_missing(decl: Declaration) -> Iterator[Diagnostic]:
-    """L002: a number without a unit leaves the reader to guess what is counted."""
+    """L002: a number without a unit leaves the reader to guess what is counted (a unit in the
+    row's 计量单位 column counts)."""
+    unit = decl.kind.role_field("unit", decl.kind.indicator)  # a 计量单位 column, if any
     for aim in aims(decl):
         target = aim.target
-        if not target.qualitative and not target.unit:
+        column = aim.indicator.values.get(unit.key) if unit is not None else None
+        if not target.qualitative and not target.unit and not column:
             yield Diagnostic(
                 aim.at,
                 "L002",
