@@ -439,8 +439,9 @@ def test_an_amount_of_zero_removed_or_added_shows_its_zero(write_declaration):
         1,
     )
     assert planned != base
-    old, new = model(write_declaration(planned, "old", "2024")), model(
-        write_declaration(base, "new", "2024")
+    old, new = (
+        model(write_declaration(planned, "old", "2024")),
+        model(write_declaration(base, "new", "2024")),
     )
     removed = {c.key: c.old for c in compare(old, new).changes if c.kind == "removed"}
     assert removed["项目支出"] == "0.00"
@@ -452,8 +453,9 @@ def test_a_changed_indicator_column_shows_its_values_when_short(write_declaratio
     base = (DATA / "forms" / "2024" / "landscape-1.yaml").read_text(encoding="utf-8")
     edited = base.replace("计量单位: 万亩", "计量单位: 亩", 1)
     assert edited != base
-    old, new = model(write_declaration(base, "old", "2024")), model(
-        write_declaration(edited, "new", "2024")
+    old, new = (
+        model(write_declaration(base, "old", "2024")),
+        model(write_declaration(edited, "new", "2024")),
     )
     details = {c.key: c.detail for c in compare(old, new).changes}
     assert details == {"产出指标 / 数量指标 / 新建高标准农田面积": "计量单位 万亩 → 亩"}
