@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from generator.declaration.model import Target
 from generator.errors import excerpt
@@ -195,9 +196,8 @@ def _operator_at(
 
 def _word_at(written: str, folded: str, position: int) -> tuple[_Mention, int] | None:
     """The operator written as a word before the number at `position` (不低于), if any."""
-    before, _ = operator_words()
-    for word, operator in sorted(before.items(), key=lambda item: -len(item[0])):
-        if folded.startswith(fold(word), position):
+    for word, folded_word, operator in _words().before:
+        if folded.startswith(folded_word, position):
             end = position + len(word)
             return _Mention(written[position:end], operator, explicit=False), end
     return None
@@ -206,12 +206,11 @@ def _word_at(written: str, folded: str, position: int) -> tuple[_Mention, int] |
 def _suffixes(written: str, folded: str, start: int) -> tuple[list[_Mention], int]:
     """The operator words after the unit (20家以上, 90%以上以下: every one, to say when they
     disagree), and where the unit ends."""
-    _, after = operator_words()
-    words = sorted(after.items(), key=lambda item: -len(item[0]))
+    words = _words().after
     found: list[_Mention] = []
     end = start + len(folded[start:].rstrip())
     while True:
-        word = next(((w, op) for w, op in words if folded[start:end].endswith(fold(w))), None)
+        word = next(((w, op) for w, f, op in words if folded[start:end].endswith(f)), None)
         if word is None:
             return found, end
         found.insert(0, _Mention(written[end - len(word[0]) : end], word[1], explicit=False))
@@ -243,11 +242,10 @@ def _second_condition(shown: str, unit: str) -> TargetError | None:
     folded = fold(unit)
     operator = next((unit[i] for i, ch in enumerate(folded) if ch in _UNIT_OPERATORS), "")
     if not operator:
-        before, after = operator_words()
         found = {}  # where each word is, the longest at a place
-        for word in sorted((*before, *after), key=len):
-            if fold(word) in folded:
-                at = folded.find(fold(word))
+        for word, folded_word in _words().shortest_first:
+            at = folded.find(folded_word)
+            if at >= 0:
                 found[at] = unit[at : at + len(word)]
         operator = found[min(found)] if found else ""
     if operator:
@@ -289,6 +287,43 @@ def fold(text: str) -> str:
     return "".join(_fold_character(ch) for ch in text)
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The operator words of targets.yaml prepared once for reading many targets: (word, word
+    folded, operator), longest first; and every word with its folded form, shortest first."""
+
+    source: tuple[dict[str, str], dict[str, str]]
+    before: tuple[tuple[str, str, str], ...]
+    after: tuple[tuple[str, str, str], ...]
+    shortest_first: tuple[tuple[str, str], ...]
+
+
+_PREPARED: list[_Words] = []
+
+
+def _words() -> _Words:
+    """The prepared words of the vocabulary now in use (made again when it is read again)."""
+    source = operator_words()
+    if not _PREPARED or _PREPARED[0].source is not source:
+        before, after = source
+
+        def longest_first(words: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
+            ordered = sorted(words.items(), key=lambda item: -len(item[0]))
+            return tuple((w, fold(w), op) for w, op in ordered)
+
+        every = sorted((*before, *after), key=len)
+        _PREPARED[:] = [
+            _Words(
+                source,
+                longest_first(before),
+                longest_first(after),
+                tuple((w, fold(w)) for w in every),
+            )
+        ]
+    return _PREPARED[0]
+
+
+@lru_cache(maxsize=4096)
 def _fold_character(ch: str) -> str:
     if ch.isascii() or is_other_digit(ch):
         return ch
