@@ -18,24 +18,15 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from generator.authoring.fmt import fmt
-from generator.authoring.json_schema import SCHEMA_PATH, schema_text
-from generator.authoring.kind_docs import DOCS_PATH, kinds_reference
-from generator.authoring.new_year import carry_forward, review_summary
-from generator.authoring.preview import preview
 from generator.build.build import Report, build, check
 from generator.build.pool import WorkerError
 from generator.build.write import Artifact, WriteError, Writer
 from generator.config import ConfigError
 from generator.declaration.sources import UsageError
 from generator.errors import Diagnostic, ExitCode
-from generator.importing.forms import Outcome, import_forms, import_summary
 from generator.kinds import form_kinds
+from generator.render import TemplateError
 from generator.render.package import EpochError, source_date_epoch
-from generator.render.templates import TemplateError
-from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
-from generator.review.lint import lint
-from generator.review.trend import trend
 
 DEFAULT_SOURCES = [Path("declarations")]
 
@@ -340,7 +331,7 @@ def _parser() -> argparse.ArgumentParser:
         _schema,
         summary="print the JSON Schema of the declaration format (for editors)",
         description="Print the JSON Schema generated from the format and taxonomy; "
-        f"--out writes it (the committed copy is {SCHEMA_PATH}).",
+        "--out writes it (the committed copy is schema/declaration.schema.json).",
     )
     schema_cmd.add_argument("--out", type=Path, help="write the schema to this file")
 
@@ -349,7 +340,7 @@ def _parser() -> argparse.ArgumentParser:
         _kinds,
         summary="list the form kinds (表样) and the fields each one has",
         description="Print the reference of the form kinds a declaration may name in 表样: "
-        f"their fields, checks and frameworks (the committed copy is {DOCS_PATH}).",
+        "their fields, checks and frameworks (the committed copy is docs/kinds.md).",
     )
     kinds_cmd.add_argument("--out", type=Path, help="write the reference to this file")
 
@@ -465,6 +456,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
+
     if args.rev:
         result = diff_revisions(args.rev, args.paths or DEFAULT_SOURCES)
     elif len(args.paths) == 2:
@@ -493,6 +486,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _trend(args: argparse.Namespace) -> int:
+    from generator.review.trend import trend  # each command loads what it needs
+
     report = trend(args.paths, args.out)
     for diagnostic in report.diagnostics:
         print(diagnostic)
@@ -505,6 +500,8 @@ def _trend(args: argparse.Namespace) -> int:
 
 
 def _new_year(args: argparse.Namespace) -> int:
+    from generator.authoring.new_year import carry_forward, review_summary
+
     if not (args.root / str(args.old_year)).is_dir():
         raise UsageError(f"{args.root / str(args.old_year)}：目录不存在")
     report = carry_forward(args.root, args.old_year, args.new_year)
@@ -523,6 +520,8 @@ def _new_year(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from generator.importing.forms import Outcome, import_forms, import_summary
+
     kind = None
     if args.kind is not None:
         kinds = form_kinds()
@@ -545,6 +544,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
+    from generator.review.lint import lint
+
     report = check(args.paths)
     if not report.ok:
         _print_problems(args.format, report.errors, report.warnings)
@@ -561,6 +562,8 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _fmt(args: argparse.Namespace) -> int:
+    from generator.authoring.fmt import fmt
+
     report = fmt(args.paths, args.check)
     for diagnostic in report.diagnostics:
         print(diagnostic)
@@ -577,10 +580,14 @@ def _fmt(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from generator.authoring.json_schema import schema_text
+
     return _write_or_print(args.out, schema_text(), "declaration.schema.json")
 
 
 def _kinds(args: argparse.Namespace) -> int:
+    from generator.authoring.kind_docs import kinds_reference
+
     return _write_or_print(args.out, kinds_reference(), "kinds.md")
 
 
@@ -599,6 +606,8 @@ def _write_or_print(out: Path | None, text: str, example_name: str) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
+    from generator.authoring.preview import preview
+
     report = preview(args.out)
     for warning in report.skipped:
         print(f"警告：{warning}", file=sys.stderr)

@@ -25,7 +25,8 @@ from markdown_it import MarkdownIt
 
 from generator.build.write import Artifact, Writer
 from generator.declaration.sources import UsageError
-from generator.render.templates import TEMPLATES, Renderer, escape_cell
+from generator.render import TEMPLATES
+from generator.render.templates import Renderer, escape_cell
 
 PAGE = "page.html.j2"
 REPORTS = "diff"  # the folder of change reports under OUT

@@ -30,8 +30,8 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.build import pool
 from generator.build.cache import (
     ENTRY,
     FOLDER,
@@ -56,9 +56,11 @@ from generator.declaration.sources import (
 )
 from generator.declaration.summary import Summary
 from generator.errors import Diagnostic, is_error, sort_diagnostics
-from generator.render.context import DeclarationContext, declaration_context, index_context
-from generator.render.department import department_context
-from generator.render.templates import TEMPLATES, Renderer
+from generator.render import TEMPLATES
+
+if TYPE_CHECKING:
+    from generator.render.context import DeclarationContext
+    from generator.render.templates import Renderer
 
 PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up
 MAX_WORKERS = 8
@@ -181,11 +183,11 @@ def _build_locked(
         report.gone = []
         return
     models = [item.declaration for item in rechecked if item.declaration is not None]
-    renderer = Renderer(templates)
+    renderer = OnDemand(templates)
     # Every file is staged (written beside its target) and all take their places together at
     # the end: a template error or an interrupt half-way leaves the earlier build as it was.
     try:
-        with closing(render_many(renderer, models, workers)) as rendered:
+        with closing(render_many(renderer.get() if models else None, models, workers)) as rendered:
             for decl, files in zip(models, rendered, strict=True):
                 for suffix in DECLARATION_SUFFIXES:
                     _stage_output(writer, manifest, f"{decl.year}/{decl.slug}{suffix}", files)
@@ -307,7 +309,7 @@ def _stage_cache(writer: Writer, cache: ModelCache, previous: Manifest, manifest
 
 def _stage_indexes(
     writer: Writer,
-    renderer: Renderer,
+    renderer: OnDemand,
     environment: str,
     out: Path,
     previous: Manifest,
@@ -327,7 +329,9 @@ def _stage_indexes(
         manifest.files.update(dict.fromkeys(outputs, index_digest))
         if _up_to_date(out, previous, manifest, outputs, index_digest, report):
             continue
-        files = renderer.index_files(index_context(year, [s for s, _ in members]))
+        from generator.render.context import index_context
+
+        files = renderer.get().index_files(index_context(year, [s for s, _ in members]))
         for path in outputs:
             _stage_output(writer, manifest, path, files)
     _stage_departments(writer, renderer, environment, out, previous, manifest, summaries, report)
@@ -335,7 +339,7 @@ def _stage_indexes(
 
 def _stage_departments(
     writer: Writer,
-    renderer: Renderer,
+    renderer: OnDemand,
     environment: str,
     out: Path,
     previous: Manifest,
@@ -356,7 +360,9 @@ def _stage_departments(
         manifest.files.update(dict.fromkeys(outputs, page_digest))
         if _up_to_date(out, previous, manifest, outputs, page_digest, report):
             continue
-        files = renderer.department_files(department_context(filing))
+        from generator.render.department import department_context
+
+        files = renderer.get().department_files(department_context(filing))
         for path in outputs:
             _stage_output(writer, manifest, path, files)
 
@@ -401,12 +407,33 @@ def worker_count() -> int:
     return min(int(value or 0) or os.cpu_count() or 1, MAX_WORKERS)
 
 
+class OnDemand:
+    """The renderer of a build, made (and the rendering code and its libraries loaded) the
+    first time something is rendered: a build with nothing to render loads none of it."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self._renderer: Renderer | None = None
+
+    def get(self) -> Renderer:
+        if self._renderer is None:
+            from generator.render.templates import Renderer
+
+            self._renderer = Renderer(self.templates)
+        return self._renderer
+
+
 def render_many(
-    renderer: Renderer, declarations: list[Declaration], workers: int
+    renderer: Renderer | None, declarations: list[Declaration], workers: int
 ) -> Generator[dict[str, bytes], None, None]:
     """The outputs of each declaration, in order, a few at a time (so that memory does not
     grow with the corpus); on `workers` processes when there are enough declarations to pay
     for starting them (generator/pool.py)."""
+    if renderer is None or not declarations:
+        return
+    from generator.build import pool
+    from generator.render.context import declaration_context
+
     contexts = (declaration_context(decl) for decl in declarations)
     if workers < 2 or len(declarations) < PARALLEL_FROM or not pool.available():
         for context in contexts:

@@ -23,6 +23,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.kinds import form_kinds
+from generator.render import TEMPLATES, TemplateError
 from generator.render.context import DeclarationContext, IndexContext, TrendContext
 from generator.render.department import DepartmentContext
 from generator.render.layout import Layout, LayoutError, parse_layout
@@ -34,7 +35,6 @@ if TYPE_CHECKING:  # imported when first used: python-docx and openpyxl take lon
     from generator.render.docx import DocxWriter
     from generator.render.xlsx import XlsxWriter
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SUMMARY_PAGE = "summary.html.j2"  # a declaration's summary as a web page
 DEPARTMENT_PAGE = "department-page.html.j2"
 DEPARTMENT_PAGE = "department-page.html.j2"  # a department with its projects, as a web page
@@ -53,10 +53,6 @@ _QUOTE_START = re.compile(r"^(\s*)>")
 
 class _Escaped(str):
     """Text already escaped for Markdown (by the `cell` filter): printed as it is."""
-
-
-class TemplateError(Exception):
-    """A template is broken: names the template file and line."""
 
 
 def escape_markdown(value: Any) -> str:

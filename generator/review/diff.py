@@ -19,7 +19,8 @@ from pathlib import Path
 from generator.declaration.model import Declaration
 from generator.declaration.sources import Checked, UsageError, find_declarations, read_checked
 from generator.errors import Diagnostic, is_error, sort_diagnostics
-from generator.render.templates import TEMPLATES, Renderer
+from generator.render import TEMPLATES
+from generator.render.templates import Renderer
 from generator.review.compare import Comparison, compare_sets
 from generator.review.pairing import GIVEN, Pair, Pairing
 from generator.review.revisions import read_at_revision, resolve_range

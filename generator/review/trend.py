@@ -19,8 +19,9 @@ from generator.build.write import Artifact, Writer
 from generator.declaration.model import Declaration
 from generator.declaration.places import WHOLE
 from generator.errors import Diagnostic
+from generator.render import TEMPLATES
 from generator.render.context import DepartmentYears, trend_context
-from generator.render.templates import TEMPLATES, Renderer
+from generator.render.templates import Renderer
 from generator.review.pairing import fold, pair_declarations
 
 
