@@ -109,3 +109,61 @@ def comparable(decl) -> tuple:
             for l1 in decl.goals
         ),
     )  # fmt: skip
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in the file at `path` with `new` (asserting it is there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def cached_readers() -> tuple:
+    """Every function that caches what it read of generator/data/: cleared when a test reads
+    a copy of it instead."""
+    from generator import kinds
+    from generator.declaration import load
+    from generator.importing import read_form
+    from generator.kinds import vocabulary
+    from generator.review import lint
+
+    return (
+        kinds.form_kinds,
+        kinds.frameworks,
+        vocabulary.operators,
+        vocabulary.amount_units,
+        vocabulary.target_words,
+        vocabulary.operator_words,
+        vocabulary.invisible_characters,
+        load.invisible_name,
+        read_form.level2_by_suffix,
+        lint.vocabulary,
+    )
+
+
+def clear_cached_readers() -> None:
+    for function in cached_readers():
+        function.cache_clear()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of generator/data/ that the pipeline reads instead of the package's."""
+    from generator.kinds import vocabulary
+    from generator.review import lint
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "generator" / "data", folder)
+    monkeypatch.setattr(vocabulary, "DATA", folder)
+    monkeypatch.setattr(lint, "DATA", folder)
+    clear_cached_readers()
+    yield folder
+    clear_cached_readers()
+
+
+@pytest.fixture
+def kind_copy(data_copy: Path, tmp_path: Path):
+    """Copies of generator/data/ and templates/ that the pipeline reads instead."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    return data_copy, templates

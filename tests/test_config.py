@@ -10,49 +10,10 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, ROOT
+from conftest import MINIMAL, ROOT, edit
 
-from generator import kinds
 from generator.build.build import build
 from generator.cli import main
-from generator.declaration import load
-from generator.importing import read_form
-from generator.kinds import vocabulary
-from generator.review import lint
-
-CACHED = (
-    kinds.form_kinds,
-    kinds.frameworks,
-    vocabulary.operators,
-    vocabulary.amount_units,
-    vocabulary.target_words,
-    vocabulary.operator_words,
-    read_form.level2_by_suffix,
-    lint.vocabulary,
-    vocabulary.invisible_characters,
-    load.invisible_name,
-)
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A copy of generator/data/ that the vocabularies read instead of the package's."""
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "generator" / "data", folder)
-    monkeypatch.setattr(vocabulary, "DATA", folder)
-    monkeypatch.setattr(lint, "DATA", folder)
-    for function in CACHED:
-        function.cache_clear()
-    yield folder
-    for function in CACHED:
-        function.cache_clear()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
 
 DATA_CASES = {
     "units: places not a number": (

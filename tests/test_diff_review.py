@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MINIMAL, ROOT, SEED_YAML, markdown_paragraphs, markdown_tables
+from conftest import DATA, MINIMAL, ROOT, SEED_YAML, edit, markdown_paragraphs, markdown_tables
 from markdown_it import MarkdownIt
 
 from generator.cli import main
@@ -41,12 +41,6 @@ def bureau(year: int) -> str:
         .replace("测试局", "教育局")
         .replace("年度: 2023", f"年度: {year}")
     )
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, markdown_tables
+from conftest import DATA, edit, markdown_tables
 
 from generator.build.build import build
 from generator.cli import main
@@ -26,12 +26,6 @@ def department(tmp_path: Path) -> Path:
     shutil.copy(FORMS / "shanghai-1.yaml", year)
     shutil.copytree(FORMS / "shanghai-1", year / "shanghai-1")
     return year
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def check_lines(path: Path, capsys) -> tuple[int, list[str]]:

@@ -8,49 +8,11 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, ROOT
+from conftest import MINIMAL, ROOT, clear_cached_readers, edit
 
 from generator import kinds
 from generator.build.build import build
 from generator.cli import main
-from generator.declaration import load
-from generator.importing import read_form
-from generator.kinds import vocabulary
-from generator.review import lint
-
-CACHED = (
-    kinds.form_kinds,
-    kinds.frameworks,
-    vocabulary.operators,
-    vocabulary.amount_units,
-    vocabulary.target_words,
-    vocabulary.operator_words,
-    read_form.level2_by_suffix,
-    lint.vocabulary,
-    vocabulary.invisible_characters,
-    load.invisible_name,
-)
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A copy of generator/data/ that the pipeline reads instead of the package's."""
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "generator" / "data", folder)
-    monkeypatch.setattr(vocabulary, "DATA", folder)
-    monkeypatch.setattr(lint, "DATA", folder)
-    for function in CACHED:
-        function.cache_clear()
-    yield folder
-    for function in CACHED:
-        function.cache_clear()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
 
 NATIONAL = "kinds/national-department.yaml"
 LANDSCAPE = "kinds/national-department-landscape.yaml"
@@ -402,8 +364,7 @@ def test_a_region_may_not_add_a_一级_or_二级_it_already_has(data_copy, write
     assert capsys.readouterr().err == (
         f"错误：{region}: add.产出 一级“产出”与“产出指标”是同一项（名称带不带“指标”都是同一项）\n"
     )
-    for function in CACHED:
-        function.cache_clear()
+    clear_cached_readers()
     region.write_text(
         "name: 示例省\nextends: 财预〔2015〕88号\nadd:\n  产出指标: [质量]\n", encoding="utf-8"
     )

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, markdown_tables
+from conftest import DATA, ROOT, edit, markdown_tables
 from projection import docx_tables, xlsx_cells
 
 from generator import kinds
@@ -18,9 +18,6 @@ from generator.authoring.json_schema import declaration_schema
 from generator.build.build import build
 from generator.cli import main
 from generator.declaration.sources import find_declarations, read_checked
-from generator.importing import read_form
-from generator.kinds import vocabulary
-from generator.review import lint
 
 FORMS = DATA / "forms"
 # every fixture: the 整体 forms, and the project forms in their departments' folders
@@ -170,37 +167,6 @@ def test_the_index_has_a_sheet_per_kind(built):
 
 
 # -- a field added to a kind by editing only its definition and its layout -----------------
-
-
-@pytest.fixture
-def kind_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Copies of generator/data/ and templates/ that the pipeline reads instead."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "generator" / "data", data)
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
-    monkeypatch.setattr(vocabulary, "DATA", data)
-    monkeypatch.setattr(lint, "DATA", data)
-    cached = (
-        kinds.form_kinds,
-        kinds.frameworks,
-        vocabulary.operators,
-        vocabulary.amount_units,
-        vocabulary.target_words,
-        read_form.level2_by_suffix,
-        lint.vocabulary,
-    )
-    for function in cached:
-        function.cache_clear()
-    yield data, templates
-    for function in cached:
-        function.cache_clear()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_a_field_added_to_a_kind_is_read_checked_formatted_schemad_diffed_and_printed(

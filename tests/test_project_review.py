@@ -13,9 +13,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import DATA, MINIMAL, ROOT, markdown_paragraphs, markdown_tables
+from conftest import DATA, MINIMAL, ROOT, edit, markdown_paragraphs, markdown_tables
 from openpyxl import load_workbook
-from test_config import data_copy  # noqa: F401 (a fixture)
 
 from generator.authoring.json_schema import SCHEMA_PATH
 from generator.cli import main
@@ -39,12 +38,6 @@ def department(root: Path, year: int, name: str = "national-1") -> Path:
         text = source.read_text(encoding="utf-8").replace("年度: 2024", f"年度: {year}")
         target.write_text(text, encoding="utf-8")
     return folder
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def project(folder: Path, file: str, name: str, like: str = "学生资助.yaml") -> None:

@@ -44,7 +44,7 @@ from generator.build.lock import output_lock
 from generator.build.manifest import NAME as MANIFEST
 from generator.build.manifest import Made, Manifest, manifest_bytes, read_manifest
 from generator.build.write import Artifact, Writer
-from generator.declaration.filing import filings
+from generator.declaration.filing import Filing, filings
 from generator.declaration.model import Declaration
 from generator.declaration.sources import (
     Checked,
@@ -191,7 +191,9 @@ def _build_locked(
             for decl, files in zip(models, rendered, strict=True):
                 for suffix in DECLARATION_SUFFIXES:
                     _stage_output(writer, manifest, f"{decl.year}/{decl.slug}{suffix}", files)
-        _stage_indexes(writer, renderer, environment, out, previous, manifest, summaries, report)
+        pages = _Pages(writer, renderer, environment, out, previous, manifest, report)
+        _stage_indexes(pages, summaries)
+        _stage_departments(pages, summaries)
         _stage_cache(writer, cache, previous, manifest)
         for path in sorted(previous.files.keys() - manifest.files.keys()):
             writer.stage_removal(path)  # made by an earlier build, and made no longer
@@ -307,64 +309,71 @@ def _stage_cache(writer: Writer, cache: ModelCache, previous: Manifest, manifest
             manifest.files[entry_path(key)] = key
 
 
-def _stage_indexes(
-    writer: Writer,
-    renderer: OnDemand,
-    environment: str,
-    out: Path,
-    previous: Manifest,
-    manifest: Manifest,
-    summaries: dict[str, Summary],
-    report: Report,
-) -> None:
+@dataclass
+class _Pages:
+    """Stages the pages made from summaries (the years' indexes, the departments' pages),
+    each only when what it is made from changed or it was changed by hand."""
+
+    writer: Writer
+    renderer: OnDemand
+    environment: str
+    out: Path
+    previous: Manifest
+    manifest: Manifest
+    report: Report
+
+    def stage(
+        self,
+        outputs: list[str],
+        members: list[tuple[Summary, str]],
+        files: Callable[[Renderer], dict[str, bytes]],
+    ) -> None:
+        """Stage `outputs`, made by `files` from `members` (each summary with the digest of
+        its declaration), unless they are up to date."""
+        made_from = digest(self.environment, *(f"{s.slug}:{h}".encode() for s, h in members))
+        self.manifest.files.update(dict.fromkeys(outputs, made_from))
+        if _up_to_date(self.out, self.previous, self.manifest, outputs, made_from, self.report):
+            return
+        rendered = files(self.renderer.get())
+        for path in outputs:
+            _stage_output(self.writer, self.manifest, path, rendered)
+
+
+def _stage_indexes(pages: _Pages, summaries: dict[str, Summary]) -> None:
     """Stage the index of every year the manifest knows, from the summaries of all of its
     declarations (not only those of this build)."""
     by_year: dict[int, list[tuple[Summary, str]]] = defaultdict(list)
     for key, summary in summaries.items():
-        by_year[summary.year].append((summary, manifest.declarations[key].digest))
+        by_year[summary.year].append((summary, pages.manifest.declarations[key].digest))
     for year, members in sorted(by_year.items()):
         members.sort(key=lambda pair: pair[0].slug)
-        index_digest = digest(environment, *(f"{s.slug}:{h}".encode() for s, h in members))
         outputs = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
-        manifest.files.update(dict.fromkeys(outputs, index_digest))
-        if _up_to_date(out, previous, manifest, outputs, index_digest, report):
-            continue
-        from generator.render.context import index_context
-
-        files = renderer.get().index_files(index_context(year, [s for s, _ in members]))
-        for path in outputs:
-            _stage_output(writer, manifest, path, files)
-    _stage_departments(writer, renderer, environment, out, previous, manifest, summaries, report)
+        pages.stage(outputs, members, partial(_index_files, year, [s for s, _ in members]))
 
 
-def _stage_departments(
-    writer: Writer,
-    renderer: OnDemand,
-    environment: str,
-    out: Path,
-    previous: Manifest,
-    manifest: Manifest,
-    summaries: dict[str, Summary],
-    report: Report,
-) -> None:
+def _stage_departments(pages: _Pages, summaries: dict[str, Summary]) -> None:
     """Stage the page of every department with project forms (build/<年度>/<部门>/index.md),
     made from the summaries of its 整体 form and its projects."""
-    made = {summary.source: manifest.declarations[key].digest for key, summary in summaries.items()}
+    made = {s.source: pages.manifest.declarations[key].digest for key, s in summaries.items()}
     for filing in filings(summaries.values()):
         if not filing.projects:
             continue
-        members = [filing.whole] if filing.whole is not None else []
-        members += filing.projects
-        page_digest = digest(environment, *(f"{s.slug}:{made[s.source]}".encode() for s in members))
+        forms = [filing.whole] if filing.whole is not None else []
+        members = [(s, made[s.source]) for s in [*forms, *filing.projects]]
         outputs = [f"{filing.year}/{filing.slug}/index{suffix}" for suffix in DEPARTMENT_SUFFIXES]
-        manifest.files.update(dict.fromkeys(outputs, page_digest))
-        if _up_to_date(out, previous, manifest, outputs, page_digest, report):
-            continue
-        from generator.render.department import department_context
+        pages.stage(outputs, members, partial(_department_files, filing))
 
-        files = renderer.get().department_files(department_context(filing))
-        for path in outputs:
-            _stage_output(writer, manifest, path, files)
+
+def _index_files(year: int, summaries: list[Summary], renderer: Renderer) -> dict[str, bytes]:
+    from generator.render.context import index_context
+
+    return renderer.index_files(index_context(year, summaries))
+
+
+def _department_files(filing: Filing, renderer: Renderer) -> dict[str, bytes]:
+    from generator.render.department import department_context
+
+    return renderer.department_files(department_context(filing))
 
 
 def _up_to_date(
