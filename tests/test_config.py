@@ -162,6 +162,7 @@ def templates_copy(tmp_path: Path) -> Path:
     return folder
 
 
+LAYOUT = "  form-shanghai-department: {columns: [30, 26, 29, 15], xlsx_width: 92}\n"
 STYLE_CASES = {
     "a quote in a colour": (
         'border: "000000"',
@@ -276,6 +277,39 @@ STYLE_CASES = {
         "  title:    {east_asian: 黑体, latin: Arial, size: 16, bold: true}\n",
         "",
         "fonts.title 缺少该设置",
+    ),
+    # (from the validation of kinds and layouts)
+    "a misspelt layout": (
+        "  form-shanghai-department:",
+        "  form-shanghai-departmnet:",
+        "layouts.form-shanghai-departmnet 不是布局模板的名称；可用：form-national-department、"
+        "form-national-department-landscape、form-national-project、form-shanghai-department、"
+        "form-shanghai-project、index、trend",
+    ),
+    "a layout that is another kind of template": (
+        LAYOUT,
+        LAYOUT + "  summary: {columns: [1], xlsx_width: 12}\n",
+        "layouts.summary 不是布局模板的名称；可用：form-national-department、"
+        "form-national-department-landscape、form-national-project、form-shanghai-department、"
+        "form-shanghai-project、index、trend",
+    ),
+    "a kind's layout without widths": (
+        LAYOUT,
+        "",
+        "layouts.form-shanghai-department.columns 缺少该设置：布局模板 form-shanghai-department "
+        "各列的相对宽度（在 layouts 下加上 form-shanghai-department: {columns: [左起各列的宽度], "
+        "xlsx_width: 总宽}；各列等宽写 columns: [1] 和 repeat: true）",
+    ),
+    "a control character in a font name": (
+        "{east_asian: 黑体,",
+        '{east_asian: "黑\\n体",',
+        'fonts.title.east_asian 不能含 " < > & 或控制字符：“黑\\n体”',
+    ),
+    "a control character in a key": (
+        "  margin_right: 18",
+        '  margin_right: 18\n  "gut\\tter": 5',
+        "page.gut\\tter 未知的设置；可用：width、height、margin_top、margin_bottom、margin_left、"
+        "margin_right",
     ),
 }
 

@@ -4,7 +4,6 @@ and the key (exit 2, one line on stderr), never a traceback and never ignored in
 from __future__ import annotations
 
 import shutil
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -397,55 +396,6 @@ def templates_copy(tmp_path: Path) -> Path:
 
 
 LAYOUT = "  form-shanghai-department: {columns: [30, 26, 29, 15], xlsx_width: 92}\n"
-STYLE_CASES = {
-    "a misspelt layout": (
-        "  form-shanghai-department:",
-        "  form-shanghai-departmnet:",
-        "layouts.form-shanghai-departmnet 不是布局模板的名称；可用：form-national-department、"
-        "form-national-department-landscape、form-national-project、form-shanghai-department、"
-        "form-shanghai-project、index、trend",
-    ),
-    "a layout that is another kind of template": (
-        LAYOUT,
-        LAYOUT + "  summary: {columns: [1], xlsx_width: 12}\n",
-        "layouts.summary 不是布局模板的名称；可用：form-national-department、"
-        "form-national-department-landscape、form-national-project、form-shanghai-department、"
-        "form-shanghai-project、index、trend",
-    ),
-    "a kind's layout without widths": (
-        LAYOUT,
-        "",
-        "layouts.form-shanghai-department.columns 缺少该设置：布局模板 form-shanghai-department "
-        "各列的相对宽度（在 layouts 下加上 form-shanghai-department: {columns: [左起各列的宽度], "
-        "xlsx_width: 总宽}；各列等宽写 columns: [1] 和 repeat: true）",
-    ),
-    "a control character in a font name": (
-        "{east_asian: 黑体,",
-        '{east_asian: "黑\\n体",',
-        'fonts.title.east_asian 不能含 " < > & 或控制字符：“黑\\n体”',
-    ),
-    "a control character in a key": (
-        "  margin_right: 18",
-        '  margin_right: 18\n  "gut\\tter": 5',
-        "page.gut\\tter 未知的设置；可用：width、height、margin_top、margin_bottom、margin_left、"
-        "margin_right",
-    ),
-}
-
-
-@pytest.mark.parametrize("case", list(STYLE_CASES))
-def test_a_wrong_style_exits_2_naming_the_key(
-    case, write_declaration, tmp_path, capsys, monkeypatch
-):
-    old, new, message = STYLE_CASES[case]
-    templates = templates_copy(tmp_path)
-    edit(templates / "form.style.yaml", old, new)
-    monkeypatch.setattr("generator.cli.build", partial(build, templates=templates))
-    source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
-    out = tmp_path / "out"
-    assert main(["build", str(source), "--out", str(out)]) == 2
-    assert capsys.readouterr().err == f"错误：{templates / 'form.style.yaml'}: {message}\n"
-    assert not list(out.rglob("*.docx")) and not list(out.rglob("*.xlsx"))
 
 
 def test_equal_widths_are_asked_for_with_one_repeated_width(write_declaration, tmp_path):
