@@ -532,9 +532,11 @@ def _import(args: argparse.Namespace) -> int:
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
+        # the YAML alone on stdout when it is printed there: what check says of it goes beside
+        printed = result.outcome is Outcome.PRINTED
         for problem in result.problems:
-            print(problem)
-        if result.outcome is Outcome.PRINTED:
+            print(problem, file=sys.stderr if printed else sys.stdout)
+        if printed:
             print(result.text, end="")
         if result.line():
             print(result.line(), file=sys.stderr)

@@ -332,6 +332,22 @@ def test_a_project_form_goes_into_its_departments_folder(built, tmp_path, capsys
     assert capsys.readouterr().err.splitlines() == [f"{source} → {target}"]
     assert main(["check", str(year)]) == 0
     assert read_checked(target).declaration.get("项目名称") == "学生资助"
+    # one folder deeper than a 整体 form: the editor's schema line climbs three folders
+    first = target.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../../schema/declaration.schema.json"
+    assert main(["fmt", "--check", str(target)]) == 0
+
+
+def test_a_form_imported_to_the_screen_prints_only_its_yaml(built, tmp_path, capsys):
+    source = project_files(built, tmp_path, "学生资助") / "学生资助.docx"
+    assert main(["import", str(source)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# yaml-language-server: $schema=")
+    assert ":1:1: W211" not in captured.out + captured.err  # not a file: no folder to warn of
+    written = tmp_path / "declarations" / "2024" / "示例县教育局" / "x.yaml"  # a project
+    written.parent.mkdir(parents=True)
+    written.write_text(captured.out, encoding="utf-8")
+    assert read_checked(written).diagnostics == ()
 
 
 def test_a_department_and_its_projects_imported_in_one_run_land_together(built, tmp_path, capsys):

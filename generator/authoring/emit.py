@@ -14,6 +14,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from generator.declaration.model import (
     FRAMEWORK_KEY,
@@ -32,6 +33,10 @@ INDENT = "  "
 LONG_TEXT = 40  # characters from which a text is written as a literal block
 END = "$end"
 SCHEMA_MODELINE = "yaml-language-server: $schema=../../schema/declaration.schema.json"
+# The editor's schema line with any number of "../".
+_SCHEMA_LINE = re.compile(
+    r"(yaml-language-server: \$schema=)((?:\.\./)+)(schema/declaration\.schema\.json)"
+)
 # Plain scalars YAML 1.1 would read as something other than the text itself.
 _RESOLVES = re.compile(
     r"^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off"
@@ -275,3 +280,19 @@ def quoted(text: str) -> str:
 
 def _escape_char(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
+
+
+def schema_line(comment: str, source: str) -> str:
+    """`comment`, the file's first, with the relative path of the editor's schema line
+    (`yaml-language-server: $schema=../../schema/declaration.schema.json`) climbing as many
+    folders as `source` lies below the folder that holds the year folders: two for a 整体 form
+    (declarations/2024/x.yaml), three for a project (declarations/2024/部门/x.yaml), which
+    otherwise points at nothing and leaves the editor without the schema. Any other comment,
+    or a file outside a year folder, is left as it is."""
+    found = _SCHEMA_LINE.fullmatch(comment)
+    folders = Path(source).parent.parts
+    years = [n for n, name in enumerate(folders) if name.isdigit() and len(name) == 4]
+    if found is None or not years:
+        return comment
+    depth = len(folders) - years[-1] + 1
+    return f"{found.group(1)}{'../' * depth}{found.group(3)}"

@@ -20,17 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.authoring.emit import END, emit_declaration
+from generator.authoring.emit import END, emit_declaration, schema_line
 from generator.build.write import Artifact, Writer
 from generator.declaration.model import Declaration
 from generator.declaration.sources import find_declarations, read_checked
 from generator.errors import Diagnostic
 
 _BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*$")
-# The editor's schema line (emit.SCHEMA_MODELINE) with any number of "../".
-_SCHEMA_LINE = re.compile(
-    r"(yaml-language-server: \$schema=)((?:\.\./)+)(schema/declaration\.schema\.json)"
-)
 
 
 _BOM = "\ufeff"
@@ -112,22 +108,6 @@ def format_text(text: str, decl: Declaration) -> str:
     if first:
         above[""] = (schema_line(first[0], decl.source), *first[1:])
     return emit_declaration(decl, above, inline)
-
-
-def schema_line(comment: str, source: str) -> str:
-    """`comment`, the file's first, with the relative path of the editor's schema line
-    (`yaml-language-server: $schema=../../schema/declaration.schema.json`) climbing as many
-    folders as `source` lies below the folder that holds the year folders: two for a 整体 form
-    (declarations/2024/x.yaml), three for a project (declarations/2024/部门/x.yaml), which
-    otherwise points at nothing and leaves the editor without the schema. Any other comment,
-    or a file outside a year folder, is left as it is."""
-    found = _SCHEMA_LINE.fullmatch(comment)
-    folders = Path(source).parent.parts
-    years = [n for n, name in enumerate(folders) if name.isdigit() and len(name) == 4]
-    if found is None or not years:
-        return comment
-    depth = len(folders) - years[-1] + 1
-    return f"{found.group(1)}{'../' * depth}{found.group(3)}"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from generator.authoring.emit import SCHEMA_MODELINE, emit_declaration
+from generator.authoring.emit import SCHEMA_MODELINE, emit_declaration, schema_line
 from generator.build.write import Artifact, WriteError, Writer
 from generator.declaration.model import Declaration
 from generator.declaration.places import PROJECT
@@ -32,7 +32,7 @@ from generator.declaration.sources import (
     allowed_in_name,
     read_checked_text,
 )
-from generator.errors import Diagnostic, ExitCode, sort_diagnostics
+from generator.errors import Diagnostic, ExitCode, is_error, sort_diagnostics
 from generator.importing.docx import SAVE_DOCX, grid_from_docx
 from generator.importing.grid import LIMITS, TOO_BIG_HINT, FormReadError, Grid, read_error
 from generator.importing.labels import visible
@@ -89,7 +89,7 @@ class Imported:
     def status(self) -> ExitCode:
         if self.outcome in (Outcome.REFUSED, Outcome.UNREADABLE):
             return ExitCode.USAGE
-        if self.outcome is Outcome.FAILED or self.problems:
+        if self.outcome is Outcome.FAILED or any(is_error(p) for p in self.problems):
             return ExitCode.INVALID
         return ExitCode.OK
 
@@ -264,9 +264,11 @@ def _write(
             placed += [place.warning] if place.warning else []
         else:
             target = folder.path / f"{form.name()}.yaml"
+    # the editor's schema line, as many folders up as the file will lie (a project: three)
+    modeline = schema_line(SCHEMA_MODELINE, target.as_posix()) if target else SCHEMA_MODELINE
     header = {
         "": (
-            SCHEMA_MODELINE,
+            modeline,
             f"由 {path.name} 导入（表样：{decl.kind.name}，{form.how}）。"
             "核对标有“导入时推断”或“原表写作”的地方。",
             *result.notes,
@@ -275,8 +277,9 @@ def _write(
     text = emit_declaration(decl, {**header, **result.comments}, None, result.blank)
     checked = read_checked_text(text, (target or Path(f"{path.stem}.yaml")).as_posix())
     warnings = tuple(sort_diagnostics([*form.notes, *result.warnings, *placed]))
-    if target is None:
-        return Imported(path, Outcome.PRINTED, None, text, warnings, checked.diagnostics)
+    if target is None:  # not a file yet: where it lies (W211) is not its problem
+        found = tuple(d for d in checked.diagnostics if d.code != "W211")
+        return Imported(path, Outcome.PRINTED, None, text, warnings, found)
     key = unicodedata.normalize("NFC", str(target.absolute())).casefold()
     department = unicodedata.normalize("NFC", decl.department)
     if key in claimed:
