@@ -418,7 +418,12 @@ def _summary(report: Report) -> str:
     # a file can be valid alone and still wrong beside another (E230, E231)
     named = {d.location.file for d in report.errors}
     bad = sum(1 for item in report.checked if not item.ok or item.name in named)
-    line = f"{files} 份申报，{bad} 份有错误，共 {len(report.errors)} 个问题"
+    # a project checked alone is checked with its department's other forms, read from disk
+    others = len(named - {item.name for item in report.checked})
+    line = f"{files} 份申报，{bad} 份有错误"
+    if others:
+        line += f"，同部门另有 {others} 份文件有错误"
+    line += f"，共 {len(report.errors)} 个问题"
     return line + (f"，{len(report.warnings)} 条提示" if report.warnings else "")
 
 

@@ -109,9 +109,12 @@ def test_a_project_checked_alone_is_checked_against_its_department(department, c
     whole = department / "shanghai-1.yaml"
     edit(whole, "基本支出: 4,100,000.00", "基本支出: 4,300,000.00")
     edit(whole, "项目支出: 2,100,000.00", "项目支出: 1,900,000.00")
-    status, lines = check_lines(department / "shanghai-1" / "档案数字化.yaml", capsys)
-    assert status == 1
-    assert f"{whole.as_posix()}:27:11: E243 " in lines[0]
+    project = department / "shanghai-1" / "档案数字化.yaml"
+    assert main(["check", str(project)]) == 1
+    captured = capsys.readouterr()
+    assert f"{whole.as_posix()}:27:11: E243 " in captured.out
+    # the summary counts the error where it is, never "0 份有错误" with exit status 1
+    assert captured.err == "1 份申报，0 份有错误，同部门另有 1 份文件有错误，共 1 个问题\n"
 
 
 def test_a_project_must_lie_in_its_departments_folder(department, capsys):
