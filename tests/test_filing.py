@@ -47,9 +47,8 @@ def test_projects_over_the_departments_project_expense_are_an_error_naming_both(
     assert lines == [
         f"{whole.as_posix()}:27:11: E243 3 份项目表的年度资金总额合计 2,000,000.00 元，"
         "超过项目支出 1,900,000.00 元（多 100,000.00 元）（提示：核对项目支出或各项目的年度资金"
-        f"总额（金额已按各表的金额单位换算）：{department.as_posix()}/shanghai-1/库房改造.yaml、"
-        f"{department.as_posix()}/shanghai-1/档案利用服务.yaml、"
-        f"{department.as_posix()}/shanghai-1/档案数字化.yaml）"
+        "总额（按元换算）：库房改造.yaml 650,000.00、档案利用服务.yaml 150,000.00、"
+        "档案数字化.yaml 1,200,000.00）"
     ]
 
 
@@ -123,7 +122,8 @@ def test_a_project_must_lie_in_its_departments_folder(department, capsys):
     assert status == 1
     assert lines == [
         f"{department.as_posix()}/档案数字化.yaml:1:1: E240 项目表“档案数字化.yaml”直接放在了"
-        "年度文件夹 2024/ 中（提示：放进所属部门的文件夹：2024/<部门整体表的文件名>/档案数字化.yaml）"
+        "年度文件夹 2024/ 中（提示：移到 2024/shanghai-1/档案数字化.yaml（“示例区档案馆”的整体表是 "
+        f"{department.as_posix()}/shanghai-1.yaml））"
     ]
 
 
@@ -156,9 +156,9 @@ def test_a_project_naming_another_department(department, capsys):
     status, lines = check_lines(department, capsys)
     assert status == 1
     assert lines == [
-        f"{project.as_posix()}:5:9: E242 所属部门写的是“示例区图书馆”，而整体表 "
-        f"{department.as_posix()}/shanghai-1.yaml 的部门是“示例区档案馆”（提示：写成整体表上的"
-        "部门名称；若是另一个部门的项目，移到那个部门的文件夹）"
+        f"{project.as_posix()}:5:9: E242 项目表写的所属部门是“示例区图书馆”，而它所在文件夹的整体表 "
+        f"{department.as_posix()}/shanghai-1.yaml 是“示例区档案馆”的（提示：写成整体表上的部门名称；"
+        "若是另一个部门的项目，移到那个部门的文件夹）"
     ]
 
 
@@ -200,3 +200,28 @@ def test_outputs_mirror_the_folders_and_go_with_their_projects(department, tmp_p
     assert report.ok
     assert not (out / "2024/shanghai-1").exists()  # the department's folder went with them
     assert (out / "2024/shanghai-1.docx").is_file()
+
+
+def test_a_project_in_a_misspelt_folder_is_told_where_its_department_is(department, capsys):
+    (department / "shanghai-1").rename(department / "shanghai-one")
+    status, lines = check_lines(department, capsys)
+    assert status == 1 and len(lines) == 3
+    assert lines[0].endswith(
+        "E241 没有找到所属部门的整体表 "
+        f"{department.as_posix()}/shanghai-one.yaml（2024 年度）（提示：“示例区档案馆”的整体表是 "
+        f"{department.as_posix()}/shanghai-1.yaml：移到 2024/shanghai-1/库房改造.yaml）"
+    )
+
+
+def test_a_project_of_another_department_is_not_counted_in_its_folders_coverage(department, capsys):
+    # 示例县教育局's project (98.7650 万元) put among 示例区档案馆's, whose projects then come to
+    # 2,987,650.00 元 of 2,100,000.00: only E242, naming where it belongs, and no E243
+    shutil.copy(FORMS / "national-1.yaml", department)
+    shutil.copytree(FORMS / "national-1", department / "national-1")
+    shutil.move(department / "national-1" / "学生资助.yaml", department / "shanghai-1")
+    status, lines = check_lines(department, capsys)
+    assert status == 1
+    assert [line.split(": ")[1].split(" ")[0] for line in lines] == ["E242"]
+    assert lines[0].endswith(
+        "（提示：若是“示例县教育局”的项目，移到 2024/national-1/学生资助.yaml；否则写成“示例区档案馆”）"
+    )

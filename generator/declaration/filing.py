@@ -15,6 +15,7 @@ show.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,7 +25,7 @@ from generator.declaration.load import same_name
 from generator.declaration.model import format_amount
 from generator.declaration.places import PROJECT
 from generator.declaration.summary import Summary
-from generator.errors import Diagnostic
+from generator.errors import Diagnostic, Location
 from generator.kinds.vocabulary import amount_units, in_unit
 
 
@@ -122,54 +123,111 @@ def filings(summaries: Iterable[Summary]) -> list[Filing]:
     ]
 
 
-def check_filings(summaries: Iterable[Summary]) -> list[Diagnostic]:
-    """What the forms of one department and year must agree on: a project has its 整体 form
-    (E241) and names its department as that form does (E242); the projects' 年度资金总额 do not
-    exceed its 项目支出 (E243); no project name is used twice (E244)."""
+def check_filings(
+    summaries: Iterable[Summary], elsewhere: Iterable[Summary] = ()
+) -> list[Diagnostic]:
+    """What the forms of one department and year must agree on: a project lies in its
+    department's folder (E240 for one in the year's folder), has its 整体 form there (E241)
+    and names its department as that form does (E242); the projects' 年度资金总额 do not
+    exceed its 项目支出 (E243; a project of another department is not counted); no project
+    name is used twice (E244). `elsewhere`: other 整体 forms of the same years, to say which
+    folder a misplaced project belongs in."""
+    summaries = list(summaries)
+    wholes = [s for s in [*summaries, *elsewhere] if s.category != PROJECT]
     problems: list[Diagnostic] = []
-    for filing in filings(summaries):
+    for project in summaries:
+        if project.category == PROJECT and "/" not in project.slug:
+            problems.append(_loose(project, _owner(project, wholes)))
+    for filing in filings(s for s in summaries if s.category != PROJECT or "/" in s.slug):
         problems += _duplicates(filing)
         whole = filing.whole
         if whole is None:
-            for project in filing.projects:
-                expected = PurePosixPath(Path(project.source).as_posix()).parent
-                problems.append(
-                    Diagnostic(
-                        project.name_at,
-                        "E241",
-                        f"没有找到所属部门的整体表 {expected}.yaml（{filing.year} 年度）",
-                        "项目表放在与部门整体表同名的文件夹中；核对文件夹名，或先写整体表",
-                    )
-                )
+            problems += (_orphan(p, filing, _owner(p, wholes)) for p in filing.projects)
             continue
-        for project in filing.projects:
-            if same_name(project.name) != same_name(whole.name):
-                problems.append(
-                    Diagnostic(
-                        project.name_at,
-                        "E242",
-                        f"所属部门写的是“{project.name}”，而整体表 {whole.source} 的部门是"
-                        f"“{whole.name}”",
-                        "写成整体表上的部门名称；若是另一个部门的项目，移到那个部门的文件夹",
-                    )
-                )
-        coverage = filing.coverage
-        if coverage is not None and coverage.over and filing.projects:
-            places = amount_units()[coverage.unit].print_places
-            label = amount_units()[coverage.unit].name
-            names = "、".join(p.source for p in filing.projects)
-            problems.append(
-                Diagnostic(
-                    whole.role_at["project_expense"],
-                    "E243",
-                    f"{len(filing.projects)} 份项目表的年度资金总额合计 "
-                    f"{format_amount(coverage.funds, places)} {label}，超过项目支出 "
-                    f"{format_amount(coverage.expense, places)} {label}"
-                    f"（多 {format_amount(coverage.funds - coverage.expense, places)} {label}）",
-                    f"核对项目支出或各项目的年度资金总额（金额已按各表的金额单位换算）：{names}",
-                )
-            )
+        strangers = [p for p in filing.projects if same_name(p.name) != same_name(whole.name)]
+        problems += (_stranger(p, whole, _owner(p, wholes)) for p in strangers)
+        own = dataclasses.replace(
+            filing, projects=tuple(p for p in filing.projects if p not in strangers)
+        )
+        coverage = own.coverage
+        if coverage is not None and coverage.over and own.projects:
+            problems.append(_exceeding(whole, own.projects, coverage))
     return problems
+
+
+def _owner(project: Summary, wholes: list[Summary]) -> Summary | None:
+    """The 整体 form of the department a project names, in its year, if there is one."""
+    return next(
+        (
+            w
+            for w in wholes
+            if w.year == project.year and same_name(w.name) == same_name(project.name)
+        ),
+        None,
+    )
+
+
+def _file(form: Summary) -> str:
+    return PurePosixPath(Path(form.source).as_posix()).name
+
+
+def _place(project: Summary, owner: Summary) -> str:
+    """Where a project of `owner`'s department belongs: 2024/示例区档案馆/档案数字化.yaml."""
+    return f"{owner.year}/{owner.slug}/{_file(project)}"
+
+
+def _loose(project: Summary, owner: Summary | None) -> Diagnostic:
+    name = _file(project)
+    hint = f"放进所属部门的文件夹：{project.year}/<部门整体表的文件名>/{name}"
+    if owner is not None:
+        hint = f"移到 {_place(project, owner)}（“{owner.name}”的整体表是 {owner.source}）"
+    return Diagnostic(
+        Location(project.source, 1, 1),
+        "E240",
+        f"项目表“{name}”直接放在了年度文件夹 {project.year}/ 中",
+        hint,
+    )
+
+
+def _orphan(project: Summary, filing: Filing, owner: Summary | None) -> Diagnostic:
+    expected = PurePosixPath(Path(project.source).as_posix()).parent
+    hint = "项目表放在与部门整体表同名的文件夹中；核对文件夹名，或先写整体表"
+    if owner is not None:
+        hint = f"“{owner.name}”的整体表是 {owner.source}：移到 {_place(project, owner)}"
+    return Diagnostic(
+        project.name_at,
+        "E241",
+        f"没有找到所属部门的整体表 {expected}.yaml（{filing.year} 年度）",
+        hint,
+    )
+
+
+def _stranger(project: Summary, whole: Summary, owner: Summary | None) -> Diagnostic:
+    hint = "写成整体表上的部门名称；若是另一个部门的项目，移到那个部门的文件夹"
+    if owner is not None:
+        hint = f"若是“{owner.name}”的项目，移到 {_place(project, owner)}；否则写成“{whole.name}”"
+    return Diagnostic(
+        project.name_at,
+        "E242",
+        f"项目表写的所属部门是“{project.name}”，而它所在文件夹的整体表 {whole.source} "
+        f"是“{whole.name}”的",
+        hint,
+    )
+
+
+def _exceeding(whole: Summary, projects: tuple[Summary, ...], coverage: Coverage) -> Diagnostic:
+    unit = amount_units()[coverage.unit]
+    places = unit.print_places
+    each = "、".join(f"{_file(p)} {format_amount(_in(p, coverage.unit), places)}" for p in projects)
+    return Diagnostic(
+        whole.role_at["project_expense"],
+        "E243",
+        f"{len(projects)} 份项目表的年度资金总额合计 "
+        f"{format_amount(coverage.funds, places)} {unit.name}，超过项目支出 "
+        f"{format_amount(coverage.expense, places)} {unit.name}"
+        f"（多 {format_amount(coverage.funds - coverage.expense, places)} {unit.name}）",
+        f"核对项目支出或各项目的年度资金总额（按{unit.name}换算）：{each}",
+    )
 
 
 def _duplicates(filing: Filing) -> Iterator[Diagnostic]:

@@ -43,13 +43,8 @@ def check_placement(decl: Declaration) -> Iterator[Diagnostic]:
         return  # W211 says where it belongs
     where = Location(decl.source, 1, 1)
     if decl.kind.category == PROJECT and _is_year(path.parent.name):
-        yield Diagnostic(
-            where,
-            "E240",
-            f"项目表“{path.name}”直接放在了年度文件夹 {path.parent.name}/ 中",
-            f"放进所属部门的文件夹：{path.parent.name}/<部门整体表的文件名>/{path.name}",
-        )
-    elif decl.kind.category == PROJECT and not _is_year(path.parent.parent.name):
+        return  # in the year's folder: E240 with the folder of its department (filing.py)
+    if decl.kind.category == PROJECT and not _is_year(path.parent.parent.name):
         yield Diagnostic(
             where,
             "E240",

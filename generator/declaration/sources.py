@@ -285,11 +285,39 @@ def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
                 summaries[path.resolve()] = other.summary
             else:
                 blocked.add(folder)
-    return check_filings(
+    kept = [
         summary
         for path, summary in summaries.items()
         if summary is not None and not any(_in_department(path, f) for f in blocked)
-    )
+    ]
+    problems = check_filings(kept)
+    if any(p.code in _MISPLACED for p in problems):  # say where each misplaced project belongs
+        problems = check_filings(kept, _wholes_beside(checked, summaries, listed))
+    return problems
+
+
+# A project in the wrong place: its message names the folder where it belongs, if any.
+_MISPLACED = {"E240", "E241", "E242"}
+
+
+def _wholes_beside(
+    checked: list[Checked], known: dict[Path, Summary], listed: dict[Path, list[Path]]
+) -> list[Summary]:
+    """The valid 整体 forms in the year folders of the projects of `checked` that are not
+    among `known`: where a misplaced project's department may be."""
+    years = set()
+    for item in checked:
+        if item.summary is not None and item.summary.category == PROJECT:
+            folder = item.path.parent
+            years.add(folder if "/" not in item.summary.slug else folder.parent)
+    found = []
+    for year in sorted(years):
+        for path in _listing(year, listed):
+            if path.resolve() not in known:
+                other = read_checked(path)
+                if other.ok and other.summary is not None and other.summary.category == WHOLE:
+                    found.append(other.summary)
+    return found
 
 
 def _department_folder(item: Checked) -> Path | None:
