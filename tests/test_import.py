@@ -399,6 +399,7 @@ def test_a_form_with_problems_is_written_and_says_so(tmp_path, capsys):
         ("闵行区政协(机关)", "闵行区政协-机关"),
         ("CON", "CON_"),
         ("index", "index_"),
+        ("1201", "1201_"),  # four digits would read as a year
         ("Index", "Index_"),
         ("nul.txt", "nul-txt"),
         ("lpt1.备份", "lpt1-备份"),

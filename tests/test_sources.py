@@ -38,9 +38,11 @@ def year_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *names: str) ->
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("index.yaml", "E232 文件名“index.yaml”是保留的名字：年度汇总 index.md、index.xlsx 用了它"
+        ("index.yaml", "E232 文件名“index.yaml”是保留的名字：汇总页 index.md、index.xlsx（年度的，部门的）用了它"
          f"（提示：{RESERVED_HINT}）"),
-        ("Index.yaml", "E232 文件名“Index.yaml”是保留的名字：年度汇总 index.md、index.xlsx 用了它"
+        ("Index.yaml", "E232 文件名“Index.yaml”是保留的名字：汇总页 index.md、index.xlsx（年度的，部门的）用了它"
+         f"（提示：{RESERVED_HINT}）"),
+        ("1201.yaml", "E232 文件名“1201.yaml”是四位数字，与年度文件夹无法区分（项目表的文件夹以它命名）"
          f"（提示：{RESERVED_HINT}）"),
         ("con.yml", f"E232 文件名“con.yml”是保留的名字：Windows 不允许用它作文件名（提示：{RESERVED_HINT}）"),
         ("a b.yaml", f"E232 文件名“a b.yaml”中不能有空格（提示：{HINT}，例如 a-b.yaml）"),

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 from generator.declaration.load import same_name
 from generator.declaration.model import NOTE_KEY, Declaration, Record, Value, format_amount
-from generator.declaration.places import check_placement, year_folder
+from generator.declaration.places import check_placement, full_path, year_folder
 from generator.errors import Diagnostic, Location
 from generator.kinds.spec import (
     ColumnTotalRule,
@@ -273,7 +272,7 @@ def check_year_matches_folder(decl: Declaration) -> Iterator[Diagnostic]:
     that year; one in a folder that is not a year (2023年/, the declarations folder itself) is
     warned about, since its outputs go to the year it declares, not to a folder like its own."""
     path = decl.kind.role_path("year")
-    folders = Path(decl.source).absolute().parent.parts
+    folders = full_path(decl.source).parent.parts
     folder = year_folder(decl.source)
     if not folder and folders and path in decl.locations:
         yield Diagnostic(

@@ -9,6 +9,7 @@ of one department must agree on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -18,10 +19,16 @@ from generator.errors import Diagnostic, Location
 WHOLE, PROJECT = "整体", "项目"
 
 
+def full_path(source: str) -> PurePosixPath:
+    """`source` as a whole path, whatever way it was named: from the working folder when
+    relative (`check x.yaml` inside 2023/), `..` and `.` resolved (`../部门/x.yaml`), links
+    kept (a linked folder is where the user put it)."""
+    return PurePosixPath(Path(os.path.normpath(Path(source).absolute())).as_posix())
+
+
 def year_folder(source: str) -> str:
-    """The name of the nearest folder of `source` named by a year (declarations/2023/), or "";
-    a relative `source` is taken from the working folder (`check x.yaml` inside 2023/)."""
-    folders = Path(source).absolute().parent.parts
+    """The name of the nearest folder of `source` named by a year (declarations/2023/), or ""."""
+    folders = full_path(source).parent.parts
     return next((p for p in reversed(folders) if _is_year(p)), "")
 
 
@@ -29,7 +36,7 @@ def output_slug(source: str, category: str) -> str:
     """What a declaration's outputs are named by, under build/<年度>/: a 整体 form's file name
     (minhang-cppcc-office), a project's department folder and file name
     (minhang-cppcc-office/网站运维)."""
-    path = PurePosixPath(Path(source).absolute().as_posix())
+    path = full_path(source)
     if category == PROJECT and not _is_year(path.parent.name):
         return f"{path.parent.name}/{path.stem}"
     return path.stem
@@ -38,7 +45,7 @@ def output_slug(source: str, category: str) -> str:
 def check_placement(decl: Declaration) -> Iterator[Diagnostic]:
     """A 整体 form lies in its year's folder, a project in its department's folder there
     (E240)."""
-    path = PurePosixPath(Path(decl.source).absolute().as_posix())
+    path = full_path(decl.source)
     if not year_folder(decl.source):
         return  # W211 says where it belongs
     where = Location(decl.source, 1, 1)

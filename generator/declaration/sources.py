@@ -24,7 +24,7 @@ from generator.declaration.load import (
     load_text,
 )
 from generator.declaration.model import Declaration
-from generator.declaration.places import PROJECT, WHOLE, output_slug, year_folder
+from generator.declaration.places import PROJECT, WHOLE, full_path, output_slug, year_folder
 from generator.declaration.read import read_declaration
 from generator.declaration.summary import Summary, summarize
 from generator.errors import Diagnostic, Location, is_error
@@ -32,7 +32,7 @@ from generator.errors import Diagnostic, Location, is_error
 SUFFIXES = (".yaml", ".yml")
 # Names a declaration file may not have, in any case: the year's index shares its folder with
 # the outputs, and Windows has device names no file can take.
-RESERVED_NAMES = {"index": "年度汇总 index.md、index.xlsx 用了它"} | {
+RESERVED_NAMES = {"index": "汇总页 index.md、index.xlsx（年度的，部门的）用了它"} | {
     name: "Windows 不允许用它作文件名"
     for name in (
         "con",
@@ -147,6 +147,15 @@ def check_file_name(path: Path) -> list[Diagnostic]:
                 "换一个名字，例如用部门名称或其简称",
             )
         ]
+    if looks_like_a_year(stem):  # its projects' folder would read as a year's
+        return [
+            Diagnostic(
+                where,
+                "E232",
+                f"文件名“{name}”是四位数字，与年度文件夹无法区分（项目表的文件夹以它命名）",
+                "换一个名字，例如用部门名称或其简称",
+            )
+        ]
     kept = "".join(ch if allowed_in_name(ch) else "-" for ch in stem)
     suggestion = re.sub("-+", "-", kept).strip("-_") or "部门简称"
     example = f"{_NAME_RULE}，例如 {suggestion}{path.suffix}"
@@ -164,6 +173,16 @@ def check_file_name(path: Path) -> list[Diagnostic]:
             what = f"“{bad}”" if bad.isprintable() else f"控制字符 U+{ord(bad):04X}"
         return [Diagnostic(where, "E232", f"文件名“{name}”中不能有{what}", example)]
     return []
+
+
+def reserved_stem(stem: str) -> bool:
+    """Whether a file name (without suffix) is one `check` refuses whatever its characters:
+    a reserved name (index, CON …) or four digits, which would read as a year."""
+    return stem.casefold() in RESERVED_NAMES or looks_like_a_year(stem)
+
+
+def looks_like_a_year(stem: str) -> bool:
+    return stem.isdigit() and len(stem) == 4
 
 
 def allowed_in_name(ch: str) -> bool:
@@ -308,7 +327,7 @@ def _wholes_beside(
     years = set()
     for item in checked:
         if item.summary is not None and item.summary.category == PROJECT:
-            folder = item.path.parent
+            folder = Path(full_path(item.path.as_posix())).parent
             years.add(folder if "/" not in item.summary.slug else folder.parent)
     found = []
     for year in sorted(years):
@@ -326,10 +345,11 @@ def _department_folder(item: Checked) -> Path | None:
     place (E240, W211 say so)."""
     if item.summary is None or not year_folder(item.path.as_posix()):
         return None
+    path = Path(full_path(item.path.as_posix()))  # `七届会议.yaml` inside its folder, `../x/y.yaml`
     if item.summary.category == PROJECT and "/" in item.summary.slug:
-        return item.path.parent
+        return path.parent
     if item.summary.category == WHOLE:
-        return item.path.parent / _stem(item.path)
+        return path.parent / _stem(path)
     return None
 
 

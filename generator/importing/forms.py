@@ -27,10 +27,10 @@ from generator.build.write import Artifact, WriteError, Writer
 from generator.declaration.model import Declaration
 from generator.declaration.places import PROJECT
 from generator.declaration.sources import (
-    RESERVED_NAMES,
     UsageError,
     allowed_in_name,
     read_checked_text,
+    reserved_stem,
 )
 from generator.errors import Diagnostic, ExitCode, is_error, sort_diagnostics
 from generator.importing.docx import SAVE_DOCX, grid_from_docx
@@ -164,7 +164,7 @@ def file_stem(text: str) -> str:
     punctuation that breaks links, shells, make or Windows (`(`, `/`, `.` …) turned into "-",
     no "-" or "_" at either end, at most MAX_NAME_CHARS characters (a longer name is cut and
     ends in a hash of the whole, so two names alike in their first characters stay two), and
-    "_" after a reserved name (index, CON, LPT1 …). "" when nothing is left."""
+    "_" after a reserved name (index, CON, LPT1 …, four digits). "" when nothing is left."""
     text = unicodedata.normalize("NFC", text)
     visible = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
     kept = "".join(ch if allowed_in_name(ch) else "-" for ch in visible)
@@ -173,7 +173,7 @@ def file_stem(text: str) -> str:
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         cut = stem[: MAX_NAME_CHARS - _HASH_CHARS - 1].rstrip("-_")
         stem = f"{cut}-{digest[:_HASH_CHARS]}"
-    return f"{stem}_" if stem.casefold() in RESERVED_NAMES else stem
+    return f"{stem}_" if reserved_stem(stem) else stem
 
 
 def _check_folder(into: Path) -> None:
