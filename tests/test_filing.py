@@ -225,3 +225,16 @@ def test_a_project_of_another_department_is_not_counted_in_its_folders_coverage(
     assert lines[0].endswith(
         "（提示：若是“示例县教育局”的项目，移到 2024/national-1/学生资助.yaml；否则写成“示例区档案馆”）"
     )
+
+
+@pytest.mark.parametrize("named", ["档案数字化.yaml", "../shanghai-1/档案数字化.yaml"])
+def test_a_project_named_from_inside_its_folder_is_checked_with_its_department(
+    department, capsys, monkeypatch, named
+):
+    whole = department / "shanghai-1.yaml"
+    edit(whole, "基本支出: 4,100,000.00", "基本支出: 4,300,000.00")
+    edit(whole, "项目支出: 2,100,000.00", "项目支出: 1,900,000.00")
+    monkeypatch.chdir(department / "shanghai-1")
+    status, lines = check_lines(Path(named), capsys)
+    assert status == 1
+    assert [line.split(": ")[1].split(" ")[0] for line in lines] == ["E243"]
