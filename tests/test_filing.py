@@ -238,3 +238,29 @@ def test_a_project_named_from_inside_its_folder_is_checked_with_its_department(
     status, lines = check_lines(Path(named), capsys)
     assert status == 1
     assert [line.split(": ")[1].split(" ")[0] for line in lines] == ["E243"]
+
+
+def test_building_one_form_builds_its_whole_department_as_it_is_on_disk(department, tmp_path):
+    out = tmp_path / "out"
+    project = department / "shanghai-1" / "档案数字化.yaml"
+    # built alone, first: the department's 整体 form and other projects are built with it
+    assert build([project], out).ok
+    page = (out / "2024/shanghai-1/index.md").read_text(encoding="utf-8")
+    assert "项目表覆盖项目支出的 95.2 %。" in page  # 2,000,000.00 of 2,100,000.00
+    assert (out / "2024/shanghai-1.docx").is_file()
+    # two projects edited on disk (still within 项目支出), one of them built: the page and the
+    # checks see both edits, as `check` does, never the figures built before
+    edit(
+        department / "shanghai-1" / "库房改造.yaml",
+        "年度资金总额: 650,000.00",
+        "年度资金总额: 450,000.00",
+    )
+    edit(
+        department / "shanghai-1" / "库房改造.yaml", "财政拨款: 600,000.00", "财政拨款: 400,000.00"
+    )
+    edit(project, "年度资金总额: 1,200,000.00", "年度资金总额: 1,400,000.00")
+    edit(project, "财政拨款: 1,200,000.00", "财政拨款: 1,400,000.00")
+    assert build([project], out).ok
+    page = (out / "2024/shanghai-1/index.md").read_text(encoding="utf-8")
+    assert "项目表覆盖项目支出的 95.2 %。" in page  # 450,000 + 1,400,000 + 150,000
+    assert "| [档案库房改造](库房改造.md) | 上海项目 | 450,000.00 |" in page

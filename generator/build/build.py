@@ -53,6 +53,7 @@ from generator.declaration.sources import (
     find_declarations,
     read_checked,
     shown_path,
+    with_departments,
 )
 from generator.declaration.summary import Summary
 from generator.errors import Diagnostic, is_error, sort_diagnostics
@@ -102,12 +103,18 @@ class Report:
         return not self.errors
 
 
-def check(paths: Iterable[Path], cache: ModelCache | None = None) -> Report:
-    """Load and validate every declaration under `paths`; write nothing (`cache` only reads
-    and remembers)."""
+def check(
+    paths: Iterable[Path], cache: ModelCache | None = None, departments: bool = False
+) -> Report:
+    """Load and validate every declaration under `paths` (and, with `departments`, the other
+    forms of the departments they belong to); write nothing (`cache` only reads and
+    remembers)."""
     report = Report()
     read = cache.checked if cache is not None else read_checked
-    report.checked = [read(path) for path in find_declarations(paths)]
+    found = find_declarations(paths)
+    if departments:
+        found = with_departments(found)
+    report.checked = [read(path) for path in found]
     report.diagnostics = sort_diagnostics(
         [d for item in report.checked for d in item.diagnostics]
         + check_across_files(report.checked)
@@ -128,7 +135,8 @@ def build(
     workers = worker_count()
     environment = environment_digest([PACKAGE, templates])
     cache = ModelCache(out, environment)
-    report = check(paths, cache)
+    # a department is built whole: its page and coverage come from all its forms as they are
+    report = check(paths, cache, departments=True)
     if not report.ok:
         return report
     with output_lock(out, waiting) as notes:

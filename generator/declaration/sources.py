@@ -94,6 +94,31 @@ def find_declarations(paths: Iterable[Path]) -> list[Path]:
     return sorted(found.values())
 
 
+def with_departments(files: list[Path]) -> list[Path]:
+    """`files` (found by find_declarations) with the other forms of each department they
+    belong to, as they lie on disk: the 整体 form beside a project's folder and the projects
+    in a 整体 form's folder. What a build writes of a department (its page, its coverage) is
+    then made from its forms as `check` sees them, never from some built earlier."""
+    listed: dict[Path, list[Path]] = {}
+    found = dict.fromkeys(files)
+    for path in files:
+        whole = Path(full_path(path.as_posix()))
+        if _is_year_name(whole.parent.name):  # a 整体 form: its projects' folder
+            folder = whole.parent / _stem(whole)
+        elif _is_year_name(whole.parent.parent.name):  # a project: its own folder
+            folder = whole.parent
+        else:
+            continue
+        for other in _department_files(folder, listed):
+            if not any(other.resolve() == f.resolve() for f in found):
+                found[other] = None
+    return list(found)
+
+
+def _is_year_name(name: str) -> bool:
+    return name.isdigit() and len(name) == 4
+
+
 def is_declaration_name(name: str) -> bool:
     """Whether a file found in a folder is a declaration: `.yaml` or `.yml` in any case
     (`x.YAML`), also followed by dots or spaces, which Windows drops (`x.yaml.`: refused by
