@@ -264,3 +264,18 @@ def test_building_one_form_builds_its_whole_department_as_it_is_on_disk(departme
     page = (out / "2024/shanghai-1/index.md").read_text(encoding="utf-8")
     assert "项目表覆盖项目支出的 95.2 %。" in page  # 450,000 + 1,400,000 + 150,000
     assert "| [档案库房改造](库房改造.md) | 上海项目 | 450,000.00 |" in page
+
+
+def test_a_project_checked_alone_says_when_its_department_cannot_be_checked(department, capsys):
+    whole = department / "shanghai-1.yaml"
+    edit(whole, "项目支出: 2,100,000.00", "项目支出: 2,100,000.001")  # E204 in the 整体 form
+    project = department / "shanghai-1" / "档案数字化.yaml"
+    status, lines = check_lines(project, capsys)
+    assert status == 0
+    assert lines == [
+        f"{project.as_posix()}:1:1: W245 同部门的 {whole.as_posix()} 有错误，部门各表之间的核对"
+        "（项目支出、项目名称）未进行（提示：先改正那份文件（check 它），再核对）"
+    ]
+    # the whole department checked: the error itself, and no W245
+    status, lines = check_lines(department, capsys)
+    assert status == 1 and [line.split(": ")[1][:4] for line in lines] == ["E204"]

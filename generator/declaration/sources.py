@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -317,18 +317,21 @@ def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
     department with a form there that is not valid is left out: that form's own errors say
     what to fix first."""
     summaries = {item.path.resolve(): item.summary for item in checked if item.summary}
-    blocked: set[Path] = set()
+    given = {item.path.resolve() for item in checked}
+    blocked: dict[Path, list[Path]] = {}  # department folder → its invalid forms not given
     listed: dict[Path, list[Path]] = {}
     folders = {folder for item in checked if (folder := _department_folder(item)) is not None}
     for folder in sorted(folders):
         for path in _department_files(folder, listed):
             if path.resolve() in summaries:
                 continue
-            other = read_checked(path)
-            if other.ok and other.summary is not None:
+            other = read_checked(path) if path.resolve() not in given else None
+            if other is not None and other.ok and other.summary is not None:
                 summaries[path.resolve()] = other.summary
             else:
-                blocked.add(folder)
+                blocked.setdefault(folder, [])
+                if path.resolve() not in given:
+                    blocked[folder].append(path)
     kept = [
         summary
         for path, summary in summaries.items()
@@ -337,7 +340,23 @@ def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
     problems = check_filings(kept)
     if any(p.code in _MISPLACED for p in problems):  # say where each misplaced project belongs
         problems = check_filings(kept, _wholes_beside(checked, summaries, listed))
-    return problems
+    return problems + list(_skipped(checked, blocked))
+
+
+def _skipped(checked: list[Checked], blocked: dict[Path, list[Path]]) -> Iterator[Diagnostic]:
+    """W245 on each valid form given whose department could not be checked across its forms
+    because another of its forms, not given, has errors (a project checked alone)."""
+    for item in checked:
+        folder = _department_folder(item)
+        invalid = blocked.get(folder) if folder is not None else None
+        if item.ok and invalid:
+            names = "、".join(shown_path(p) for p in invalid)
+            yield Diagnostic(
+                Location(shown_path(item.path), 1, 1),
+                "W245",
+                f"同部门的 {names} 有错误，部门各表之间的核对（项目支出、项目名称）未进行",
+                "先改正那份文件（check 它），再核对",
+            )
 
 
 # A project in the wrong place: its message names the folder where it belongs, if any.
