@@ -287,3 +287,20 @@ def test_missing_fields_are_listed_in_the_forms_order(write_declaration, capsys)
         "下属预算单位个数", "部门职责", "年度履职目标", "年度重点任务", "预算情况",
         "年末资产总额", "年末在职人数", "内设机构数", "分解目标",
     ]  # fmt: skip
+
+
+def test_a_linked_folder_is_searched_and_a_linked_file_counts_where_it_is(tmp_path):
+    from generator.declaration.sources import find_declarations
+
+    tree = tmp_path / "declarations" / "2023"
+    (tree / "real").mkdir(parents=True)
+    (tree / "real" / "a.yaml").write_text("x", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.yaml").write_text("x", encoding="utf-8")
+    (tree / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (tree / "another").mkdir()
+    (tree / "another" / "a.yaml").symlink_to(tree / "real" / "a.yaml")  # sorts first
+    (tree / "loop").symlink_to(tmp_path / "declarations", target_is_directory=True)
+    found = [p.relative_to(tree).as_posix() for p in find_declarations([tree])]
+    assert found == ["linked/b.yaml", "real/a.yaml"]

@@ -8,6 +8,7 @@ the outputs and the index's links to them (E232).
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -82,16 +83,40 @@ def find_declarations(paths: Iterable[Path]) -> list[Path]:
     found: dict[Path, Path] = {}  # the real file → how it was first named
     for path in paths:
         if path.is_dir():
-            named = sorted(
-                p for p in path.rglob("*") if is_declaration_name(p.name) and p.is_file()
-            )
+            named = sorted(p for p in _files_below(path) if is_declaration_name(p.name))
         elif path.is_file():
             named = [path]
         else:
             raise UsageError(f"{shown_path(path)}: 文件或目录不存在")
         for file in named:
-            found.setdefault(file.resolve(), file)
+            real = file.resolve()
+            # a file reached through a link and where it really is: where it is (its folder
+            # says which department it belongs to)
+            if real not in found or (not _is_real(found[real]) and _is_real(file)):
+                found[real] = file
     return sorted(found.values())
+
+
+def _files_below(folder: Path) -> Iterator[Path]:
+    """Every file below `folder`, linked folders followed (each real folder once, so a link
+    to a folder above cannot loop)."""
+    seen: set[str] = set()
+    for root, folders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders.sort()
+        for name in sorted(files):
+            path = Path(root) / name
+            if path.is_file():
+                yield path
+
+
+def _is_real(path: Path) -> bool:
+    """Whether `path` names a file where it is, through no link."""
+    return path.resolve() == Path(os.path.normpath(path.absolute()))
 
 
 def with_departments(files: list[Path]) -> list[Path]:
