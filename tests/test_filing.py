@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, edit, markdown_tables
+from conftest import DATA, ROOT, edit, markdown_tables
 
 from generator.build.build import build
 from generator.cli import main
@@ -279,3 +279,33 @@ def test_a_project_checked_alone_says_when_its_department_cannot_be_checked(depa
     # the whole department checked: the error itself, and no W245
     status, lines = check_lines(department, capsys)
     assert status == 1 and [line.split(": ")[1][:4] for line in lines] == ["E204"]
+
+
+def test_a_project_may_name_its_department_as_the_form_prints_it(tmp_path, capsys):
+    # the seed is 汇总: its form prints “…办公室(汇总)”, and a project may say so too
+    year = tmp_path / "2023"
+    shutil.copytree(ROOT / "examples" / "2023", year)
+    project = year / "minhang-cppcc-office" / "七届会议.yaml"
+    edit(project, "委员会办公室\n", "委员会办公室(汇总)\n")
+    assert check_lines(year, capsys) == (0, [])
+
+
+def test_import_puts_a_project_naming_its_department_as_printed_in_its_folder(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    year = tmp_path / "2023"
+    shutil.copytree(ROOT / "examples" / "2023", year)
+    assert build([year], tmp_path / "out").ok
+    form = tmp_path / "out" / "2023" / "minhang-cppcc-office" / "七届会议.xlsx"
+    book = load_workbook(form)
+    cell = next(
+        c for row in book.active for c in row if c.value == "中国人民政治协商会议闵行区委员会办公室"
+    )
+    cell.value = "中国人民政治协商会议闵行区委员会办公室(汇总)"
+    typed = tmp_path / "七届会议.xlsx"
+    book.save(typed)
+    (year / "minhang-cppcc-office" / "七届会议.yaml").unlink()
+    assert main(["import", str(typed), "--into", str(year)]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"{typed} → {year / 'minhang-cppcc-office' / '区政协七届会议.yaml'}"
+    )

@@ -144,7 +144,7 @@ def check_filings(
         if whole is None:
             problems += (_orphan(p, filing, _owner(p, wholes)) for p in filing.projects)
             continue
-        strangers = [p for p in filing.projects if same_name(p.name) != same_name(whole.name)]
+        strangers = [p for p in filing.projects if not _names_department(p, whole)]
         problems += (_stranger(p, whole, _owner(p, wholes)) for p in strangers)
         own = dataclasses.replace(
             filing, projects=tuple(p for p in filing.projects if p not in strangers)
@@ -158,13 +158,15 @@ def check_filings(
 def _owner(project: Summary, wholes: list[Summary]) -> Summary | None:
     """The 整体 form of the department a project names, in its year, if there is one."""
     return next(
-        (
-            w
-            for w in wholes
-            if w.year == project.year and same_name(w.name) == same_name(project.name)
-        ),
+        (w for w in wholes if w.year == project.year and _names_department(project, w)),
         None,
     )
+
+
+def _names_department(project: Summary, whole: Summary) -> bool:
+    """Whether `project` names the department of `whole`: its 部门名称, or as the form prints
+    it (“…办公室(汇总)”), compared as names are."""
+    return same_name(project.name) in (same_name(whole.name), same_name(whole.display))
 
 
 def _file(form: Summary) -> str:

@@ -303,7 +303,7 @@ def _write(
         return Imported(path, Outcome.REFUSED, target, reason=str(error))
     claimed[key] = (path, department)
     if folder is not None and not form.is_project and decl.department:
-        folder.add(decl.department, target)
+        folder.add(decl, target)
     return Imported(path, Outcome.WRITTEN, target, text, warnings, checked.diagnostics)
 
 

@@ -23,6 +23,7 @@ from generator.declaration.load import same_name
 from generator.declaration.model import Declaration
 from generator.declaration.places import PROJECT
 from generator.declaration.sources import UsageError, is_declaration_name, read_checked
+from generator.declaration.summary import display_name
 from generator.errors import Diagnostic, Location
 
 
@@ -45,11 +46,13 @@ class Folder:
     wholes: dict[str, list[Path]] = field(default_factory=dict)
     read: bool = False
 
-    def add(self, department: str, target: Path) -> None:
+    def add(self, decl: Declaration, target: Path) -> None:
+        """A 整体 form this run writes to `target`."""
         self.load()
-        found = self.wholes.setdefault(same_name(department), [])
-        if target not in found:
-            found.append(target)
+        for name in _names(decl):
+            found = self.wholes.setdefault(name, [])
+            if target not in found:
+                found.append(target)
 
     def load(self) -> None:
         """The 整体 forms in the folder, read once (an unreadable file is not one)."""
@@ -61,13 +64,14 @@ class Folder:
         for entry in sorted(self.path.iterdir()):
             decl = _declaration(entry)
             if decl is not None and decl.kind.category != PROJECT and decl.department:
-                self.wholes.setdefault(same_name(decl.department), []).append(entry)
+                for name in _names(decl):
+                    self.wholes.setdefault(name, []).append(entry)
 
     def place(self, decl: Declaration, source: str, name: str) -> Place:
         """Where project `decl` (imported from `source`) goes, as file `name`.yaml."""
         department = decl.department
         own = _department_of_folder(self.path)
-        if own is not None and same_name(own) == same_name(department):
+        if own is not None and same_name(department) in own:
             return Place(self.path / f"{name}.yaml")
         self.load()
         found = self.wholes.get(same_name(department), []) if department else []
@@ -113,9 +117,15 @@ def _declaration(path: Path) -> Declaration | None:
         return None
 
 
-def _department_of_folder(folder: Path) -> str | None:
-    """The department whose folder `folder` is: the 部门名称 of the 整体 form beside it named
-    like it (`edu/` beside `edu.yaml`), or None."""
+def _names(whole: Declaration) -> set[str]:
+    """What a project may call the department of 整体 form `whole`, compared as names are: its
+    部门名称, or that name as the form prints it (“…办公室(汇总)”)."""
+    return {same_name(whole.department), same_name(display_name(whole))}
+
+
+def _department_of_folder(folder: Path) -> set[str] | None:
+    """The names of the department whose folder `folder` is (see _names): of the 整体 form
+    beside it named like it (`edu/` beside `edu.yaml`), or None."""
     parent = folder.parent
     if not parent.is_dir():
         return None
@@ -123,7 +133,7 @@ def _department_of_folder(folder: Path) -> str | None:
         if _stem(entry) == folder.name:
             decl = _declaration(entry)
             if decl is not None and decl.kind.category != PROJECT:
-                return decl.department
+                return _names(decl)
     return None
 
 
