@@ -39,15 +39,24 @@ def test_the_examples_build_with_their_departments_pages(tmp_path):
         ["项目支出（整体表）", "1,460.0000"],
         ["项目表年度资金总额合计（3 份）", "1,400.0000"],
     ]
-    assert "项目表覆盖项目支出的 95.9 %。" in page
+    assert "项目表覆盖项目支出的 95.8 %。" in page
     seed = (tmp_path / "2023" / SEED_YAML.stem / "index.md").read_text(encoding="utf-8")
     assert "项目表覆盖项目支出的 44.7 %。" in seed  # 2,030,000.00 of 4,538,100.00 元
     linked = [row for row in markdown_tables(seed)[2][1:] if row[1] != "—"]
     assert linked == [
-        ["闵行政协网站升级改版(2023运维)", "网站运维"],
-        ["政协履职积分管理系统(2023运维)", "履职积分系统"],
-        ["区政协七届会议", "七届会议"],
+        ["闵行政协网站升级改版(2023运维)", "闵行政协网站升级改版(2023运维)"],
+        ["政协履职积分管理系统(2023运维)", "政协履职积分管理系统(2023运维)"],
+        ["区政协七届会议", "区政协七届会议"],
     ]
+    national = markdown_tables(page)
+    assert national[2] == [  # 年度主要任务, then 年度履职目标's 支出项目名称, then the rest
+        ["任务名称", "同名的项目表"],
+        ["大气污染防治", "大气污染防治"],
+        ["水环境监测", "—"],
+        ["固体废物监管", "—"],
+    ]
+    assert national[3][0] == ["支出项目名称", "同名的项目表"]
+    assert "## 整体表中没有同名任务的项目表\n\n- [危险废物规范化管理评估](危废评估.md)" in page
 
 
 def test_the_examples_are_formatted():

@@ -78,7 +78,7 @@ def test_the_coverage_of_fewer_projects_is_shown_not_an_error(department, tmp_pa
     assert build([department], tmp_path / "out").ok
     page = (tmp_path / "out/2024/shanghai-1/index.md").read_text(encoding="utf-8")
     # (1,200,000 + 150,000) / 2,100,000 = 64.29 %
-    assert "项目表覆盖项目支出的 64.3 %。" in page
+    assert "项目表覆盖项目支出的 64.2 %。" in page
     tables = markdown_tables(page)
     assert tables[0] == [
         ["项目", "金额（元）"],
@@ -92,7 +92,7 @@ def test_the_coverage_of_fewer_projects_is_shown_not_an_error(department, tmp_pa
     ]
     # the 整体 form's tasks, each linked to the project of its name
     assert tables[2] == [
-        ["任务", "项目表"],
+        ["任务名称", "同名的项目表"],
         ["档案数字化", "档案数字化"],
         ["档案利用服务", "档案利用服务"],
     ]
@@ -100,7 +100,7 @@ def test_the_coverage_of_fewer_projects_is_shown_not_an_error(department, tmp_pa
     index = markdown_tables((tmp_path / "out/2024/index.md").read_text(encoding="utf-8"))
     assert index[-1] == [
         ["部门", "项目表", "项目支出", "项目表合计", "覆盖"],
-        ["示例区档案馆", "2", "2,100,000.00", "1,350,000.00", "项目表覆盖项目支出的 64.3 %"],
+        ["示例区档案馆", "2", "2,100,000.00", "1,350,000.00", "项目表覆盖项目支出的 64.2 %"],
     ]
 
 
@@ -194,7 +194,7 @@ def test_outputs_mirror_the_folders_and_go_with_their_projects(department, tmp_p
         for suffix in ((".html", ".md") if name == "index" else (".docx", ".html", ".md", ".xlsx"))
     ]
     page = (out / "2024/shanghai-1/档案数字化.html").read_text(encoding="utf-8")
-    assert '<a href="../index.html">汇总</a><a href="index.html">部门</a>' in page
+    assert '<a href="../index.html">年度汇总</a><a href="index.html">本部门及其项目</a>' in page
     shutil.rmtree(department / "shanghai-1")
     report = build([department], out)
     assert report.ok

@@ -364,7 +364,7 @@ def _stage_departments(pages: _Pages, summaries: dict[str, Summary]) -> None:
     made from the summaries of its 整体 form and its projects."""
     made = {s.source: pages.manifest.declarations[key].digest for key, s in summaries.items()}
     for filing in filings(summaries.values()):
-        if not filing.projects:
+        if not filing.projects:  # the year's index says that it has none
             continue
         forms = [filing.whole] if filing.whole is not None else []
         members = [(s, made[s.source]) for s in [*forms, *filing.projects]]

@@ -37,7 +37,7 @@ from generator.declaration.sources import Checked, read_checked, read_source
 from generator.declaration.summary import Summary
 
 FOLDER = ".cache"
-FORMAT = 2  # of an entry; an entry of any other format is absent (2: role_at, references)
+FORMAT = 3  # of an entry; an entry of any other format is absent (3: references by list)
 ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # the name of an entry: <digest>.json
 # The libraries that read the declarations (a cache hit skips reading them) and that write the
 # outputs (a new version may write other bytes), and the generator itself.

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path, PurePosixPath
 
 from generator.declaration.load import same_name
@@ -52,16 +52,19 @@ class Coverage:
     def over(self) -> bool:
         return self.funds > self.expense
 
-    def text(self) -> str:
-        """“项目表覆盖项目支出的 62.4 %”, or what the projects exceed it by."""
-        places = amount_units()[self.unit].print_places
+    def text(self, places: int | None = None) -> str:
+        """“项目表覆盖项目支出的 62.4 %” (never rounded up to 100.0 % while short of it), or
+        what the projects exceed it by, with `places` decimals (the unit's by default)."""
+        unit = amount_units()[self.unit]
         if self.over:
-            extra = format_amount(self.funds - self.expense, places)
-            return f"项目表合计超过项目支出 {extra}"
+            extra = format_amount(
+                self.funds - self.expense, unit.print_places if places is None else places
+            )
+            return f"项目表合计超过项目支出 {extra} {unit.name}"
         share = self.share
         if share is None:
-            return "项目支出为 0"
-        return f"项目表覆盖项目支出的 {share.quantize(Decimal('0.1'), ROUND_HALF_UP)} %"
+            return "项目支出为 0，没有项目表" if not self.funds else "项目支出为 0"
+        return f"项目表覆盖项目支出的 {share.quantize(Decimal('0.1'), ROUND_DOWN)} %"
 
 
 @dataclass(frozen=True)

@@ -232,8 +232,9 @@ def summarize(decl: Declaration) -> Summary:
 
 def _references(decl: Declaration) -> tuple[str, ...]:
     """The names of a declaration's tasks (the key of each list, 任务名称) and the projects it
-    names (支出项目名称: role project_ref), in form order, each once: what a project's name
-    is matched with to link the task to the project's form."""
+    names (支出项目名称: role project_ref), in form order, each once, as "<where>\t<name>"
+    (where: the list's key, and the field's for a project_ref: 年度履职目标·支出项目名称): what
+    a project's name is matched with to link the task to the project's form."""
     names: dict[str, None] = {}
     for _, spec, value in decl.walk():
         if spec.type is not FieldType.LIST or not isinstance(value, tuple):
@@ -242,8 +243,9 @@ def _references(decl: Declaration) -> tuple[str, ...]:
             for field in spec.fields:
                 if field.role in ("key", "project_ref") and isinstance(item, Record):
                     name = item.get(field.key)
+                    where = spec.key if field.role == "key" else f"{spec.key}·{field.key}"
                     if isinstance(name, str) and name:
-                        names[name] = None
+                        names[f"{where}\t{name}"] = None
     return tuple(names)
 
 

@@ -33,6 +33,16 @@ class TaskRow:
 
     name: str
     project: str  # the project's file name in the department's folder, or ""
+    title: str = ""  # the project's name as printed
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """The tasks of one list of the 整体 form (年度重点任务, 年度主要任务, or the 支出项目名称
+    of 年度履职目标), each with the project of its name."""
+
+    label: str
+    rows: tuple[TaskRow, ...]
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,8 @@ class DepartmentContext:
     coverage: str  # "项目表覆盖项目支出的 62.4 %"
     over: bool
     projects: tuple[ProjectRow, ...]
-    tasks: tuple[TaskRow, ...]
+    tasks: tuple[TaskGroup, ...]
+    unnamed: tuple[ProjectRow, ...]  # projects no task or 支出项目名称 of the 整体 form names
     counts: Count
 
 
@@ -69,13 +80,16 @@ def department_context(filing: Filing) -> DepartmentContext:
         for p in filing.projects
     )
     whole = filing.whole
-    tasks: tuple[TaskRow, ...] = ()
-    if whole is not None:
-        tasks = tuple(
-            TaskRow(name, found.slug.rsplit("/", 1)[-1] if found else "")
-            for name in whole.references
-            for found in [filing.project_for(name)]
-        )
+    groups: dict[str, list[TaskRow]] = {}
+    linked: set[str] = set()
+    for reference in whole.references if whole is not None else ():
+        label, _, name = reference.rpartition("\t")
+        found = filing.project_for(name)
+        stem = found.slug.rsplit("/", 1)[-1] if found else ""
+        groups.setdefault(label, []).append(TaskRow(name, stem, found.display if found else ""))
+        linked.add(stem)
+    tasks = tuple(TaskGroup(label, tuple(rows)) for label, rows in groups.items())
+    unnamed = tuple(row for row in projects if row.stem not in linked)
     return DepartmentContext(
         year=filing.year,
         slug=filing.slug,
@@ -84,31 +98,32 @@ def department_context(filing: Filing) -> DepartmentContext:
         amount_label=unit.label,
         expense=format_amount(coverage.expense, places) if coverage else "",
         funds=format_amount(_total(filing, unit), places),
-        coverage=coverage.text() if coverage else "整体表没有填写项目支出，无法计算覆盖比例",
+        coverage=coverage.text(places) if coverage else "整体表没有填写项目支出，无法计算覆盖比例",
         over=coverage.over if coverage else False,
         projects=projects,
-        tasks=tasks,
+        tasks=tasks if filing.projects else (),
+        unnamed=unnamed,
         counts=sum_counts("", [p.counts for p in filing.projects]),
     )
 
 
 @dataclass(frozen=True)
 class DepartmentRow:
-    """A department with projects, in the year's index: its page, its 项目支出 and what its
+    """A department, in the year's index: its page, its 项目支出 and what its
     projects add up to (in the index's unit), and the coverage."""
 
     name: str
     slug: str
-    projects: int
+    projects: int  # 0: the department has no page of its own (nothing to show but this row)
     expense: str
     funds: str
     coverage: str
 
 
 def department_rows(summaries: Sequence[Summary]) -> tuple[tuple[DepartmentRow, ...], str]:
-    """The departments of `summaries` that have projects, and the unit label of their amounts
-    (the departments' own when they share one, else 元)."""
-    with_projects = [f for f in filings(summaries) if f.projects]
+    """Every department of `summaries` (those with a 整体 form), with or without projects, and
+    the unit label of their amounts (the departments' own when they share one, else 元)."""
+    with_projects = [f for f in filings(summaries) if f.whole is not None]
     units = {_unit(f).name for f in with_projects}
     unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
     rows = []
@@ -124,7 +139,9 @@ def department_rows(summaries: Sequence[Summary]) -> tuple[tuple[DepartmentRow, 
                 if coverage
                 else "",
                 funds=format_amount(_total(filing, unit), places),
-                coverage=coverage.text() if coverage else "",
+                coverage=(coverage.text(places) if filing.projects else "没有项目表")
+                if coverage
+                else "整体表未填项目支出",
             )
         )
     return tuple(rows), unit.label

@@ -125,9 +125,10 @@ class Renderer:
         form = self.render_layout(d.kind.layout, landscape=d.kind.landscape, d=d)
         when = build_time(d.year)
         title = f"{d.display} {d.year}年度 {d.kind.title}"
-        links = [("汇总", "index.html")]
+        # the year's index (which links the pages of departments with projects)
+        links = [("年度汇总", "index.html")]
         if "/" in d.slug:  # a project, in its department's folder beside the department's page
-            links = [("汇总", "../index.html"), ("部门", "index.html")]
+            links = [("年度汇总", "../index.html"), ("本部门及其项目", "index.html")]
         return {
             ".md": self.render_markdown(d.kind.summary, d=d).encode(),
             ".docx": self.docx.write(form, when),
@@ -148,7 +149,7 @@ class Renderer:
     def department_files(self, p: DepartmentContext) -> dict[str, bytes]:
         """The outputs of one department's page, by suffix."""
         title = f"{p.name} {p.year}年度 绩效目标申报"
-        links = [("汇总", "../index.html")]
+        links = [("年度汇总", "../index.html")]
         return {
             ".md": self.render_markdown("department.md.j2", p=p).encode(),
             ".html": self.render_html(DEPARTMENT_PAGE, p=p, title=title, links=links).encode(),
