@@ -17,6 +17,7 @@ NATIONAL = "kinds/national-department.yaml"
 LANDSCAPE = "kinds/national-department-landscape.yaml"
 SHANGHAI = "kinds/shanghai-department.yaml"
 PROJECT = "kinds/shanghai-project.yaml"
+NATIONAL_PROJECT = "kinds/national-project.yaml"
 RULES = "rules:\n"  # national-department.yaml: a rule put first is rules[0]
 
 # (file, text, replacement, message after "错误：<file>: ")
@@ -204,19 +205,19 @@ CASES = {
         LANDSCAPE,
         "  - scores: 分值合计\n",
         "  - scores: 填报人\n",
-        "rules[8].scores “填报人”是 text 字段，应为数（number）字段",
+        "rules[11].scores “填报人”是 text 字段，应为数（number）字段",
     ),
     "scores: no indicator field with role score": (
         LANDSCAPE,
         "    role: score\n",
         "",
-        "rules[8].scores 这个表样的 indicator 没有 role: score 的字段（分值）",
+        "rules[11].scores 这个表样的 indicator 没有 role: score 的字段（分值）",
     ),
     "scores: a negative default": (
         LANDSCAPE,
         "    default: 100\n",
         "    default: -5\n",
-        "rules[8].default 应为不小于 0 的数，而不是“-5”",
+        "rules[11].default 应为不小于 0 的数，而不是“-5”",
     ),
     "before: a text": (
         NATIONAL,
@@ -235,6 +236,36 @@ CASES = {
         RULES,
         RULES + "  - before: 填报日期\n    after: 填报日期\n    of: [填报日期]\n",
         "rules[0].of 未知的设置；这条规则（before）可用：before、after、code",
+    ),
+    "at_most: a text": (
+        NATIONAL,
+        RULES,
+        RULES + "  - at_most: 填报人\n    than: 年度预算安排.资金总额\n",
+        "rules[0].at_most “填报人”是 text 字段，应为金额（amount）字段",
+    ),
+    "at_most: without than": (
+        NATIONAL,
+        RULES,
+        RULES + "  - at_most: 年度预算安排.项目支出\n",
+        "rules[0].than 应为字段路径",
+    ),
+    "equal: a text": (
+        NATIONAL,
+        RULES,
+        RULES + "  - equal: 年度预算安排.资金总额\n    to: 主管部门\n",
+        "rules[0].to “主管部门”是 text 字段，应为金额（amount）字段",
+    ),
+    "equal: a field and itself": (
+        NATIONAL,
+        RULES,
+        RULES + "  - equal: 年度预算安排.资金总额\n    to: 年度预算安排.资金总额\n",
+        "rules[0].to 与 equal 是同一个字段“年度预算安排.资金总额”：这条规则什么也查不出",
+    ),
+    "equal: a key of at_most": (
+        NATIONAL,
+        RULES,
+        RULES + "  - equal: 年度预算安排.资金总额\n    than: 年度预算安排.项目支出\n",
+        "rules[0].than 未知的设置；这条规则（equal）可用：equal、to、code",
     ),
     # 4. aliases that collide with a sibling's key or alias
     "an alias equal to another field's key": (
@@ -328,6 +359,59 @@ CASES = {
         "  满意度指标: [服务对象满意度指标]\n",
         "  满意度指标: [服务对象满意度指标]\n  1: [服务对象满意度]\n",
         "level1.1 一级的名称应为文字",
+    ),
+    # 7. the roles a kind's category needs, each on one field of its type, outside lists
+    "a project kind without project_funds": (
+        PROJECT,
+        "role: project_funds, ",
+        "",
+        "fields 没有 role: project_funds 的字段：项目表样要用它标出年度资金总额"
+        "（核对部门的项目支出 E243 靠它）",
+    ),
+    "a national project kind without project_funds": (
+        NATIONAL_PROJECT,
+        "role: project_funds, ",
+        "",
+        "fields 没有 role: project_funds 的字段：项目表样要用它标出年度资金总额"
+        "（核对部门的项目支出 E243 靠它）",
+    ),
+    "a project kind without project_name": (
+        PROJECT,
+        "    role: project_name\n",
+        "",
+        "fields 没有 role: project_name 的字段：项目表样要用它标出项目名称"
+        "（逐年对比和同名项目 E244 靠它）",
+    ),
+    "a project kind without department": (
+        NATIONAL_PROJECT,
+        "    role: department\n",
+        "",
+        "fields 没有 role: department 的字段：项目表样要用它标出所属部门（与整体表的部门名称对应）",
+    ),
+    "a whole kind without department": (
+        NATIONAL,
+        "    role: department\n",
+        "",
+        "fields 没有 role: department 的字段：整体表样要用它标出部门名称",
+    ),
+    "a role on a field of another type": (
+        NATIONAL_PROJECT,
+        "    type: text\n    role: project_name\n",
+        "    type: text\n    role: project_funds\n",
+        "fields.项目名称.role role: project_funds 要给金额（amount）字段，“项目名称”是 text 字段",
+    ),
+    "a role given twice": (
+        NATIONAL,
+        "  主管部门:\n    type: text\n",
+        "  主管部门:\n    type: text\n    role: department\n",
+        "fields.主管部门.role role: department 只能给一个字段，已给了“部门（单位）名称”",
+    ),
+    "a role in a list": (
+        NATIONAL,
+        "预算金额: {type: amount, required: false, help: 预算金额。}",
+        "预算金额: {type: amount, required: false, role: project_expense, help: 预算金额。}",
+        "fields.年度履职目标.fields.预算金额.role role: project_expense 不能给列表"
+        "“年度履职目标”中的字段（每项各有一个值）",
     ),
     # 8. control characters are escaped
     "a control character in a kind's value": (

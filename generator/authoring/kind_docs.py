@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 from generator.kinds import FormKind, form_kinds, frameworks
 from generator.kinds.spec import (
+    AtMostRule,
     ColumnTotalRule,
     DateOrderRule,
+    EqualRule,
     FieldSpec,
     FieldType,
     Rule,
@@ -160,6 +162,10 @@ def _rule(rule: Rule) -> str:
         return f"the 分值 add up to `{rule.field}` (or {rule.default}) ({rule.code})"
     if isinstance(rule, DateOrderRule):
         return f"`{rule.first}` is not after `{rule.second}` ({rule.code})"
+    if isinstance(rule, AtMostRule):
+        return f"`{rule.part}` ≤ `{rule.whole}` when both are written ({rule.code})"
+    if isinstance(rule, EqualRule):
+        return f"`{rule.first}` = `{rule.second}` when both are written ({rule.code})"
     assert isinstance(rule, WithinYearRule)
     return f"`{rule.start}` … `{rule.end}` overlaps the 年度 ({rule.code})"
 

@@ -1,5 +1,5 @@
 """Semantic rules over a read declaration: a flat registry of pure `check_*` functions, and the
-kind's own rules (sums, column totals, shares, scores, dates) applied as data says.
+kind's own rules (sums, column totals, comparisons, shares, scores, dates) applied as data says.
 
 Each check takes the Declaration and yields Diagnostics. Structural problems (types, keys) were
 already reported by the reader; a rule skips values that were never written, and a sum skips an
@@ -22,9 +22,12 @@ from generator.declaration.model import NOTE_KEY, Declaration, Record, Value, fo
 from generator.declaration.places import check_placement, full_path, year_folder
 from generator.errors import Diagnostic, Location
 from generator.kinds.spec import (
+    AtMostRule,
     ColumnTotalRule,
     DateOrderRule,
+    EqualRule,
     FieldType,
+    FormKind,
     ScoresRule,
     SharesRule,
     SumRule,
@@ -146,6 +149,54 @@ def check_column_totals(decl: Declaration) -> Iterator[Diagnostic]:
                     f"（合计{show.gap(total - found)}）",
                     f"改为 {show(found)}，或删去“{name}”让它自动计算",
                 )
+
+
+def check_comparisons(decl: Declaration) -> Iterator[Diagnostic]:
+    """Two amounts of one form, both written, compared as the kind says: one not more than the
+    other (a year's funds within the whole period's), or the same figure in two places."""
+    bad = invalid_amounts(decl)
+    for rule in decl.kind.rules:
+        if not isinstance(rule, (AtMostRule, EqualRule)):
+            continue
+        first, second = (
+            (rule.part, rule.whole) if isinstance(rule, AtMostRule) else (rule.first, rule.second)
+        )
+        one, other = _amount(decl, first), _amount(decl, second)
+        if one is None or other is None or first in bad or second in bad:
+            continue
+        show = _Shower([one, other])
+        names = _figure_labels(decl.kind, first, second)
+        said = f"{names[0]} {show(one)}"
+        if isinstance(rule, AtMostRule) and one > other:
+            yield Diagnostic(
+                decl.where(first),
+                rule.code,
+                f"{said} 大于{names[1]} {show(other)}（多 {show(one - other)}）",
+                f"{names[0]}不能超过{names[1]}；核对两处金额",
+            )
+        elif isinstance(rule, EqualRule) and one != other:
+            yield Diagnostic(
+                decl.where(first),
+                rule.code,
+                f"{said} ≠ {names[1]} {show(other)}（相差 {show(abs(one - other))}）",
+                f"两处是同一笔钱，金额应相同：核对{names[0]}和{names[1]}",
+            )
+
+
+def _figure_labels(kind: FormKind, first: str, second: str) -> tuple[str, str]:
+    """How a message names two amounts: their paths after what they share, the keys joined
+    by 的, without the key a group's shorthand stands for (支出构成的项目支出, not
+    支出构成的项目支出的金额)."""
+    common = _common([first, second])
+    labels = []
+    for path in (first, second):
+        parent, _, key = path.rpartition(".")
+        spec = kind.spec(parent) if parent else None
+        if spec is not None and spec.shorthand == key:
+            path = parent
+        keys = path[len(common) :].lstrip(".").split(".") if common else path.split(".")
+        labels.append("的".join(keys))
+    return labels[0], labels[1]
 
 
 def _flat(decl: Declaration) -> dict[str, Value]:
@@ -429,6 +480,7 @@ CHECKS: tuple[Check, ...] = (
     check_amounts,
     check_sums,
     check_column_totals,
+    check_comparisons,
     check_shares,
     check_scores,
     check_dates,

@@ -204,12 +204,10 @@ def summarize(decl: Declaration) -> Summary:
         index.append((column.path, value if isinstance(value, (Decimal, int)) else None))
     roles, role_at = {}, {}
     for role in ("project_expense", "project_funds", "project_name"):
-        path = decl.kind.role_path(role)
-        value = decl.get(path) if path else None
-        if value is None and path:
-            value = derived.get(path)
-        if value is not None:
-            roles[role] = str(value)
+        found = _role_value(decl, role, derived)
+        if found is not None:
+            path, text = found
+            roles[role] = text
             role_at[role] = decl.where(path)
     department_path = decl.kind.role_path("department")
     return Summary(
@@ -228,6 +226,19 @@ def summarize(decl: Declaration) -> Summary:
         role_at=role_at,
         references=_references(decl),
     )
+
+
+def _role_value(
+    decl: Declaration, role: str, derived: Mapping[str, Decimal]
+) -> tuple[str, str] | None:
+    """The path and value (as text) of the first written of the fields with `role` (项目支出 of
+    年度预算安排, else of 部门总体资金情况), or else of the first the kind computes."""
+    paths = decl.kind.role_paths(role)
+    for path in paths:
+        value = decl.get(path)
+        if value is not None:
+            return path, str(value)
+    return next(((p, str(derived[p])) for p in paths if p in derived), None)
 
 
 def _references(decl: Declaration) -> tuple[str, ...]:

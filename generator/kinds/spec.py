@@ -74,6 +74,27 @@ ROLES = {
     "score": "indicator: 分值",
     "midterm": "indicator: the 中期指标值",
 }
+# The roles more than one field may have: of these, the first written is the form's value.
+MANY_ROLES = frozenset({"project_expense", "project_funds"})
+# The roles that name one value of the form: the type of field each goes on (never in a list).
+ROLE_TYPES = {
+    "year": FieldType.YEAR,
+    "department": FieldType.TEXT,
+    "amount_unit": FieldType.UNIT,
+    "project_expense": FieldType.AMOUNT,
+    "project_funds": FieldType.AMOUNT,
+    "project_name": FieldType.TEXT,
+}
+# The roles each category needs, with what they mark (for the message when one is missing).
+NEEDED_ROLES = {
+    "整体": {"year": "申报的年度", "department": "部门名称"},
+    "项目": {
+        "year": "申报的年度",
+        "department": "所属部门（与整体表的部门名称对应）",
+        "project_name": "项目名称（逐年对比和同名项目 E244 靠它）",
+        "project_funds": "年度资金总额（核对部门的项目支出 E243 靠它）",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -164,7 +185,36 @@ class WithinYearRule:
     code: str = "E209"
 
 
-Rule = SumRule | ColumnTotalRule | SharesRule | ScoresRule | DateOrderRule | WithinYearRule
+@dataclass(frozen=True)
+class AtMostRule:
+    """Amount `part` is not more than amount `whole` (a year's funds within the whole period's);
+    checked when both are written."""
+
+    part: str
+    whole: str
+    code: str = "E212"
+
+
+@dataclass(frozen=True)
+class EqualRule:
+    """Amounts `first` and `second` are one figure written in two places (a form's two blocks
+    giving the same 项目支出); checked when both are written."""
+
+    first: str
+    second: str
+    code: str = "E213"
+
+
+Rule = (
+    SumRule
+    | ColumnTotalRule
+    | SharesRule
+    | ScoresRule
+    | DateOrderRule
+    | WithinYearRule
+    | AtMostRule
+    | EqualRule
+)
 
 
 @dataclass(frozen=True)
@@ -228,16 +278,23 @@ class FormKind:
         return tuple(_walk(self.fields, ""))
 
     @cached_property
-    def _roles(self) -> dict[str, str]:
-        roles: dict[str, str] = {}
+    def _roles(self) -> dict[str, tuple[str, ...]]:
+        roles: dict[str, tuple[str, ...]] = {}
         for path, spec in self._walked:
             if spec.role:
-                roles.setdefault(spec.role, path)
+                roles[spec.role] = (*roles.get(spec.role, ()), path)
         return roles
 
     def role_path(self, role: str) -> str:
-        """The path of the field with `role`, or "" when the kind has none."""
-        return self._roles.get(role, "")
+        """The path of the (first, in form order) field with `role`, or "" when the kind has
+        none."""
+        paths = self.role_paths(role)
+        return paths[0] if paths else ""
+
+    def role_paths(self, role: str) -> tuple[str, ...]:
+        """The paths of every field with `role`, in form order: only the roles of MANY_ROLES
+        may have more than one (项目支出 in two blocks of one form)."""
+        return self._roles.get(role, ())
 
     @staticmethod
     def role_field(role: str, fields: tuple[FieldSpec, ...]) -> FieldSpec | None:
@@ -587,6 +644,9 @@ _WANTED = {
     FieldType.DATE: "日期（date）",
     FieldType.GROUP: "组（group）",
     FieldType.LIST: "列表（list）",
+    FieldType.YEAR: "年度（year）",
+    FieldType.TEXT: "文字（text）",
+    FieldType.UNIT: "金额单位（unit）",
 }
 # Each rule by the key that names it (looked for in this order), with every key it may have.
 _RULE_KEYS = {
@@ -597,6 +657,8 @@ _RULE_KEYS = {
     "scores": ("scores", "default", "code"),
     "before": ("before", "after", "code"),
     "within_year": ("within_year", "code"),
+    "at_most": ("at_most", "than", "code"),
+    "equal": ("equal", "to", "code"),
 }
 
 
@@ -680,6 +742,16 @@ def _rule(where: _Where, kind: FormKind, raw: Any, at: str) -> Rule:
         return DateOrderRule(
             path("before", FieldType.DATE), path("after", FieldType.DATE), code or "E208"
         )
+    if name in ("at_most", "equal"):
+        other = "than" if name == "at_most" else "to"
+        first, second = path(name, FieldType.AMOUNT), path(other, FieldType.AMOUNT)
+        if first == second:
+            raise where.error(
+                f"{at}.{other}", f"与 {name} 是同一个字段“{first}”：这条规则什么也查不出"
+            )
+        if name == "at_most":
+            return AtMostRule(first, second, code or "E212")
+        return EqualRule(first, second, code or "E213")
     period = data.get("within_year")
     if isinstance(period, list) and len(period) != 2:
         raise where.error(
@@ -701,9 +773,12 @@ def _score_total(where: _Where, raw: Any, at: str) -> Decimal:
 
 
 def _check_kind(where: _Where, kind: FormKind) -> None:
-    for role in ("year", "department"):
+    _check_roles(where, kind)
+    for role, what in NEEDED_ROLES[kind.category].items():
         if not kind.role_path(role):
-            raise where.error("fields", f"没有 role: {role} 的字段")
+            raise where.error(
+                "fields", f"没有 role: {role} 的字段：{kind.category}表样要用它标出{what}"
+            )
     if not any(f.type is FieldType.INDICATORS for _, f in kind.walk()):
         raise where.error("fields", "没有 type: indicators 的字段（指标表）")
     if kind.role_field("target", kind.indicator) is None:
@@ -712,3 +787,28 @@ def _check_kind(where: _Where, kind: FormKind) -> None:
         spec = kind.spec(column.path)
         if spec is None or spec.type not in (FieldType.AMOUNT, FieldType.INTEGER):
             raise where.error(f"index[{i}]", f"“{column.path}”不是这个表样的金额或整数字段")
+
+
+def _check_roles(where: _Where, kind: FormKind) -> None:
+    """Each role that names one value of the form is on a field of its type, outside any list,
+    and on one field only unless it is one of MANY_ROLES: a role elsewhere would be read as
+    nothing (or as the wrong thing), unnoticed."""
+    lists = [path for path, spec in kind.walk() if spec.type is FieldType.LIST]
+    for role, wanted in ROLE_TYPES.items():
+        paths = kind.role_paths(role)
+        for path in paths:
+            spec = kind.spec(path)
+            key = "fields." + path.replace(".", ".fields.") + ".role"
+            listed = next((p for p in lists if path.startswith(f"{p}.")), "")
+            if listed:
+                raise where.error(
+                    key, f"role: {role} 不能给列表“{listed}”中的字段（每项各有一个值）"
+                )
+            if spec is not None and spec.type is not wanted:
+                raise where.error(
+                    key,
+                    f"role: {role} 要给{_WANTED[wanted]}字段，“{path}”是 {spec.type.value} 字段",
+                )
+        if len(paths) > 1 and role not in MANY_ROLES:
+            key = "fields." + paths[1].replace(".", ".fields.") + ".role"
+            raise where.error(key, f"role: {role} 只能给一个字段，已给了“{paths[0]}”")
