@@ -178,10 +178,11 @@ def test_projects_are_held_to_the_overall_funds_when_the_plan_is_not_written(nat
     status, lines = check_lines(national, capsys)
     assert status == 1
     assert lines == [
-        f"{whole.as_posix()}:48:11: E243 3 份项目表的年度资金总额合计 1,049.265 万元，"
-        "超过项目支出 1,000.00 万元（多 49.265 万元）（提示：核对项目支出或各项目的年度资金"
-        "总额（按万元换算）：学生资助.yaml 98.765、教师培训.yaml 150.50、"
-        "校舍维修改造.yaml 800.00）"
+        # every figure with the 4 decimals the forms write
+        f"{whole.as_posix()}:48:11: E243 3 份项目表的年度资金总额合计 1,049.2650 万元，"
+        "超过项目支出 1,000.0000 万元（多 49.2650 万元）（提示：核对项目支出或各项目的年度资金"
+        "总额（按万元换算）：学生资助.yaml 98.7650、教师培训.yaml 150.5000、"
+        "校舍维修改造.yaml 800.0000）"
     ]
 
 

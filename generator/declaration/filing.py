@@ -222,7 +222,9 @@ def _stranger(project: Summary, whole: Summary, owner: Summary | None) -> Diagno
 
 def _exceeding(whole: Summary, projects: tuple[Summary, ...], coverage: Coverage) -> Diagnostic:
     unit = amount_units()[coverage.unit]
-    places = unit.print_places
+    # all alike, with as many decimals as the most precise as written (converted: as needed)
+    amounts = [coverage.expense, *(_shown_in(p, coverage.unit) for p in projects)]
+    places = max([unit.print_places, *(_decimals(a) for a in amounts)])
     each = "、".join(f"{_file(p)} {format_amount(_in(p, coverage.unit), places)}" for p in projects)
     return Diagnostic(
         whole.role_at["project_expense"],
@@ -233,6 +235,18 @@ def _exceeding(whole: Summary, projects: tuple[Summary, ...], coverage: Coverage
         f"（多 {format_amount(coverage.funds - coverage.expense, places)} {unit.name}）",
         f"核对项目支出或各项目的年度资金总额（按{unit.name}换算）：{each}",
     )
+
+
+def _shown_in(project: Summary, unit: str) -> Decimal:
+    """A project's 年度资金总额 in `unit`: as written in its own unit, normalized when
+    converted (1,505,000.00 元 is 150.5 万元, not 150.5000000)."""
+    funds = _in(project, unit)
+    return funds if project.amount_unit == unit else funds.normalize()
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _duplicates(filing: Filing) -> Iterator[Diagnostic]:
