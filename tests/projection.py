@@ -158,6 +158,7 @@ def project_xlsx(path: Path) -> str:
             f"{target.coordinate} {cell.rowspan}x{cell.colspan} {target.data_type} {target.number_format!r} "
             f"{font.name}/{font.sz}{'/b' if font.b else ''} {fill} {target.alignment.horizontal}/{target.alignment.vertical}"
             f"{'/wrap' if target.alignment.wrap_text else ''}"
+            f"{'/shrink' if target.alignment.shrink_to_fit else ''}"
             f"{f'/indent{target.alignment.indent:g}' if target.alignment.indent else ''} {target.value!r}"
         )
     return "\n".join(lines) + "\n"

@@ -251,3 +251,57 @@ def test_source_date_epoch_sets_the_timestamps(tmp_path, monkeypatch):
     assert properties.created.isoformat().startswith("2023-11-14T22:13:20")
     with zipfile.ZipFile(tmp_path / f"out/2023/{SLUG}.docx") as package:
         assert {info.date_time for info in package.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+LONG_AMOUNT = "1,234,567.890123"  # 万元, six decimals: wider than its column at the body size
+
+
+def long_amount_outputs(tmp_path: Path) -> Path:
+    """A 全国项目 whose 中期资金总额 is LONG_AMOUNT, built beside its department's form: the
+    folder holding the project's outputs."""
+    from conftest import DATA
+
+    source = DATA / "forms" / "2024"
+    folder = tmp_path / "src" / "2024"
+    (folder / "national-1").mkdir(parents=True)
+    (folder / "national-1.yaml").write_text(
+        (source / "national-1.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    text = (source / "national-1" / "校舍维修改造.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ("总额: 2,400.0000", f"总额: {LONG_AMOUNT}"),
+        ("财政拨款: 2,200.0000", "财政拨款: 1,234,000.000000"),
+        ("其他资金: 200.0000", "其他资金: 567.890123"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    (folder / "national-1" / "校舍维修改造.yaml").write_text(text, encoding="utf-8")
+    assert build([tmp_path / "src"], tmp_path / "out").ok
+    return tmp_path / "out" / "2024" / "national-1"
+
+
+def test_xlsx_number_cells_shrink_to_fit_instead_of_wrapping(tmp_path):
+    workbook, _ = xlsx_cells(long_amount_outputs(tmp_path) / "校舍维修改造.xlsx")
+    sheet = workbook.active
+    numbers = [c for row in sheet.iter_rows() for c in row if c.data_type == "n" and c.value]
+    assert Decimal(LONG_AMOUNT.replace(",", "")) in [Decimal(str(c.value)) for c in numbers]
+    assert len(numbers) == 6  # 中期 and 年度: 总额, 财政拨款, 其他资金
+    for cell in numbers:
+        assert (cell.alignment.shrink_to_fit, cell.alignment.wrap_text) == (True, None)
+    assert sheet["B3"].alignment.wrap_text  # text cells still wrap
+
+
+def test_docx_prints_a_number_too_wide_for_its_cell_smaller_on_one_line(tmp_path):
+    from docx.shared import Pt
+
+    document = docx.Document(str(long_amount_outputs(tmp_path) / "校舍维修改造.docx"))
+    sizes = {}
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        sizes[run.text] = run.font.size
+    assert sizes[LONG_AMOUNT] is not None and sizes[LONG_AMOUNT] < Pt(10.5)
+    assert sizes["567.890123"] is None  # fits: the style's size
+    assert sizes["800.000000"] is None

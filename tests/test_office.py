@@ -198,3 +198,39 @@ def test_a_long_text_prints_whole_from_the_xlsx(write_declaration, tmp_path):
     printed = re.sub(r"\s+", "", text)
     for paragraph in LONG_DUTIES.split("\n"):  # each whole (the label may sit between them)
         assert paragraph in printed
+
+
+@pytest.mark.parametrize("suffix", ["docx", "xlsx"])
+def test_a_long_amount_prints_whole_on_one_line(tmp_path, suffix):
+    """Never `###` (the XLSX shrinks the number to fit), never a number broken over two lines
+    (the DOCX prints it smaller when it would not fit)."""
+    from test_forms import LONG_AMOUNT, long_amount_outputs
+
+    source = long_amount_outputs(tmp_path) / f"校舍维修改造.{suffix}"
+    result = subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "pdf" / "校舍维修改造.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "#" not in text
+    lines = [line.strip() for line in text.splitlines()]
+    for number in (LONG_AMOUNT, "1,234,000.000000", "567.890123", "800.000000"):
+        assert number in lines

@@ -11,6 +11,7 @@ is quadratic and would take seconds for a form of 80 rows.
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +48,10 @@ TITLE, SUBTITLE, NOTE, LABEL, TEXT, NUMBER, CENTERED, GAP = (
     "FormTableGap",
 )
 _HEADING_STYLES = {"title": TITLE, "subtitle": SUBTITLE, "note": NOTE}
+# Widths in ems of the characters a number cell prints (see _fitting_size); others count 1.
+_EM_WIDTHS = {**dict.fromkeys("0123456789", 0.556), ",": 0.278, ".": 0.278, "%": 0.889}
+_EM_WIDTHS |= {"-": 0.333, " ": 0.278}
+_WIDTH_MARGIN = 1.05
 
 
 @dataclass
@@ -204,15 +209,20 @@ def _apply_font(run_properties: etree._Element, font: Font) -> None:
     run_properties[:] = children
 
 
-def _paragraph(text: str, style: str, keep_next: bool = False) -> str:
+def _paragraph(text: str, style: str, keep_next: bool = False, half_points: int = 0) -> str:
     """A w:p of `style` for each line of `text` (a manual line break would make Word and
     LibreOffice stretch a justified line across the cell). Text is escaped here, once.
     `keep_next` keeps the paragraph on the page of the next one (in a table: the row with the
-    next row)."""
+    next row); `half_points`, when not 0, is the text's size instead of the style's."""
     keep = "<w:keepNext/>" if keep_next else ""
     head = f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>'
+    size = (
+        f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+        if half_points
+        else ""
+    )
     return "".join(
-        f'{head}<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        f'{head}<w:r>{size}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
         if line
         else f"{head}</w:p>"
         for line in text.split("\n")
@@ -279,10 +289,27 @@ def _cell(
     properties.append('<w:vAlign w:val="center"/>')
     # A cell must hold a paragraph, even when merged away.
     if starts_here:
-        content = _paragraph(cell.text, _cell_style(cell), keep_next)
+        font = style.label if cell.label else style.body
+        size = _fitting_size(cell, width - 2 * _CELL_PADDING_TWIPS, font.size)
+        content = _paragraph(cell.text, _cell_style(cell), keep_next, size)
     else:
         content = _paragraph("", TEXT, keep_next)
     return f"<w:tc><w:tcPr>{''.join(properties)}</w:tcPr>{content}</w:tc>"
+
+
+def _fitting_size(cell: Cell, available: int, size: float) -> int:
+    """For a number wider than its cell at `size` points, the size in half-points that keeps it
+    on one line (a number broken over two lines misreads: "1,234,567.8901 / 23"); 0 for any
+    other cell. Simpler than Word's fitText, which LibreOffice does not print: the width is
+    estimated from generous character widths (Arial's; Times New Roman's digits are narrower),
+    so a number that is shrunk always fits."""
+    if not cell.numeric:
+        return 0
+    ems = sum(_EM_WIDTHS.get(ch, 1.0) for ch in cell.text) * _WIDTH_MARGIN
+    needed = ems * size * 20  # twips: 20 to the point
+    if needed <= available:
+        return 0
+    return max(2, math.floor(2 * size * available / needed))
 
 
 def _cell_style(cell: Cell) -> str:

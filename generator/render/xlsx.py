@@ -2,9 +2,10 @@
 openpyxl (bench_baseline uses it too, for the benchmark's plain baseline).
 
 The same grid as the DOCX: merged ranges from the layout's spans, thin borders, wrapped text,
-amounts as numbers formatted #,##0.00, every text cell stored as text (never a formula, whatever
-it starts with), A4 page set-up fitting one page wide with the table header repeated. Excel does
-not size rows around wrapped text in merged cells, so row heights are computed here.
+amounts as numbers formatted #,##0.00 that shrink to fit their cell (never ###), every text
+cell stored as text (never a formula, whatever it starts with), A4 page set-up fitting one page
+wide with the table header repeated. Excel does not size rows around wrapped text in merged
+cells, so row heights are computed here.
 
 openpyxl builds, once per build and year, a base package: the workbook, the style sheet with
 every cell format a form uses, theme and properties. Each form then needs only its worksheet
@@ -30,7 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from generator.render.layout import Cell, Heading, Layout, Row, Table
+from generator.render.layout import NUMERIC_CLASSES, Cell, Heading, Layout, Row, Table
 from generator.render.package import write_package
 from generator.render.style import Font as StyleFont
 from generator.render.style import FormStyle
@@ -164,10 +165,13 @@ class XlsxWriter:
                     cell.fill = fill
                 cell.number_format = _NUMBER_FORMATS.get(str(kind), "General")
                 # One character of indent off the border, as the DOCX has its cell padding.
+                # A number shrinks to fit its cell: wrapped, Excel would print ### for one
+                # wider than its column, and a number broken over two lines misreads.
                 cell.alignment = Alignment(
                     horizontal=str(horizontal),
                     vertical="center",
-                    wrap_text=True,
+                    wrap_text=not kind,
+                    shrink_to_fit=bool(kind),
                     indent=0 if horizontal == "center" else 1,
                 )
                 cell.quotePrefix = bool(quote)  # Excel keeps such text as text when edited
@@ -273,7 +277,10 @@ class _Sheet:
         self.top += len(table.rows)
 
     def _needed(self, cell: Cell, text: str) -> float:
-        """The height in points `text` needs in `cell`'s columns."""
+        """The height in points `text` needs in `cell`'s columns (a number: one line, as it
+        shrinks to fit)."""
+        if cell.classes & NUMERIC_CLASSES:
+            return self.style.body.size * self.style.line_spacing + 4
         available = sum(self.widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
         if not (cell.label or "center" in cell.classes):
             available -= _INDENT
