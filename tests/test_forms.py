@@ -305,3 +305,33 @@ def test_docx_prints_a_number_too_wide_for_its_cell_smaller_on_one_line(tmp_path
     assert sizes[LONG_AMOUNT] is not None and sizes[LONG_AMOUNT] < Pt(10.5)
     assert sizes["567.890123"] is None  # fits: the style's size
     assert sizes["800.000000"] is None
+
+
+def test_check_box_options_break_between_options_never_inside_one(tmp_path):
+    """A line of check boxes that does not fit its cell is broken between two options (a cut
+    option would read as one more box: "☑经常性 / 专项业务费"), in the DOCX and the XLSX alike;
+    the Markdown summary keeps them on one line."""
+    assert build([ROOT / "examples"], tmp_path / "out").ok
+    project = tmp_path / "out" / "2023" / "minhang-cppcc-office" / "网站运维"
+    types = [
+        "□市委市政府已确定的新增项目  □结转项目  □其他一次性项目",
+        "☑经常性专项业务费  □其他经常性项目",
+    ]
+    uses = ["□基本建设工程类", "☑信息化建设类", "□政策补贴类", "□政府购买服务"]
+    uses += ["□资产购置类", "□其他事业专业类"]
+    upper = by_place(docx_tables(project.with_suffix(".docx"))[0])
+    assert [upper[r, 0].text for r in (2, 3)] == ["项目类型", "资金用途"]
+    assert [upper[r, 1].text.split("\n") for r in (2, 3)] == [
+        types,
+        ["  ".join(uses[:4]), "  ".join(uses[4:])],
+    ]
+    workbook, _ = xlsx_cells(project.with_suffix(".xlsx"))
+    sheet = workbook.active
+    assert [sheet[f"A{r}"].value for r in (5, 6)] == ["项目类型", "资金用途"]
+    # measured with more to spare: an Excel column's width depends on the machine's fonts
+    assert [sheet[f"B{r}"].value.split("\n") for r in (5, 6)] == [
+        types,
+        ["  ".join(uses[:3]), "  ".join(uses[3:])],
+    ]
+    summary = project.with_suffix(".md").read_text(encoding="utf-8")
+    assert "  ".join(types) in summary and "  ".join(uses) in summary

@@ -10,7 +10,13 @@ import pytest
 from conftest import MINIMAL, ROOT
 
 from generator.build.build import build
-from generator.render.layout import Heading, LayoutError, Table, parse_layout
+from generator.render.layout import (
+    Heading,
+    LayoutError,
+    Table,
+    break_between_words,
+    parse_layout,
+)
 from generator.render.templates import TemplateError
 
 
@@ -87,3 +93,18 @@ def test_a_broken_style_file_is_reported_with_its_file(write_declaration, tmp_pa
     )
     with pytest.raises(TemplateError, match=r"form\.style\.yaml: fonts\.titel 未知的设置；可用："):
         build([write_declaration(MINIMAL.read_text(encoding="utf-8"))], tmp_path / "out", folder)
+
+
+@pytest.mark.parametrize(
+    ("text", "broken"),
+    [
+        ("☑甲乙  □丙丁戊  □己", "☑甲乙  □丙丁戊\n□己"),  # the space at the break left out
+        # a word longer than a line stays whole
+        ("□甲乙丙丁戊己庚辛壬癸  □子", "□甲乙丙丁戊己庚辛壬癸\n□子"),
+        ("☑甲  □乙\n□丙丁戊己庚", "☑甲  □乙\n□丙丁戊己庚"),  # lines already broken stay so
+        ("  □甲乙丙丁  □戊己庚辛  ", "  □甲乙丙丁\n□戊己庚辛  "),  # outer spaces kept
+        ("", ""),
+    ],
+)
+def test_a_words_cell_breaks_only_between_words(text, broken):
+    assert break_between_words(text, lambda line: len(line) <= 9) == broken

@@ -234,3 +234,63 @@ def test_a_long_amount_prints_whole_on_one_line(tmp_path, suffix):
     lines = [line.strip() for line in text.splitlines()]
     for number in (LONG_AMOUNT, "1,234,000.000000", "567.890123", "800.000000"):
         assert number in lines
+
+
+@pytest.fixture(scope="module")
+def example_project_lines(tmp_path_factory) -> dict[str, list[str]]:
+    """The examples' project forms, built, converted by LibreOffice: each PDF's text lines by
+    file name (网站运维.docx …)."""
+    from conftest import ROOT
+
+    from generator.build.build import build
+
+    root = tmp_path_factory.mktemp("examples-office")
+    assert build([ROOT / "examples"], root / "out").ok
+    projects = [p for p in (root / "out").glob("*/*/*") if p.suffix in (".docx", ".xlsx")]
+    assert len(projects) == 12  # six projects
+    lines = {}
+    for suffix in ("docx", "xlsx"):
+        folder = root / f"pdf-{suffix}"
+        result = subprocess.run(
+            [
+                str(SOFFICE),
+                f"-env:UserInstallation=file://{root / 'profile'}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                *(str(p) for p in projects if p.suffix == f".{suffix}"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        for pdf in folder.glob("*.pdf"):
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout
+            lines[f"{pdf.stem}.{suffix}"] = [line.strip() for line in text.splitlines()]
+    return lines
+
+
+@pytest.mark.parametrize("suffix", ["docx", "xlsx"])
+def test_every_check_box_option_prints_whole_on_one_line(example_project_lines, suffix):
+    from generator.kinds import form_kinds
+
+    forms = {k: v for k, v in example_project_lines.items() if k.endswith(suffix)}
+    assert len(forms) == 6
+    for name, lines in forms.items():
+        shanghai = name.startswith(("网站运维", "履职积分系统", "七届会议"))
+        kind = "上海项目" if shanghai else "全国项目"
+        fields = form_kinds()[kind].fields
+        boxes = [f for f in fields if f.print == "boxes"]
+        assert boxes
+        for spec in boxes:
+            for option in spec.options:
+                printed = [line for line in lines if option in line.replace(" ", "")]
+                assert len(printed) == 1, (name, option)
+                words = printed[0].split()
+                assert f"☑{option}" in words or f"□{option}" in words, (name, option)

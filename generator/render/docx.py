@@ -26,7 +26,7 @@ from docx.oxml.ns import qn as _qualify
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from generator.render.layout import Cell, Heading, Layout, Table
+from generator.render.layout import Cell, Heading, Layout, Table, break_between_words
 from generator.render.package import write_package
 from generator.render.style import Font, FormStyle
 
@@ -48,7 +48,7 @@ TITLE, SUBTITLE, NOTE, LABEL, TEXT, NUMBER, CENTERED, GAP = (
     "FormTableGap",
 )
 _HEADING_STYLES = {"title": TITLE, "subtitle": SUBTITLE, "note": NOTE}
-# Widths in ems of the characters a number cell prints (see _fitting_size); others count 1.
+# Widths in ems of the characters a number cell prints, and of a space (see _width).
 _EM_WIDTHS = {**dict.fromkeys("0123456789", 0.556), ",": 0.278, ".": 0.278, "%": 0.889}
 _EM_WIDTHS |= {"-": 0.333, " ": 0.278}
 _WIDTH_MARGIN = 1.05
@@ -290,8 +290,12 @@ def _cell(
     # A cell must hold a paragraph, even when merged away.
     if starts_here:
         font = style.label if cell.label else style.body
-        size = _fitting_size(cell, width - 2 * _CELL_PADDING_TWIPS, font.size)
-        content = _paragraph(cell.text, _cell_style(cell), keep_next, size)
+        available = width - 2 * _CELL_PADDING_TWIPS
+        text = cell.text
+        if "words" in cell.classes:
+            text = break_between_words(text, lambda line: _width(line, font.size) <= available)
+        size = _fitting_size(cell, available, font.size)
+        content = _paragraph(text, _cell_style(cell), keep_next, size)
     else:
         content = _paragraph("", TEXT, keep_next)
     return f"<w:tc><w:tcPr>{''.join(properties)}</w:tcPr>{content}</w:tc>"
@@ -305,11 +309,16 @@ def _fitting_size(cell: Cell, available: int, size: float) -> int:
     so a number that is shrunk always fits."""
     if not cell.numeric:
         return 0
-    ems = sum(_EM_WIDTHS.get(ch, 1.0) for ch in cell.text) * _WIDTH_MARGIN
-    needed = ems * size * 20  # twips: 20 to the point
+    needed = _width(cell.text, size)
     if needed <= available:
         return 0
     return max(2, math.floor(2 * size * available / needed))
+
+
+def _width(text: str, size: float) -> float:
+    """A generous estimate of the width of `text` at `size` points, in twips: the characters
+    _EM_WIDTHS lists by their width, any other (Chinese, ☑, □) one em, and 5 % more."""
+    return sum(_EM_WIDTHS.get(ch, 1.0) for ch in text) * size * 20 * _WIDTH_MARGIN
 
 
 def _cell_style(cell: Cell) -> str:

@@ -13,7 +13,8 @@ XLSX writers both draw this `Layout`, so the two can never disagree. The subset:
   `data-value` holds it exactly; an empty amount cell stays blank), `number` (the same for a
   number that is not money: 分值), `percent` (a share written "64.97%": the XLSX holds 0.6497
   shown as a percentage), `integer`, `center`, `sum` (in a `data` row table: the total of the
-  column's `data` rows);
+  column's `data` rows), `words` (a line that does not fit is broken only at white space, by
+  the writers, who know the cell's width: check boxes, whose options must not be cut);
   row class `data` marks rows a `sum` adds up.
 
 Text is taken exactly as rendered (entities decoded, line breaks kept): escaping is the template
@@ -22,6 +23,8 @@ engine's job, decoding is the parser's, so user text survives both unchanged.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -251,6 +254,27 @@ def _span(attrs: dict[str, str], name: str) -> int:
 
 
 NUMERIC_CLASSES = frozenset({"amount", "integer", "number", "percent"})
+_WHITE_SPACE = re.compile(r"(\s+)")
+
+
+def break_between_words(text: str, fits: Callable[[str], bool]) -> str:
+    """`text` with each line that does not fit broken at white space only: as many words on
+    a line as `fits`, the space where a line is broken left out. Office programs break Chinese
+    text between any two characters and (LibreOffice, with Chinese text) ignore a WORD JOINER,
+    so the writers break the lines of a `words` cell themselves, measuring generously so that
+    no line is broken again. A word longer than a line stays whole on a line of its own."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        parts = _WHITE_SPACE.split(paragraph)  # word, space, word, … (words may be "")
+        line = parts[0]
+        for space, word in zip(parts[1::2], parts[2::2], strict=True):
+            if line.strip() and word and not fits(line + space + word):
+                lines.append(line)
+                line = word
+            else:
+                line += space + word
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _number(raw: _RawCell, classes: frozenset[str], text: str) -> Decimal | None:

@@ -31,7 +31,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from generator.render.layout import NUMERIC_CLASSES, Cell, Heading, Layout, Row, Table
+from generator.render.layout import (
+    NUMERIC_CLASSES,
+    Cell,
+    Heading,
+    Layout,
+    Row,
+    Table,
+    break_between_words,
+)
 from generator.render.package import write_package
 from generator.render.style import Font as StyleFont
 from generator.render.style import FormStyle
@@ -248,7 +256,7 @@ class _Sheet:
         self.top += 1
 
     def table(self, table: Table) -> None:
-        table = self._fit_rows(table)
+        table = self._fit_rows(self._words_broken(table))
         top = self.top
         starts = {(c.row, c.col) for row in table.rows for c in row.cells}
         for r in range(len(table.rows)):  # borders on the grid positions a merge covers, too
@@ -281,13 +289,36 @@ class _Sheet:
         shrinks to fit)."""
         if cell.classes & NUMERIC_CLASSES:
             return self.style.body.size * self.style.line_spacing + 4
+        size = (self.style.label if cell.label else self.style.body).size
+        lines = _line_count(text, self._available(cell), size)
+        return lines * self.style.body.size * self.style.line_spacing + 4
+
+    def _available(self, cell: Cell) -> float:
+        """The width in character units that `cell`'s text has in its columns."""
         available = sum(self.widths[cell.col : cell.col + cell.colspan]) - _CELL_PADDING
         if not (cell.label or "center" in cell.classes):
             available -= _INDENT
-        size = (self.style.label if cell.label else self.style.body).size
-        return (
-            _line_count(text, available, size) * self.style.body.size * self.style.line_spacing + 4
-        )
+        return available
+
+    def _words_broken(self, table: Table) -> Table:
+        """`table` with the text of each `words` cell broken between words where a line would
+        not fit its cell (layout.break_between_words), measured generously: every character
+        but ASCII two units wide (☑ and □ too), and a tenth of the width to spare."""
+        rows = []
+        for row in table.rows:
+            cells = []
+            for cell in row.cells:
+                if "words" in cell.classes:
+                    available = self._available(cell) * 0.9
+                    scale = (self.style.label if cell.label else self.style.body).size / 11
+
+                    def fits(line: str, available: float = available, scale: float = scale) -> bool:
+                        return sum(1 if ch.isascii() else 2 for ch in line) * scale <= available
+
+                    cell = dataclasses.replace(cell, text=break_between_words(cell.text, fits))
+                cells.append(cell)
+            rows.append(Row(tuple(cells), row.header, row.data))
+        return Table(tuple(rows), table.columns)
 
     def _fit_rows(self, table: Table) -> Table:
         """`table` with each row whose one long text would need a row taller than Excel
