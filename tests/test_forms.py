@@ -335,3 +335,22 @@ def test_check_box_options_break_between_options_never_inside_one(tmp_path):
     ]
     summary = project.with_suffix(".md").read_text(encoding="utf-8")
     assert "  ".join(types) in summary and "  ".join(uses) in summary
+
+
+def test_an_absent_value_is_no_value_in_the_workbooks(tmp_path):
+    """A one-year project has no 中期资金总额: its cell in the index holds nothing (not an empty
+    text), as do the blank cells of a form."""
+    assert build([ROOT / "examples"], tmp_path / "out").ok
+    workbook, _ = xlsx_cells(tmp_path / "out" / "2024" / "index.xlsx")
+    sheet = workbook["全国项目"]
+    assert [sheet[f"{c}3"].value for c in "AF"] == ["项目名称", "中期资金总额"]
+    assert [(sheet[f"A{r}"].value, sheet[f"F{r}"].value) for r in (4, 5, 6)] == [
+        ("危险废物规范化管理评估", None),
+        ("大气污染防治", 25000000),
+        ("水环境自动监测站运行维护", None),
+    ]
+    assert sheet["F4"].border.left.style == "thin"  # still a cell of the table
+    form = tmp_path / "out" / "2024" / "示例市生态环境局" / "大气污染防治.xlsx"
+    workbook, _ = xlsx_cells(form)
+    values = [c.value for row in workbook.active.iter_rows() for c in row]
+    assert "" not in values

@@ -398,6 +398,9 @@ class _Sheet:
             style = self.ids["cell", cell.label, kind, horizontal, False]
             number = format(cell.value.normalize(), "f")  # 18417248, not 18417248.00
             return f'<c r="{_ref(r, c)}" s="{style}"><v>{number}</v></c>'
+        if not cell.text:  # an absent value: no value at all, not an empty text
+            style = self.ids["cell", cell.label, kind, horizontal, False]
+            return f'<c r="{_ref(r, c)}" s="{style}"/>'
         quote = cell.text.startswith(_FORMULA_STARTS)
         return _text_cell(r, c, self.ids["cell", cell.label, kind, horizontal, quote], cell.text)
 
