@@ -434,7 +434,7 @@ def test_new_year_moves_the_29th_of_february_to_the_28th(tmp_path, capsys):
     )
     assert main(["new-year", "2024", "2025", "--root", str(root)]) == 0
     copy = root / "2025/shanghai-1/档案数字化.yaml"
-    assert "开始时间: 2025/2/28" in copy.read_text(encoding="utf-8").splitlines()
+    assert "开始时间: ２０２５/2/28" in copy.read_text(encoding="utf-8").splitlines()
     assert (
         f"{copy.as_posix()}:9:7: W502 开始时间 2024年2月29日 已随年度顺延为 2025年2月28日"
         f"（2025 年没有 2 月 29 日）{MOVED}"
@@ -740,3 +740,70 @@ def test_the_schema_takes_every_project_fixture_and_its_kinds_fields_only():
         "申报单位名称",
     ]
     assert "中期指标值" in kinds["indicator 全国项目"]["anyOf"][1]["properties"]
+
+
+def test_new_year_keeps_the_width_of_each_part_of_a_date(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2024, "shanghai-1")
+    project = root / "2024/shanghai-1/档案数字化.yaml"
+    edit(project, "开始时间: 2024-03-01", '开始时间: "２０２４年２月２９日"')
+    edit(project, "结束时间: 2024-11-30", "结束时间: ２０２４-１１-3０")
+    assert main(["new-year", "2024", "2025", "--root", str(root)]) == 0
+    copy = root / "2025/shanghai-1/档案数字化.yaml"
+    assert changed_lines(project, copy) == [
+        ("年度: 2024", "年度: 2025"),
+        ('开始时间: "２０２４年２月２９日"', '开始时间: "２０２５年２月２８日"'),
+        ("结束时间: ２０２４-１１-3０", "结束时间: ２０２５-１１-3０"),
+    ]
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if "W502" in line and "档案数字化" in line] == [
+        f"{copy.as_posix()}:9:7: W502 开始时间 2024年2月29日 已随年度顺延为 2025年2月28日"
+        f"（2025 年没有 2 月 29 日）{MOVED}",
+        f"{copy.as_posix()}:10:7: W502 结束时间 2024年11月30日 已随年度顺延为 2025年11月30日{MOVED}",
+    ]
+    assert main(["check", str(root / "2025")]) == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "written", "col"),
+    [
+        ("结束时间: 2024-11-30", '结束时间: "2024年12月㏠"', 7),  # ㏠: NFKC reads it as 1日
+        ("开始时间: 2024-03-01", '开始时间: "2024年2月㏼"', 7),  # ㏼: 29日
+    ],
+)
+def test_new_year_refuses_a_date_written_with_a_compatibility_character(
+    tmp_path, capsys, line, written, col
+):
+    root = tmp_path / "declarations"
+    department(root, 2024, "shanghai-1")
+    project = root / "2024/shanghai-1/档案数字化.yaml"
+    edit(project, line, written)
+    assert main(["new-year", "2024", "2025", "--root", str(root)]) == 1
+    key, value = written.split(": ")
+    row = 9 if key == "开始时间" else 10
+    hint = "日期只能用数字 0–9（全角 ０–９ 也可）和 年、月、日、-、.、/ 写，例如 2024-01-15"
+    assert capsys.readouterr().out.splitlines() == [
+        f"{project.as_posix()}:{row}:{col}: E104 “{key}”应为日期，"
+        f"这里是“{value.strip(chr(34))}”（提示：{hint}）"
+    ]
+    assert not (root / "2025").exists()
+
+
+def test_new_year_edits_the_date_where_it_is_read(tmp_path, capsys):
+    root = tmp_path / "declarations"
+    department(root, 2024, "shanghai-1")
+    project = root / "2024/shanghai-1/档案数字化.yaml"
+    edit(project, "开始时间: 2024-03-01", "开始时间: |-\n\n  2024-03-01")
+    edit(project, "结束时间: 2024-11-30", "结束时间: ' 2024 年 11 月 30 日'")
+    assert main(["new-year", "2024", "2025", "--root", str(root)]) == 0
+    copy = root / "2025/shanghai-1/档案数字化.yaml"
+    assert changed_lines(project, copy) == [
+        ("年度: 2024", "年度: 2025"),
+        ("  2024-03-01", "  2025-03-01"),
+        ("结束时间: ' 2024 年 11 月 30 日'", "结束时间: ' 2025 年 11 月 30 日'"),
+    ]
+    out = [line for line in capsys.readouterr().out.splitlines() if "档案数字化.yaml" in line]
+    assert [line.split(" W502 ")[1] for line in out if " W502 " in line] == [
+        f"开始时间 2024年3月1日 已随年度顺延为 2025年3月1日{MOVED}",
+        f"结束时间 2024年11月30日 已随年度顺延为 2025年11月30日{MOVED}",
+    ]

@@ -5,9 +5,10 @@ projects into its folder there: `<TO>/<部门>/<项目>.yaml`), so comments, ord
 endings stay as the author wrote them; only the value of 年度 changes, found by its recorded
 location rather than by searching the text (written in full-width digits, it is rewritten in
 0–9), and the dates: each moves by the years between FROM and TO (the 29th of February of a
-year that has none becomes the 28th), in the format it was written in, and is reported (W502)
-for the author to check — except the period of a project (the dates of a `within_year` rule)
-that still overlaps the new 年度, which runs on and is kept. Both years must be in YEARS, like
+year that has none becomes the 28th), in the format it was written in (full-width digits stay
+full-width), where the reader read it, and is reported (W502) for the author to check — except
+the period of a project (the dates of a `within_year` rule) that still overlaps the new 年度,
+which runs on and is kept. Both years must be in YEARS, like
 every declaration's, and differ. Existing files are never overwritten. The texts and comments
 are copied as they are, so last year's year left in them (“2023年，……”, “(2023运维)”,
 `# 2023年度申报`) is reported after copying (L008: the lint warnings of the copies' texts, and
@@ -40,6 +41,7 @@ from generator.kinds.spec import FieldType, WithinYearRule
 from generator.review.lint import lint_other_year
 
 _YEAR_DIGITS = re.compile("[0-9０-９]+")
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 # A date as the reader reads it (read.py), in text whose characters were folded one by one.
 _DATE_PARTS = re.compile(r"([0-9]{4})\s*(?:[-./]|年)\s*([0-9]{1,2})\s*(?:[-./]|月)\s*([0-9]{1,2})")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -149,17 +151,22 @@ def _move_dates(
     edits: list[tuple[int, int, str]] = []
     moved = []
     starts = _line_starts(text)
+    folded = _fold_each(text)
     for path, spec, value in decl.walk():
         if spec.type is not FieldType.DATE or not isinstance(value, date) or path in kept:
             continue
         at = decl.where(path)
         year = value.year + years
         day = min(value.day, calendar.monthrange(year, value.month)[1])
-        found = _DATE_PARTS.search(_fold_each(text), starts[at.line - 1] + at.col - 1)
+        # the date where the reader read it, and nowhere else (the reader reads a date only
+        # from digits, 年月日, -./ and spaces, each of which folds to one character)
+        begin = _value_start(text, starts, at)
+        begin += len(text[begin:]) - len(text[begin:].lstrip("\"' \t\r\n"))
+        found = _DATE_PARTS.match(folded, begin)
         assert found is not None, "a valid date has its year, month and day"
-        edits.append((*found.span(1), str(year)))
+        edits.append((*found.span(1), _digits_like(year, found.start(1), text)))
         if day != value.day:
-            edits.append((*found.span(3), str(day)))
+            edits.append((*found.span(3), _digits_like(day, found.start(3), text)))
         new = date(year, value.month, day)
         why = "" if day == value.day else f"（{year} 年没有 {value.month} 月 {value.day} 日）"
         moved.append(
@@ -196,13 +203,27 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [found.end() for found in _LINE_BREAK.finditer(text)]
 
 
+def _digits_like(number: int, at: int, text: str) -> str:
+    """`number` written in the digits of the number at `at` in `text`: full-width (０–９)
+    when those are, so a date keeps the look it was written with."""
+    written = _YEAR_DIGITS.match(text, at)
+    full_width = written is not None and all("０" <= ch <= "９" for ch in written.group())
+    return str(number).translate(_FULL_WIDTH) if full_width else str(number)
+
+
+def _value_start(text: str, starts: list[int], at: Location) -> int:
+    """Where in `text` the scalar recorded at `at` starts: at `at`, or for a block scalar
+    (`|`, `>`) on the next line."""
+    start = starts[at.line - 1] + at.col - 1
+    if text[start] in "|>":
+        start = starts[at.line]
+    return start
+
+
 def _replace_year(text: str, at: Location, new_year: int) -> str:
     """`text` with the digits of the 年度 value that starts at `at` replaced by `new_year` (a
     quote or a block scalar's header may come before them). Lines end in LF, CRLF or CR."""
-    starts = _line_starts(text)
-    start = starts[at.line - 1] + at.col - 1
-    if text[start] in "|>":  # a block scalar: the value is on the next line
-        start = starts[at.line]
+    start = _value_start(text, _line_starts(text), at)
     digits = _YEAR_DIGITS.search(text, start)
     assert digits is not None, "a valid 年度 has digits"
     return text[: digits.start()] + str(new_year) + text[digits.end() :]

@@ -60,6 +60,9 @@ _NODE_KIND = {Mapping: "若干“键: 值”", Sequence: "以“- ”开头的�
 _DATE = re.compile(
     r"^([0-9]{4})\s*(?:[-./]|年)\s*([0-9]{1,2})\s*(?:[-./]|月)\s*([0-9]{1,2})\s*日?$"
 )
+# What a date may be written with, besides white space (read as the reader folds them: NFKC).
+_DATE_CHARACTERS = frozenset("0123456789０１２３４５６７８９年月日-./－．／")
+_DATE_WRITING = "日期只能用数字 0–9（全角 ０–９ 也可）和 年、月、日、-、.、/ 写"
 _TYPE_WORDS = {
     FieldType.YEAR: "年份",
     FieldType.INTEGER: "非负整数",
@@ -344,7 +347,7 @@ class _Reader:
         # so that they are refused here rather than read as another number.
         folded = text if other_digit(text) else unicodedata.normalize("NFKC", text)
         if kind is FieldType.DATE:
-            return _convert_date(folded)
+            return _convert_date(text)
         if kind in (FieldType.INTEGER, FieldType.YEAR):
             return _convert_integer(folded, kind)
         if kind is FieldType.PERCENT:
@@ -568,9 +571,18 @@ def _convert_number(text: str, kind: FieldType) -> Decimal | _Problem:
     return _Problem("E104", f"应为{word}，这里是“{excerpt(text)}”", example)
 
 
-def _convert_date(text: str) -> date | _Problem:
+def _convert_date(written: str) -> date | _Problem:
     """A date in the years a declaration may be for (YEARS): a form dated 0024 or 9999 is a
-    typing error, not a date to print."""
+    typing error, not a date to print. Written with digits, 年月日 and -./ only (full-width
+    forms too): NFKC would also read ㏠ as 1日 or ㋋ as 12月, and `new-year`, which rewrites a
+    date where it is written, needs each of its characters to be one of the date's."""
+    if _has_other_digits(written):
+        hint = f"{_DIGITS_ONLY}，例如 2024-01-15"
+        return _Problem("E104", f"应为日期，这里是“{excerpt(written)}”", hint)
+    if not all(ch.isspace() or ch in _DATE_CHARACTERS for ch in written):
+        hint = f"{_DATE_WRITING}，例如 2024-01-15"
+        return _Problem("E104", f"应为日期，这里是“{excerpt(written)}”", hint)
+    text = unicodedata.normalize("NFKC", written)
     match = _DATE.fullmatch(text)
     shown = excerpt(text)
     if match:
@@ -585,10 +597,7 @@ def _convert_date(text: str) -> date | _Problem:
             return date(year, month, day)
         except ValueError:
             pass
-    hint = "例如 2024-01-15 或 2024年1月15日"
-    if _has_other_digits(text):
-        hint = f"{_DIGITS_ONLY}，例如 2024-01-15"
-    return _Problem("E104", f"应为日期，这里是“{shown}”", hint)
+    return _Problem("E104", f"应为日期，这里是“{shown}”", "例如 2024-01-15 或 2024年1月15日")
 
 
 def parse_amount(text: str) -> Decimal | None:
