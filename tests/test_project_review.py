@@ -807,3 +807,16 @@ def test_new_year_edits_the_date_where_it_is_read(tmp_path, capsys):
         f"开始时间 2024年3月1日 已随年度顺延为 2025年3月1日{MOVED}",
         f"结束时间 2024年11月30日 已随年度顺延为 2025年11月30日{MOVED}",
     ]
+
+
+def test_diff_of_a_whole_form_and_a_project_is_a_usage_error(tmp_path, capsys):
+    folder = department(tmp_path / "declarations", 2024, "shanghai-1")
+    whole, project = folder / "shanghai-1.yaml", folder / "shanghai-1" / "档案数字化.yaml"
+    for old, new in ((whole, project), (project, whole)):
+        assert main(["diff", str(old), str(new)]) == 2
+        kinds = {whole: "整体表（上海整体）", project: "项目表（上海项目）"}
+        assert capsys.readouterr() == (
+            "",
+            f"错误：{old.as_posix()} 是{kinds[old]}，{new.as_posix()} 是{kinds[new]}："
+            "两种不同的申报表不能相互比较；diff 比较同一种表（整体表与整体表，项目表与项目表）\n",
+        )

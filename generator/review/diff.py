@@ -36,11 +36,14 @@ class DiffResult:
 
 def diff_paths(old: Path, new: Path) -> DiffResult:
     """Compare the declarations under `old` with those under `new` (files or folders; two
-    files are compared with each other, whatever their names)."""
+    files are compared with each other, whatever their names, but never a 整体 form with a
+    project: UsageError)."""
+    before, after = _read_under(old), _read_under(new)
     given = None
     if old.is_file() and new.is_file():  # each keyed "." (see _read_under)
         given = Pairing((Pair(".", ".", GIVEN),), (), ())
-    return _compare(_read_under(old), _read_under(new), old.as_posix(), new.as_posix(), given)
+        _refuse_other_category((old, before), (new, after))
+    return _compare(before, after, old.as_posix(), new.as_posix(), given)
 
 
 def diff_revisions(spec: str, paths: Sequence[Path]) -> DiffResult:
@@ -115,3 +118,17 @@ def _compare(
 
 def _models(checked: Mapping[str, Checked]) -> dict[str, Declaration]:
     return {key: c.declaration for key, c in checked.items() if c.declaration is not None}
+
+
+def _refuse_other_category(*files: tuple[Path, Mapping[str, Checked]]) -> None:
+    """Two files named whose forms are of different categories (a 整体 form and a project):
+    a UsageError, as pairing never pairs them either."""
+    named = [(path, c.declaration) for path, side in files for c in side.values()]
+    forms = [(path, decl.kind) for path, decl in named if decl is not None]
+    if len(forms) == 2 and forms[0][1].category != forms[1][1].category:
+        (old, old_kind), (new, new_kind) = forms
+        raise UsageError(
+            f"{old.as_posix()} 是{old_kind.category}表（{old_kind.name}），"
+            f"{new.as_posix()} 是{new_kind.category}表（{new_kind.name}）："
+            "两种不同的申报表不能相互比较；diff 比较同一种表（整体表与整体表，项目表与项目表）"
+        )
