@@ -224,13 +224,13 @@ def test_trend_has_a_column_per_year(tmp_path, capsys):
     assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
     table = markdown_tables((tmp_path / "trend/trend.md").read_text(encoding="utf-8"))[0]
     assert table[0] == ["类别", "项目", "2023", "2024"]
-    assert ["预算（元）", "部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
+    assert ["预算（元）", "预算情况：部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
     assert ["产出指标 / 数量指标", "政协志总体编撰工作完成率", "=30%", "=60%"] in table
     assert ["产出指标 / 质量指标", "出版号匹配率", "=100%", ""] in table
     assert ["产出指标 / 数量指标", "专题协商会召开数", "", "=2次"] in table
     workbook, cells = xlsx_cells(tmp_path / "trend/trend.xlsx")
     sheet = workbook.active
-    total = next(c for c in cells if c.text == "部门整体预算总额")
+    total = next(c for c in cells if c.text == "预算情况：部门整体预算总额")
     assert [sheet.cell(total.row, col).value for col in (3, 4)] == [18417248, 19000000]
     assert sheet.cell(total.row, 3).number_format == "#,##0.00"
 
@@ -314,7 +314,7 @@ def test_amounts_in_different_units_are_compared_and_summed_in_yuan(tmp_path, ca
     assert "年末资产总额" not in budget  # the same money, written in 万元: no change
     assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
     table = markdown_tables((tmp_path / "trend/trend.md").read_text(encoding="utf-8"))[0]
-    assert ["预算（元）", "部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
+    assert ["预算（元）", "预算情况：部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
     (root / "2024" / "other.yaml").write_text(
         MINIMAL.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024"), encoding="utf-8"
     )

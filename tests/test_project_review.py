@@ -820,3 +820,33 @@ def test_diff_of_a_whole_form_and_a_project_is_a_usage_error(tmp_path, capsys):
             f"错误：{old.as_posix()} 是{kinds[old]}，{new.as_posix()} 是{kinds[new]}："
             "两种不同的申报表不能相互比较；diff 比较同一种表（整体表与整体表，项目表与项目表）\n",
         )
+
+
+def test_trend_names_each_budget_row_with_its_group(tmp_path, capsys):
+    """The rows directly in a top-level group are prefixed with its key (金额合计：总额, not a
+    bare 总额 that could be any of three); deeper rows already name their group."""
+    root = tmp_path / "declarations"
+    department(root, 2023)
+    department(root, 2024)
+    _, tables, _ = trend_report(capsys, tmp_path / "trend", root)
+    budget = [row[:3] for row in tables[0] if row[0] == "预算（万元）"]
+    assert budget == [
+        ["预算（万元）", "金额合计：总额", "1,735.5150"],
+        ["预算（万元）", "金额合计：财政拨款", "1,646.2500"],
+        ["预算（万元）", "金额合计：其他资金", "89.2650"],
+        ["预算（万元）", "年度预算安排：资金总额", "2,400.0000"],
+        ["预算（万元）", "年度预算安排：基本支出", "664.4850"],
+        ["预算（万元）", "年度预算安排：项目支出", "1,735.5150"],
+        ["预算（万元）", "收入构成：财政拨款：金额", "2,310.7350"],
+        ["预算（万元）", "收入构成：其他资金：金额", "89.2650"],
+        ["预算（万元）", "收入构成：合计：金额", "2,400.0000"],
+        ["预算（万元）", "支出构成：基本支出：金额", "664.4850"],
+        ["预算（万元）", "支出构成：项目支出：金额", "1,735.5150"],
+        ["预算（万元）", "支出构成：合计：金额", "2,400.0000"],
+    ]
+    # "<" is escaped in the source, and reads as written
+    assert rows(tables[0], "生均公用经费") == [
+        ["产出指标 / 成本指标", "生均公用经费", "<=1,500元", "<=1,500元"]
+    ]
+    source = (tmp_path / "trend" / "trend.md").read_text(encoding="utf-8")
+    assert "| 生均公用经费 | \\<=1,500元 | \\<=1,500元 |" in source

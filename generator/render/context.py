@@ -657,9 +657,10 @@ def _trend(
     return DepartmentTrend(name(latest), latest.slug, _rows(versions, years), years_of.notes)
 
 
-def amounts_of(decl: Declaration) -> dict[str, Decimal]:
-    """Every amount outside lists by its label (资金来源：财政拨款), computed totals included,
-    in form order."""
+def amounts_of(decl: Declaration, label: Callable[[str], str] | None = None) -> dict[str, Decimal]:
+    """Every amount outside lists by its label (资金来源：财政拨款; `label` of its path, when
+    given), computed totals included, in form order."""
+    label = label or _amount_label
     derived = derived_values(decl)
     found: dict[str, Decimal] = {}
     for path, spec in decl.kind.walk():
@@ -668,7 +669,7 @@ def amounts_of(decl: Declaration) -> dict[str, Decimal]:
         value = decl.get(path)
         value = value if isinstance(value, Decimal) else derived.get(path)
         if isinstance(value, Decimal) and not _in_list(decl.kind, path):
-            found[_amount_label(path)] = value
+            found[label(path)] = value
     return found
 
 
@@ -685,11 +686,19 @@ def _amount_label(path: str) -> str:
     return "：".join(parts[1:]) if len(parts) > 1 else parts[0]
 
 
+def _trend_label(path: str) -> str:
+    """An amount's row in the trend, where nothing titles its group: an amount directly in a
+    top-level group with the group's key (金额合计：总额, 年度预算安排：资金总额; a bare 总额
+    could be any of several), a deeper one as _amount_label names it (资金来源：财政拨款)."""
+    parts = path.split(".")
+    return "：".join(parts) if len(parts) == 2 else _amount_label(path)
+
+
 def _rows(versions: dict[int, Declaration], years: tuple[int, ...]) -> tuple[TrendRow, ...]:
     rows = []
     units = {decl.amount_unit for decl in versions.values()}
     unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
-    amounts = {year: amounts_of(decl) for year, decl in versions.items()}
+    amounts = {year: amounts_of(decl, _trend_label) for year, decl in versions.items()}
     labels: dict[str, None] = {}
     for year in years:
         labels.update(dict.fromkeys(amounts.get(year, {})))

@@ -44,7 +44,9 @@ TREND_LAYOUT = "trend.html.j2"  # the trend as a workbook
 
 # Characters that can start an inline construct (code, emphasis, links, HTML, tables, entities,
 # strikethrough); a backslash makes each literal (CommonMark: any ASCII punctuation may be escaped).
-# ">" matters only at the start (a quote), so ">=90%" inside a line stays as written.
+# ">" matters only at the start (a quote), so ">=90%" inside a line stays as written; "<" is
+# escaped everywhere ("\<=1,500元" in the source reads "<=1,500元" in any CommonMark or GFM
+# viewer, tables included), simpler and safer than telling which "<" could open HTML.
 _INLINE = re.compile(r"([\\`*_\[\]<|~&])")
 # What would turn the start of a paragraph into a heading, a list, a rule or a quote.
 _BLOCK_START = re.compile(r"^(\s*)([#+-]|\d{1,9})([.)]?)(?=[\s#+-]|$)")
