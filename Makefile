@@ -57,7 +57,7 @@ schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors) and
 preview: build  ## HTML pages of the change reports → build/diff/ (build writes the others)
 	$(BIN)/python -m generator preview --out $(OUT)
 
-bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200) against plain baselines
+bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200 departments with their projects) against plain baselines
 	$(BIN)/python -m generator bench --corpus $(or $(CORPUS),200)
 
 golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change

@@ -360,7 +360,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate a synthetic corpus in a temporary folder and report per-stage "
         "medians, build throughput, peak memory and scaling, against plain baselines.",
     )
-    bench_cmd.add_argument("--corpus", type=_count, default=200, help="declarations (default 200)")
+    bench_cmd.add_argument(
+        "--corpus",
+        type=_count,
+        default=200,
+        help="departments, each with up to two project forms (default 200)",
+    )
     bench_cmd.add_argument(
         "--sizes",
         type=_count,

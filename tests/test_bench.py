@@ -78,3 +78,11 @@ def test_bench_may_run_again_in_a_work_folder_it_made(tmp_path):
     run_bench(corpus=2, sizes=(5,), work=work, shape=SEED_YAML)  # its own: made again
     assert len(list((work / "declarations/2023").glob("*.yaml"))) == 2
     assert len(list((work / "build/2023").glob("*.docx"))) == 2
+
+
+def test_help_says_corpus_counts_departments(capsys):
+    assert main(["bench", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "--corpus CORPUS departments, each with up to two project forms (default 200)" in help_text
+    )
