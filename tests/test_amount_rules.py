@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, edit
+from test_filing import check_lines
 
-from generator.cli import main
 from generator.kinds import form_kinds
 
 FORMS = DATA / "forms" / "2024"
@@ -27,11 +27,6 @@ def national(tmp_path: Path) -> Path:
     shutil.copy(FORMS / "national-1.yaml", year)
     shutil.copytree(FORMS / "national-1", year / "national-1")
     return year
-
-
-def check_lines(path: Path, capsys) -> tuple[int, list[str]]:
-    status = main(["check", str(path)])
-    return status, capsys.readouterr().out.splitlines()
 
 
 # -- E212: a year's funds within the funds of the whole period --------------------------------

@@ -362,10 +362,9 @@ def test_the_style_can_print_the_symbols_of_operators(tmp_path, write_declaratio
     assert "| 满意度 | ≥90% | 定量 |" in (tmp_path / "out/2023/case.md").read_text(encoding="utf-8")
 
 
-def test_dates_in_order_and_within_the_year_are_checked_as_a_kind_says(
-    kind_copy, write_declaration, capsys
-):
-    data, _ = kind_copy
+def with_a_period(data):
+    """The national 整体 kind in `data` gains an optional 开始时间 and 结束时间, checked in
+    order and against the year."""
     edit(
         data / "kinds" / "national-department.yaml",
         "  填报人:\n",
@@ -377,6 +376,12 @@ def test_dates_in_order_and_within_the_year_are_checked_as_a_kind_says(
         "rules:\n",
         "rules:\n  - before: 开始时间\n    after: 结束时间\n  - within_year: [开始时间, 结束时间]\n",
     )
+
+
+def test_dates_in_order_and_within_the_year_are_checked_as_a_kind_says(
+    kind_copy, write_declaration, capsys
+):
+    with_a_period(kind_copy[0])
     base = (DATA / "forms" / "2024" / "national-2.yaml").read_text(encoding="utf-8")
     late = base + "开始时间: 2024-12-01\n结束时间: 2024-03-01\n"
     elsewhere = base + "开始时间: 2021-01-01\n结束时间: 2022-12-31\n"
@@ -423,18 +428,7 @@ def test_a_summary_prints_a_share_column_only_where_there_are_shares(built):
 def test_a_period_with_one_date_written_is_checked_against_the_year(
     kind_copy, write_declaration, capsys
 ):
-    data, _ = kind_copy
-    edit(
-        data / "kinds" / "national-department.yaml",
-        "  填报人:\n",
-        "  开始时间: {type: date, required: false, help: 开始。}\n"
-        "  结束时间: {type: date, required: false, help: 结束。}\n  填报人:\n",
-    )
-    edit(
-        data / "kinds" / "national-department.yaml",
-        "rules:\n",
-        "rules:\n  - before: 开始时间\n    after: 结束时间\n  - within_year: [开始时间, 结束时间]\n",
-    )
+    with_a_period(kind_copy[0])
     base = (DATA / "forms" / "2024" / "national-2.yaml").read_text(encoding="utf-8")
     lines = len(base.splitlines())
     ended = write_declaration(base + "结束时间: 2023-06-01\n", "ended", "2024")

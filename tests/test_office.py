@@ -23,35 +23,46 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def printed(files, folder: Path, profile: Path) -> dict[str, str]:
+    """Convert `files` to PDF in `folder` with one LibreOffice process (its profile in
+    `profile`) and return each PDF's text (pdftotext; pages end with a form feed) by stem."""
+    files = [str(f) for f in files]
+    result = subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    texts = {}
+    for name in files:
+        pdf = folder / f"{Path(name).stem}.pdf"
+        assert pdf.is_file(), f"{name}: no PDF; {result.stderr}"
+        texts[pdf.stem] = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    return texts
+
+
 @pytest.fixture(scope="module")
 def pdf_texts(tmp_path_factory, seed_outputs) -> dict[str, str]:
     root = tmp_path_factory.mktemp("office")
     texts = {}
     for suffix in ("docx", "xlsx"):
-        pdf_folder = root / f"pdf-{suffix}"
-        result = subprocess.run(
-            [
-                str(SOFFICE),
-                f"-env:UserInstallation=file://{root / 'profile'}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(pdf_folder),
-                str(seed_outputs / f"{SEED_YAML.stem}.{suffix}"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        pdf = pdf_folder / f"{SEED_YAML.stem}.pdf"
-        assert result.returncode == 0 and pdf.is_file(), result.stderr
-        text = subprocess.run(
-            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-        )
+        source = seed_outputs / f"{SEED_YAML.stem}.{suffix}"
+        text = printed([source], root / f"pdf-{suffix}", root / "profile")[SEED_YAML.stem]
         # cells wrap: compare without white space; pdftotext ends each page with a form feed
-        pages = [re.sub(r"\s+", "", page) for page in text.stdout.split("\f")]
+        pages = [re.sub(r"\s+", "", page) for page in text.split("\f")]
         texts[suffix] = "".join(pages)
         texts[f"{suffix} pages"] = [page for page in pages if page]
     return texts
@@ -113,30 +124,9 @@ def fixture_pdf_texts(tmp_path_factory) -> dict[str, str]:
     outputs = root / "out" / "2024"
     texts = {}
     for suffix in ("docx", "xlsx"):
-        folder = root / f"pdf-{suffix}"
-        files = sorted(str(p) for p in outputs.rglob(f"*.{suffix}") if p.stem != "index")
-        result = subprocess.run(
-            [
-                str(SOFFICE),
-                f"-env:UserInstallation=file://{root / 'profile'}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(folder),
-                *files,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        for pdf in folder.glob("*.pdf"):
-            text = subprocess.run(
-                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-            )
-            texts[f"{pdf.stem}.{suffix}"] = re.sub(r"\s+", "", text.stdout)
+        files = sorted(p for p in outputs.rglob(f"*.{suffix}") if p.stem != "index")
+        for stem, text in printed(files, root / f"pdf-{suffix}", root / "profile").items():
+            texts[f"{stem}.{suffix}"] = re.sub(r"\s+", "", text)
     return texts
 
 
@@ -172,32 +162,10 @@ def test_a_long_text_prints_whole_from_the_xlsx(write_declaration, tmp_path):
     from test_render import LONG_DUTIES, long_duties_outputs
 
     xlsx = long_duties_outputs(write_declaration, tmp_path)
-    result = subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            str(xlsx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "pdf" / f"{xlsx.stem}.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    printed = re.sub(r"\s+", "", text)
+    text = printed([xlsx], tmp_path / "pdf", tmp_path / "profile")[xlsx.stem]
+    flat = re.sub(r"\s+", "", text)
     for paragraph in LONG_DUTIES.split("\n"):  # each whole (the label may sit between them)
-        assert paragraph in printed
+        assert paragraph in flat
 
 
 @pytest.mark.parametrize("suffix", ["docx", "xlsx"])
@@ -207,29 +175,7 @@ def test_a_long_amount_prints_whole_on_one_line(tmp_path, suffix):
     from test_forms import LONG_AMOUNT, long_amount_outputs
 
     source = long_amount_outputs(tmp_path) / f"校舍维修改造.{suffix}"
-    result = subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "pdf" / "校舍维修改造.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = printed([source], tmp_path / "pdf", tmp_path / "profile")[source.stem]
     assert "#" not in text
     lines = [line.strip() for line in text.splitlines()]
     for number in (LONG_AMOUNT, "1,234,000.000000", "567.890123", "800.000000"):
@@ -250,29 +196,9 @@ def example_project_lines(tmp_path_factory) -> dict[str, list[str]]:
     assert len(projects) == 12  # six projects
     lines = {}
     for suffix in ("docx", "xlsx"):
-        folder = root / f"pdf-{suffix}"
-        result = subprocess.run(
-            [
-                str(SOFFICE),
-                f"-env:UserInstallation=file://{root / 'profile'}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(folder),
-                *(str(p) for p in projects if p.suffix == f".{suffix}"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        for pdf in folder.glob("*.pdf"):
-            text = subprocess.run(
-                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-            ).stdout
-            lines[f"{pdf.stem}.{suffix}"] = [line.strip() for line in text.splitlines()]
+        chosen = [p for p in projects if p.suffix == f".{suffix}"]
+        for stem, text in printed(chosen, root / f"pdf-{suffix}", root / "profile").items():
+            lines[f"{stem}.{suffix}"] = [line.strip() for line in text.splitlines()]
     return lines
 
 

@@ -742,10 +742,16 @@ def test_the_schema_takes_every_project_fixture_and_its_kinds_fields_only():
     assert "中期指标值" in kinds["indicator 全国项目"]["anyOf"][1]["properties"]
 
 
-def test_new_year_keeps_the_width_of_each_part_of_a_date(tmp_path, capsys):
+def dated_project(tmp_path):
+    """A 2024 department with its projects under tmp_path/declarations: (that folder, the
+    project with 开始时间 on line 9 and 结束时间 on line 10)."""
     root = tmp_path / "declarations"
     department(root, 2024, "shanghai-1")
-    project = root / "2024/shanghai-1/档案数字化.yaml"
+    return root, root / "2024/shanghai-1/档案数字化.yaml"
+
+
+def test_new_year_keeps_the_width_of_each_part_of_a_date(tmp_path, capsys):
+    root, project = dated_project(tmp_path)
     edit(project, "开始时间: 2024-03-01", '开始时间: "２０２４年２月２９日"')
     edit(project, "结束时间: 2024-11-30", "结束时间: ２０２４-１１-3０")
     assert main(["new-year", "2024", "2025", "--root", str(root)]) == 0
@@ -774,9 +780,7 @@ def test_new_year_keeps_the_width_of_each_part_of_a_date(tmp_path, capsys):
 def test_new_year_refuses_a_date_written_with_a_compatibility_character(
     tmp_path, capsys, line, written, col
 ):
-    root = tmp_path / "declarations"
-    department(root, 2024, "shanghai-1")
-    project = root / "2024/shanghai-1/档案数字化.yaml"
+    root, project = dated_project(tmp_path)
     edit(project, line, written)
     assert main(["new-year", "2024", "2025", "--root", str(root)]) == 1
     key, value = written.split(": ")
@@ -790,9 +794,7 @@ def test_new_year_refuses_a_date_written_with_a_compatibility_character(
 
 
 def test_new_year_edits_the_date_where_it_is_read(tmp_path, capsys):
-    root = tmp_path / "declarations"
-    department(root, 2024, "shanghai-1")
-    project = root / "2024/shanghai-1/档案数字化.yaml"
+    root, project = dated_project(tmp_path)
     edit(project, "开始时间: 2024-03-01", "开始时间: |-\n\n  2024-03-01")
     edit(project, "结束时间: 2024-11-30", "结束时间: ' 2024 年 11 月 30 日'")
     assert main(["new-year", "2024", "2025", "--root", str(root)]) == 0
