@@ -7,7 +7,7 @@ OUT    := build
 DECLARATIONS ?= declarations
 
 .DEFAULT_GOAL := build
-.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden lint clean help examples
+.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden reference lint clean help examples
 
 help:  ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -62,6 +62,9 @@ bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200 departments with
 
 golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+reference: $(READY)  ## remake templates/reference.docx (the trimmed package every DOCX starts from) from python-docx's default
+	$(BIN)/python -c "import pathlib, generator.render.reference as r; pathlib.Path('templates/reference.docx').write_bytes(r.reference_docx())"
 
 lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
 	$(BIN)/ruff check generator tests bench

@@ -85,6 +85,7 @@ def test_help_lists_targets():
         "preview",
         "bench",
         "golden",
+        "reference",
         "lint",
         "clean",
     )

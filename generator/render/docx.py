@@ -1,11 +1,12 @@
-"""Writing a Layout as a DOCX. The pipeline's only module that imports
-python-docx (bench_baseline uses it too, for the benchmark's plain baseline).
+"""Writing a Layout as a DOCX. The build's only module that imports python-docx
+(render/reference.py, which makes templates/reference.docx, and bench_baseline use it too).
 
-python-docx prepares, once per build and year, a base package: page size and margins, styles
-with the fonts of the style file applied for real (explicit ascii/hAnsi/eastAsia fonts, theme
-fonts removed, language zh-CN) and fixed core properties. Each form then only needs its
-document body, built directly as WordprocessingML with lxml: python-docx's `table.cell()` API
-is quadratic and would take seconds for a form of 80 rows.
+python-docx prepares, once per build and year, a base package from templates/reference.docx (a
+trimmed package, see render/reference.py): page size and margins, styles with the fonts of the
+style file applied for real (explicit ascii/hAnsi/eastAsia fonts, theme fonts removed, language
+zh-CN) and fixed core properties. Each form then only needs its document body, built directly as
+WordprocessingML with lxml: python-docx's `table.cell()` API is quadratic and would take seconds
+for a form of 80 rows.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -26,6 +28,7 @@ from docx.oxml.ns import qn as _qualify
 from docx.shared import Mm, Pt
 from lxml import etree
 
+from generator.render import TEMPLATES
 from generator.render.layout import Cell, Heading, Layout, Table, break_between_words
 from generator.render.package import write_package
 from generator.render.style import Font, FormStyle
@@ -60,6 +63,7 @@ class DocxWriter:
     orientation."""
 
     style: FormStyle
+    reference: Path = TEMPLATES / "reference.docx"
     _bases: dict[tuple[datetime, bool, str], _Base] = field(default_factory=dict)
 
     def write(self, layout: Layout, when: datetime) -> bytes:
@@ -73,7 +77,7 @@ class DocxWriter:
         base = self._bases.get((when, landscape, title))
         if base is None:
             base = self._bases[when, landscape, title] = _make_base(
-                self.style, when, landscape, title
+                self.style, self.reference, when, landscape, title
             )
         width = self.style.text_width_for(landscape)
         body: list[str] = []
@@ -106,8 +110,10 @@ class _Base:
     tail: str
 
 
-def _make_base(style: FormStyle, when: datetime, landscape: bool, title: str) -> _Base:
-    document = Document()
+def _make_base(
+    style: FormStyle, reference: Path, when: datetime, landscape: bool, title: str
+) -> _Base:
+    document = Document(str(reference))
     section = document.sections[0]
     width, height = Mm(style.page_width), Mm(style.page_height)
     if landscape:

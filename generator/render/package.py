@@ -1,8 +1,8 @@
 """Reproducible ZIP packages (DOCX and XLSX are ZIP files).
 
-Libraries stamp every entry with the current time; we write the package ourselves with a fixed
-time and a fixed entry order, so the same inputs give the same bytes. Entries that are the same
-in every package (styles, theme, settings) are compressed once per process, not once per file.
+Libraries stamp every entry with the current time; we write the package with the standard
+`zipfile` at a fixed time, in a fixed entry order, marked as made on Unix, so the same inputs
+give the same bytes on every system.
 
 A ZIP entry's date holds the years 1980–2107: that is the one range of years a declaration may
 have (`YEARS`, used by `check`, `new-year` and the JSON Schema), and SOURCE_DATE_EPOCH must be a
@@ -14,21 +14,16 @@ from __future__ import annotations
 import io
 import os
 import re
-import struct
-import zlib
-from dataclasses import dataclass
+import zipfile
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from generator.declaration.model import YEARS, YEARS_REASON
 from generator.errors import excerpt
 
 _FIRST = datetime(YEARS[0], 1, 1, tzinfo=UTC)
 _LAST = datetime(YEARS[-1], 12, 31, 23, 59, 59, tzinfo=UTC)
-_VERSION = 20  # "2.0": deflate
-_DEFLATED = 8
 _FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
-_MADE_ON_UNIX = 3 << 8  # so that readers take _FILE_MODE as Unix permissions
+_UNIX = 3  # the system an entry is made on: readers then take _FILE_MODE as Unix permissions
 
 
 class EpochError(Exception):
@@ -57,58 +52,18 @@ def build_time(year: int) -> datetime:
     return source_date_epoch() or datetime(year, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class _Member:
-    name: bytes
-    crc: int
-    size: int
-    compressed: bytes
-
-
-@lru_cache(maxsize=512)
-def _compress(name: str, data: bytes) -> _Member:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)  # raw deflate, as ZIP stores it
-    compressed = compressor.compress(data) + compressor.flush()
-    return _Member(name.encode(), zlib.crc32(data), len(data), compressed)
-
-
 def write_package(entries: list[tuple[str, bytes]], when: datetime) -> bytes:
-    """A ZIP of `entries`, in the given order, every entry stamped `when` (within YEARS)."""
+    """A ZIP of `entries`, in the given order, every entry stamped `when` (within YEARS) and
+    marked as made on Unix with mode rw-r--r--, so that the bytes are the same everywhere."""
     if when.year not in YEARS:  # `check` and SOURCE_DATE_EPOCH keep other years out
         raise ValueError(f"a ZIP entry cannot be dated {when.year}")
-    time = (when.hour << 11) | (when.minute << 5) | (when.second // 2)
-    date = ((when.year - 1980) << 9) | (when.month << 5) | when.day
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
     out = io.BytesIO()
-    directory = io.BytesIO()
-    for name, data in entries:
-        member = _compress(name, data)
-        offset = out.tell()
-        fields = (_DEFLATED, time, date, member.crc, len(member.compressed), member.size)
-        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, _VERSION, 0, *fields, len(member.name), 0)
-        out.write(header)
-        out.write(member.name)
-        out.write(member.compressed)
-        directory.write(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                _MADE_ON_UNIX | _VERSION,
-                _VERSION,
-                0,
-                *fields,
-                len(member.name),
-                0,
-                0,
-                0,
-                0,
-                _FILE_MODE,
-                offset,
-            )
-        )
-        directory.write(member.name)
-    start = out.tell()
-    central = directory.getvalue()
-    out.write(central)
-    count = len(entries)
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central), start, 0))
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = _UNIX  # zipfile says 0 (MS-DOS) on Windows
+            info.external_attr = _FILE_MODE
+            archive.writestr(info, data, compresslevel=6)
     return out.getvalue()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from xml.sax.saxutils import escape
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -67,6 +68,12 @@ MAX_ROW_HEIGHT = 409.0  # points: the tallest row Excel keeps (it cuts what does
 _SPLIT_HEIGHT = 340.0
 _INDENT = 2.0  # and to the indent of a cell that is not centred (Alignment indent=1)
 _WORKBOOK = "xl/workbook.xml"
+_STYLES = "xl/styles.xml"
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_FONT_ORDER = (  # CT_Font's elements as the Open XML SDK orders them
+    "b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz",
+    "color", "name", "family", "charset", "scheme",
+)  # fmt: skip
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -194,12 +201,24 @@ class XlsxWriter:
         with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
             names = sorted(package.namelist(), key=lambda n: n != "[Content_Types].xml")
             entries = [(n, package.read(n)) for n in names]
+        entries = [(n, _fonts_in_order(d) if n == _STYLES else d) for n, d in entries]
         book = re.sub(
             r"<definedNames>.*?</definedNames>|<definedNames/>",
             "",
             dict(entries)[_WORKBOOK].decode(),
         )
         return _Base(entries, book, ids)
+
+
+def _fonts_in_order(styles: bytes) -> bytes:
+    """styles.xml with each font's properties in the order Excel's own schema lists them
+    (openpyxl writes the name first; the Open XML SDK, which validates as Excel reads, wants
+    it after the size and colour)."""
+    root = etree.fromstring(styles)
+    for font in root.iter(f"{{{_SHEET_NS}}}font"):
+        children = sorted(font, key=lambda child: _FONT_ORDER.index(etree.QName(child).localname))
+        font[:] = children
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def sheet_titles(names: list[str]) -> tuple[str, ...]:
