@@ -16,17 +16,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from generator.build.build import Report, build, check
-from generator.build.pool import WorkerError
-from generator.build.write import Artifact, WriteError, Writer
-from generator.config import ConfigError
+from generator.build.report import check
+from generator.build.write import Artifact, Writer
 from generator.declaration.sources import UsageError
-from generator.errors import Diagnostic, ExitCode
-from generator.kinds import form_kinds
-from generator.render import TemplateError
-from generator.render.package import EpochError, source_date_epoch
+from generator.errors import Diagnostic, EnvironmentProblem, ExitCode
+
+if TYPE_CHECKING:
+    from generator.build.report import Report
 
 DEFAULT_SOURCES = [Path("declarations")]
 
@@ -54,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UsageError as error:
             print(f"错误：{error}", file=sys.stderr)
             return ExitCode.USAGE
-        except (WriteError, TemplateError, WorkerError, ConfigError, EpochError) as error:
+        except EnvironmentProblem as error:  # an unwritable folder, a broken template …
             print(f"错误：{error}", file=sys.stderr)
             return ExitCode.USAGE
         except KeyboardInterrupt:
@@ -441,6 +439,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from generator.build.build import build
+    from generator.render.package import source_date_epoch
+
     source_date_epoch()  # refused before anything is read, even when nothing is rendered
     report = build(args.paths, args.out, waiting=lambda message: print(message, file=sys.stderr))
     _print_problems(args.format, report.errors, report.warnings)
@@ -534,6 +535,8 @@ def _import(args: argparse.Namespace) -> int:
 
     kind = None
     if args.kind is not None:
+        from generator.kinds import form_kinds
+
         kinds = form_kinds()
         if args.kind not in kinds:
             raise UsageError(f"未知的表样“{args.kind}”；可用：{'、'.join(kinds)}")

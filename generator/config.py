@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.declaration.load import load_resource
+from generator.errors import EnvironmentProblem
 
 # Characters an XML attribute cannot hold as written (fonts' names go into DOCX attributes).
 _UNSAFE = re.compile(r'["<>&\x00-\x1f\x7f]')
 _COLOUR = re.compile(r"[0-9A-Fa-f]{6}")  # matched whole (fullmatch): "000000\n" is no colour
 
 
-class ConfigError(Exception):
+class ConfigError(EnvironmentProblem):
     """A configuration file cannot be read, or one of its values is missing or wrong. Its
     message is kept on one line (`printable`), whatever the file's keys and values hold."""
 

@@ -10,6 +10,13 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 
+class EnvironmentProblem(Exception):
+    """A problem of the environment, configuration or usage rather than of a declaration
+    (an unwritable folder, a broken template or style file, SOURCE_DATE_EPOCH, a worker that
+    died): the CLI prints it as `错误：…` with exit status 2. Each stage raises its own kind;
+    one base lets the CLI catch them all without importing every stage."""
+
+
 class ExitCode(IntEnum):
     """Process exit status of every command."""
 

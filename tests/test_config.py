@@ -321,7 +321,7 @@ def test_a_broken_style_exits_2_naming_the_key_and_writes_nothing(
     old, new, message = STYLE_CASES[case]
     templates = templates_copy(tmp_path)
     edit(templates / "form.style.yaml", old, new)
-    monkeypatch.setattr("generator.cli.build", partial(build, templates=templates))
+    monkeypatch.setattr("generator.build.build.build", partial(build, templates=templates))
     source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
     out = tmp_path / "out"
     assert main(["build", str(source), "--out", str(out)]) == 2

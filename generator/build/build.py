@@ -27,7 +27,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +43,7 @@ from generator.build.cache import (
 from generator.build.lock import output_lock
 from generator.build.manifest import NAME as MANIFEST
 from generator.build.manifest import Made, Manifest, manifest_bytes, read_manifest
+from generator.build.report import Report, check
 from generator.build.write import Artifact, Writer
 from generator.declaration.filing import Filing, filings
 from generator.declaration.model import Declaration
@@ -50,13 +51,10 @@ from generator.declaration.sources import (
     Checked,
     UsageError,
     check_across_files,
-    find_declarations,
-    read_checked,
     shown_path,
-    with_departments,
 )
 from generator.declaration.summary import Summary
-from generator.errors import Diagnostic, is_error, sort_diagnostics
+from generator.errors import Diagnostic, sort_diagnostics
 from generator.render import TEMPLATES
 
 if TYPE_CHECKING:
@@ -73,53 +71,6 @@ PACKAGE = Path(__file__).resolve().parents[1]  # the generator: its code, data a
 DECLARATION_SUFFIXES = (".md", ".docx", ".xlsx", ".html")
 INDEX_SUFFIXES = (".md", ".xlsx", ".html")
 DEPARTMENT_SUFFIXES = (".md", ".html")  # a department's page, beside its projects' outputs
-
-
-@dataclass
-class Report:
-    """What a command found and did."""
-
-    checked: list[Checked] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)  # rendered again, and the same bytes
-    removed: list[str] = field(default_factory=list)  # outputs of declarations that are gone
-    skipped: int = 0  # declarations whose outputs were already up to date
-    kept: int = 0  # output files already up to date, not rendered again
-    gone: list[tuple[str, str]] = field(default_factory=list)  # (source, "<年度>/<slug>") dropped
-    notes: list[str] = field(default_factory=list)  # what the build could not do, and went on
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if is_error(d)]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        """What was read but looks wrong (W…): printed, not blocking."""
-        return [d for d in self.diagnostics if not is_error(d)]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def check(
-    paths: Iterable[Path], cache: ModelCache | None = None, departments: bool = False
-) -> Report:
-    """Load and validate every declaration under `paths` (and, with `departments`, the other
-    forms of the departments they belong to); write nothing (`cache` only reads and
-    remembers)."""
-    report = Report()
-    read = cache.checked if cache is not None else read_checked
-    found = find_declarations(paths)
-    if departments:
-        found = with_departments(found)
-    report.checked = [read(path) for path in found]
-    report.diagnostics = sort_diagnostics(
-        [d for item in report.checked for d in item.diagnostics]
-        + check_across_files(report.checked)
-    )
-    return report
 
 
 def build(

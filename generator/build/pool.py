@@ -28,6 +28,8 @@ from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from generator.errors import EnvironmentProblem
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
@@ -36,7 +38,7 @@ WATCH_SECONDS = 0.2  # how often a worker looks whether its parent is still ther
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-class WorkerError(Exception):
+class WorkerError(EnvironmentProblem):
     """A worker process ended without answering (killed, out of memory)."""
 
 

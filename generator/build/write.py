@@ -28,13 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import EnvironmentProblem
+
 # A staging file: our prefix + the target's name + "." + 8 random characters + ".tmp".
 PREFIX = ".budget-build-"
 STAGING = re.compile(rf"{re.escape(PREFIX)}(.+)\.[a-z0-9_]{{8}}\.tmp")
 _RANDOM = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 
-class WriteError(Exception):
+class WriteError(EnvironmentProblem):
     """The output folder cannot be written (permissions, full disk, a path outside it)."""
 
 

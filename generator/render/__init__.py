@@ -6,8 +6,10 @@ render, the CLI's error handling) is here: where the templates are, and their er
 
 from pathlib import Path
 
+from generator.errors import EnvironmentProblem
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
-class TemplateError(Exception):
+class TemplateError(EnvironmentProblem):
     """A template is broken: names the template file and line."""

@@ -18,7 +18,7 @@ import zipfile
 from datetime import UTC, datetime
 
 from generator.declaration.model import YEARS, YEARS_REASON
-from generator.errors import excerpt
+from generator.errors import EnvironmentProblem, excerpt
 
 _FIRST = datetime(YEARS[0], 1, 1, tzinfo=UTC)
 _LAST = datetime(YEARS[-1], 12, 31, 23, 59, 59, tzinfo=UTC)
@@ -26,7 +26,7 @@ _FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
 _UNIX = 3  # the system an entry is made on: readers then take _FILE_MODE as Unix permissions
 
 
-class EpochError(Exception):
+class EpochError(EnvironmentProblem):
     """SOURCE_DATE_EPOCH is set to something that is not a time the packages can hold."""
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.build.build import check
+from generator.build.report import check
 from generator.build.write import Artifact, Writer
 from generator.declaration.model import Declaration
 from generator.declaration.places import WHOLE
