@@ -39,7 +39,7 @@ from generator.declaration.model import (
 from generator.declaration.targets import Parsed, parse_target
 from generator.importing.labels import is_label, plain
 from generator.importing.reading import Reading
-from generator.importing.rules import level2_by_suffix
+from generator.importing.rules import level2_by_suffix, level_words
 from generator.kinds import Framework, frameworks
 from generator.kinds.frameworks import Level1Spec, canonical
 from generator.kinds.spec import FieldSpec, FieldType
@@ -87,10 +87,15 @@ def find_table(reading: Reading, after: tuple[str, ...]) -> Table | None:
     """The indicator table of the form, or None; `after` are the labels (plain) of the fields
     the kind prints after the tree."""
     kind = reading.kind
-    one, two, three = (plain(level) for level in kind.levels)
+    one, two, three = (tuple(plain(w) for w in level_words(level)) for level in kind.levels)
     rows = reading.grid.rows
     header = next(
-        (r for r, row in enumerate(rows) if any(c and is_label(plain(c), three) for c in row)), -1
+        (
+            r
+            for r, row in enumerate(rows)
+            if any(c and any(is_label(plain(c), w) for w in three) for c in row)
+        ),
+        -1,
     )
     if header < 0:
         return None
@@ -99,8 +104,8 @@ def find_table(reading: Reading, after: tuple[str, ...]) -> Table | None:
         text = plain(cell)
         if not text:
             continue
-        for level, name in ((one, LEVEL1), (two, LEVEL2), (three, NAME)):
-            if is_label(text, level):
+        for words, name in ((one, LEVEL1), (two, LEVEL2), (three, NAME)):
+            if any(is_label(text, word) for word in words):
                 columns[c] = name
                 break
         else:
@@ -243,7 +248,7 @@ class GoalsReader:
                     segments[-1].detached.append((owner_name, l2, r))
                 else:
                     segments.append(_Segment(owner_name, l2))
-            elif rest:
+            elif rest and not all((r, c) in reading.used for c, _ in rest):
                 shown = "、".join(t for _, t in cells)
                 reading.warn(r, "W604", f"无法识别这一行：{shown}，未导入")
                 reading.used.update((r, c) for c, _ in cells)  # warned about as a row
@@ -275,9 +280,11 @@ class GoalsReader:
                     home = None
                 else:
                     one = None
-            if one is not None and found1 is None:
+            if l2_text:  # right of the row's 二级: its 三级 (社会成本指标 | 社会成本指标)
+                ones[c] = twos[c] = None
+            elif one is not None and found1 is None:
                 found1, l1_text = one, text
-            elif home is not None and not l2_text:
+            elif home is not None:
                 l2_text, l2_col = text, c
         level_cols = {c for c, _ in cells if ones[c] is not None or twos[c] is not None}
         self.reading.used.update((r, c) for c in level_cols)
@@ -302,6 +309,16 @@ class GoalsReader:
             self.reading.used.add((r, col))
             self.reading.used.update((r, c) for _, c in by_column.values())
             return _Row(name, by_column, r, col)
+        if NAME in by_column and by_column[NAME][0] and plain(by_column[NAME][0]) not in (
+            self.column_labels
+        ):
+            if any(column not in ("", NAME, target) for column in by_column):
+                # a row with more columns than its name and target has its columns: a blank
+                # target is no reason to read two other cells as name and target
+                name = by_column[NAME][0]
+                self.reading.warn(r, "W604", f"“{name}”没有{target}，未导入")
+                self.reading.used.update((r, c) for c, _ in rest)
+                return None
         if len(rest) >= 2 and plain(rest[-2][1]) not in self.column_labels:
             (name_col, name), (col, text) = rest[-2], rest[-1]
             self.reading.used.update({(r, name_col), (r, col)})
