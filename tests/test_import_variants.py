@@ -59,7 +59,9 @@ def form_of(kind: str, rows: list[list[str]], tmp_path: Path, suffix: str = "xls
 
 
 def w611(path: Path, line: int, col: int, text: str, kind: str) -> str:
-    return f"{path.as_posix()}:{line}:{col}: W611 “{text}”未导入：不属于表样“{kind}”的任何栏目{HINT}"
+    return (
+        f"{path.as_posix()}:{line}:{col}: W611 “{text}”未导入：不属于表样“{kind}”的任何栏目{HINT}"
+    )
 
 
 # -- (a) an indicator table with more columns than 三级 | 指标值 --------------------------------
@@ -86,7 +88,7 @@ def test_a_row_with_extra_columns_and_no_target_is_warned_not_read_from_its_last
     row = next(r for r, cells in enumerate(rows) if cells[2] == "农民培训人次")
     rows[row][3] = ""
     path = form_of("全国整体横版", rows, tmp_path)
-    status, warnings, _, decl, _ = run_import(capsys, "全国整体横版", path, tmp_path)
+    _, warnings, _, decl, _ = run_import(capsys, "全国整体横版", path, tmp_path)
     assert warnings == [f"{path.as_posix()}:{row + 1}:1: W604 “农民培训人次”没有指标值，未导入"]
     names = [indicator.name for _, _, indicator in decl.indicators()]
     assert "农民培训人次" not in names
@@ -108,7 +110,7 @@ def test_extra_columns_of_a_kind_without_them_are_warned_never_read_as_name_or_t
     rows[first + 1][4:8] = ["%", "验收合格的比例", "每低1%扣1分", "50"]
     rows[first + 1][3] = ""  # no target
     path = form_of(kind, rows, tmp_path)
-    status, warnings, _, decl, text = run_import(capsys, kind, path, tmp_path)
+    _, warnings, _, decl, _ = run_import(capsys, kind, path, tmp_path)
     line = first + 1
     assert warnings == [
         w611(path, header + 1, 5, "计量单位", kind),
@@ -146,10 +148,12 @@ def test_a_level3_named_like_its_level2_is_read(tmp_path, capsys, level1):
     rows = [r for r in rows if r[2] != "每平方米维修成本"]
     path = form_of(kind, rows, tmp_path)
     status, warnings, problems, decl, _ = run_import(capsys, kind, path, tmp_path)
-    assert (status, warnings) == (0, [])
+    assert (status, warnings, problems) == (0, [], ())
     assert decl.framework.name == "财预〔2021〕101号"
     [cost] = [l1 for l1 in decl.goals if l1.name == "成本指标"]
-    assert [(l2.name, [(i.name, i.target.text) for i in l2.indicators]) for l2 in cost.children] == [
+    assert [
+        (l2.name, [(i.name, i.target.text) for i in l2.indicators]) for l2 in cost.children
+    ] == [
         ("经济成本指标", [("生均改造成本", "<=650元")]),
         ("社会成本指标", [("社会成本指标", "无")]),
     ]
@@ -174,7 +178,7 @@ def test_cost_as_a_level2_of_output_stays_where_the_form_puts_it(tmp_path, capsy
         del rows[at]
     rows.insert(at, row)
     path = form_of(kind, rows, tmp_path)
-    status, warnings, _, decl, _ = run_import(capsys, kind, path, tmp_path)
+    _, warnings, _, decl, _ = run_import(capsys, kind, path, tmp_path)
     assert warnings == []
     [output] = [l1 for l1 in decl.goals if l1.name == "产出指标"]
     [cost] = [l2 for l2 in output.children if l2.name == "成本指标"]
@@ -259,7 +263,7 @@ def test_a_table_of_duties_on_a_shanghai_form_is_warned_cell_by_cell_not_read_as
         ["档案管理", "完成馆藏档案数字化扫描", "档案数字化", "1,200,000.00"],
     ]
     path = form_of(kind, rows, tmp_path)
-    status, warnings, problems, decl, text = run_import(capsys, kind, path, tmp_path)
+    _, warnings, _, decl, text = run_import(capsys, kind, path, tmp_path)
     line = at + 1
     assert warnings == [
         f"{path.as_posix()}:{line}:1: W606 “年度履职目标”没有填写，留空待补",
@@ -283,11 +287,14 @@ def test_overall_goals_on_a_form_whose_kind_has_no_field_for_them_are_warned(tmp
     rows.insert(at, ["年度总体目标", "目标1：完成扫描 50 万页。", "", ""])
     path = form_of(kind, rows, tmp_path)
     status, warnings, problems, decl, text = run_import(capsys, kind, path, tmp_path)
+    assert (status, problems) == (0, ())
     assert warnings == [
         w611(path, at + 1, 1, "年度总体目标", kind),
         w611(path, at + 1, 2, "目标1：完成扫描 50 万页。", kind),
     ]
-    assert f"# 原表第 {at + 1} 行第 2 列的“目标1：完成扫描 50 万页。”未导入（不属于任何栏目）" in text
+    assert (
+        f"# 原表第 {at + 1} 行第 2 列的“目标1：完成扫描 50 万页。”未导入（不属于任何栏目）" in text
+    )
     original = read_checked(FORMS / FIXTURES[kind]).declaration
     assert as_printed(decl) == as_printed(original)
 

@@ -8,12 +8,14 @@ left of it (a header spans its merged cells). It ends at a row that starts with 
 field the kind prints after the tree (填报人, 分值合计); the form's own footnotes are skipped.
 
 In each row the framework's names are the 一级 and 二级, wherever they stand (a hand-typed form
-shifts them); a name that is both a 一级 and a 二级 (成本指标 in Shanghai's framework) is the
+shifts them), up to the row's 二级: right of it stands the 三级, whatever its name (社会成本指标
+| 社会成本指标); a name that is both a 一级 and a 二级 (成本指标 in Shanghai's framework) is the
 一级 when a 二级 of it stands beside it, else as its column says. The other cells are read by
 their column: the 三级 name and each indicator column's value (a second cell in one column, or
-a cell beyond the header's columns, is not read: W611); a row without a 三级 name and target in
-their columns (a hand-typed row shifted by a cell) is read as before: its last two cells are
-the 三级 name and target.
+a cell beyond the header's columns, is not read: W611). A row with its 三级 name and other
+indicator columns but no target is W604; a row without a 三级 name and target in their columns
+(a hand-typed row shifted by a cell) is read as before: its last two cells are the 三级 name
+and target.
 What is inferred rather than read (a 二级 label printed after the rows it belongs to, as merged
 cells export; an operator with a stray space) gives a warning and a YAML comment. A 二级 row
 with no 三级 is an empty 二级, as the national forms print a placeholder.
@@ -309,16 +311,17 @@ class GoalsReader:
             self.reading.used.add((r, col))
             self.reading.used.update((r, c) for _, c in by_column.values())
             return _Row(name, by_column, r, col)
-        if NAME in by_column and by_column[NAME][0] and plain(by_column[NAME][0]) not in (
-            self.column_labels
+        name = by_column[NAME][0] if NAME in by_column else ""
+        if (
+            name
+            and plain(name) not in self.column_labels
+            and any(column not in ("", NAME, target) for column in by_column)
         ):
-            if any(column not in ("", NAME, target) for column in by_column):
-                # a row with more columns than its name and target has its columns: a blank
-                # target is no reason to read two other cells as name and target
-                name = by_column[NAME][0]
-                self.reading.warn(r, "W604", f"“{name}”没有{target}，未导入")
-                self.reading.used.update((r, c) for c, _ in rest)
-                return None
+            # a row with more columns than its name and target has them in their columns: a
+            # blank target is no reason to read two other cells as name and target
+            self.reading.warn(r, "W604", f"“{name}”没有{target}，未导入")
+            self.reading.used.update((r, c) for c, _ in rest)
+            return None
         if len(rest) >= 2 and plain(rest[-2][1]) not in self.column_labels:
             (name_col, name), (col, text) = rest[-2], rest[-1]
             self.reading.used.update({(r, name_col), (r, col)})
