@@ -8,12 +8,14 @@ left of it (a header spans its merged cells). It ends at a row that starts with 
 field the kind prints after the tree (填报人, 分值合计); the form's own footnotes are skipped.
 
 In each row the framework's names are the 一级 and 二级, wherever they stand (a hand-typed form
-shifts them); a name that is both a 一级 and a 二级 (成本指标 in Shanghai's framework) is the
+shifts them), up to the row's 二级: right of it stands the 三级, whatever its name (社会成本指标
+| 社会成本指标); a name that is both a 一级 and a 二级 (成本指标 in Shanghai's framework) is the
 一级 when a 二级 of it stands beside it, else as its column says. The other cells are read by
 their column: the 三级 name and each indicator column's value (a second cell in one column, or
-a cell beyond the header's columns, is not read: W611); a row without a 三级 name and target in
-their columns (a hand-typed row shifted by a cell) is read as before: its last two cells are
-the 三级 name and target.
+a cell beyond the header's columns, is not read: W611). A row with its 三级 name and other
+indicator columns but no target is W604; a row without a 三级 name and target in their columns
+(a hand-typed row shifted by a cell) is read as before: its last two cells are the 三级 name
+and target.
 What is inferred rather than read (a 二级 label printed after the rows it belongs to, as merged
 cells export; an operator with a stray space) gives a warning and a YAML comment. A 二级 row
 with no 三级 is an empty 二级, as the national forms print a placeholder.
@@ -39,7 +41,7 @@ from generator.declaration.model import (
 from generator.declaration.targets import Parsed, parse_target
 from generator.importing.labels import is_label, plain
 from generator.importing.reading import Reading
-from generator.importing.rules import level2_by_suffix
+from generator.importing.rules import level2_by_suffix, level_words
 from generator.kinds import Framework, frameworks
 from generator.kinds.frameworks import Level1Spec, canonical
 from generator.kinds.spec import FieldSpec, FieldType
@@ -87,10 +89,15 @@ def find_table(reading: Reading, after: tuple[str, ...]) -> Table | None:
     """The indicator table of the form, or None; `after` are the labels (plain) of the fields
     the kind prints after the tree."""
     kind = reading.kind
-    one, two, three = (plain(level) for level in kind.levels)
+    one, two, three = (tuple(plain(w) for w in level_words(level)) for level in kind.levels)
     rows = reading.grid.rows
     header = next(
-        (r for r, row in enumerate(rows) if any(c and is_label(plain(c), three) for c in row)), -1
+        (
+            r
+            for r, row in enumerate(rows)
+            if any(c and any(is_label(plain(c), w) for w in three) for c in row)
+        ),
+        -1,
     )
     if header < 0:
         return None
@@ -99,8 +106,8 @@ def find_table(reading: Reading, after: tuple[str, ...]) -> Table | None:
         text = plain(cell)
         if not text:
             continue
-        for level, name in ((one, LEVEL1), (two, LEVEL2), (three, NAME)):
-            if is_label(text, level):
+        for words, name in ((one, LEVEL1), (two, LEVEL2), (three, NAME)):
+            if any(is_label(text, word) for word in words):
                 columns[c] = name
                 break
         else:
@@ -243,7 +250,7 @@ class GoalsReader:
                     segments[-1].detached.append((owner_name, l2, r))
                 else:
                     segments.append(_Segment(owner_name, l2))
-            elif rest:
+            elif rest and not all((r, c) in reading.used for c, _ in rest):
                 shown = "、".join(t for _, t in cells)
                 reading.warn(r, "W604", f"无法识别这一行：{shown}，未导入")
                 reading.used.update((r, c) for c, _ in cells)  # warned about as a row
@@ -275,9 +282,11 @@ class GoalsReader:
                     home = None
                 else:
                     one = None
-            if one is not None and found1 is None:
+            if l2_text:  # right of the row's 二级: its 三级 (社会成本指标 | 社会成本指标)
+                ones[c] = twos[c] = None
+            elif one is not None and found1 is None:
                 found1, l1_text = one, text
-            elif home is not None and not l2_text:
+            elif home is not None:
                 l2_text, l2_col = text, c
         level_cols = {c for c, _ in cells if ones[c] is not None or twos[c] is not None}
         self.reading.used.update((r, c) for c in level_cols)
@@ -302,6 +311,17 @@ class GoalsReader:
             self.reading.used.add((r, col))
             self.reading.used.update((r, c) for _, c in by_column.values())
             return _Row(name, by_column, r, col)
+        name = by_column[NAME][0] if NAME in by_column else ""
+        if (
+            name
+            and plain(name) not in self.column_labels
+            and any(column not in ("", NAME, target) for column in by_column)
+        ):
+            # a row with more columns than its name and target has them in their columns: a
+            # blank target is no reason to read two other cells as name and target
+            self.reading.warn(r, "W604", f"“{name}”没有{target}，未导入")
+            self.reading.used.update((r, c) for c, _ in rest)
+            return None
         if len(rest) >= 2 and plain(rest[-2][1]) not in self.column_labels:
             (name_col, name), (col, text) = rest[-2], rest[-1]
             self.reading.used.update({(r, name_col), (r, col)})

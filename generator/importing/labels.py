@@ -11,12 +11,14 @@ from collections.abc import Iterable
 LABEL_SLACK = 12  # characters a label cell may hold beyond its key: numbering, units
 _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
 _NUMERALS = "一二三四五六七八九十"  # numbering of labels: 一、部门职责
+_HALF_WIDTH = str.maketrans("（）", "()")
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})  # controls, format …
 
 
 def plain(text: str) -> str:
-    """A label as compared: without any white space (hand-typed forms space out labels)."""
-    return re.sub(r"[\s\u3000]+", "", text)
+    """A label as compared: without any white space (hand-typed forms space out labels), its
+    full-width brackets as half-width ones (部门（单位）名称 is 部门(单位)名称)."""
+    return re.sub(r"[\s\u3000]+", "", text).translate(_HALF_WIDTH)
 
 
 def is_label(cell: str, key: str) -> bool:

@@ -200,7 +200,7 @@ class _FormReader:
         cells = self.grid.rows[row]
         for c in range(col + 1, min(len(cells), region.right)):
             if cells[c]:
-                if not self.reading.is_label(cells[c]):
+                if not self.reading.is_heading(cells[c]):
                     self.reading.used.add((row, c))
                     return cells[c], row, c
                 break
@@ -213,7 +213,7 @@ class _FormReader:
             below = self.grid.rows[r]
             if any(below[region.left : region.right]):
                 text = below[col] if col < len(below) else ""
-                if self.reading.is_label(text):
+                if self.reading.is_heading(text):
                     return "", row, col
                 if text:
                     self.reading.used.add((r, col))

@@ -21,8 +21,8 @@ from generator.declaration.read import MAX_COUNT_DIGITS, parse_amount
 from generator.errors import Diagnostic, excerpt
 from generator.importing.grid import Grid
 from generator.importing.labels import best_keys, only_labels, plain, visible
-from generator.importing.rules import check_marks, form_texts, in_brackets
-from generator.kinds import FormKind
+from generator.importing.rules import check_marks, form_texts, in_brackets, level_words
+from generator.kinds import FormKind, form_kinds
 from generator.kinds.spec import FieldSpec, FieldType
 
 MAX_COUNT = 10**MAX_COUNT_DIGITS  # counts `check` reads are below it
@@ -46,7 +46,8 @@ class Reading:
             if spec.key not in flags
             for name in (spec.key, *spec.aliases)
         }
-        keys |= {*self.kind.levels, *(k for f in self.kind.indicator for k in (f.key, *f.aliases))}
+        keys |= {word for level in self.kind.levels for word in level_words(level)}
+        keys |= {k for f in self.kind.indicator for k in (f.key, *f.aliases)}
         keys |= {label for label, pair in in_brackets().items() if self.kind.spec(pair[0])}
         self.labels = {plain(k) for k in keys}
         texts = (self.kind.title, *self.kind.footnotes, *form_texts())
@@ -54,6 +55,16 @@ class Reading:
         self.notes = {plain(text) for text in (self.kind.title, *self.kind.footnotes) if text}
         self._label_cache: dict[str, frozenset[str]] = {}
         self.own = sorted(self.labels | self.texts, key=len, reverse=True)
+        # the labels of the other kinds: a heading of a block this kind has no field for
+        # (部门职能 | 年度目标任务 on a form whose 年度履职目标 is a text) is no value
+        foreign = {
+            plain(name)
+            for other in form_kinds().values()
+            if other.name != self.kind.name
+            for _, spec in other.walk()
+            for name in (spec.key, *spec.aliases)
+        }
+        self.foreign = sorted(foreign - self.labels, key=len, reverse=True)
 
     def flags(self) -> list[FieldSpec]:
         """Flags the form prints as a suffix of the department's name ((汇总))."""
@@ -93,6 +104,10 @@ class Reading:
 
     def is_label(self, cell: str) -> bool:
         return bool(self.label_keys(cell))
+
+    def is_heading(self, cell: str) -> bool:
+        """Whether `cell` is a label: of this kind, or nothing but labels of another kind."""
+        return self.is_label(cell) or (bool(cell) and only_labels(cell, self.foreign))
 
     def heading_keys(self, cell: str) -> frozenset[str]:
         """The labels `cell` is, when it holds nothing but labels (not 预算备注, a value with

@@ -1,6 +1,7 @@
 """The importer's domain rules, read once from generator/data/import.yaml (see its comments):
 which 三级 names belong to which 二级 when a form does not say, the texts forms print besides
-labels, labels that name two fields, and how check boxes are marked."""
+labels, labels that name two fields, how check boxes are marked, and the other words the
+header of an indicator table names its levels with."""
 
 from __future__ import annotations
 
@@ -34,6 +35,15 @@ def level2_by_suffix() -> dict[str, tuple[str, ...]]:
     """二级 → the endings of 三级 names that belong to it (import inference)."""
     raw = _rules().get("level2_by_suffix")
     return {level2: endings.texts() for level2, endings in raw.mapping().items()}
+
+
+@cache
+def level_words(level: str) -> tuple[str, ...]:
+    """The words a header may name the level a kind calls `level` with: itself first, then
+    what import.yaml's level_aliases lists for it (一级目标 → 一级指标)."""
+    raw = _rules().get("level_aliases").mapping()
+    other = raw[level].texts() if level in raw else ()
+    return (level, *other)
 
 
 @cache
