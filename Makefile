@@ -57,8 +57,8 @@ schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors) and
 preview: build  ## HTML pages of the change reports → build/diff/ (build writes the others)
 	$(BIN)/python -m generator preview --out $(OUT)
 
-bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200 departments with their projects) against plain baselines
-	$(BIN)/python -m generator bench --corpus $(or $(CORPUS),200)
+bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200 departments with their projects) against plain baselines, and a LARGE=10000-declaration build
+	$(BIN)/python -m generator bench --corpus $(or $(CORPUS),200) --large $(or $(LARGE),10000)
 
 golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py

@@ -7,7 +7,11 @@ project forms shaped like the first example project of that year under examples/
 declarations of 100, 500 and 2,000 indicators are generated, never written into declarations/.
 Reported: per-declaration median time of each stage, the whole build's throughput, peak memory,
 the scaling from 100 to 2,000 indicators, and our time against plain baselines (docxtpl,
-row-by-row openpyxl, a bare Jinja render) on the same data.
+row-by-row openpyxl, a bare Jinja render) on the same data; the wall time of the whole `check`
+command on the shape file against a bare `yaml.safe_load` of it in a fresh interpreter (what an
+editor or a pre-commit hook waits for); and, with `large`, a corpus of that many declarations
+(a province's year) built as whole commands: clean, then again with nothing changed, with the
+peak memory of the build process.
 
 A `work` folder given to keep the corpus must be new, empty, or one bench made before (it
 holds bench's mark, MARK): what bench made there is then replaced. A folder of anyone else's is
@@ -21,6 +25,8 @@ import random
 import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -47,7 +53,13 @@ DECLARATIONS = Path("declarations")
 EXAMPLES = Path("examples")
 PROJECTS = 2  # project forms per department in the corpus, when they fit in its 项目支出
 MARK = ".budget-bench"  # the file that says bench made a work folder
-MADE = ("declarations", "build", "stages", "baseline-template.docx")  # what bench makes in it
+MADE = (
+    "declarations",
+    "build",
+    "stages",
+    "baseline-template.docx",
+    "large",
+)  # what bench makes in it
 STAGES = ("load", "validate", "context", "markdown", "page", "layout", "docx", "xlsx", "write")
 OUTPUTS = ("context", "markdown", "page", "layout", "docx", "xlsx")  # all a declaration's files
 
@@ -63,6 +75,9 @@ class BenchReport:
     build_seconds: float = 0.0
     scaling: dict[int, float] = field(default_factory=dict)  # indicators → seconds, all outputs
     peak_rss_mb: float = 0.0
+    check_seconds: float = 0.0  # the whole `check` command of the shape file, wall
+    yaml_seconds: float = 0.0  # a fresh interpreter loading the shape file with yaml.safe_load
+    large: LargeRun | None = None
 
     @property
     def outputs_median(self) -> float:
@@ -113,7 +128,31 @@ class BenchReport:
                 f"({largest // smallest}× the indicators: {ratio:.1f}× the time)"
             )
         lines.append(f"- peak RSS: {self.peak_rss_mb:.0f} MB")
+        if self.check_seconds:
+            lines.append(
+                f"- `check` of {self.shape} (whole command, wall, median of {LATENCY_RUNS}): "
+                f"{self.check_seconds * ms:.0f} ms; a bare yaml.safe_load of it in a fresh "
+                f"interpreter: {self.yaml_seconds * ms:.0f} ms "
+                f"({self.check_seconds / self.yaml_seconds:.1f}×)"
+            )
+        if self.large is not None:
+            large = self.large
+            lines.append(
+                f"- large corpus, {large.declarations} declarations ({large.departments} "
+                f"departments with their projects), whole `build` commands: clean "
+                f"{large.clean_seconds:.1f} s, nothing changed {large.unchanged_seconds:.2f} s, "
+                f"peak RSS of the build process {large.peak_rss_mb:.0f} MB"
+            )
         return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class LargeRun:
+    departments: int
+    declarations: int
+    clean_seconds: float
+    unchanged_seconds: float
+    peak_rss_mb: float
 
 
 def run_bench(
@@ -122,11 +161,12 @@ def run_bench(
     work: Path | None = None,
     shape: Path | None = None,
     project_shape: Path | None = None,
+    large: int = 0,
 ) -> BenchReport:
     """Generate the corpus under `work` (a new temporary folder by default), shaped like the
     declaration `shape` (by default the first 整体 form under declarations/) with projects
     shaped like `project_shape` (by default the first example project of the same year), and
-    measure."""
+    measure; with `large`, also build a corpus of that many declarations as whole commands."""
     seed = _template(shape, DECLARATIONS, WHOLE, None)
     assert seed is not None  # required: a UsageError otherwise
     project = _template(project_shape, EXAMPLES, PROJECT, seed.year, required=bool(project_shape))
@@ -136,18 +176,9 @@ def run_bench(
         folder = root / "declarations" / str(seed.year)
         folder.mkdir(parents=True, exist_ok=True)
         rng = random.Random(2023)
-        paths = []
         report = BenchReport(corpus, seed.source, project.source if project else "")
-        for number in range(corpus):
-            slug = f"dept-{number:04d}"
-            decl = synthetic(seed, rng.randint(30, 120), rng, slug)
-            paths.append(_emit(folder / f"{slug}.yaml", decl))
-            for n in range(_fitting(decl, project)):
-                assert project is not None
-                item = synthetic(project, rng.randint(10, 40), rng, f"{slug}-{n + 1}")
-                item = _named(item, decl.department, f"{slug}-{n + 1}")
-                paths.append(_emit(folder / slug / f"项目{n + 1}.yaml", item))
-                report.projects += 1
+        paths = _corpus(folder, seed, project, corpus, rng)
+        report.projects = len(paths) - corpus
         report.stages, report.baseline = _stages(paths, root)
         started = time.perf_counter()
         result = build([root / "declarations"], root / "build")
@@ -158,7 +189,72 @@ def run_bench(
             big = declaration_context(synthetic(seed, size, random.Random(size), f"size-{size}"))
             report.scaling[size] = _median(partial(renderer.declaration_files, big), 3)
         report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        report.check_seconds, report.yaml_seconds = _check_latency(Path(seed.source))
+        if large:
+            report.large = _large_run(root / "large", seed, project, large)
         return report
+
+
+LATENCY_RUNS = 9
+
+
+def _corpus(
+    folder: Path,
+    seed: Declaration,
+    project: Declaration | None,
+    departments: int,
+    rng: random.Random,
+    limit: int | None = None,
+) -> list[Path]:
+    """`departments` 整体 forms shaped like `seed` in `folder`, each with its projects (as many
+    as fit, at most PROJECTS) in its own folder; at most `limit` files in all."""
+    paths: list[Path] = []
+    for number in range(departments):
+        slug = f"dept-{number:05d}"
+        decl = synthetic(seed, rng.randint(30, 120), rng, slug)
+        paths.append(_emit(folder / f"{slug}.yaml", decl))
+        for n in range(_fitting(decl, project)):
+            if limit is not None and len(paths) >= limit:
+                return paths
+            assert project is not None
+            item = synthetic(project, rng.randint(10, 40), rng, f"{slug}-{n + 1}")
+            item = _named(item, decl.department, f"{slug}-{n + 1}")
+            paths.append(_emit(folder / slug / f"项目{n + 1}.yaml", item))
+        if limit is not None and len(paths) >= limit:
+            return paths
+    return paths
+
+
+def _check_latency(shape: Path) -> tuple[float, float]:
+    """The median wall time of `check` of `shape` as a whole command, and of a fresh
+    interpreter loading it with yaml.safe_load (each after a run that warms the caches)."""
+    check = [sys.executable, "-m", "generator", "check", str(shape)]
+    load = f"import yaml; yaml.safe_load(open({str(shape)!r}, encoding='utf-8'))"
+    return _command_median(check), _command_median([sys.executable, "-c", load])
+
+
+def _command_median(argv: list[str], repeat: int = LATENCY_RUNS) -> float:
+    subprocess.run(argv, capture_output=True, check=True)  # warm-up
+    return _median(lambda: subprocess.run(argv, capture_output=True, check=True), repeat)
+
+
+def _large_run(
+    root: Path, seed: Declaration, project: Declaration | None, declarations: int
+) -> LargeRun:
+    """`declarations` declarations (departments with their projects) built by whole `build`
+    commands: clean, then with nothing changed; the build process's peak RSS."""
+    folder = root / "declarations" / str(seed.year)
+    per_department = 1 + (PROJECTS if project is not None else 0)
+    departments = -(-declarations // per_department)
+    paths = _corpus(folder, seed, project, departments, random.Random(10_000), declarations)
+    argv = [sys.executable, "-m", "generator", "build", str(root / "declarations")]
+    argv += ["--out", str(root / "build")]
+    clean = _median(lambda: subprocess.run(argv, capture_output=True, check=True), 1)
+    # the largest process waited for so far: the clean build (the check runs are far smaller)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    unchanged = _command_median(argv, 3)
+    departments = sum(1 for path in paths if path.parent == folder)
+    return LargeRun(departments, len(paths), clean, unchanged, peak)
 
 
 def _template(

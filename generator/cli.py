@@ -383,6 +383,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the 整体 declaration the corpus copies (default: the first under declarations/)",
     )
     bench_cmd.add_argument(
+        "--large",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also build a corpus of N declarations (departments with their projects) as "
+        "whole commands, clean and with nothing changed (make bench: 10000)",
+    )
+    bench_cmd.add_argument(
         "--project-shape",
         type=Path,
         help="the project form each department's projects copy "
@@ -648,6 +656,8 @@ def _bench(args: argparse.Namespace) -> int:
             f"bench 只能在源代码目录中运行（make bench），这里缺少：{error.name}"
         ) from None
 
-    report = run_bench(args.corpus, tuple(args.sizes), args.work, args.shape, args.project_shape)
+    report = run_bench(
+        args.corpus, tuple(args.sizes), args.work, args.shape, args.project_shape, args.large
+    )
     print(report.table(), end="")
     return ExitCode.OK

@@ -30,6 +30,20 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path):
     assert "ours / baseline" in table and "peak RSS" in table and "2× the indicators" in table
 
 
+def test_bench_times_check_and_builds_a_large_corpus_as_whole_commands(tmp_path):
+    report = run_bench(corpus=1, sizes=(5,), work=tmp_path, shape=SEED_YAML, large=7)
+    assert report.check_seconds > 0 and report.yaml_seconds > 0
+    large = report.large
+    assert large is not None
+    assert (large.declarations, large.departments) == (7, 3)  # 3 整体 forms, 4 projects
+    assert large.clean_seconds > 0 and large.unchanged_seconds > 0 and large.peak_rss_mb > 0
+    built = tmp_path / "large/build/2023"
+    assert len(list(built.glob("*.docx"))) == 3 and len(list(built.glob("*/*.docx"))) == 4
+    table = report.table()
+    assert f"- `check` of {SEED_YAML} (whole command, wall, median of 9):" in table
+    assert "- large corpus, 7 declarations (3 departments with their projects)" in table
+
+
 def test_bench_takes_the_year_of_its_shape(tmp_path):
     shape = tmp_path / "declarations/2021/other.yaml"
     shape.parent.mkdir(parents=True)
