@@ -54,16 +54,12 @@ def refused(capsys, path: Path) -> str:
     return out.rstrip("\n")
 
 
-# -- formats that are not read --------------------------------------------------------------
+# -- formats that are not read (old Office files: tests/test_import_legacy.py) ------------------
 
 
 @pytest.mark.parametrize(
     ("suffix", "message"),
     [
-        (".xls", f"不能读取 .xls 文件（旧版 Excel 工作簿）（提示：{SAVE_XLSX}；{READABLE}）"),
-        (".et", f"不能读取 .et 文件（WPS 表格）（提示：{SAVE_XLSX}；{READABLE}）"),
-        (".doc", f"不能读取 .doc 文件（旧版 Word 文档）（提示：{SAVE_DOCX}；{READABLE}）"),
-        (".wps", f"不能读取 .wps 文件（WPS 文字）（提示：{SAVE_DOCX}；{READABLE}）"),
         (".pdf", f"不支持 PDF 文件（提示：用申报表的原文件（Excel 或 Word）导入；{READABLE}）"),
         (".csv", f"不能读取 .csv 文件（提示：{READABLE}）"),
         ("", f"不能读取没有扩展名的文件（提示：{READABLE}）"),
@@ -73,16 +69,6 @@ def test_other_formats_say_what_is_read_and_how_to_save_as_it(tmp_path, capsys, 
     path = tmp_path / f"申报表{suffix}"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
     assert refused(capsys, path) == f"{path.as_posix()}:1:1: E602 {message}"
-
-
-@pytest.mark.parametrize(("suffix", "save"), [(".xlsx", SAVE_XLSX), (".docx", SAVE_DOCX)])
-def test_an_old_or_encrypted_office_file_named_as_a_new_one(tmp_path, capsys, suffix, save):
-    path = tmp_path / f"申报表{suffix}"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
-    assert refused(capsys, path) == (
-        f"{path.as_posix()}:1:1: E602 这个 {suffix} 文件实为旧版 Office 格式（.xls/.doc）"
-        f"或设有打开密码（提示：如设有打开密码，先取消密码；{save}）"
-    )
 
 
 @pytest.mark.parametrize(("suffix", "save"), [(".xlsx", SAVE_XLSX), (".docx", SAVE_DOCX)])

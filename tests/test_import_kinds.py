@@ -488,7 +488,7 @@ def test_a_level2_name_the_framework_does_not_have_is_said_and_its_rows_too(
     assert status == 0
     source = path.as_posix()
     assert lines == [
-        f"{source}:31:1: W604 “家长满意度”没有二级指标，未导入",
+        f"{source}:31:1: W604 “家长满意度”没有二级指标，未导入：指标值“>=90%”",
         f"{source}:31:2: W611 “社会公众满意度指标”未导入：不属于表样“全国整体”的任何栏目"
         "（提示：若是申报的内容，请在导入的 YAML 中手工补上）",
         f"{path} → {target}",

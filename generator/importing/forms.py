@@ -1,9 +1,11 @@
 """The `import` command: existing forms (XLSX, DOCX, tab-separated text) → declaration YAML.
 
-Each form is read into a grid (importing/xlsx.py, docx.py, tsv.py), the grid into a
-declaration of its form kind (importing/read_form.py), and the declaration written as canonical
-YAML (authoring/emit.py). The result is then checked like any declaration, so an inconsistent form
-(sums that do not add up) imports as written and is reported.
+Old binary files (.xls, .et, .doc, .wps) are first converted to XLSX/DOCX by LibreOffice, all
+of a run together (importing/legacy.py); without LibreOffice each says how to install it or
+save the file again. Each form is read into a grid (importing/xlsx.py, docx.py, tsv.py), the
+grid into a declaration of its form kind (importing/read_form.py), and the declaration written
+as canonical YAML (authoring/emit.py). The result is then checked like any declaration, so an
+inconsistent form (sums that do not add up) imports as written and is reported.
 
 Every input has one outcome (Imported.outcome): written, printed, not a readable form (its
 diagnostics say why), refused (the target exists, or another form of this run took the same
@@ -33,13 +35,22 @@ from generator.declaration.sources import (
     reserved_stem,
 )
 from generator.errors import Diagnostic, ExitCode, is_error, sort_diagnostics
-from generator.importing.docx import SAVE_DOCX, grid_from_docx
+from generator.importing.docx import grid_from_docx
 from generator.importing.grid import LIMITS, TOO_BIG_HINT, FormReadError, Grid, read_error
 from generator.importing.labels import visible
+from generator.importing.legacy import (
+    INSTALL_HINT,
+    LEGACY,
+    Converted,
+    convert,
+    family_of,
+    office,
+    renamed,
+)
 from generator.importing.placing import Folder
 from generator.importing.read_form import ImportResult, read_form
 from generator.importing.tsv import READABLE_HINT, grid_from_text
-from generator.importing.xlsx import SAVE_XLSX, grid_from_xlsx
+from generator.importing.xlsx import grid_from_xlsx
 from generator.kinds import FormKind
 
 Reader = Callable[[bytes, str], tuple[Grid, tuple[Diagnostic, ...]]]
@@ -49,13 +60,6 @@ READERS: dict[str, Reader] = {
     ".docx": grid_from_docx,
     ".txt": grid_from_text,
     ".tsv": grid_from_text,
-}
-# Formats users have that are not read: what they are, and how to save them as one that is.
-UNSUPPORTED = {
-    ".xls": ("旧版 Excel 工作簿", SAVE_XLSX),
-    ".et": ("WPS 表格", SAVE_XLSX),
-    ".doc": ("旧版 Word 文档", SAVE_DOCX),
-    ".wps": ("WPS 文字", SAVE_DOCX),
 }
 MAX_NAME_CHARS = 50
 _HASH_CHARS = 8  # of a name cut short: "-" and this many hex digits of its SHA-256
@@ -141,7 +145,8 @@ def import_forms(
         _check_folder(into)
     claimed: dict[str, tuple[Path, str]] = {}  # target (as file systems compare) → form, 部门
     folder = Folder(into, file_stem) if into is not None else None
-    read = {item: _read(item, kind) for item in inputs if isinstance(item, Path)}
+    converted = _convert_legacy(files)
+    read = {item: _read(item, kind, converted.get(item)) for item in files}
     written: dict[Path, Imported] = {}
     # 整体 forms first: the projects of this run then find the folder their 整体 form got
     for projects in (False, True):
@@ -219,6 +224,7 @@ class _Form:
     result: ImportResult
     notes: tuple[Diagnostic, ...]
     how: str  # how its kind was found
+    via: str = ""  # how it was converted before it was read (LibreOffice)
 
     @property
     def is_project(self) -> bool:
@@ -231,9 +237,52 @@ class _Form:
         return file_stem(text) or file_stem(self.source.stem) or "申报"
 
 
-def _read(path: Path, kind: FormKind | None) -> _Form | Imported:
+def _convert_legacy(files: list[Path]) -> dict[Path, Converted | FormReadError]:
+    """The old binary files among `files` converted by LibreOffice, or, without LibreOffice,
+    each with a message saying how to read it; a new file given an old name (.xls holding an
+    .xlsx) is read as what it is. Files that are not regular ones, or larger than a form, are
+    left to _grid, which says so."""
+    found: dict[Path, Converted | FormReadError] = {}
+    legacy = {}
+    for path in files:
+        try:
+            family = family_of(path) if path.is_file() else None
+            if family is None or path.stat().st_size > LIMITS.file_bytes:
+                continue
+        except OSError:
+            continue
+        as_new = renamed(path, family) if path.suffix.lower() in LEGACY else None
+        if as_new is not None:
+            found[path] = as_new
+        else:
+            legacy[path] = family
+    program = office() if legacy else None
+    if program is not None:
+        return {**found, **convert(legacy, program)}
+    for path, family in legacy.items():
+        suffix = path.suffix.lower()
+        if suffix in LEGACY:  # an old file named .xlsx: ooxml.py says what it is
+            found[path] = read_error(
+                path.as_posix(),
+                "E602",
+                f"不能读取 {suffix} 文件（{LEGACY[suffix][0]}）：没有找到 LibreOffice 来转换",
+                f"{INSTALL_HINT}；或{family.save}",
+            )
+    return found
+
+
+def _read(
+    path: Path, kind: FormKind | None, converted: Converted | FormReadError | None
+) -> _Form | Imported:
+    via = ""
     try:
-        grid, notes = _grid(path)
+        if isinstance(converted, FormReadError):
+            raise converted
+        if converted is None:
+            grid, notes = _grid(path)
+        else:
+            grid, notes = _converted_grid(path, converted)
+            via = converted.note
     except _Unreadable as error:
         return Imported(path, Outcome.UNREADABLE, reason=str(error))
     except FormReadError as error:
@@ -242,7 +291,18 @@ def _read(path: Path, kind: FormKind | None) -> _Form | Imported:
     if result.declaration is None:
         return Imported(path, Outcome.FAILED, warnings=notes, problems=result.errors)
     how = "按 --kind" if kind is not None else "按表中的栏目识别"
-    return _Form(path, result.declaration, result, notes, how)
+    return _Form(path, result.declaration, result, notes, how, via)
+
+
+def _converted_grid(path: Path, converted: Converted) -> tuple[Grid, tuple[Diagnostic, ...]]:
+    """The grid of an old file converted by LibreOffice, read as the file it was converted
+    to; its messages name the old file (its cells are where they were)."""
+    source = path.as_posix()
+    if converted.data is None:
+        if converted.broken:
+            raise _Unreadable(converted.problem)
+        raise read_error(source, "E606", converted.problem, converted.hint)
+    return READERS[converted.suffix](converted.data, source)
 
 
 def _write(
@@ -269,7 +329,8 @@ def _write(
     header = {
         "": (
             modeline,
-            f"由 {path.name} 导入（表样：{decl.kind.name}，{form.how}）。"
+            f"由 {path.name} 导入（{form.via + '；' if form.via else ''}"
+            f"表样：{decl.kind.name}，{form.how}）。"
             "核对标有“导入时推断”或“原表写作”的地方。",
             *result.notes,
         )
@@ -317,7 +378,7 @@ def _grid(path: Path) -> tuple[Grid, tuple[Diagnostic, ...]]:
         raise _Unreadable("不是普通文件")
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
-    if reader is None:
+    if reader is None and suffix not in LEGACY:  # an old file larger than a form: E604 below
         raise _unsupported(source, suffix)
     try:
         size = path.stat().st_size
@@ -333,6 +394,8 @@ def _grid(path: Path) -> tuple[Grid, tuple[Diagnostic, ...]]:
         raise _Unreadable("无法读取（权限不足）") from None
     except OSError as error:
         raise _Unreadable(f"无法读取（{error.strerror or error}）") from None
+    if reader is None:
+        raise _unsupported(source, suffix)
     return reader(data, source)
 
 
@@ -340,10 +403,5 @@ def _unsupported(source: str, suffix: str) -> FormReadError:
     if suffix == ".pdf":
         hint = f"用申报表的原文件（Excel 或 Word）导入；{READABLE_HINT}"
         return read_error(source, "E602", "不支持 PDF 文件", hint)
-    if suffix in UNSUPPORTED:
-        what, save = UNSUPPORTED[suffix]
-        return read_error(
-            source, "E602", f"不能读取 {suffix} 文件（{what}）", f"{save}；{READABLE_HINT}"
-        )
     what = f" {suffix} 文件" if suffix else "没有扩展名的文件"
     return read_error(source, "E602", f"不能读取{what}", READABLE_HINT)

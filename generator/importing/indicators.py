@@ -395,7 +395,9 @@ class GoalsReader:
         for segment in segments:
             if not segment.level2:
                 for row in segment.rows:
-                    self.reading.warn(row.row, "W604", f"“{row.name}”没有二级指标，未导入")
+                    dropped = "、".join(f"{k}“{text}”" for k, (text, _) in row.values.items())
+                    message = f"“{row.name}”没有二级指标，未导入{'：' if dropped else ''}{dropped}"
+                    self.reading.warn(row.row, "W604", message)
                 continue
             indicators = order.setdefault(key(segment.level1), {}).setdefault(segment.level2, [])
             for row in segment.rows:
