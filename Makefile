@@ -7,15 +7,25 @@ OUT    := build
 DECLARATIONS ?= declarations
 
 .DEFAULT_GOAL := build
-.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden reference lint clean help examples
+.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden reference lint clean help examples constraints
 
 help:  ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(READY): pyproject.toml
+# Installs exactly the versions constraints.txt names, so that two runs months apart (CI's
+# among them) test the same thing.
+$(READY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
+
+constraints:  ## re-pin constraints.txt to the newest releases pyproject.toml allows (then make test)
+	rm -rf .venv-pin
+	$(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	{ echo "# Every package make installs, pinned: regenerate with make constraints."; \
+	  .venv-pin/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .venv-pin
 
 # Always run: the build itself compares contents (each declaration's bytes and everything else
 # its outputs depend on, by digest), never modification times, and renders only what changed;

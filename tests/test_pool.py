@@ -95,7 +95,7 @@ def test_a_template_error_in_a_parallel_build_leaves_the_earlier_build(tmp_path,
             encoding="utf-8",
         )
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(ROOT / "generator" / "templates", templates)
     summary = templates / "summary.md.j2"
     broken = "{% if d.slug == 'd20' %}{{ d.no_such_field }}{% endif %}\n"
     summary.write_text(summary.read_text(encoding="utf-8") + broken, encoding="utf-8")

@@ -78,13 +78,16 @@ def build(
     out: Path,
     templates: Path = TEMPLATES,
     waiting: Callable[[str], None] | None = None,
+    own_templates: Path | None = None,
 ) -> Report:
     """Validate every declaration under `paths` and, when all are valid, write their outputs
     to `out/<year>/` with an index per year, and remove the outputs of declarations that are
-    gone. `waiting` is told when another build holds `out` and this one waits for it."""
+    gone. `waiting` is told when another build holds `out` and this one waits for it.
+    `own_templates`: a folder whose files replace the templates of the same name."""
     paths = list(paths)
     workers = worker_count()
-    environment = environment_digest([PACKAGE, templates])
+    own = [] if own_templates is None else [own_templates]
+    environment = environment_digest([PACKAGE, templates, *own])
     cache = ModelCache(out, environment)
     # a department is built whole: its page and coverage come from all its forms as they are
     report = check(paths, cache, departments=True)
@@ -92,7 +95,8 @@ def build(
         return report
     with output_lock(out, waiting) as notes:
         report.notes += notes
-        _build_locked(report, cache, paths, out, templates, environment, workers)
+        renderer = OnDemand(templates, own_templates)
+        _build_locked(report, cache, paths, out, renderer, environment, workers)
     return report
 
 
@@ -101,7 +105,7 @@ def _build_locked(
     cache: ModelCache,
     paths: list[Path],
     out: Path,
-    templates: Path,
+    renderer: OnDemand,
     environment: str,
     workers: int,
 ) -> None:
@@ -142,7 +146,6 @@ def _build_locked(
         report.gone = []
         return
     models = [item.declaration for item in rechecked if item.declaration is not None]
-    renderer = OnDemand(templates)
     # Every file is staged (written beside its target) and all take their places together at
     # the end: a template error or an interrupt half-way leaves the earlier build as it was.
     try:
@@ -379,15 +382,16 @@ class OnDemand:
     """The renderer of a build, made (and the rendering code and its libraries loaded) the
     first time something is rendered: a build with nothing to render loads none of it."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path, own: Path | None = None) -> None:
         self.templates = templates
+        self.own = own
         self._renderer: Renderer | None = None
 
     def get(self) -> Renderer:
         if self._renderer is None:
             from generator.render.templates import Renderer
 
-            self._renderer = Renderer(self.templates)
+            self._renderer = Renderer(self.templates, self.own)
         return self._renderer
 
 
