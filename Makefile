@@ -19,14 +19,6 @@ $(READY): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
-constraints:  ## re-pin constraints.txt to the newest releases pyproject.toml allows (then make test)
-	rm -rf .venv-pin
-	$(PYTHON) -m venv .venv-pin
-	.venv-pin/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	{ echo "# Every package make installs, pinned: regenerate with make constraints."; \
-	  .venv-pin/bin/python -m pip freeze --exclude-editable; } > constraints.txt
-	rm -rf .venv-pin
-
 # Always run: the build itself compares contents (each declaration's bytes and everything else
 # its outputs depend on, by digest), never modification times, and renders only what changed;
 # with nothing changed it reads and writes next to nothing. File names never pass through make,
@@ -80,6 +72,14 @@ lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
+
+constraints:  ## re-pin constraints.txt to the newest releases pyproject.toml allows (then make test)
+	rm -rf .venv-pin
+	$(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	{ echo "# Every package make installs, pinned: regenerate with make constraints."; \
+	  .venv-pin/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .venv-pin
 
 clean:  ## remove build/ (keeps .venv)
 	rm -rf $(OUT)

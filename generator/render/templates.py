@@ -210,6 +210,12 @@ class Renderer:
             ) from None
 
 
+def render_declaration(renderer: Renderer, context: DeclarationContext) -> dict[str, bytes]:
+    """The files of one declaration, by suffix: what a build's worker processes compute (a
+    function of this module, so that a worker started by spawn imports only this module)."""
+    return renderer.declaration_files(context)
+
+
 def layout_names() -> set[str]:
     """The layout templates that are drawn, by the name the style's `layouts` gives them: each
     form kind's layout, the index and the trend."""
