@@ -65,8 +65,8 @@ bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200 departments with
 golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
-reference: $(READY)  ## remake templates/reference.docx (the trimmed package every DOCX starts from) from python-docx's default
-	$(BIN)/python -c "import pathlib, generator.render.reference as r; pathlib.Path('templates/reference.docx').write_bytes(r.reference_docx())"
+reference: $(READY)  ## remake generator/templates/reference.docx (the trimmed package every DOCX starts from) from python-docx's default
+	$(BIN)/python -c "import pathlib, generator.render.reference as r; pathlib.Path('generator/templates/reference.docx').write_bytes(r.reference_docx())"
 
 lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
 	$(BIN)/ruff check generator tests bench

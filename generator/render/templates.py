@@ -124,7 +124,7 @@ class Renderer:
     def docx(self) -> DocxWriter:
         from generator.render.docx import DocxWriter
 
-        return DocxWriter(self.style)
+        return DocxWriter(self.style, self.path("reference.docx"))
 
     @cached_property
     def xlsx(self) -> XlsxWriter:
