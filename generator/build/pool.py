@@ -22,17 +22,18 @@ says which one a build uses.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is loaded when a pool starts, not by a build that needs none
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 from generator.errors import EnvironmentProblem
 
@@ -50,7 +51,7 @@ class WorkerError(EnvironmentProblem):
 
 def methods() -> list[str]:
     """The start methods this platform has ("spawn" everywhere, "fork" on POSIX)."""
-    return [m for m in multiprocessing.get_all_start_methods() if m in ("fork", "spawn")]
+    return ["fork", "spawn"] if hasattr(os, "fork") else ["spawn"]  # as multiprocessing says
 
 
 def default_method() -> str:
@@ -78,6 +79,8 @@ class Pool(Generic[Task, Result]):
         self._workers: list[tuple[BaseProcess, Connection]] = []
 
     def __enter__(self) -> Pool[Task, Result]:
+        import multiprocessing
+
         context: Any = multiprocessing.get_context(self._method)  # fork or spawn
         parent = os.getpid()
         # A signal is held back while the workers start: one arriving in the middle of a
@@ -159,6 +162,8 @@ class Pool(Generic[Task, Result]):
         """The busy workers that have answered; a WorkerError if one ended instead."""
         connections = {self._workers[w][1]: w for w in busy}
         sentinels = {self._workers[w][0].sentinel: w for w in busy}
+        from multiprocessing.connection import Connection, wait
+
         ready = wait([*connections, *sentinels])
         answered = [connections[c] for c in ready if isinstance(c, Connection)]
         for sentinel in ready:
@@ -255,6 +260,8 @@ def _watch(parent: int) -> None:
     """End this worker once its parent is gone (on POSIX it then has another parent process;
     on Windows, where it keeps the same one, its parent's process handle is signalled)."""
     if sys.platform == "win32":
+        import multiprocessing
+
         process = multiprocessing.parent_process()  # known to workers started by spawn
         if process is None:
             return
