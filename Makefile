@@ -7,14 +7,16 @@ OUT    := build
 DECLARATIONS ?= declarations
 
 .DEFAULT_GOAL := build
-.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden reference lint clean help examples
+.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden reference lint clean help examples constraints
 
 help:  ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(READY): pyproject.toml
+# Installs exactly the versions constraints.txt names, so that two runs months apart (CI's
+# among them) test the same thing.
+$(READY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
 
 # Always run: the build itself compares contents (each declaration's bytes and everything else
@@ -63,13 +65,21 @@ bench: $(READY)  ## benchmark on a synthetic corpus (CORPUS=200 departments with
 golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate output change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
-reference: $(READY)  ## remake templates/reference.docx (the trimmed package every DOCX starts from) from python-docx's default
-	$(BIN)/python -c "import pathlib, generator.render.reference as r; pathlib.Path('templates/reference.docx').write_bytes(r.reference_docx())"
+reference: $(READY)  ## remake generator/templates/reference.docx (the trimmed package every DOCX starts from) from python-docx's default
+	$(BIN)/python -c "import pathlib, generator.render.reference as r; pathlib.Path('generator/templates/reference.docx').write_bytes(r.reference_docx())"
 
 lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
+
+constraints:  ## re-pin constraints.txt to the newest releases pyproject.toml allows (then make test)
+	rm -rf .venv-pin
+	$(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	{ echo "# Every package make installs, pinned: regenerate with make constraints."; \
+	  .venv-pin/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .venv-pin
 
 clean:  ## remove build/ (keeps .venv)
 	rm -rf $(OUT)

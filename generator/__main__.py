@@ -16,4 +16,5 @@ def run() -> None:
     sys.exit(main())
 
 
-run()
+if __name__ == "__main__":  # not when a worker started by spawn imports it as __mp_main__
+    run()

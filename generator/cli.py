@@ -197,6 +197,15 @@ def _parser() -> argparse.ArgumentParser:
             help="declaration files or folders (default: declarations/)",
         )
 
+    def templates(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--templates",
+            type=Path,
+            metavar="DIR",
+            help="a folder of templates that replace the shipped ones of the same name "
+            "(default: templates/ in the current folder, if there is one)",
+        )
+
     def problem_format(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--format",
@@ -227,6 +236,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
     )
+    templates(build_cmd)
 
     diff_cmd = command(
         "diff",
@@ -248,6 +258,7 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument(
         "--exit-code", action="store_true", help="exit 1 when there are differences"
     )
+    templates(diff_cmd)
 
     trend_cmd = command(
         "trend",
@@ -260,6 +271,7 @@ def _parser() -> argparse.ArgumentParser:
     trend_cmd.add_argument(
         "--out", type=Path, default=Path("build/trend"), help="output folder (default: build/trend)"
     )
+    templates(trend_cmd)
 
     new_year_cmd = command(
         "new-year",
@@ -350,6 +362,7 @@ def _parser() -> argparse.ArgumentParser:
         "listing them (build writes the pages of the declarations and indexes itself).",
     )
     preview_cmd.add_argument("--out", type=Path, default=Path("build"), help="default: build/")
+    templates(preview_cmd)
 
     bench_cmd = command(
         "bench",
@@ -397,6 +410,24 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the first example project of the same year under examples/)",
     )
     return parser
+
+
+def _own_templates(args: argparse.Namespace) -> Path | None:
+    """The folder whose templates replace the shipped ones: --templates, else templates/ in
+    the current folder if there is one; says on stderr which ones it replaces."""
+    from generator.render import OWN_TEMPLATES, overridden
+
+    own: Path | None = args.templates
+    if own is None and OWN_TEMPLATES.is_dir():
+        own = OWN_TEMPLATES
+    if own is None:
+        return None
+    if not own.is_dir():
+        raise UsageError(f"{own}：模板目录不存在（--templates 要写一个文件夹）")
+    replaced = overridden(own)
+    if replaced:
+        print(f"使用 {own} 中的自定义模板：{'、'.join(replaced)}", file=sys.stderr)
+    return own
 
 
 def _count(text: str) -> int:
@@ -451,7 +482,12 @@ def _build(args: argparse.Namespace) -> int:
     from generator.render.package import source_date_epoch
 
     source_date_epoch()  # refused before anything is read, even when nothing is rendered
-    report = build(args.paths, args.out, waiting=lambda message: print(message, file=sys.stderr))
+    report = build(
+        args.paths,
+        args.out,
+        waiting=lambda message: print(message, file=sys.stderr),
+        own_templates=_own_templates(args),
+    )
     _print_problems(args.format, report.errors, report.warnings)
     if not report.ok:
         if args.format == "text":
@@ -490,7 +526,7 @@ def _diff(args: argparse.Namespace) -> int:
         _print_problems("json" if args.format == "json" else "text", result.diagnostics)
         print("比较的申报中有错误，先修正（见上）", file=sys.stderr)
         return ExitCode.INVALID
-    report = render_report(result.comparison, args.format)
+    report = render_report(result.comparison, args.format, own_templates=_own_templates(args))
     if args.out:
         Writer(args.out.parent).write(Artifact(args.out.name, report.encode()))
     else:
@@ -507,7 +543,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _trend(args: argparse.Namespace) -> int:
     from generator.review.trend import trend  # each command loads what it needs
 
-    report = trend(args.paths, args.out)
+    report = trend(args.paths, args.out, own_templates=_own_templates(args))
     for diagnostic in report.diagnostics:
         print(diagnostic)
     if report.diagnostics:
@@ -631,7 +667,7 @@ def _write_or_print(out: Path | None, text: str, example_name: str) -> int:
 def _preview(args: argparse.Namespace) -> int:
     from generator.authoring.preview import preview
 
-    report = preview(args.out)
+    report = preview(args.out, own_templates=_own_templates(args))
     for warning in report.skipped:
         print(f"警告：{warning}", file=sys.stderr)
     for page, source in report.removed:

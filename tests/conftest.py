@@ -163,7 +163,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def kind_copy(data_copy: Path, tmp_path: Path):
-    """Copies of generator/data/ and templates/ that the pipeline reads instead."""
+    """Copies of generator/data/ and generator/templates/ that the pipeline reads instead."""
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(ROOT / "generator" / "templates", templates)
     return data_copy, templates

@@ -158,7 +158,7 @@ def test_five_planted_errors_in_one_run(tmp_path, capsys, monkeypatch):
 
 def test_template_error_names_template_and_line(seed_tree, tmp_path):
     templates = tmp_path / "templates"
-    shutil.copytree(Path(__file__).parent.parent / "templates", templates)
+    shutil.copytree(Path(__file__).parent.parent / "generator" / "templates", templates)
     (templates / "summary.md.j2").write_text(
         "# {{ d.display }}\n\n{{ d.no_such_field }}\n", encoding="utf-8"
     )
@@ -180,7 +180,7 @@ def test_template_error_half_way_leaves_the_earlier_build_intact(seed_tree, tmp_
             encoding="utf-8",
         )
     templates = tmp_path / "templates"
-    shutil.copytree(Path(__file__).parent.parent / "templates", templates)
+    shutil.copytree(Path(__file__).parent.parent / "generator" / "templates", templates)
     summary = templates / "summary.md.j2"
     broken = "{% if d.slug == 'zz-last' %}{{ d.no_such_field }}{% endif %}\n"
     summary.write_text(summary.read_text(encoding="utf-8") + broken, encoding="utf-8")

@@ -158,7 +158,7 @@ def test_a_data_file_is_read_on_first_use_not_on_import(data_copy):
 
 def templates_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", folder)
+    shutil.copytree(ROOT / "generator" / "templates", folder)
     return folder
 
 

@@ -82,7 +82,7 @@ def test_ctrl_c_while_writing_leaves_only_whole_files(
 def test_template_error_while_staging_leaves_no_temporary_files(write_declaration, tmp_path):
     source = write_declaration(MINIMAL.read_text(encoding="utf-8"))
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(ROOT / "generator" / "templates", templates)
     index = templates / "index.md.j2"
     index.write_text(index.read_text(encoding="utf-8") + "{{ index.nope }}\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="nope"):
@@ -92,7 +92,7 @@ def test_template_error_while_staging_leaves_no_temporary_files(write_declaratio
 
 def test_templates_cannot_reach_python_internals(write_declaration, tmp_path):
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(ROOT / "generator" / "templates", templates)
     (templates / "summary.md.j2").write_text(
         "{{ d.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8"
     )

@@ -1,7 +1,8 @@
 """Interrupting a parallel build, with real processes: Ctrl-C (SIGINT to the process group) and
 SIGTERM stop it within seconds with one message and no traceback, leaving no worker and no
 staging file; after SIGKILL of the parent its workers end by themselves, and the next build
-removes the staging files the killed one left."""
+removes the staging files the killed one left. Each with workers started by fork and by spawn
+(the start method of Windows and macOS)."""
 
 from __future__ import annotations
 
@@ -22,18 +23,26 @@ MESSAGE = "已中断：已写入的文件都是完整的"
 
 # The build, with each render slowed down so that a signal lands while the workers are busy.
 # SIGINT is handled as in a terminal even where the tests run with it ignored (a background job).
+# A script file: workers started by spawn run it too (as __mp_main__), and so render slowly.
 SLOW_BUILD = """
 import signal, sys, time
-signal.signal(signal.SIGINT, signal.default_int_handler)
 import generator.render.templates
 real = generator.render.templates.Renderer.declaration_files
 def slow(self, context):
     time.sleep(0.05)
     return real(self, context)
 generator.render.templates.Renderer.declaration_files = slow
-from generator.cli import main
-sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    from generator.cli import main
+    sys.exit(main(sys.argv[1:]))
 """
+SEEN: dict[Path, set[int]] = {}  # output folder → the build and every process it started
+
+
+@pytest.fixture(params=["fork", "spawn"])
+def method(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +65,16 @@ def no_leftovers(tmp_path: Path):
         os.kill(pid, signal.SIGKILL)
 
 
-def start(corpus: Path, out: Path) -> subprocess.Popen[bytes]:
+def start(corpus: Path, out: Path, method: str) -> subprocess.Popen[bytes]:
     # Output goes to a file: a pipe would stay open as long as any (orphaned) worker lives.
     log = out.parent / "stderr.txt"
+    script = out.parent / "slow_build.py"
+    script.write_text(SLOW_BUILD, encoding="utf-8")
     with log.open("wb") as stream:
         return subprocess.Popen(
-            [sys.executable, "-c", SLOW_BUILD, "build", str(corpus), "--out", str(out)],
+            [sys.executable, str(script), "build", str(corpus), "--out", str(out)],
             cwd=ROOT,
-            env={**os.environ, "GENERATOR_WORKERS": "2"},
+            env={**os.environ, "GENERATOR_WORKERS": "2", "GENERATOR_START_METHOD": method},
             stdout=subprocess.DEVNULL,
             stderr=stream,
             start_new_session=True,  # its own process group, as a shell gives a command
@@ -71,25 +82,31 @@ def start(corpus: Path, out: Path) -> subprocess.Popen[bytes]:
 
 
 def processes_of(out: Path) -> list[int]:
-    """Live processes (zombies excluded) whose command line names `out`: the build and its
-    workers, which are forked from it."""
-    found = []
+    """Live processes (zombies excluded) among the build (its command line names `out`) and
+    the processes it started, seen while it was their parent (forked workers name `out` too;
+    spawned ones, and spawn's resource tracker, do not)."""
+    seen = SEEN.setdefault(out, set())
+    live = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if str(out).encode() in cmdline.split(b"\0") and state != "Z":
-            found.append(int(entry.name))
-    return found
+        pid, state, parent = int(entry.name), fields[0], int(fields[1])
+        if str(out).encode() in cmdline.split(b"\0") or parent in seen:
+            seen.add(pid)
+        if pid in seen and state != "Z":
+            live.append(pid)
+    return live
 
 
-def wait_for_workers(build: subprocess.Popen[bytes], out: Path) -> None:
+def wait_for_workers(build: subprocess.Popen[bytes], out: Path, method: str) -> None:
     deadline = time.monotonic() + 20
-    while len(processes_of(out)) < 3:  # the build and two workers
+    # the build and two workers (and, with spawn, its resource tracker)
+    while len(processes_of(out)) < (3 if method == "fork" else 4):
         assert build.poll() is None, (out.parent / "stderr.txt").read_text(encoding="utf-8")
         assert time.monotonic() < deadline, "the worker pool never started"
         time.sleep(0.02)
@@ -118,10 +135,10 @@ def staging_files(out: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.3, 0.7, 1.2])
-def test_ctrl_c_stops_a_parallel_build_cleanly(corpus, tmp_path, delay):
+def test_ctrl_c_stops_a_parallel_build_cleanly(corpus, tmp_path, delay, method):
     out = tmp_path / "out"
-    build = start(corpus, out)
-    wait_for_workers(build, out)
+    build = start(corpus, out, method)
+    wait_for_workers(build, out, method)
     time.sleep(delay)
     os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     err = finish(build, out)
@@ -132,10 +149,10 @@ def test_ctrl_c_stops_a_parallel_build_cleanly(corpus, tmp_path, delay):
     assert staging_files(out) == []
 
 
-def test_sigterm_stops_a_parallel_build_cleanly(corpus, tmp_path):
+def test_sigterm_stops_a_parallel_build_cleanly(corpus, tmp_path, method):
     out = tmp_path / "out"
-    build = start(corpus, out)
-    wait_for_workers(build, out)
+    build = start(corpus, out, method)
+    wait_for_workers(build, out, method)
     time.sleep(0.3)
     os.kill(build.pid, signal.SIGTERM)  # to the build alone, as a service manager does
     err = finish(build, out)
@@ -146,10 +163,10 @@ def test_sigterm_stops_a_parallel_build_cleanly(corpus, tmp_path):
     assert staging_files(out) == []
 
 
-def test_after_sigkill_the_workers_end_and_the_next_build_cleans_up(corpus, tmp_path):
+def test_after_sigkill_the_workers_end_and_the_next_build_cleans_up(corpus, tmp_path, method):
     out = tmp_path / "out"
-    build = start(corpus, out)
-    wait_for_workers(build, out)
+    build = start(corpus, out, method)
+    wait_for_workers(build, out, method)
     time.sleep(0.5)
     os.kill(build.pid, signal.SIGKILL)
     build.wait()

@@ -475,7 +475,7 @@ def test_the_shipped_definitions_are_valid(write_declaration):
 
 def templates_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", folder)
+    shutil.copytree(ROOT / "generator" / "templates", folder)
     return folder
 
 

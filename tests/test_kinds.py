@@ -349,7 +349,7 @@ def test_region_frameworks_extend_the_national_ones(kind_copy, write_declaration
 
 def test_the_style_can_print_the_symbols_of_operators(tmp_path, write_declaration):
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(ROOT / "generator" / "templates", templates)
     edit(
         templates / "form.style.yaml",
         '# operators: {">=": "≥", "<=": "≤"}',

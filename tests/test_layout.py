@@ -65,7 +65,7 @@ def test_inconsistent_layouts_are_refused(html, message):
 
 def templates_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", folder)
+    shutil.copytree(ROOT / "generator" / "templates", folder)
     return folder
 
 

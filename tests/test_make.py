@@ -87,6 +87,7 @@ def test_help_lists_targets():
         "golden",
         "reference",
         "lint",
+        "constraints",
         "clean",
     )
     listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")]

@@ -72,7 +72,9 @@ def test_the_reference_docx_is_what_make_reference_makes():
 
     made = reference_docx()
     assert made == reference_docx()  # the same bytes on every run
-    assert (ROOT / "templates" / "reference.docx").read_bytes() == made, "run `make reference`"
+    assert (ROOT / "generator" / "templates" / "reference.docx").read_bytes() == made, (
+        "run `make reference`"
+    )
     with zipfile.ZipFile(io.BytesIO(made)) as package:
         assert sorted(package.namelist()) == [
             "[Content_Types].xml",

@@ -80,7 +80,8 @@ def _kind(kind: FormKind) -> Iterator[str]:
     yield kind.help
     yield ""
     yield (
-        f"Layout template `templates/{kind.layout}`; definition `{_relative(kind.source)}`. "
+        f"Layout template `generator/templates/{kind.layout}`; "
+        f"definition `{_relative(kind.source)}`. "
         f"The indicator tree's levels are called {'、'.join(kind.levels)}."
     )
     yield ""

@@ -60,7 +60,9 @@ def page(renderer: Renderer, markdown: str, links: list[tuple[str, str]], fallba
     return html.encode()
 
 
-def preview(out: Path, templates: Path = TEMPLATES) -> PreviewReport:
+def preview(
+    out: Path, templates: Path = TEMPLATES, own_templates: Path | None = None
+) -> PreviewReport:
     """Write an .html beside every change report out/diff/*.md, and out/diff/index.html
     listing them, newest name first; remove the pages it made earlier whose report is gone.
     Nothing is written without reports."""
@@ -89,7 +91,7 @@ def preview(out: Path, templates: Path = TEMPLATES) -> PreviewReport:
     pages = [f"{stem}.html" for stem in texts] + ([INDEX] if texts else [])
     writer = Writer(out)
     if texts:
-        renderer = Renderer(templates)
+        renderer = Renderer(templates, own_templates)
         for stem, text in texts.items():
             writer.write(Artifact(f"{REPORTS}/{stem}.html", page(renderer, text, [BACK], stem)))
         listing = "# 变更报告\n\n" + "".join(

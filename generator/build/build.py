@@ -58,12 +58,12 @@ from generator.errors import Diagnostic, sort_diagnostics
 from generator.render import TEMPLATES
 
 if TYPE_CHECKING:
-    from generator.render.context import DeclarationContext
     from generator.render.templates import Renderer
 
 PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up
 MAX_WORKERS = 8
 WORKERS = "GENERATOR_WORKERS"  # the environment variable that sets the number of workers
+START_METHOD = "GENERATOR_START_METHOD"  # …and the one that says how they start: fork, spawn
 PACKAGE = Path(__file__).resolve().parents[1]  # the generator: its code, data and kinds
 
 
@@ -78,13 +78,17 @@ def build(
     out: Path,
     templates: Path = TEMPLATES,
     waiting: Callable[[str], None] | None = None,
+    own_templates: Path | None = None,
 ) -> Report:
     """Validate every declaration under `paths` and, when all are valid, write their outputs
     to `out/<year>/` with an index per year, and remove the outputs of declarations that are
-    gone. `waiting` is told when another build holds `out` and this one waits for it."""
+    gone. `waiting` is told when another build holds `out` and this one waits for it.
+    `own_templates`: a folder whose files replace the templates of the same name."""
     paths = list(paths)
     workers = worker_count()
-    environment = environment_digest([PACKAGE, templates])
+    method = start_method()
+    own = [] if own_templates is None else [own_templates]
+    environment = environment_digest([PACKAGE, templates, *own])
     cache = ModelCache(out, environment)
     # a department is built whole: its page and coverage come from all its forms as they are
     report = check(paths, cache, departments=True)
@@ -92,7 +96,8 @@ def build(
         return report
     with output_lock(out, waiting) as notes:
         report.notes += notes
-        _build_locked(report, cache, paths, out, templates, environment, workers)
+        renderer = OnDemand(templates, own_templates)
+        _build_locked(report, cache, paths, out, renderer, environment, (workers, method))
     return report
 
 
@@ -101,9 +106,9 @@ def _build_locked(
     cache: ModelCache,
     paths: list[Path],
     out: Path,
-    templates: Path,
+    renderer: OnDemand,
     environment: str,
-    workers: int,
+    workers: tuple[int, str],
 ) -> None:
     """The rest of `build`, while it holds the output folder's lock."""
     previous = read_manifest(out)
@@ -142,11 +147,11 @@ def _build_locked(
         report.gone = []
         return
     models = [item.declaration for item in rechecked if item.declaration is not None]
-    renderer = OnDemand(templates)
     # Every file is staged (written beside its target) and all take their places together at
     # the end: a template error or an interrupt half-way leaves the earlier build as it was.
     try:
-        with closing(render_many(renderer.get() if models else None, models, workers)) as rendered:
+        rendering = render_many(renderer.get() if models else None, models, *workers)
+        with closing(rendering) as rendered:
             for decl, files in zip(models, rendered, strict=True):
                 for suffix in DECLARATION_SUFFIXES:
                     _stage_output(writer, manifest, f"{decl.year}/{decl.slug}{suffix}", files)
@@ -379,44 +384,61 @@ class OnDemand:
     """The renderer of a build, made (and the rendering code and its libraries loaded) the
     first time something is rendered: a build with nothing to render loads none of it."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path, own: Path | None = None) -> None:
         self.templates = templates
+        self.own = own
         self._renderer: Renderer | None = None
 
     def get(self) -> Renderer:
         if self._renderer is None:
             from generator.render.templates import Renderer
 
-            self._renderer = Renderer(self.templates)
+            self._renderer = Renderer(self.templates, self.own)
         return self._renderer
 
 
+def start_method() -> str:
+    """How worker processes start: GENERATOR_START_METHOD (fork or spawn), or the platform's
+    default (generator/build/pool.py). A UsageError names the variable when this platform
+    cannot start them so."""
+    from generator.build import pool
+
+    value = os.environ.get(START_METHOD, "").strip()
+    if value and value not in pool.methods():
+        raise UsageError(
+            f"环境变量 {START_METHOD} 的值“{os.environ[START_METHOD]}”无效：这里可用"
+            f"{'、'.join(pool.methods())}（不设则为 {pool.default_method()}）"
+        )
+    return value or pool.default_method()
+
+
 def render_many(
-    renderer: Renderer | None, declarations: list[Declaration], workers: int
+    renderer: Renderer | None, declarations: list[Declaration], workers: int, method: str = ""
 ) -> Generator[dict[str, bytes], None, None]:
     """The outputs of each declaration, in order, a few at a time (so that memory does not
-    grow with the corpus); on `workers` processes when there are enough declarations to pay
-    for starting them (generator/pool.py)."""
+    grow with the corpus); on `workers` processes started by `method` (default: the
+    platform's) when there are enough declarations to pay for starting them
+    (generator/pool.py)."""
     if renderer is None or not declarations:
         return
     from generator.build import pool
     from generator.render.context import declaration_context
+    from generator.render.templates import render_declaration
 
     contexts = (declaration_context(decl) for decl in declarations)
-    if workers < 2 or len(declarations) < PARALLEL_FROM or not pool.available():
+    method = method or pool.default_method()
+    if workers < 2 or len(declarations) < PARALLEL_FROM or not pool.available(method):
         for context in contexts:
-            yield declaration_outputs(renderer, context)
+            yield render_declaration(renderer, context)
         return
-    # The writers (and the libraries they load) are made before the workers are forked, which
-    # then share them instead of each making its own.
-    _ = (renderer.docx, renderer.xlsx)
-    with pool.Pool(workers, partial(declaration_outputs, renderer)) as workers_pool:
+    if method == "fork":
+        # The writers (and the libraries they load) are made before the workers are forked,
+        # which then share them instead of each making its own.
+        _ = (renderer.docx, renderer.xlsx)
+    # Spawned workers unpickle the renderer as its folders (Renderer.__reduce__) and import
+    # only generator.render.templates and what it imports.
+    with pool.Pool(workers, partial(render_declaration, renderer), method) as workers_pool:
         yield from workers_pool.imap(contexts)
-
-
-def declaration_outputs(renderer: Renderer, context: DeclarationContext) -> dict[str, bytes]:
-    """The files of one declaration, by suffix."""
-    return renderer.declaration_files(context)
 
 
 def _sweep_staging(writer: Writer) -> None:

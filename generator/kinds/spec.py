@@ -234,7 +234,7 @@ class FormKind:
     category: str  # 整体 or 项目
     title: str
     help: str
-    layout: str  # the layout template in templates/
+    layout: str  # the layout template in generator/templates/
     landscape: bool
     amount_unit: str
     framework: str

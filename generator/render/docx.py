@@ -1,12 +1,13 @@
 """Writing a Layout as a DOCX. The build's only module that imports python-docx
-(render/reference.py, which makes templates/reference.docx, and bench_baseline use it too).
+(render/reference.py, which makes generator/templates/reference.docx, and bench_baseline use
+it too).
 
-python-docx prepares, once per build and year, a base package from templates/reference.docx (a
-trimmed package, see render/reference.py): page size and margins, styles with the fonts of the
-style file applied for real (explicit ascii/hAnsi/eastAsia fonts, theme fonts removed, language
-zh-CN) and fixed core properties. Each form then only needs its document body, built directly as
-WordprocessingML with lxml: python-docx's `table.cell()` API is quadratic and would take seconds
-for a form of 80 rows.
+python-docx prepares, once per build and year, a base package from
+generator/templates/reference.docx (a trimmed package, see render/reference.py): page size and
+margins, styles with the fonts of the style file applied for real (explicit ascii/hAnsi/eastAsia
+fonts, theme fonts removed, language zh-CN) and fixed core properties. Each form then only needs
+its document body, built directly as WordprocessingML with lxml: python-docx's `table.cell()`
+API is quadratic and would take seconds for a form of 80 rows.
 """
 
 from __future__ import annotations

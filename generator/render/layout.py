@@ -1,7 +1,7 @@
 """The form's layout: a small HTML subset, rendered by a Jinja template, read into a grid.
 
-One layout template (`templates/form.html.j2`) defines the form's structure; the DOCX and the
-XLSX writers both draw this `Layout`, so the two can never disagree. The subset:
+One layout template (`generator/templates/form.html.j2`) defines the form's structure; the DOCX
+and the XLSX writers both draw this `Layout`, so the two can never disagree. The subset:
 
 - `<h1>` the title, `<p>` a line under it (the year), `<p class="note">` a footnote; well-formed,
   so `<br/>` for a break;

@@ -1,5 +1,5 @@
-"""The reference DOCX every form's DOCX starts from (templates/reference.docx): python-docx's
-default document cut down to the parts a form needs.
+"""The reference DOCX every form's DOCX starts from (generator/templates/reference.docx):
+python-docx's default document cut down to the parts a form needs.
 
 python-docx's default carries a second copy of its styles for Word 2010 (stylesWithEffects.xml,
 which Word wants to agree with styles.xml and which ours would not), some 260 latent and unused

@@ -1,5 +1,5 @@
-"""The look of the official forms, read from `templates/form.style.yaml`: page, fonts, column
-widths, colours. Both the DOCX and the XLSX writer take their measures from here.
+"""The look of the official forms, read from `generator/templates/form.style.yaml`: page, fonts,
+column widths, colours. Both the DOCX and the XLSX writer take their measures from here.
 
 Every layout template that is drawn (a kind's form, the index, the trend) takes its column
 widths from the style's `layouts`; an entry there for no layout, or a layout drawn without one,

@@ -1,4 +1,4 @@
-"""Rendering templates from `templates/` with a prepared context into output files.
+"""Rendering templates from `generator/templates/` with a prepared context into output files.
 
 The Jinja environments are sandboxed and strict (an unknown name is an error naming the template
 and line), and escape by construction: every `{{ value }}` in a Markdown template passes through
@@ -28,7 +28,7 @@ from generator.render.context import DeclarationContext, IndexContext, TrendCont
 from generator.render.department import DepartmentContext
 from generator.render.layout import Layout, LayoutError, parse_layout
 from generator.render.package import build_time
-from generator.render.style import FormStyle, StyleError, load_style
+from generator.render.style import STYLE_FILE, FormStyle, StyleError, load_style
 
 if TYPE_CHECKING:  # imported when first used: python-docx and openpyxl take long to load, and
     # a build with nothing to render (or check, diff, lint) never needs them
@@ -83,12 +83,15 @@ def _escape_block_start(match: re.Match[str]) -> str:
 
 
 class Renderer:
-    """Renders the templates of one templates folder into output files."""
+    """Renders the templates of one templates folder into output files; with `own`, a folder
+    whose files replace the templates (and style file) of the same name in `folder`."""
 
-    def __init__(self, folder: Path = TEMPLATES) -> None:
+    def __init__(self, folder: Path = TEMPLATES, own: Path | None = None) -> None:
         self.folder = folder
+        self.own = own
+        self.folders = [folder] if own is None else [own, folder]  # looked in first to last
         options: dict[str, Any] = {
-            "loader": jinja2.FileSystemLoader(folder),
+            "loader": jinja2.FileSystemLoader(self.folders),
             "undefined": jinja2.StrictUndefined,
             "keep_trailing_newline": True,
             "trim_blocks": True,
@@ -102,10 +105,18 @@ class Renderer:
         for environment in (self.markdown, self.html):  # read the style only when a form needs it
             environment.filters["target"] = lambda text: self.style.target(str(text))
 
+    def __reduce__(self) -> tuple[type[Renderer], tuple[Path, Path | None]]:
+        """Pickled as its folders (a worker process started by `spawn` makes its own)."""
+        return (Renderer, (self.folder, self.own))
+
+    def path(self, name: str) -> Path:
+        """The file template `name` is read from: in `own` if it is there."""
+        return next((f / name for f in self.folders if (f / name).is_file()), self.folder / name)
+
     @cached_property
     def style(self) -> FormStyle:
         try:
-            return load_style(self.folder, layout_names())
+            return load_style(self.path(STYLE_FILE).parent, layout_names())
         except StyleError as error:
             raise TemplateError(str(error)) from None
 
@@ -113,7 +124,7 @@ class Renderer:
     def docx(self) -> DocxWriter:
         from generator.render.docx import DocxWriter
 
-        return DocxWriter(self.style)
+        return DocxWriter(self.style, self.path("reference.docx"))
 
     @cached_property
     def xlsx(self) -> XlsxWriter:
@@ -172,7 +183,7 @@ class Renderer:
         try:
             layout = parse_layout(html, _layout_name(name), landscape)
         except LayoutError as error:
-            raise TemplateError(f"{self.folder / name}: {error}") from None
+            raise TemplateError(f"{self.path(name)}: {error}") from None
         self.style.check_columns(layout)  # its tables against the style's column widths
         return layout
 
@@ -192,11 +203,17 @@ class Renderer:
                 f"{error.filename or name}:{error.lineno}: {error.message}"
             ) from None
         except jinja2.TemplateNotFound as error:
-            raise TemplateError(f"{self.folder / str(error.name)}: 模板不存在") from None
+            raise TemplateError(f"{self.path(str(error.name))}: 模板不存在") from None
         except jinja2.TemplateError as error:
             raise TemplateError(
-                f"{self.folder / name}:{_template_line(error, name)}: {error}"
+                f"{self.path(name)}:{_template_line(error, name)}: {error}"
             ) from None
+
+
+def render_declaration(renderer: Renderer, context: DeclarationContext) -> dict[str, bytes]:
+    """The files of one declaration, by suffix: what a build's worker processes compute (a
+    function of this module, so that a worker started by spawn imports only this module)."""
+    return renderer.declaration_files(context)
 
 
 def layout_names() -> set[str]:

@@ -66,11 +66,16 @@ def diff_revisions(spec: str, paths: Sequence[Path]) -> DiffResult:
     return _compare(before.files, after, span.old_label, span.new_label)
 
 
-def render_report(comparison: Comparison, output_format: str, templates: Path = TEMPLATES) -> str:
-    """The report as Markdown (templates/diff.md.j2) or JSON."""
+def render_report(
+    comparison: Comparison,
+    output_format: str,
+    templates: Path = TEMPLATES,
+    own_templates: Path | None = None,
+) -> str:
+    """The report as Markdown (generator/templates/diff.md.j2) or JSON."""
     if output_format == "json":
         return json.dumps(dataclasses.asdict(comparison), ensure_ascii=False, indent=1) + "\n"
-    return Renderer(templates).render_markdown("diff.md.j2", c=comparison)
+    return Renderer(templates, own_templates).render_markdown("diff.md.j2", c=comparison)
 
 
 def summary_line(comparison: Comparison) -> str:

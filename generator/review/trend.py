@@ -34,14 +34,16 @@ class TrendReport:
     notes: list[str]
 
 
-def trend(paths: Sequence[Path], out: Path, templates: Path = TEMPLATES) -> TrendReport:
+def trend(
+    paths: Sequence[Path], out: Path, templates: Path = TEMPLATES, own_templates: Path | None = None
+) -> TrendReport:
     """Validate the declarations under `paths` (several years) and write `out/trend.md` and
     `out/trend.xlsx`; nothing when any is invalid."""
     report = check(paths)
     if not report.ok:
         return TrendReport(report.diagnostics, [], [])
     departments = departments_over_years([c.declaration for c in report.checked if c.declaration])
-    files = Renderer(templates).trend_files(trend_context(departments))
+    files = Renderer(templates, own_templates).trend_files(trend_context(departments))
     writer = Writer(out)
     for suffix, content in files.items():
         writer.write(Artifact(f"trend{suffix}", content))
