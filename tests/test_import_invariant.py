@@ -49,7 +49,8 @@ def assert_every_cell_accounted(
     printed). Placed means: the cell's text is a value of the declaration (white space aside;
     an amount, percentage or date by its value; a count by its number), each value used by
     one cell only, or the cell is made of such values as forms print them: check boxes (the
-    ticked option a value, the others options of that field), a value with another in
+    ticked option a value, the others options of that field), a 一级 or 二级 name printed again
+    on each of its rows (unmerged), a value with another in
     brackets (示例县教育局（312001）), numbered lines (目标1：…), a name with a flag's suffix
     ((汇总)), the （××××年度） of the 年度; a total or share the kind computes counts as placed.
     A warning names a cell when it is at the cell's row and column, or at its row quoting the
@@ -140,6 +141,8 @@ def _take(values: Counter[Hashable], *tokens: Hashable) -> bool:
 def _placed(cell: str, values: Counter[Hashable], decl: Declaration) -> bool:
     if _take(values, _text(cell)):
         return True
+    if _text(cell) in _levels(decl):  # a 一级/二级 printed again on each of its rows, unmerged
+        return True
     number = _as_number(cell)
     if number is not None and _take(values, number):
         return True
@@ -155,6 +158,12 @@ def _placed(cell: str, values: Counter[Hashable], decl: Declaration) -> bool:
         or _flagged(cell, values, decl)
         or _bracketed(cell, values)
     )
+
+
+def _levels(decl: Declaration) -> set[Hashable]:
+    return {_text(l1.name) for l1 in decl.goals} | {
+        _text(l2.name) for l1 in decl.goals for l2 in l1.children
+    }
 
 
 def _as_number(cell: str) -> tuple[str, Decimal] | None:

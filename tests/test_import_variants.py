@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from import_variants import FIXTURES, FORMS, VARIANTS, Form, Variant, fixture_form, write_form
+from test_import_invariant import assert_every_cell_accounted
 from test_import_kinds import as_printed
 
 from generator.cli import main
@@ -305,12 +306,13 @@ def test_overall_goals_on_a_form_whose_kind_has_no_field_for_them_are_warned(tmp
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
 def test_a_hand_typed_variant_imports_into_its_kinds_declaration(tmp_path, capsys, variant):
     path = variant.write(tmp_path)
-    status, warnings, problems, decl, _ = run_import(capsys, variant.kind, path, tmp_path)
+    status, warnings, problems, decl, text = run_import(capsys, variant.kind, path, tmp_path)
     assert warnings == [w.format(path=path.as_posix()) for w in variant.warnings]
     assert problems == ()
     assert status == 0
     expected = expected_declaration(variant.kind, variant.expected_yaml(), tmp_path)
     assert as_printed(decl) == as_printed(expected)
+    assert_every_cell_accounted(path, text, warnings)
 
 
 def test_there_are_ten_different_variants_of_every_kind(tmp_path):
