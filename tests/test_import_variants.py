@@ -322,3 +322,50 @@ def test_there_are_ten_different_variants_of_every_kind(tmp_path):
         inputs = {(v.suffix, v.edit(fixture_form(kind))) for v in variants}
         assert len(inputs) == len(variants), kind  # each a real different input
         assert all(form != fixture_form(kind) for _, form in inputs if isinstance(form, Form))
+
+
+@pytest.mark.parametrize(
+    ("numbering", "said"),
+    [
+        (("1、", "2、", "3、"), "1、"),
+        (("（1）", "（2）", "（3）"), "（1）"),
+        (("一、", "二、", "三、"), "一、"),
+    ],
+)
+def test_goals_numbered_otherwise_are_split_by_their_numbers_and_said(
+    tmp_path, capsys, numbering, said
+):
+    kind = "全国整体"
+    rows = fixture_form(kind).lists()
+    at, col = next(
+        (r, c) for r, row in enumerate(rows) for c, cell in enumerate(row) if "目标1：" in cell
+    )
+    for n, number in enumerate(numbering, start=1):
+        rows[at][col] = rows[at][col].replace(f"目标{n}：", number)
+    path = form_of(kind, rows, tmp_path)
+    status, warnings, problems, decl, text = run_import(capsys, kind, path, tmp_path)
+    assert (status, problems) == (0, ())
+    assert warnings == [
+        f"{path.as_posix()}:{at + 1}:{col + 1}: W614 “年度总体目标”的各行没有“目标1：”这样的编号，"
+        f"按其自己的编号（{said}…）分为 3 项（提示：核对分项；YAML 中按表样的编号写）"
+    ]
+    original = read_checked(FORMS / FIXTURES[kind]).declaration
+    assert as_printed(decl) == as_printed(original)
+    assert_every_cell_accounted(path, text, warnings)
+
+
+def test_goals_without_any_numbering_stay_one_item_and_are_said(tmp_path, capsys):
+    kind = "全国整体"
+    rows = fixture_form(kind).lists()
+    at, col = next(
+        (r, c) for r, row in enumerate(rows) for c, cell in enumerate(row) if "目标1：" in cell
+    )
+    rows[at][col] = "\n".join(line.split("：", 1)[1] for line in rows[at][col].split("\n"))
+    path = form_of(kind, rows, tmp_path)
+    status, warnings, _, decl, _ = run_import(capsys, kind, path, tmp_path)
+    assert status == 0
+    assert warnings == [
+        f"{path.as_posix()}:{at + 1}:{col + 1}: W614 “年度总体目标”的各行没有“目标1：”这样的编号，"
+        "读作 1 项（3 行）（提示：核对分项；YAML 中按表样的编号写）"
+    ]
+    assert len(decl.get("年度总体目标")) == 1

@@ -399,30 +399,43 @@ class _FormReader:
         self, spec: FieldSpec, path: str, text: str, row: int, col: int
     ) -> Value | None:
         if spec.type is FieldType.TEXTS:
-            return self.texts(spec, text)
+            return self.texts(spec, text, row, col)
         if spec.role == "department":
             return self.department(text)
         return self.reading.scalar(spec, text, row, path, col)
 
-    def texts(self, spec: FieldSpec, text: str) -> tuple[str, ...]:
+    def texts(self, spec: FieldSpec, text: str, row: int, col: int) -> tuple[str, ...]:
         """A list of texts as printed one per line, each with its numbering (目标1：…) when the
-        kind prints one: a line without it continues the text before it."""
+        kind prints one: a line without it continues the text before it. Lines that lack the
+        kind's numbering but carry another (1、 （1） 一、) are split by theirs, and lines with
+        no numbering at all stay one text; either is said (W614)."""
         pattern = spec.print if isinstance(spec.print, str) else ""
-        numbered = None
-        if "{text}" in pattern:
-            head = pattern.split("{text}")[0]
-            parts = [re.escape(part) for part in head.split("{n}")]
-            numbered = re.compile(r"^\s*" + r"\s*\d+\s*".join(parts).replace("：", "[：:]\\s*"))
-        items: list[str] = []
-        for line in text.split("\n"):
-            if not line.strip():
-                continue
-            match = numbered.match(line) if numbered else None
-            if match or not items or numbered is None:
-                items.append(line[match.end() :] if match else line)
-            else:
-                items[-1] += "\n" + line
-        return tuple(items)
+        lines = [line for line in text.split("\n") if line.strip()]
+        if "{text}" not in pattern:
+            return tuple(lines) if lines else ()
+        head = pattern.split("{text}")[0]
+        parts = [re.escape(part) for part in head.split("{n}")]
+        numbered = re.compile(r"^\s*" + r"\s*\d+\s*".join(parts).replace("：", "[：:]\\s*"))
+        example = head.replace("{n}", "1")
+        if any(numbered.match(line) for line in lines):
+            return _items(lines, numbered)
+        other = [m for m in map(_OTHER_NUMBERING.match, lines) if m]
+        if len(other) >= 2 and _OTHER_NUMBERING.match(lines[0]):
+            items = _items(lines, _OTHER_NUMBERING)
+            said = f"按其自己的编号（{other[0].group().strip()}…）分为 {len(items)} 项"
+        else:
+            items = ("\n".join(lines),) if lines else ()
+            if len(lines) < 2:
+                return items
+            said = f"读作 1 项（{len(lines)} 行）"
+        self.reading.warn(
+            row,
+            "W614",
+            f"“{spec.key}”的各行没有“{example}”这样的编号，{said}",
+            col=col,
+            hint="核对分项；YAML 中按表样的编号写",
+        )
+        return items
 
     def split_brackets(self, fields: tuple[FieldSpec, ...], prefix: str, region: Region) -> None:
         """Fields printed under a label that names two (主管部门及代码: 示例县教育局（312001）),
@@ -674,3 +687,22 @@ def _records(nested: dict[str, object]) -> Record:
 
 
 __all__ = ["ImportResult", "level2_by_suffix", "read_form"]
+
+
+# Numberings of list items other than a kind's own (目标1：): 1、 1. 1） （1） 一、 ①
+_OTHER_NUMBERING = re.compile(
+    r"^\s*(?:\d+\s*[、.．)）]|[（(]\s*\d+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|[①-⑳])\s*"
+)
+
+
+def _items(lines: list[str], numbered: re.Pattern[str]) -> tuple[str, ...]:
+    """`lines` as items: a line `numbered` matches starts one (its numbering dropped), any
+    other continues the item before it."""
+    items: list[str] = []
+    for line in lines:
+        match = numbered.match(line)
+        if match or not items:
+            items.append(line[match.end() :] if match else line)
+        else:
+            items[-1] += "\n" + line
+    return tuple(items)
