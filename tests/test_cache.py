@@ -249,3 +249,47 @@ def test_a_changed_library_version_rebuilds_every_output(tmp_path, monkeypatch, 
 
     monkeypatch.setattr(importlib.metadata, "version", version)
     assert build([tree], out).skipped == 0
+
+
+def test_a_build_that_holds_no_model_reads_each_again_and_writes_the_same(tmp_path, monkeypatch):
+    """Beyond MODELS_KEPT the build keeps a declaration's summary and compressed bytes, and
+    reads its model again as it renders it: the same outputs, byte for byte."""
+    from conftest import DATA
+
+    import generator.build.cache as cache_module
+
+    source = tmp_path / "src"
+    shutil.copytree(DATA / "forms", source)
+    assert build([source], tmp_path / "kept").ok
+    read = []
+    real = cache_module.read_checked
+    monkeypatch.setattr(cache_module, "MODELS_KEPT", 0)
+    monkeypatch.setattr(
+        cache_module,
+        "read_checked",
+        lambda path, data=None: read.append(path.name) or real(path, data),
+    )
+    assert build([source], tmp_path / "dropped").ok
+    files = len(list(source.rglob("*.yaml")))
+    assert len(read) == 2 * files  # checked, then read again to render
+    assert outputs(tmp_path / "dropped") == outputs(tmp_path / "kept")
+
+
+def test_a_model_read_again_with_errors_stops_the_build_writing_nothing(tmp_path, monkeypatch):
+    """A summary the cache gave for bytes that do not hold a valid declaration (a wrong
+    entry): the model read to render it has errors; they are reported and nothing is written."""
+    import generator.build.cache as cache_module
+    from generator.declaration.sources import read_checked
+
+    source = make_tree(tmp_path)
+    out = tmp_path / "out"
+    assert build([source], out).ok
+    before = outputs(out)
+    good = read_checked(source / "2023" / "b.yaml").summary
+    bad = source / "2023" / "b.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("财政拨款: 80.00", "财政拨款: 81.00"))
+    monkeypatch.setattr(cache_module.ModelCache, "summary", lambda self, key, src: good)
+    report = build([source], out)
+    assert not report.ok
+    assert [d.code for d in report.errors] == ["E201"]
+    assert outputs(out) == before

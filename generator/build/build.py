@@ -24,8 +24,8 @@ import contextlib
 import dataclasses
 import hashlib
 import os
-from collections import defaultdict
-from collections.abc import Callable, Generator, Iterable
+from collections import defaultdict, deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
@@ -58,6 +58,7 @@ from generator.errors import Diagnostic, sort_diagnostics
 from generator.render import TEMPLATES
 
 if TYPE_CHECKING:
+    from generator.render.context import DeclarationContext
     from generator.render.templates import Renderer
 
 PARALLEL_FROM = 24  # declarations to render from which a worker pool pays for its start-up
@@ -137,22 +138,26 @@ def _build_locked(
             report.skipped += 1
         else:
             stale.append(item)
-    # Cache hits are rendered from the bytes read then (never from the file as it is now),
-    # and read in full only here; their diagnostics count like any other.
-    rechecked = [cache.reread(item) for item in stale]
-    report.diagnostics = sort_diagnostics(
-        report.diagnostics + [d for item in rechecked for d in item.diagnostics]
-    )
-    if not report.ok:
-        report.gone = []
-        return
-    models = [item.declaration for item in rechecked if item.declaration is not None]
+    # The models are read again one at a time as they are rendered, from the bytes read
+    # then (never from the file as it is now), so that memory does not grow with the corpus;
+    # a cache hit's diagnostics count like any other, and one with errors stops the build.
+    found: list[Diagnostic] = []
+
+    def models() -> Iterator[Declaration]:
+        for item in stale:
+            again = cache.reread(item)
+            found.extend(again.diagnostics)
+            if not again.ok or again.declaration is None:
+                raise _Invalid
+            yield again.declaration
+
     # Every file is staged (written beside its target) and all take their places together at
     # the end: a template error or an interrupt half-way leaves the earlier build as it was.
     try:
-        rendering = render_many(renderer.get() if models else None, models, *workers)
+        count = len(stale)
+        rendering = render_many(renderer.get() if count else None, models(), *workers, count)
         with closing(rendering) as rendered:
-            for decl, files in zip(models, rendered, strict=True):
+            for decl, files in rendered:
                 for suffix in DECLARATION_SUFFIXES:
                     _stage_output(writer, manifest, f"{decl.year}/{decl.slug}{suffix}", files)
         pages = _Pages(writer, renderer, environment, out, previous, manifest, report)
@@ -163,9 +168,15 @@ def _build_locked(
             writer.stage_removal(path)  # made by an earlier build, and made no longer
         # last: see Writer.commit
         writer.stage(Artifact(MANIFEST, manifest_bytes(manifest, out)))
+    except _Invalid:
+        writer.abort()
+        report.diagnostics = sort_diagnostics(report.diagnostics + found)
+        report.gone = []
+        return
     except BaseException:
         writer.abort()
         raise
+    report.diagnostics = sort_diagnostics(report.diagnostics + found)
     writer.commit()
     _remove_empty_years(out, writer.removed)
     report.written = [p for p in writer.written if _is_output(p)]
@@ -412,25 +423,39 @@ def start_method() -> str:
     return value or pool.default_method()
 
 
+class _Invalid(Exception):
+    """A declaration read again for rendering has errors (a cache entry that was wrong)."""
+
+
 def render_many(
-    renderer: Renderer | None, declarations: list[Declaration], workers: int, method: str = ""
-) -> Generator[dict[str, bytes], None, None]:
-    """The outputs of each declaration, in order, a few at a time (so that memory does not
-    grow with the corpus); on `workers` processes started by `method` (default: the
-    platform's) when there are enough declarations to pay for starting them
-    (generator/pool.py)."""
-    if renderer is None or not declarations:
+    renderer: Renderer | None,
+    declarations: Iterable[Declaration],
+    workers: int,
+    method: str = "",
+    count: int = 0,
+) -> Generator[tuple[Declaration, dict[str, bytes]], None, None]:
+    """Each declaration with its outputs, in order, a few at a time (so that memory does not
+    grow with the corpus: `declarations` is read as it goes; `count` says how many there
+    are); on `workers` processes started by `method` (default: the platform's) when there
+    are enough declarations to pay for starting them (generator/pool.py)."""
+    if renderer is None or not count:
         return
     from generator.build import pool
     from generator.render.context import declaration_context
     from generator.render.templates import render_declaration
 
-    contexts = (declaration_context(decl) for decl in declarations)
     method = method or pool.default_method()
-    if workers < 2 or len(declarations) < PARALLEL_FROM or not pool.available(method):
-        for context in contexts:
-            yield render_declaration(renderer, context)
+    if workers < 2 or count < PARALLEL_FROM or not pool.available(method):
+        for decl in declarations:
+            yield decl, render_declaration(renderer, declaration_context(decl))
         return
+    pending: deque[Declaration] = deque()  # sent to the workers, outputs not yet back
+
+    def contexts() -> Iterator[DeclarationContext]:
+        for decl in declarations:
+            pending.append(decl)
+            yield declaration_context(decl)
+
     if method == "fork":
         # The writers (and the libraries they load) are made before the workers are forked,
         # which then share them instead of each making its own.
@@ -438,7 +463,8 @@ def render_many(
     # Spawned workers unpickle the renderer as its folders (Renderer.__reduce__) and import
     # only generator.render.templates and what it imports.
     with pool.Pool(workers, partial(render_declaration, renderer), method) as workers_pool:
-        yield from workers_pool.imap(contexts)
+        for files in workers_pool.imap(contexts()):
+            yield pending.popleft(), files
 
 
 def _sweep_staging(writer: Writer) -> None:

@@ -96,6 +96,9 @@ def _version(name: str) -> str:
         return "absent"
 
 
+MODELS_KEPT = 200  # whole models a build holds from its check until it renders them
+
+
 def entry_path(key: str) -> str:
     """Where the entry of digest `key` is, relative to the output folder."""
     return f"{FOLDER}/{key}.json"
@@ -110,10 +113,14 @@ class ModelCache:
     digests: dict[str, str] = field(default_factory=dict)  # source → digest of what was read
     fresh: dict[str, Summary] = field(default_factory=dict)  # digest → summary to store
     hits: set[str] = field(default_factory=set)  # digests whose summary came from the cache
-    _bytes: dict[str, bytes] = field(default_factory=dict)  # source → bytes, for cache hits
+    _bytes: dict[str, bytes] = field(default_factory=dict)  # source → bytes read, compressed
+    _kept: int = 0  # models kept whole
 
     def checked(self, path: Path) -> Checked:
-        """`path` loaded and validated, from the cache when its digest is there."""
+        """`path` loaded and validated, from the cache when its digest is there. Beyond the
+        first MODELS_KEPT, a valid one is given as its summary alone (its model is read again
+        from the same bytes when it is rendered): the models of a province's corpus at once
+        would not fit in memory, and an edit or two is read once."""
         data = read_source(path)
         source = path.as_posix()
         key = digest(self.environment, source, data)
@@ -121,19 +128,23 @@ class ModelCache:
         summary = self.summary(key, source)
         if summary is not None and _names(summary, path):
             self.hits.add(key)
-            self._bytes[source] = data
+            self._bytes[source] = zlib.compress(data, 1)
             return Checked(path, None, (), summary)
         checked = read_checked(path, data)
         if checked.summary is not None:
             self.fresh[key] = checked.summary
+        if checked.ok and self._kept >= MODELS_KEPT:
+            self._bytes[source] = zlib.compress(data, 1)
+            return Checked(path, None, checked.diagnostics, checked.summary)
+        self._kept += checked.ok
         return checked
 
     def reread(self, item: Checked) -> Checked:
-        """The whole model of a declaration the cache gave as a summary only, read from the
-        very bytes that were read (and digested) then, not from the file as it is now."""
+        """The whole model of a declaration given as a summary only, read from the very
+        bytes that were read (and digested) then, not from the file as it is now."""
         if item.declaration is not None:
             return item
-        return read_checked(item.path, self._bytes[item.path.as_posix()])
+        return read_checked(item.path, zlib.decompress(self._bytes[item.path.as_posix()]))
 
     def summary(self, key: str, source: str) -> Summary | None:
         """The cached summary of digest `key` for `source`, or None if there is no usable one."""

@@ -126,6 +126,7 @@ def with_departments(files: list[Path]) -> list[Path]:
     then made from its forms as `check` sees them, never from some built earlier."""
     listed: dict[Path, list[Path]] = {}
     found = dict.fromkeys(files)
+    seen = {path.resolve() for path in files}  # one file named two ways is one file
     for path in files:
         whole = Path(full_path(path.as_posix()))
         if _is_year_name(whole.parent.name):  # a 整体 form: its projects' folder
@@ -135,7 +136,9 @@ def with_departments(files: list[Path]) -> list[Path]:
         else:
             continue
         for other in _department_files(folder, listed):
-            if not any(other.resolve() == f.resolve() for f in found):
+            resolved = other.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
                 found[other] = None
     return list(found)
 
