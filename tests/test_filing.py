@@ -309,3 +309,25 @@ def test_import_puts_a_project_naming_its_department_as_printed_in_its_folder(tm
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"{typed} → {year / 'minhang-cppcc-office' / '区政协七届会议.yaml'}"
     )
+
+
+def test_finding_the_forms_of_many_departments_grows_with_their_number_not_its_square(
+    tmp_path, monkeypatch
+):
+    """Each department's other forms are found without comparing every file with every other
+    (that took minutes for a province's 2,000 forms): path resolutions stay linear."""
+    from generator.declaration.sources import find_declarations, with_departments
+
+    year = tmp_path / "declarations" / "2024"
+    year.mkdir(parents=True)
+    for n in range(30):
+        shutil.copy(FORMS / "shanghai-1.yaml", year / f"d{n}.yaml")
+        shutil.copytree(FORMS / "shanghai-1", year / f"d{n}")
+    files = find_declarations([year])
+    assert len(files) == 120
+    calls = []
+    real = Path.resolve
+    monkeypatch.setattr(Path, "resolve", lambda self, strict=False: calls.append(1) or real(self))
+    found = with_departments(files)
+    assert sorted(found) == sorted(files)
+    assert len(calls) <= 10 * len(files)  # was 58,080 for 120 files
