@@ -124,7 +124,7 @@ def with_departments(files: list[Path]) -> list[Path]:
     belong to, as they lie on disk: the 整体 form beside a project's folder and the projects
     in a 整体 form's folder. What a build writes of a department (its page, its coverage) is
     then made from its forms as `check` sees them, never from some built earlier."""
-    listed: dict[Path, list[Path]] = {}
+    listed = _Listings()
     found = dict.fromkeys(files)
     seen = {path.resolve() for path in files}  # one file named two ways is one file
     for path in files:
@@ -347,7 +347,7 @@ def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
     summaries = {item.path.resolve(): item.summary for item in checked if item.summary}
     given = {item.path.resolve() for item in checked}
     blocked: dict[Path, list[Path]] = {}  # department folder → its invalid forms not given
-    listed: dict[Path, list[Path]] = {}
+    listed = _Listings()
     folders = {folder for item in checked if (folder := _department_folder(item)) is not None}
     for folder in sorted(folders):
         for path in _department_files(folder, listed):
@@ -392,7 +392,7 @@ _MISPLACED = {"E240", "E241", "E242"}
 
 
 def _wholes_beside(
-    checked: list[Checked], known: dict[Path, Summary], listed: dict[Path, list[Path]]
+    checked: list[Checked], known: dict[Path, Summary], listed: _Listings
 ) -> list[Summary]:
     """The valid 整体 forms in the year folders of the projects of `checked` that are not
     among `known`: where a misplaced project's department may be."""
@@ -403,7 +403,7 @@ def _wholes_beside(
             years.add(folder if "/" not in item.summary.slug else folder.parent)
     found = []
     for year in sorted(years):
-        for path in _listing(year, listed):
+        for path in listed.files(year):
             if path.resolve() not in known:
                 other = read_checked(path)
                 if other.ok and other.summary is not None and other.summary.category == WHOLE:
@@ -425,23 +425,37 @@ def _department_folder(item: Checked) -> Path | None:
     return None
 
 
-def _department_files(folder: Path, listed: dict[Path, list[Path]]) -> list[Path]:
+def _department_files(folder: Path, listed: _Listings) -> list[Path]:
     """The forms of the department of `folder`: the 整体 form named after it, and the project
     forms in it (`listed`: the declaration files of each folder listed so far)."""
-    wholes = [p for p in _listing(folder.parent, listed) if _stem(p) == folder.name]
-    return [*wholes, *_listing(folder, listed)]
+    return [*listed.by_stem(folder.parent).get(folder.name, []), *listed.files(folder)]
 
 
-def _listing(folder: Path, listed: dict[Path, list[Path]]) -> list[Path]:
-    """The declaration files directly in `folder`, listed once per check."""
-    if folder not in listed:
-        try:
-            listed[folder] = sorted(
-                p for p in folder.iterdir() if is_declaration_name(p.name) and p.is_file()
-            )
-        except OSError:
-            listed[folder] = []
-    return listed[folder]
+class _Listings:
+    """The declaration files directly in each folder, listed once per check, and by stem (a
+    year of thousands of departments is not scanned once for each)."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, list[Path]] = {}
+        self._stems: dict[Path, dict[str, list[Path]]] = {}
+
+    def files(self, folder: Path) -> list[Path]:
+        if folder not in self._files:
+            try:
+                self._files[folder] = sorted(
+                    p for p in folder.iterdir() if is_declaration_name(p.name) and p.is_file()
+                )
+            except OSError:
+                self._files[folder] = []
+        return self._files[folder]
+
+    def by_stem(self, folder: Path) -> dict[str, list[Path]]:
+        if folder not in self._stems:
+            stems: dict[str, list[Path]] = {}
+            for path in self.files(folder):
+                stems.setdefault(_stem(path), []).append(path)
+            self._stems[folder] = stems
+        return self._stems[folder]
 
 
 def _stem(path: Path) -> str:
