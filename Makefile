@@ -15,6 +15,11 @@ help:  ## list the targets
 # Installs exactly the versions constraints.txt names, so that two runs months apart (CI's
 # among them) test the same thing.
 $(READY): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "错误：需要 Python 3.11 或更新的版本，$(PYTHON) 是 $$($(PYTHON) --version 2>&1)；" \
+	       "装一个新的 Python，再用 make build PYTHON=python3.11（或其路径）"; exit 2; }
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	  echo "错误：$(VENV) 是用旧版 Python 建的；删除它（rm -rf $(VENV)）后再 make build"; exit 2; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@

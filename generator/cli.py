@@ -415,7 +415,7 @@ def _parser() -> argparse.ArgumentParser:
 def _own_templates(args: argparse.Namespace) -> Path | None:
     """The folder whose templates replace the shipped ones: --templates, else templates/ in
     the current folder if there is one; says on stderr which ones it replaces."""
-    from generator.render import OWN_TEMPLATES, overridden
+    from generator.render import OWN_TEMPLATES, overridden, strangers
 
     own: Path | None = args.templates
     if own is None and OWN_TEMPLATES.is_dir():
@@ -424,6 +424,13 @@ def _own_templates(args: argparse.Namespace) -> Path | None:
         return None
     if not own.is_dir():
         raise UsageError(f"{own}：模板目录不存在（--templates 要写一个文件夹）")
+    unused = strangers(own)
+    if unused:
+        print(
+            f"警告：{own} 中的 {'、'.join(unused)} 不是任何模板的名字，未使用"
+            "（模板的名字见 generator/templates/，例如 form.style.yaml、summary.md.j2）",
+            file=sys.stderr,
+        )
     replaced = overridden(own)
     if replaced:
         print(f"使用 {own} 中的自定义模板：{'、'.join(replaced)}", file=sys.stderr)

@@ -126,3 +126,18 @@ def test_chinese_file_names_build_and_stay_up_to_date(tmp_path):
     source.unlink()
     assert "删除 7 个过时文件" in summary(make("build", *where))
     assert not (tmp_path / "build/2023").exists()
+
+
+def test_a_python_older_than_3_11_is_refused_saying_what_to_do(tmp_path):
+    old = tmp_path / "python3.10"
+    old.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Python 3.10.12"; exit 0; fi\nexit 1\n'
+    )
+    old.chmod(0o755)
+    result = make("build", f"PYTHON={old}", f"VENV={tmp_path / 'venv'}")
+    assert result.returncode != 0
+    assert (
+        f"错误：需要 Python 3.11 或更新的版本，{old} 是 Python 3.10.12； "
+        "装一个新的 Python，再用 make build PYTHON=python3.11（或其路径）"
+    ) in result.stdout
+    assert not (tmp_path / "venv").exists()

@@ -92,3 +92,17 @@ def test_a_copy_of_the_shipped_templates_changes_nothing(tmp_path, monkeypatch, 
     assert main(["build", "--out", "out"]) == 0
     for built in seed_outputs.iterdir():
         assert (tmp_path / "out/2023" / built.name).read_bytes() == built.read_bytes()
+
+
+def test_a_file_in_the_own_folder_that_replaces_nothing_is_said(tmp_path, monkeypatch, capsys):
+    make_seed_tree(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "form-style.yaml").write_text("page: {}\n", encoding="utf-8")
+    (tmp_path / "templates" / "README.txt").write_text("notes\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--out", "out"]) == 0
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "警告：templates 中的 README.txt、form-style.yaml 不是任何模板的名字，未使用"
+        "（模板的名字见 generator/templates/，例如 form.style.yaml、summary.md.j2）",
+        "1 份申报：写入 7 个文件，0 个文件没有变化，删除 0 个过时文件；输出在 out",
+    ]

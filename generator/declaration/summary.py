@@ -4,6 +4,7 @@ every declaration of a build (and to cache as JSON), unlike the whole model."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -125,8 +126,8 @@ class Summary:
                 (path, _number(_pair(item)[1])) for path, item in zip(paths, index, strict=True)
             ),
             counts=_count(fields["counts"], 0),
-            roles={str(k): v for k, v in roles.items()},
-            role_at={str(k): _location(v) for k, v in role_at.items()},
+            roles={_text(k): _text(v) for k, v in roles.items()},
+            role_at={_text(k): _location(v) for k, v in role_at.items()},
             references=tuple(_text(r) for r in references),
         )
 
@@ -145,9 +146,11 @@ def _exactly(data: object, keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _text(value: object) -> str:
+    """A text, interned: the summaries of a whole corpus repeat their names, kinds, units and
+    file names, and each would otherwise be a string of its own."""
     if not isinstance(value, str):
         raise ValueError("text")
-    return value
+    return sys.intern(value)
 
 
 def _integer(value: object) -> int:

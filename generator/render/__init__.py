@@ -25,3 +25,9 @@ class TemplateError(EnvironmentProblem):
 def overridden(own: Path, shipped: Path = TEMPLATES) -> list[str]:
     """The names of the shipped templates that the folder `own` replaces."""
     return sorted(p.name for p in shipped.iterdir() if (own / p.name).is_file())
+
+
+def strangers(own: Path, shipped: Path = TEMPLATES) -> list[str]:
+    """The names of files in the folder `own` that no shipped template has (a misspelt name
+    replaces nothing)."""
+    return sorted(p.name for p in own.iterdir() if p.is_file() and not (shipped / p.name).is_file())
