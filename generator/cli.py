@@ -596,11 +596,11 @@ def _import(args: argparse.Namespace) -> int:
     for result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-        # the YAML alone on stdout when it is printed there: what check says of it goes beside
-        printed = result.outcome is Outcome.PRINTED
+        # the YAML alone on stdout when it goes there: every message goes beside it
+        to_stdout = args.output is None and args.into is None
         for problem in result.problems:
-            print(problem, file=sys.stderr if printed else sys.stdout)
-        if printed:
+            print(problem, file=sys.stderr if to_stdout else sys.stdout)
+        if result.outcome is Outcome.PRINTED:
             print(result.text, end="")
         if result.line():
             print(result.line(), file=sys.stderr)

@@ -47,11 +47,13 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def refused(capsys, path: Path) -> str:
-    """Import `path` alone; it must fail with one message (returned) and exit status 1."""
+    """Import `path` alone; it must fail with one message (returned), on stderr as the YAML
+    would have gone to stdout, and exit status 1."""
     status, out, err = run(capsys, str(path))
-    assert (status, err) == (1, f"{path}：未导入（见上）\n"), out + err
-    assert out.count("\n") == 1, out
-    return out.rstrip("\n")
+    assert (status, out) == (1, ""), out + err
+    message, line, end = err.split("\n")
+    assert (line, end) == (f"{path}：未导入（见上）", ""), err
+    return message
 
 
 # -- formats that are not read (old Office files: tests/test_import_legacy.py) ------------------

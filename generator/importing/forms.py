@@ -34,7 +34,7 @@ from generator.declaration.sources import (
     read_checked_text,
     reserved_stem,
 )
-from generator.errors import Diagnostic, ExitCode, is_error, sort_diagnostics
+from generator.errors import Diagnostic, ExitCode, excerpt, is_error, sort_diagnostics
 from generator.importing.docx import grid_from_docx
 from generator.importing.grid import LIMITS, TOO_BIG_HINT, FormReadError, Grid, read_error
 from generator.importing.labels import visible
@@ -141,6 +141,8 @@ def import_forms(
         raise UsageError("-o 只能用于一个文件；多个文件请用 --into 目录")
     if output is None and into is None and len(files) != 1:
         raise UsageError("多个文件请用 --into 目录")
+    if output is not None:
+        _check_output(output, files[0])
     if into is not None:
         _check_folder(into)
     claimed: dict[str, tuple[Path, str]] = {}  # target (as file systems compare) → form, 部门
@@ -179,6 +181,18 @@ def file_stem(text: str) -> str:
         cut = stem[: MAX_NAME_CHARS - _HASH_CHARS - 1].rstrip("-_")
         stem = f"{cut}-{digest[:_HASH_CHARS]}"
     return f"{stem}_" if reserved_stem(stem) else stem
+
+
+def _check_output(output: Path, source: Path) -> None:
+    """-o names a YAML file that is not the form being imported (not even through a link)."""
+    try:
+        same = output.exists() and source.exists() and output.samefile(source)
+    except OSError:
+        same = False
+    if same:
+        raise UsageError(f"-o {output} 就是要导入的文件 {source}；请另指定一个 .yaml 文件")
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise UsageError(f"-o {output}：写的是 YAML，文件名要以 .yaml 或 .yml 结尾")
 
 
 def _check_folder(into: Path) -> None:
@@ -225,6 +239,7 @@ class _Form:
     notes: tuple[Diagnostic, ...]
     how: str  # how its kind was found
     via: str = ""  # how it was converted before it was read (LibreOffice)
+    sheet: str = ""  # the worksheet read, of a workbook with several
 
     @property
     def is_project(self) -> bool:
@@ -291,7 +306,7 @@ def _read(
     if result.declaration is None:
         return Imported(path, Outcome.FAILED, warnings=notes, problems=result.errors)
     how = "按 --kind" if kind is not None else "按表中的栏目识别"
-    return _Form(path, result.declaration, result, notes, how, via)
+    return _Form(path, result.declaration, result, notes, how, via, grid.sheet)
 
 
 def _converted_grid(path: Path, converted: Converted) -> tuple[Grid, tuple[Diagnostic, ...]]:
@@ -326,10 +341,11 @@ def _write(
             target = folder.path / f"{form.name()}.yaml"
     # the editor's schema line, as many folders up as the file will lie (a project: three)
     modeline = schema_line(SCHEMA_MODELINE, target.as_posix()) if target else SCHEMA_MODELINE
+    sheet = f" 的工作表“{visible(excerpt(form.sheet))}”" if form.sheet else " "
     header = {
         "": (
             modeline,
-            f"由 {path.name} 导入（{form.via + '；' if form.via else ''}"
+            f"由 {path.name}{sheet}导入（{form.via + '；' if form.via else ''}"
             f"表样：{decl.kind.name}，{form.how}）。"
             "核对标有“导入时推断”或“原表写作”的地方。",
             *result.notes,

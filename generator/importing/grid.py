@@ -54,6 +54,7 @@ class Grid:
     source: str
     rows: tuple[tuple[str, ...], ...]
     numbers: tuple[int, ...]
+    sheet: str = ""  # the worksheet read, when the workbook has several
 
     def location(self, index: int, col: int = 0) -> Location:
         return Location(self.source, self.numbers[index], col + 1)

@@ -1,4 +1,11 @@
-"""Reading the first worksheet of an XLSX into a Grid, for import.
+"""Reading the worksheet of an XLSX that holds the form into a Grid, for import.
+
+The sheet read is the one Excel opens on (the active sheet) when it is shown and holds a form
+(the labels of some kind, importing/recognise.py), else the first shown sheet, then the first
+hidden one, that holds a form; with no form anywhere, the active (or first shown) sheet, for
+read_form to say so. Every other sheet with a value is named in a warning (W615): one form is
+imported at a time. Sheets are looked into up to a budget of XML, so a workbook of many large
+sheets stays fast; a sheet beyond it, or larger than a part may be, is named unread.
 
 The worksheet is streamed with lxml (importing/ooxml.py opens the package safely), cell by
 cell, so a cell beyond the form's limits (XFD1048576) is refused when it is met, before
@@ -13,7 +20,7 @@ reads as blank, with a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -27,30 +34,77 @@ from generator.importing.grid import (
     is_number,
     read_error,
 )
+from generator.importing.labels import visible
 from generator.importing.number_formats import GENERAL, NumberFormat, format_of, shown
 from generator.importing.ooxml import Package, attribute, local_name, open_package
+from generator.importing.recognise import recognise
 
 SAVE_XLSX = "在 Excel 或 WPS 中打开，另存为 → Excel 工作簿 (*.xlsx) 后再导入"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 EXCEL_DIGITS = 15  # significant digits Excel shows of a number
 _REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+# the XML of sheets looked into beyond the first: a workbook of many large sheets stays fast
+_SHEETS_BYTES = 4 * LIMITS.xml_part_bytes
 
 
 def grid_from_xlsx(data: bytes, source: str) -> tuple[Grid, tuple[Diagnostic, ...]]:
-    """The first worksheet's cells as text, with warnings about what could not be read as
-    written (formulas without a saved result, invalid escapes)."""
+    """The cells of the worksheet holding the form as text (see the module's docstring for
+    which), with warnings about what could not be read as written (formulas without a saved
+    result, invalid escapes) and about the other sheets that hold something (W615). The grid
+    names its sheet when the workbook has more than one."""
     package = open_package(data, source, ".xlsx", SAVE_XLSX)
     workbook = package.main_part()
-    sheet = _first_worksheet(package, workbook)
+    sheets = _worksheets(package, workbook)
     strings = [
         _rich_text(item)
         for name in package.related(workbook, "sharedStrings")[:1]
         for item in package.xml(name)
         if local_name(item) == "si"
     ]
-    reader = _SheetReader(package, sheet, strings, *_number_formats(package, workbook))
-    reader.read()
-    return reader.grid(), tuple(reader.warnings)
+    formats = _number_formats(package, workbook)
+    read: dict[_Sheet, _SheetReader] = {}
+    chosen: _Sheet | None = None
+    budget = _SHEETS_BYTES
+    # the active sheet if Excel shows it, then the other shown ones, then the hidden ones
+    for sheet in sorted(sheets, key=lambda s: (not s.active or s.hidden, s.hidden)):
+        if read and _size(package, sheet.part) > min(budget, LIMITS.xml_part_bytes):
+            continue  # more than could be read (or looked into): named below
+        budget -= _size(package, sheet.part)
+        read[sheet] = _SheetReader(package, sheet.part, strings, *formats)
+        read[sheet].read()
+        if holds_form(read[sheet].grid()):
+            chosen = sheet
+            break
+    chosen = chosen or next(iter(read))  # no form anywhere: the first, to say so
+    reader = read[chosen]
+    warnings = list(reader.warnings)
+    for sheet in sheets:
+        if sheet == chosen:
+            continue
+        if sheet in read:
+            holds = bool(read[sheet].cells)
+        else:  # a sheet too large to look into is named all the same
+            size = _size(package, sheet.part)
+            too_large = size > min(budget, LIMITS.xml_part_bytes)
+            holds = too_large or _SheetReader(package, sheet.part, strings, *formats).holds()
+            budget -= 0 if too_large else size
+        if holds:
+            hidden = "隐藏的" if sheet.hidden else ""
+            warnings.append(
+                Diagnostic(
+                    Location(source, 1, 1),
+                    "W615",
+                    f"{hidden}工作表“{_name(sheet)}”未导入（读取的是工作表“{_name(chosen)}”）",
+                    "一次只导入一张表；把它另存为单独的文件再导入",
+                )
+            )
+    grid = reader.grid()
+    return (replace(grid, sheet=chosen.name) if len(sheets) > 1 else grid), tuple(warnings)
+
+
+def holds_form(grid: Grid) -> bool:
+    """Whether `grid` has the labels of some form kind."""
+    return recognise(grid).labels > 0
 
 
 def column_name(number: int) -> str:
@@ -62,15 +116,41 @@ def column_name(number: int) -> str:
     return letters
 
 
-def _first_worksheet(package: Package, workbook: str) -> str:
-    """The part of the workbook's first worksheet (chart sheets are not worksheets)."""
+@dataclass(frozen=True)
+class _Sheet:
+    name: str
+    part: str
+    hidden: bool  # hidden or very hidden: Excel does not show it
+    active: bool  # the sheet Excel opens on
+
+
+def _worksheets(package: Package, workbook: str) -> list[_Sheet]:
+    """The workbook's worksheets in its order (chart sheets are not worksheets)."""
     targets = {id_: part for type_, id_, part in package.relationships(workbook)}
     kinds = {id_: type_ for type_, id_, _ in package.relationships(workbook)}
-    for element in package.xml(workbook).iter("{*}sheet"):
+    root = package.xml(workbook)
+    view = next(root.iter("{*}workbookView"), None)
+    active = view.get("activeTab", "0") if view is not None else "0"
+    found = []
+    for index, element in enumerate(root.iter("{*}sheet")):
         id_ = attribute(element, "id")
         if id_ in targets and kinds[id_] == "worksheet":
-            return targets[id_]
-    raise package.error("E603", "不是有效的 .xlsx 文件：没有工作表")
+            hidden = element.get("state", "visible") != "visible"
+            name = element.get("name", "")
+            found.append(_Sheet(name, targets[id_], hidden, str(index) == active.strip()))
+    if not found:
+        raise package.error("E603", "不是有效的 .xlsx 文件：没有工作表")
+    return found
+
+
+def _name(sheet: _Sheet) -> str:
+    return visible(excerpt(sheet.name))
+
+
+def _size(package: Package, part: str) -> int:
+    """The unpacked size of `part` (0 when missing: reading it says so)."""
+    info = package.members.get(part.lower())
+    return 0 if info is None else info.file_size
 
 
 def _number_formats(package: Package, workbook: str) -> tuple[tuple[NumberFormat, ...], bool]:
@@ -153,6 +233,17 @@ class _SheetReader:
         for r in range(1, height + 1):
             builder.add([self.cells.get((r, c), "") for c in range(1, width + 1)], r)
         return builder.grid()
+
+    def holds(self) -> bool:
+        """Whether the sheet has a cell with a value or a formula, looked for without reading
+        it into a grid (it stops at the first)."""
+        for cell in self.package.elements(self.part, "{*}c"):
+            if len(cell):
+                text, formula_without_result = self._value(cell)
+                if text.strip() or formula_without_result:
+                    return True
+            cell.clear()
+        return False
 
     def _number(self, text: str | None, default: int) -> int:
         if text is None:
