@@ -26,7 +26,12 @@ from generator.kinds import FormKind, form_kinds
 from generator.kinds.spec import FieldSpec, FieldType
 
 MAX_COUNT = 10**MAX_COUNT_DIGITS  # counts `check` reads are below it
-_DATE = re.compile(r"(\d{4})\D+(\d{1,2})\D+(\d{1,2})")
+# a cell that is one date and nothing else (2024年1月15日, 2024-1-15, 2024/01/15 0:00:00, an ISO
+# date cell's 2024-01-15T00:00:00): a month alone, a range or a date with more is not read
+_DATE = re.compile(
+    r"\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?"
+    r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*"
+)
 
 
 @dataclass
@@ -201,9 +206,10 @@ class Reading:
                 return None
             return int(number) if kind is FieldType.INTEGER else number
         if kind is FieldType.DATE:
-            match = _DATE.search(text)
+            match = _DATE.fullmatch(text)
             try:
-                return date(*(int(g) for g in match.groups())) if match else None
+                if match:
+                    return date(*(int(g) for g in match.groups()))
             except ValueError:
                 pass
             self.unreadable(spec, at, "日期", text)

@@ -1,0 +1,69 @@
+"""import after the hostile review of 2026-11-27 (values and labels): a date it cannot read
+whole, an amount typed with its unit, a value with a remark in brackets, a value that holds a
+label's word. Each is read exactly or warned (W602 quoting the cell), never dropped, never
+taken for a label. Every file is a kind's fixture form edited (tests/import_variants.py),
+written into the test's tmp_path."""
+
+from __future__ import annotations
+
+import pytest
+from import_variants import fixture_form, replaced, write_form
+from test_import_invariant import assert_every_cell_accounted
+
+from generator.cli import main
+
+
+def imported(capsys, tmp_path, kind: str, changes: dict[str, str], every: bool = True):
+    """Import `kind`'s fixture form with the cells `changes` names replaced: the exit status,
+    the import's diagnostics (with {path} for the file; not what `check` says of the YAML) and
+    the YAML; every cell placed or warned."""
+    form = replaced(changes, every)(fixture_form(kind))
+    path = write_form(form, tmp_path, "form", "xlsx")
+    target = tmp_path / "2024" / "form.yaml"
+    status = main(["import", str(path), "-o", str(target)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    text = target.read_text(encoding="utf-8")
+    lines = captured.err.splitlines()[:-1]
+    assert_every_cell_accounted(path, text, lines)
+    own = f"{path.as_posix()}:"
+    shown = [line.replace(own, "{path}:") for line in lines if line.startswith(own)]
+    return status, shown, text
+
+
+def w602(row: int, col: int, key: str, what: str, text: str) -> str:
+    return f"{{path}}:{row}:{col}: W602 “{key}”的{what}“{text}”无法读取，留空待补"
+
+
+# -- 1: a date is read only when the cell is one whole date ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2024年3月",
+        "2024.03",
+        "20240301",
+        "45352",  # a number cell (an Excel date saved without its format)
+        "2024年3月1日至2024年11月30日",
+        "2024年3月1日前后",
+    ],
+)
+def test_a_date_that_is_not_one_whole_date_is_warned_with_its_text(capsys, tmp_path, written):
+    status, warnings, text = imported(capsys, tmp_path, "上海项目", {"2024年3月1日": written})
+    assert warnings == [w602(7, 2, "开始时间", "日期", written)]
+    assert f"# 导入时原表写作“{written}”，无法读取，请填写\n开始时间:\n" in text
+    assert status == 1  # check: “开始时间”没有填写
+
+
+def test_a_date_of_the_national_form_that_has_no_day_is_warned(capsys, tmp_path):
+    _, warnings, text = imported(capsys, tmp_path, "全国整体", {"2024年1月15日": "2024年1月"})
+    assert warnings == [w602(30, 6, "填报日期", "日期", "2024年1月")]
+    assert "# 导入时原表写作“2024年1月”，无法读取，请填写\n" in text
+
+
+@pytest.mark.parametrize("written", ["2024-3-1", "2024/03/01", " 2024 年 3 月 1 日 "])
+def test_a_whole_date_is_read(capsys, tmp_path, written):
+    _, warnings, text = imported(capsys, tmp_path, "上海项目", {"2024年3月1日": written})
+    assert warnings == []
+    assert "\n开始时间: 2024-03-01\n" in text
