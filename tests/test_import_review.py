@@ -67,3 +67,34 @@ def test_a_whole_date_is_read(capsys, tmp_path, written):
     _, warnings, text = imported(capsys, tmp_path, "上海项目", {"2024年3月1日": written})
     assert warnings == []
     assert "\n开始时间: 2024-03-01\n" in text
+
+
+# -- 2: an amount typed with its unit is converted exactly into the form's unit --------------------
+
+
+def test_an_amount_typed_in_wan_yuan_on_a_form_in_yuan_is_converted(capsys, tmp_path):
+    changes = {"1,200,000.00": "120万元", "0.00": "0 万元"}
+    _, warnings, text = imported(capsys, tmp_path, "上海项目", changes)
+    assert warnings == []
+    assert (
+        "项目资金:\n"
+        "  # 导入时原表写作“120万元”，换算为元\n"
+        "  年度资金总额: 1,200,000.00\n"
+        "  # 导入时原表写作“120万元”，换算为元\n"
+        "  财政拨款: 1,200,000.00\n"
+        "  # 导入时原表写作“0 万元”，换算为元\n"
+        "  其他资金: 0.00\n"
+    ) in text
+
+
+def test_an_amount_typed_in_yuan_on_a_form_in_wan_yuan_is_converted(capsys, tmp_path):
+    changes = {"项目资金（元）": "项目资金（万元）", "1,200,000.00": "1,234,567.89元"}
+    _, warnings, text = imported(capsys, tmp_path, "上海项目", changes)
+    assert warnings == []
+    assert "金额单位: 万元\n" in text
+    assert "  # 导入时原表写作“1,234,567.89元”，换算为万元\n  财政拨款: 123.456789\n" in text
+
+
+def test_an_amount_in_a_unit_the_form_has_no_name_for_is_warned(capsys, tmp_path):
+    _, warnings, _ = imported(capsys, tmp_path, "上海项目", {"0.00": "0千元"})
+    assert warnings == [w602(13, 4, "其他资金", "金额", "0千元")]

@@ -264,6 +264,7 @@ class _FormReader:
 
     def read(self, slug: str, year: int) -> Declaration:
         self.unit = self._unit()
+        self.reading.unit = self.unit or self.kind.amount_unit
         everything = Region(0, len(self.grid.rows), 0, max(map(len, self.grid.rows), default=0))
         values = self.group(self.kind.fields, "", everything, (-1, -1), year)
         locations: dict[str, Location] = {}
