@@ -98,3 +98,54 @@ def test_an_amount_typed_in_yuan_on_a_form_in_wan_yuan_is_converted(capsys, tmp_
 def test_an_amount_in_a_unit_the_form_has_no_name_for_is_warned(capsys, tmp_path):
     _, warnings, _ = imported(capsys, tmp_path, "上海项目", {"0.00": "0千元"})
     assert warnings == [w602(13, 4, "其他资金", "金额", "0千元")]
+
+
+# -- 5: a value with a remark in brackets is no label ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "old", "new", "warning"),
+    [
+        ("上海项目", "1,200,000.00", "1,200,000（含上年结转）", (13, 2, "年度资金总额", "金额")),
+        ("上海项目", "2024年3月1日", "2024/03/01（暂定）", (7, 2, "开始时间", "日期")),
+        ("上海整体", "38", "38（含借调2人）", (18, 2, "年末在职人数", "数字")),
+        ("上海整体", "0", "0（无）", (3, 4, "下属预算单位个数", "数字")),
+    ],
+)
+def test_a_value_with_a_remark_in_brackets_is_warned_with_its_text(
+    capsys, tmp_path, kind, old, new, warning
+):
+    _, warnings, text = imported(capsys, tmp_path, kind, {old: new}, every=False)
+    assert warnings == [w602(*warning, new)]
+    assert f"# 导入时原表写作“{new}”，无法读取，请填写\n" in text
+
+
+# -- 6: a value holding a label's word is a value -------------------------------------------------
+
+
+def test_an_indicator_named_with_a_label_word_is_an_indicator(capsys, tmp_path):
+    changes = {"资助资金发放及时率": "联系电话接通率"}
+    _, warnings, text = imported(capsys, tmp_path, "全国整体", changes)
+    assert warnings == []
+    assert '      联系电话接通率: "=100%"\n' in text
+    assert "联系电话: 0000-1234567\n" in text
+
+
+def test_a_task_named_with_a_label_word_is_a_task(capsys, tmp_path):
+    _, warnings, text = imported(capsys, tmp_path, "全国整体", {"教师队伍建设": "年度总体目标落实"})
+    assert warnings == []
+    assert "  - 任务名称: 年度总体目标落实\n" in text
+    assert "年度总体目标:\n  - 巩固义务教育基本均衡成果" in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [("档案数字化", "项目资金管理系统", "项目名称"), (None, "立项依据见附件", "立项依据")],
+)
+def test_a_project_value_with_a_label_word_is_its_value(capsys, tmp_path, old, new, key):
+    form = fixture_form("上海项目")
+    old = old or form.rows[form.find(key)[0]][1]
+    _, warnings, text = imported(capsys, tmp_path, "上海项目", {old: new}, every=False)
+    assert warnings == []
+    assert f"\n{key}: {new}\n" in text
+    assert "\n  年度资金总额: 1,200,000.00\n" in text

@@ -103,10 +103,12 @@ class Reading:
     # -- labels -------------------------------------------------------------------------------
 
     def label_keys(self, cell: str) -> frozenset[str]:
-        """The labels (plain keys) `cell` is a label of, the longest ones only."""
+        """The labels (plain keys) `cell` is a label of, the longest ones only; none when the
+        cell holds more than labels (联系电话接通率 is a value, not the label 联系电话)."""
         text = plain(cell)
         if text not in self._label_cache:
-            self._label_cache[text] = frozenset(best_keys(text, self.labels) if text else ())
+            label = bool(text) and only_labels(text, self.own)
+            self._label_cache[text] = frozenset(best_keys(text, self.labels) if label else ())
         return self._label_cache[text]
 
     def is_label(self, cell: str) -> bool:
