@@ -243,7 +243,8 @@ class _FormReader:
         for r in range(row - 1, top - 1, -1):
             for c in range(col + 1, min(right, len(self.grid.rows[r]))):
                 text = plain(self.grid.rows[r][c])
-                if text and any(is_label(text, key) for key in keys) and self.reading.is_label(text):
+                labelled = any(is_label(text, key) for key in keys)
+                if text and labelled and self.reading.is_label(text):
                     value = self.reading.cell(row, c)
                     if value and not self.reading.is_label(value):
                         self.reading.used.add((row, c))
