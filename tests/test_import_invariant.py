@@ -32,6 +32,7 @@ from generator.importing.labels import only_labels, plain, visible
 from generator.importing.reading import Reading
 from generator.importing.rules import check_marks
 from generator.kinds.spec import FieldType
+from generator.kinds.vocabulary import amount_units
 
 _DIAGNOSTIC = re.compile(r"^(?P<source>.*):(?P<line>\d+):(?P<col>\d+): [EWL]\d{3} ")
 _DATE = re.compile(r"^(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?$")
@@ -146,6 +147,9 @@ def _placed(cell: str, values: Counter[Hashable], decl: Declaration) -> bool:
     number = _as_number(cell)
     if number is not None and _take(values, number):
         return True
+    typed = _in_unit(cell, decl.amount_unit)
+    if typed is not None and _take(values, typed):
+        return True
     day = _DATE.match(cell.strip())
     if day and _take(values, ("date", date(*map(int, day.groups())))):
         return True
@@ -171,6 +175,16 @@ def _as_number(cell: str) -> tuple[str, Decimal] | None:
     text = _UNIT.sub("", cell.strip()).rstrip("%％").strip()
     amount = parse_amount(text)
     return _number(amount) if amount is not None else None
+
+
+def _in_unit(cell: str, unit: str) -> tuple[str, Decimal] | None:
+    """An amount typed with a unit (120万元), by its value in `unit`, the declaration's."""
+    units = amount_units()
+    typed = next((u for u in sorted(units, key=len, reverse=True) if cell.strip().endswith(u)), "")
+    amount = parse_amount(cell.strip().removesuffix(typed)) if typed else None
+    if amount is None:
+        return None
+    return _number(amount * units[typed].in_yuan / units[unit].in_yuan)
 
 
 def _boxes(cell: str, values: Counter[Hashable], decl: Declaration) -> bool:

@@ -38,12 +38,15 @@ def best_keys(cell: str, keys: Iterable[str]) -> set[str]:
 def only_labels(cell: str, labels: list[str]) -> bool:
     """Whether `cell` holds nothing but labels (`labels`, longest first) and what labels are
     printed with: numbering (1、（1）一、), remarks in brackets （元）, punctuation. A value
-    with a label word in it (预算备注, 备注：本年无变化) is more than that."""
+    with a label word in it (预算备注, 备注：本年无变化, 联系电话接通率) is more than that, and so
+    is a value with a remark in brackets but no label (650,000（含上年结转）)."""
     whole = rest = plain(cell)
     for label in labels:
         rest = rest.replace(label, "")
+    if rest == whole:
+        return False
     rest = _BRACKETED.sub("", rest)
-    return rest != whole and not any(ch.isalpha() and ch not in _NUMERALS for ch in rest)
+    return not any(ch.isalpha() and ch not in _NUMERALS for ch in rest)
 
 
 def strip_brackets(text: str) -> str:

@@ -161,7 +161,7 @@ class _FormReader:
             keys &= self.unique
         for r, c, cell in region.cells(self.grid):
             text = plain(cell)
-            if any(is_label(text, key) for key in keys):
+            if any(is_label(text, key) for key in keys) and self.reading.is_label(cell):
                 return r, c
         return -1, -1
 
@@ -243,7 +243,8 @@ class _FormReader:
         for r in range(row - 1, top - 1, -1):
             for c in range(col + 1, min(right, len(self.grid.rows[r]))):
                 text = plain(self.grid.rows[r][c])
-                if text and any(is_label(text, key) for key in keys):
+                labelled = any(is_label(text, key) for key in keys)
+                if text and labelled and self.reading.is_label(text):
                     value = self.reading.cell(row, c)
                     if value and not self.reading.is_label(value):
                         self.reading.used.add((row, c))
@@ -264,6 +265,7 @@ class _FormReader:
 
     def read(self, slug: str, year: int) -> Declaration:
         self.unit = self._unit()
+        self.reading.unit = self.unit or self.kind.amount_unit
         everything = Region(0, len(self.grid.rows), 0, max(map(len, self.grid.rows), default=0))
         values = self.group(self.kind.fields, "", everything, (-1, -1), year)
         locations: dict[str, Location] = {}
@@ -497,8 +499,10 @@ class _FormReader:
                 break
             for c, cell in enumerate(self.grid.rows[r]):
                 for leaf_path, leaf in leaves:
-                    if leaf_path not in columns and any(
-                        is_label(plain(cell), key) for key in self.keys(leaf)
+                    if (
+                        leaf_path not in columns
+                        and any(is_label(plain(cell), key) for key in self.keys(leaf))
+                        and self.reading.is_label(cell)
                     ):
                         columns[leaf_path] = c
                         rows_found.add(r)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 
 from generator.authoring.emit import END
 from generator.declaration.model import Value
@@ -24,9 +24,15 @@ from generator.importing.labels import best_keys, only_labels, plain, visible
 from generator.importing.rules import check_marks, form_texts, in_brackets, level_words
 from generator.kinds import FormKind, form_kinds
 from generator.kinds.spec import FieldSpec, FieldType
+from generator.kinds.vocabulary import amount_units
 
 MAX_COUNT = 10**MAX_COUNT_DIGITS  # counts `check` reads are below it
-_DATE = re.compile(r"(\d{4})\D+(\d{1,2})\D+(\d{1,2})")
+# a cell that is one date and nothing else (2024年1月15日, 2024-1-15, 2024/01/15 0:00:00, an ISO
+# date cell's 2024-01-15T00:00:00): a month alone, a range or a date with more is not read
+_DATE = re.compile(
+    r"\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?"
+    r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*"
+)
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Reading:
     comments: dict[str, list[str]] = field(default_factory=dict)
     blank: set[str] = field(default_factory=set)
     used: set[tuple[int, int]] = field(default_factory=set)  # cells read into a value
+    unit: str = ""  # the 金额单位 amounts are read in ("": the kind's)
 
     def __post_init__(self) -> None:
         flags = {f.key for f in self.flags()}  # printed in the department's name, not as labels
@@ -96,10 +103,12 @@ class Reading:
     # -- labels -------------------------------------------------------------------------------
 
     def label_keys(self, cell: str) -> frozenset[str]:
-        """The labels (plain keys) `cell` is a label of, the longest ones only."""
+        """The labels (plain keys) `cell` is a label of, the longest ones only; none when the
+        cell holds more than labels (联系电话接通率 is a value, not the label 联系电话)."""
         text = plain(cell)
         if text not in self._label_cache:
-            self._label_cache[text] = frozenset(best_keys(text, self.labels) if text else ())
+            label = bool(text) and only_labels(text, self.own)
+            self._label_cache[text] = frozenset(best_keys(text, self.labels) if label else ())
         return self._label_cache[text]
 
     def is_label(self, cell: str) -> bool:
@@ -184,11 +193,7 @@ class Reading:
         if kind in (FieldType.TEXT, FieldType.LONG_TEXT, FieldType.CHOICE):
             return text
         if kind is FieldType.AMOUNT:
-            value = parse_amount(re.sub(r"\s*万?元$", "", text))
-            if value is None:
-                self.unreadable(spec, at, "金额", text)
-                return None
-            return to_cents(value)
+            return self.amount(spec, text, at)
         if kind in (FieldType.INTEGER, FieldType.NUMBER, FieldType.PERCENT):
             number = parse_amount(text.rstrip("%％ "))
             integral = number is not None and number == number.to_integral_value()
@@ -201,14 +206,37 @@ class Reading:
                 return None
             return int(number) if kind is FieldType.INTEGER else number
         if kind is FieldType.DATE:
-            match = _DATE.search(text)
+            match = _DATE.fullmatch(text)
             try:
-                return date(*(int(g) for g in match.groups())) if match else None
+                if match:
+                    return date(*(int(g) for g in match.groups()))
             except ValueError:
                 pass
             self.unreadable(spec, at, "日期", text)
             return None
         return text
+
+    def amount(self, spec: FieldSpec, text: str, at: tuple[str, int, int]) -> Decimal | None:
+        """An amount, typed with a unit or without: one in another unit than the form's
+        (120万元 on a form in 元) is converted exactly, and the YAML says so in a comment."""
+        units = amount_units()
+        unit = self.unit or self.kind.amount_unit
+        written = text.strip()
+        typed = next((u for u in sorted(units, key=len, reverse=True) if written.endswith(u)), "")
+        value = parse_amount(written.removesuffix(typed))
+        if value is None:
+            self.unreadable(spec, at, "金额", text)
+            return None
+        if typed and typed != unit:
+            with localcontext() as context:
+                context.prec = len(value.as_tuple().digits) + 40
+                context.traps[Inexact] = True
+                value = value * units[typed].in_yuan / units[unit].in_yuan
+            path = at[0]
+            if path:
+                comment = f"导入时原表写作“{visible(text)}”，换算为{unit}"
+                self.comments.setdefault(path, []).append(comment)
+        return to_cents(value)
 
     def boxes(self, spec: FieldSpec, text: str, at: tuple[str, int, int]) -> str | None:
         """A choice printed as check boxes (☑新增项目  □延续项目): the option ticked; a cell
