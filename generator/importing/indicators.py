@@ -112,7 +112,8 @@ def next_form(reading: Reading) -> int:
     cell is warned (W611) and marked as read: the rest of it is no part of the form."""
     rows = reading.grid.rows
     titles = {plain(kind.title) for kind in form_kinds().values() if kind.title}
-    for r in range(_header(reading) + 1 if _header(reading) >= 0 else len(rows), len(rows)):
+    header = _header(reading)
+    for r in range(header + 1 if header >= 0 else len(rows), len(rows)):
         cells = [(c, cell) for c, cell in enumerate(rows[r]) if cell]
         if any(plain(cell) in titles or _YEAR_CELL.match(plain(cell)) for _, cell in cells):
             c, cell = cells[0]
