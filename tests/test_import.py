@@ -59,6 +59,8 @@ def test_seed_export_imports_equal_to_the_declaration(tmp_path, capsys):
     source = SEED_TEXT.as_posix()
     assert warnings == [
         f"{source}:46:1: W603 “党建活动次数”的目标值“> =11次”读作“>=11次”",
+        f"{source}:60:1: W610 这一行的单元格与表头错位，按顺序读取：三级目标“支部大会完成数”、指标目标值“=4次”",
+        f"{source}:70:1: W610 这一行的单元格与表头错位，按顺序读取：三级目标“调研考察组织流程合规率”、指标目标值“=100%”",
         f"{source}:107:1: W601 “时效指标”标签印在所属各行之后（合并单元格导出所致）：第 72–90 行中名称以“及时率/及时性”结尾的 19 项归入 产出指标 / 时效指标",
         f"{source}:108:1: W601 “社会效益指标”标签印在所属各行之后（合并单元格导出所致）：第 91–106 行中位于其后的 16 项归入 效益指标 / 社会效益指标",
     ]
@@ -237,7 +239,7 @@ def test_unreadable_amounts_and_rows_are_warned_about(tmp_path, capsys):
     assert (
         f"{path.as_posix()}:17:1: W602 “年末资产总额”的金额“十元”无法读取，留空待补" in captured.err
     )
-    assert f"{path.as_posix()}:22:1: W604 无法识别这一行：孤立的文字，未导入" in captured.err
+    assert f"{path.as_posix()}:22:1: W604 “孤立的文字”没有指标目标值，未导入" in captured.err
     assert "E102 “年末资产总额”没有填写" in captured.err  # the YAML alone on stdout
     assert "# 导入时原表写作“十元”，无法读取，请填写\n年末资产总额:\n" in captured.out
 

@@ -90,7 +90,11 @@ def test_a_row_with_extra_columns_and_no_target_is_warned_not_read_from_its_last
     rows[row][3] = ""
     path = form_of("全国整体横版", rows, tmp_path)
     _, warnings, _, decl, _ = run_import(capsys, "全国整体横版", path, tmp_path)
-    assert warnings == [f"{path.as_posix()}:{row + 1}:1: W604 “农民培训人次”没有指标值，未导入"]
+    header = next(cells for cells in rows if cells[2] == "三级指标")
+    dropped = "、".join(f"{h}“{t}”" for h, t in zip(header[4:], rows[row][4:], strict=True) if t)
+    assert warnings == [
+        f"{path.as_posix()}:{row + 1}:1: W604 “农民培训人次”没有指标值，未导入：{dropped}"
+    ]
     names = [indicator.name for _, _, indicator in decl.indicators()]
     assert "农民培训人次" not in names
     assert not any("扣分" in name for name in names)
@@ -120,7 +124,8 @@ def test_extra_columns_of_a_kind_without_them_are_warned_never_read_as_name_or_t
         w611(path, line, 5, "页", kind),
         w611(path, line, 7, "完成得满分", kind),
         w611(path, line, 8, "50", kind),
-        f"{path.as_posix()}:{line + 1}:1: W604 “数字化成果验收合格率”没有指标目标值，未导入",
+        f"{path.as_posix()}:{line + 1}:1: W604 “数字化成果验收合格率”没有指标目标值，未导入："
+        "指标解释“验收合格的比例”",
         w611(path, line + 1, 5, "%", kind),  # the columns the kind has not: as in any row
         w611(path, line + 1, 7, "每低1%扣1分", kind),
         w611(path, line + 1, 8, "50", kind),

@@ -5,17 +5,21 @@ The table starts at its header row, the row that holds the kind's 三级 label (
 the header names its columns: the levels' words, and the kind's indicator columns (指标值,
 中期指标值 | 年度指标值, 指标值类型 …), a cell belonging to the column whose header starts at or
 left of it (a header spans its merged cells). It ends at a row that starts with the label of a
-field the kind prints after the tree (填报人, 分值合计); the form's own footnotes are skipped.
+field the kind prints after the tree (填报人, 分值合计), or holds left of its 三级 column a label
+of the kind's other fields or nothing but labels of another kind (填报人 on a Shanghai form), and
+above a second form pasted below the first (a title or （××××年度） after the header: W611, the
+rest of the sheet is not read); the form's own footnotes are skipped.
 
 In each row the framework's names are the 一级 and 二级, wherever they stand (a hand-typed form
 shifts them), up to the row's 二级: right of it stands the 三级, whatever its name (社会成本指标
 | 社会成本指标); a name that is both a 一级 and a 二级 (成本指标 in Shanghai's framework) is the
 一级 when a 二级 of it stands beside it, else as its column says. The other cells are read by
 their column: the 三级 name and each indicator column's value (a second cell in one column, or
-a cell beyond the header's columns, is not read: W611). A row with its 三级 name and other
-indicator columns but no target is W604; a row without a 三级 name and target in their columns
-(a hand-typed row shifted by a cell) is read as before: its last two cells are the 三级 name
-and target.
+a cell beyond the header's columns, is not read: W611); in a row with a value in an indicator
+column, the cell in the 三级 column is the 三级 name, whatever it is called (质量指标). A row
+without its 三级 name or without its target is W604, naming every cell it drops; the one
+exception is a row of two cells shifted left against its header (a name in a level's column,
+then a target with an operator), as text exports of merged cells have them: read in order, W610.
 What is inferred rather than read (a 二级 label printed after the rows it belongs to, as merged
 cells export; an operator with a stray space) gives a warning and a YAML comment. A 二级 row
 with no 三级 is an empty 二级, as the national forms print a placeholder.
@@ -26,6 +30,7 @@ other knows more, else the one of those with fewest of its 一级 missing from t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from generator.declaration.model import (
@@ -39,14 +44,16 @@ from generator.declaration.model import (
     Value,
 )
 from generator.declaration.targets import Parsed, parse_target
-from generator.importing.labels import is_label, plain
+from generator.errors import excerpt
+from generator.importing.labels import is_label, only_labels, plain
 from generator.importing.reading import Reading
 from generator.importing.rules import level2_by_suffix, level_words
-from generator.kinds import Framework, frameworks
+from generator.kinds import Framework, form_kinds, frameworks
 from generator.kinds.frameworks import Level1Spec, canonical
 from generator.kinds.spec import FieldSpec, FieldType
 
 LEVEL1, LEVEL2, NAME = "一级", "二级", "三级"  # the header's level columns
+_YEAR_CELL = re.compile(r"^[（(]?\d{4}年度[)）]?$")  # a form's （2024年度）
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ class _Row:
     values: dict[str, tuple[str, int]]  # indicator field key → (text, column)
     row: int
     col: int  # the 三级 name's column
+    note: str = ""  # how it was inferred (a row shifted against its header): W610
 
 
 @dataclass
@@ -85,21 +93,53 @@ class _Segment:
     detached: list[tuple[str, str, int]] = field(default_factory=list)  # labels printed after
 
 
-def find_table(reading: Reading, after: tuple[str, ...]) -> Table | None:
-    """The indicator table of the form, or None; `after` are the labels (plain) of the fields
-    the kind prints after the tree."""
-    kind = reading.kind
-    one, two, three = (tuple(plain(w) for w in level_words(level)) for level in kind.levels)
-    rows = reading.grid.rows
-    header = next(
+def _header(reading: Reading) -> int:
+    """The row of the indicator table's header (the one holding the kind's 三级 label), or -1."""
+    three = tuple(plain(w) for w in level_words(reading.kind.levels[-1]))
+    return next(
         (
             r
-            for r, row in enumerate(rows)
+            for r, row in enumerate(reading.grid.rows)
             if any(c and any(is_label(plain(c), w) for w in three) for c in row)
         ),
         -1,
     )
-    if header < 0:
+
+
+def next_form(reading: Reading) -> int:
+    """The row where a second form pasted below the first starts (a row after the indicator
+    table's header holding a form's title or its （××××年度）), or the number of rows. Its first
+    cell is warned (W611) and marked as read: the rest of it is no part of the form."""
+    rows = reading.grid.rows
+    titles = {plain(kind.title) for kind in form_kinds().values() if kind.title}
+    header = _header(reading)
+    for r in range(header + 1 if header >= 0 else len(rows), len(rows)):
+        cells = [(c, cell) for c, cell in enumerate(rows[r]) if cell]
+        if any(plain(cell) in titles or _YEAR_CELL.match(plain(cell)) for _, cell in cells):
+            c, cell = cells[0]
+            where = reading.grid.location(r)
+            reading.warn(
+                r,
+                "W611",
+                f"“{excerpt(cell, 40)}”未导入：第 {where.line} 行起是另一张申报表，只读取第一张",
+                col=c,
+                hint="一个文件放一张申报表；另一张请另存为文件后导入",
+            )
+            reading.used.add((r, c))
+            return r
+    return len(rows)
+
+
+def find_table(reading: Reading, after: tuple[str, ...], bottom: int) -> Table | None:
+    """The indicator table of the form above row `bottom`, or None; `after` are the labels
+    (plain) of the fields the kind prints after the tree. It ends at a row with one of those,
+    or with a label of the kind's other fields or only labels of other kinds left of its 三级
+    column (填报人 on a kind without one)."""
+    kind = reading.kind
+    one, two, three = (tuple(plain(w) for w in level_words(level)) for level in kind.levels)
+    rows = reading.grid.rows
+    header = _header(reading)
+    if header < 0 or header >= bottom:
         return None
     columns: dict[int, str] = {}
     for c, cell in enumerate(rows[header]):
@@ -114,11 +154,22 @@ def find_table(reading: Reading, after: tuple[str, ...]) -> Table | None:
             spec = _indicator_column(reading, text)
             columns[c] = spec.key if spec is not None else ""  # another heading ends a column
     name_col = next((c for c, n in columns.items() if n == NAME), len(rows[header]))
-    end = len(rows)
-    for r in range(header + 1, len(rows)):
-        # a label of a field printed after the tree: alone in its cell, or left of the 三级
+    fields = {
+        plain(key)
+        for _, spec in kind.walk()
+        if spec.type is not FieldType.INDICATORS and spec not in kind.indicator
+        for key in (spec.key, *spec.aliases)
+    }
+    end = bottom
+    for r in range(header + 1, bottom):
+        # a label of a field printed after the tree: alone in its cell, or left of the 三级;
+        # left of the 三级, a label of another field, or of another kind's only
         if any(
-            plain(cell) in after or (c < name_col and reading.heading_keys(cell) & set(after))
+            plain(cell) in after
+            or (
+                c < name_col
+                and (reading.heading_keys(cell) & fields or only_labels(cell, reading.foreign))
+            )
             for c, cell in enumerate(rows[r])
             if cell
         ):
@@ -250,10 +301,13 @@ class GoalsReader:
                     segments[-1].detached.append((owner_name, l2, r))
                 else:
                     segments.append(_Segment(owner_name, l2))
-            elif rest and not all((r, c) in reading.used for c, _ in rest):
-                shown = "、".join(t for _, t in cells)
-                reading.warn(r, "W604", f"无法识别这一行：{shown}，未导入")
-                reading.used.update((r, c) for c, _ in cells)  # warned about as a row
+            else:
+                if not all((r, c) in reading.used for c, _ in rest):
+                    shown = "、".join(t for _, t in cells)
+                    reading.warn(r, "W604", f"无法识别这一行：{shown}，未导入")
+                    reading.used.update((r, c) for c, _ in cells)  # warned about as a row
+                if l2:  # the 二级 stands: the rows after it are its
+                    segments.append(_Segment(level1 or (home.name if home else ""), l2))
         placed: list[_Segment] = []
         for segment in segments:
             later = self._split(segment) if segment.detached else []
@@ -273,7 +327,13 @@ class GoalsReader:
         twos = {c: self.owner(t, c) for c, t in cells}
         found1: Level1Spec | None = None
         l1_text, l2_text, l2_col = "", "", -1
+        # with a value in an indicator column, the 三级 column holds the 三级 name, whatever
+        # it is called (质量指标)
+        valued = any(self.table.column(c) not in (LEVEL1, LEVEL2, NAME) for c, _ in cells)
         for c, text in cells:
+            if valued and self.table.column(c) == NAME:
+                ones[c] = twos[c] = None
+                continue
             one, home = ones[c], twos[c]
             if one is not None and home is not None:  # both a 一级 and a 二级 (成本指标)
                 beside = any(one.find(plain(t)) for c2, t in cells if c2 != c)
@@ -296,37 +356,67 @@ class GoalsReader:
     def indicator_row(self, rest: list[tuple[int, str]], r: int) -> _Row | None:
         """The 三级 name and values of a row's other cells, by the header's columns (cells in
         the levels' columns are not the row's: unknown 二级 names, nor a second cell in one
-        column: left unread); else its last two cells as name and target. None when the row
-        holds no indicator."""
+        column: left unread). A row without its 三级 name or its target is warned with every
+        cell it drops (W604), unless it is a row shifted against its header (see `shifted`).
+        None when the row holds no indicator."""
         by_column: dict[str, tuple[str, int]] = {}
         for c, text in rest:
             column = self.table.column(c)
             if column not in (LEVEL1, LEVEL2) and column not in by_column:
                 by_column[column] = (text, c)  # a second cell in a column is not read: W611
         target = self.target.key
-        if NAME in by_column and target in by_column:
-            name, col = by_column.pop(NAME)
-            if plain(name) in self.column_labels:
-                return None
-            self.reading.used.add((r, col))
+        name, name_col = by_column.get(NAME, ("", -1))
+        if name and plain(name) in self.column_labels:
+            return None  # a 备注 row after the table: W604 as a row
+        if name and target in by_column:
+            by_column.pop(NAME)
+            self.reading.used.add((r, name_col))
             self.reading.used.update((r, c) for _, c in by_column.values())
-            return _Row(name, by_column, r, col)
-        name = by_column[NAME][0] if NAME in by_column else ""
-        if (
-            name
-            and plain(name) not in self.column_labels
-            and any(column not in ("", NAME, target) for column in by_column)
-        ):
-            # a row with more columns than its name and target has them in their columns: a
-            # blank target is no reason to read two other cells as name and target
-            self.reading.warn(r, "W604", f"“{name}”没有{target}，未导入")
-            self.reading.used.update((r, c) for c, _ in rest)
-            return None
-        if len(rest) >= 2 and plain(rest[-2][1]) not in self.column_labels:
-            (name_col, name), (col, text) = rest[-2], rest[-1]
-            self.reading.used.update({(r, name_col), (r, col)})
-            return _Row(name, {target: (text, col)}, r, name_col)
+            return _Row(name, by_column, r, name_col)
+        shifted = self.shifted(rest, r)
+        if shifted is not None or not by_column:
+            return shifted  # only cells in the levels' columns: W604 as a row
+        others = self.named([(c, t) for c, t in rest if c != name_col])
+        if name:
+            message = f"“{name}”没有{target}，未导入{'：' if others else ''}{others}"
+        else:
+            message = f"这一行没有三级指标名称，未导入：{others}"
+        self.reading.warn(r, "W604", message)
+        self.reading.used.update((r, c) for c, _ in rest)
         return None
+
+    def shifted(self, rest: list[tuple[int, str]], r: int) -> _Row | None:
+        """A row of two cells shifted left against its header (as a text export of merged
+        cells has them): a name in a level's column, then a target with an operator in that or
+        the 三级 column, nothing in the indicator columns: read in order and warned (W610)."""
+        if len(rest) != 2:
+            return None
+        (name_col, name), (col, text) = rest
+        if self.table.column(name_col) not in (LEVEL1, LEVEL2) or self.table.column(col) not in (
+            LEVEL1,
+            LEVEL2,
+            NAME,
+        ):
+            return None
+        if self.reading.is_heading(name) or plain(name) in self.column_labels:
+            return None
+        parsed = parse_target(text)
+        if not isinstance(parsed, Parsed) or parsed.target.qualitative:
+            return None
+        heading = self.reading.grid.rows[self.table.header][self.name_col]
+        shown = f"{plain(heading)}“{name}”、{self.target.key}“{text}”"
+        self.reading.used.update({(r, name_col), (r, col)})
+        note = f"这一行的单元格与表头错位，按顺序读取：{shown}"
+        return _Row(name, {self.target.key: (text, col)}, r, name_col, note)
+
+    def named(self, cells: list[tuple[int, str]]) -> str:
+        """`cells` as a warning names them: each with its indicator column's key, if in one."""
+        shown = []
+        for c, text in cells:
+            column = self.table.column(c)
+            known = column not in (LEVEL1, LEVEL2, NAME, "")
+            shown.append(f"{column}“{text}”" if known else f"“{text}”")
+        return "、".join(shown)
 
     def _split(self, segment: _Segment) -> list[_Segment]:
         """Give the rows of `segment` to the labels printed after it: rows whose names end as a
@@ -418,6 +508,8 @@ class GoalsReader:
 
     def indicator(self, segment: _Segment, row: _Row) -> Indicator:
         at = f"{self.path}.{segment.level1}.{segment.level2}.{row.name}"
+        if row.note:
+            self.reading.warn(row.row, "W610", row.note, at, f"导入时推断：{row.note}")
         values: dict[str, Value] = {}
         declared = ""
         for spec in self.reading.kind.indicator:

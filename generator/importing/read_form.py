@@ -36,7 +36,12 @@ from generator.declaration.checks import derived_values
 from generator.declaration.model import FRAMEWORK_KEY, Declaration, Goals, Record, Value
 from generator.errors import Diagnostic, Location, sort_diagnostics
 from generator.importing.grid import Grid
-from generator.importing.indicators import GoalsReader, find_table, recognise_framework
+from generator.importing.indicators import (
+    GoalsReader,
+    find_table,
+    next_form,
+    recognise_framework,
+)
 from generator.importing.labels import is_label, plain
 from generator.importing.reading import Reading
 from generator.importing.recognise import recognise
@@ -132,6 +137,7 @@ class _FormReader:
         self.framework: Framework = frameworks()[self.kind.framework]
         self.in_brackets: dict[str, tuple[str, int, int]] = {}  # path → value, row, col
         self.headers: set[tuple[int, int]] = set()  # labels in a header row: values below
+        self.bottom = len(self.grid.rows)  # the row after the form's last
         # every key (plain) → the fields it labels; a key of one field only is unique
         owners: dict[str, set[str]] = {}
         self.subtree: dict[str, frozenset[str]] = {}
@@ -266,7 +272,8 @@ class _FormReader:
     def read(self, slug: str, year: int) -> Declaration:
         self.unit = self._unit()
         self.reading.unit = self.unit or self.kind.amount_unit
-        everything = Region(0, len(self.grid.rows), 0, max(map(len, self.grid.rows), default=0))
+        self.bottom = next_form(self.reading)  # a second form pasted below is not read
+        everything = Region(0, self.bottom, 0, max(map(len, self.grid.rows), default=0))
         values = self.group(self.kind.fields, "", everything, (-1, -1), year)
         locations: dict[str, Location] = {}
         if self.framework.name != self.kind.framework:
@@ -575,7 +582,7 @@ class _FormReader:
             for key in self.keys(spec)
             if spec.role != "amount_unit"
         )
-        table = find_table(self.reading, after)
+        table = find_table(self.reading, after, self.bottom)
         if table is None:
             return None
         self.framework = recognise_framework(self.reading, table, self.kind.framework)
