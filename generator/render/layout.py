@@ -153,7 +153,7 @@ def _page(parent: etree._Element, title: str) -> Page:
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
-@dataclass
+@dataclass(slots=True)
 class _RawCell:
     label: bool
     attrs: dict[str, str]
