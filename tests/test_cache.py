@@ -293,3 +293,30 @@ def test_a_model_read_again_with_errors_stops_the_build_writing_nothing(tmp_path
     assert not report.ok
     assert [d.code for d in report.errors] == ["E201"]
     assert outputs(out) == before
+
+
+def test_build_lets_go_of_the_bytes_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a build, no declaration's bytes are held: a cache hit whose outputs are up to
+    date is not rendered and lets go of them, one rendered lets go once it is read again."""
+    from generator.build import build as build_module
+    from generator.build import cache as cache_module
+
+    made: list[cache_module.ModelCache] = []
+
+    class Recorded(cache_module.ModelCache):
+        def __init__(self, root: Path, environment: str) -> None:
+            super().__init__(root, environment)
+            made.append(self)
+
+    monkeypatch.setattr(build_module, "ModelCache", Recorded)
+    monkeypatch.setattr(cache_module, "MODELS_KEPT", 0)  # every model given as its summary
+    src = make_tree(tmp_path)
+    out = tmp_path / "out"
+    assert build([src], out).ok
+    edited = src / "2023/a.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    report = build([src], out)
+    assert report.ok and report.skipped == 1  # b: a cache hit, up to date
+    assert made[-1].hits and made[-1].held() == []

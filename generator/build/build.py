@@ -136,6 +136,7 @@ def _build_locked(
         manifest.files.update(dict.fromkeys(outputs, made.digest))
         if _up_to_date(out, previous, manifest, outputs, made.digest, report):
             report.skipped += 1
+            cache.release(item)  # not rendered: its bytes are not needed
         else:
             stale.append(item)
     # The models are read again one at a time as they are rendered, from the bytes read
@@ -301,17 +302,22 @@ class _Pages:
         self,
         outputs: list[str],
         members: list[tuple[Summary, str]],
-        files: Callable[[Renderer], dict[str, bytes]],
+        files: Callable[[Renderer], Iterator[tuple[str, bytes]]],
     ) -> None:
         """Stage `outputs`, made by `files` from `members` (each summary with the digest of
-        its declaration), unless they are up to date."""
+        its declaration), unless they are up to date. `files` gives them (suffix, bytes) one
+        at a time, in the order of `outputs`: each is staged, and let go, before the next is
+        made."""
         made_from = digest(self.environment, *(f"{s.slug}:{h}".encode() for s, h in members))
         self.manifest.files.update(dict.fromkeys(outputs, made_from))
         if _up_to_date(self.out, self.previous, self.manifest, outputs, made_from, self.report):
             return
         rendered = files(self.renderer.get())
         for path in outputs:
-            _stage_output(self.writer, self.manifest, path, rendered)
+            suffix, content = next(rendered)
+            assert path.endswith(suffix)
+            _stage_output(self.writer, self.manifest, path, {suffix: content})
+            del content
 
 
 def _stage_indexes(pages: _Pages, summaries: dict[str, Summary]) -> None:
@@ -339,16 +345,18 @@ def _stage_departments(pages: _Pages, summaries: dict[str, Summary]) -> None:
         pages.stage(outputs, members, partial(_department_files, filing))
 
 
-def _index_files(year: int, summaries: list[Summary], renderer: Renderer) -> dict[str, bytes]:
+def _index_files(
+    year: int, summaries: list[Summary], renderer: Renderer
+) -> Iterator[tuple[str, bytes]]:
     from generator.render.context import index_context
 
-    return renderer.index_files(index_context(year, summaries))
+    yield from renderer.index_outputs(index_context(year, summaries))
 
 
-def _department_files(filing: Filing, renderer: Renderer) -> dict[str, bytes]:
+def _department_files(filing: Filing, renderer: Renderer) -> Iterator[tuple[str, bytes]]:
     from generator.render.department import department_context
 
-    return renderer.department_files(department_context(filing))
+    yield from renderer.department_outputs(department_context(filing))
 
 
 def _up_to_date(

@@ -141,10 +141,20 @@ class ModelCache:
 
     def reread(self, item: Checked) -> Checked:
         """The whole model of a declaration given as a summary only, read from the very
-        bytes that were read (and digested) then, not from the file as it is now."""
+        bytes that were read (and digested) then, not from the file as it is now. Those
+        bytes are let go: a declaration is rendered once per build."""
         if item.declaration is not None:
             return item
-        return read_checked(item.path, zlib.decompress(self._bytes[item.path.as_posix()]))
+        return read_checked(item.path, zlib.decompress(self._bytes.pop(item.path.as_posix())))
+
+    def release(self, item: Checked) -> None:
+        """Let go of the bytes kept of `item` (its outputs are up to date: it is not
+        rendered, and never read again in this build)."""
+        self._bytes.pop(item.path.as_posix(), None)
+
+    def held(self) -> list[str]:
+        """The sources whose bytes are kept to be read again, sorted."""
+        return sorted(self._bytes)
 
     def summary(self, key: str, source: str) -> Summary | None:
         """The cached summary of digest `key` for `source`, or None if there is no usable one."""

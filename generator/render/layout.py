@@ -35,7 +35,7 @@ class LayoutError(Exception):
     """The layout template rendered something that is not a consistent form grid."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slotted: an index has a cell per row and column
 class Cell:
     """One cell: its text, where it sits in the grid, its span and kind."""
 
@@ -59,7 +59,7 @@ class Cell:
         return self.value is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     cells: tuple[Cell, ...]
     header: bool  # repeats on every page
@@ -153,7 +153,7 @@ def _page(parent: etree._Element, title: str) -> Page:
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
-@dataclass
+@dataclass(slots=True)
 class _RawCell:
     label: bool
     attrs: dict[str, str]
@@ -218,6 +218,7 @@ def _grid(raw_rows: list[_RawRow]) -> Table:
     covered: set[tuple[int, int]] = set()
     rows: list[Row] = []
     width = 0
+    shared: dict[str, frozenset[str]] = {}  # one set per class attribute, for all its cells
     for r, (raw_cells, header, data) in enumerate(raw_rows):
         col = 0
         cells = []
@@ -229,7 +230,8 @@ def _grid(raw_rows: list[_RawRow]) -> Table:
             for dr in range(rowspan):
                 for dc in range(colspan):
                     covered.add((r + dr, col + dc))
-            classes = frozenset(raw.attrs.get("class", "").split())
+            attribute = raw.attrs.get("class", "")
+            classes = shared.setdefault(attribute, frozenset(attribute.split()))
             value = _number(raw, classes, raw.text)
             cells.append(Cell(raw.text, r, col, rowspan, colspan, raw.label, classes, value))
             col += colspan

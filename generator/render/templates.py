@@ -15,6 +15,7 @@ index.html.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -151,22 +152,28 @@ class Renderer:
 
     def index_files(self, index: IndexContext) -> dict[str, bytes]:
         """The outputs of one year's index, by suffix."""
+        return dict(self.index_outputs(index))
+
+    def index_outputs(self, index: IndexContext) -> Iterator[tuple[str, bytes]]:
+        """The outputs of one year's index, (suffix, bytes), made one at a time as they are
+        asked for: a year's index of thousands of rows is large in each of its forms, and
+        its caller can store one before the next is made."""
         when = build_time(index.year)
         title = f"{index.year}年度 绩效目标申报汇总"
-        return {
-            ".md": self.render_markdown("index.md.j2", index=index).encode(),
-            ".xlsx": self.xlsx.write(self.render_layout(INDEX_LAYOUT, index=index), when),
-            ".html": self.render_html(INDEX_PAGE, index=index, title=title, links=[]).encode(),
-        }
+        yield ".md", self.render_markdown("index.md.j2", index=index).encode()
+        yield ".xlsx", self.xlsx.write(self.render_layout(INDEX_LAYOUT, index=index), when)
+        yield ".html", self.render_html(INDEX_PAGE, index=index, title=title, links=[]).encode()
 
     def department_files(self, p: DepartmentContext) -> dict[str, bytes]:
         """The outputs of one department's page, by suffix."""
+        return dict(self.department_outputs(p))
+
+    def department_outputs(self, p: DepartmentContext) -> Iterator[tuple[str, bytes]]:
+        """The outputs of one department's page, (suffix, bytes), one at a time."""
         title = f"{p.name} {p.year}年度 绩效目标申报"
         links = [("年度汇总", "../index.html")]
-        return {
-            ".md": self.render_markdown("department.md.j2", p=p).encode(),
-            ".html": self.render_html(DEPARTMENT_PAGE, p=p, title=title, links=links).encode(),
-        }
+        yield ".md", self.render_markdown("department.md.j2", p=p).encode()
+        yield ".html", self.render_html(DEPARTMENT_PAGE, p=p, title=title, links=links).encode()
 
     def trend_files(self, trend: TrendContext) -> dict[str, bytes]:
         """The multi-year trend as Markdown and XLSX, by suffix."""
