@@ -344,21 +344,28 @@ def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
     from where they lie: the 整体 form beside its projects' folder, the projects in it. A
     department with a form there that is not valid is left out: that form's own errors say
     what to fix first."""
-    summaries = {item.path.resolve(): item.summary for item in checked if item.summary}
-    given = {item.path.resolve() for item in checked}
+    resolved: dict[Path, Path] = {}
+
+    def real(path: Path) -> Path:  # each path resolved once (thousands of files)
+        if path not in resolved:
+            resolved[path] = path.resolve()
+        return resolved[path]
+
+    summaries = {real(item.path): item.summary for item in checked if item.summary}
+    given = {real(item.path) for item in checked}
     blocked: dict[Path, list[Path]] = {}  # department folder → its invalid forms not given
     listed = _Listings()
     folders = {folder for item in checked if (folder := _department_folder(item)) is not None}
     for folder in sorted(folders):
         for path in _department_files(folder, listed):
-            if path.resolve() in summaries:
+            if real(path) in summaries:
                 continue
-            other = read_checked(path) if path.resolve() not in given else None
+            other = read_checked(path) if real(path) not in given else None
             if other is not None and other.ok and other.summary is not None:
-                summaries[path.resolve()] = other.summary
+                summaries[real(path)] = other.summary
             else:
                 blocked.setdefault(folder, [])
-                if path.resolve() not in given:
+                if real(path) not in given:
                     blocked[folder].append(path)
     kept = [
         summary
