@@ -40,6 +40,9 @@ OTHERS = [Path("2024/shanghai-1.yaml"), Path("2024/national-1/学生资助.yaml"
 OLD = {".xls": "xlsx", ".et": "xlsx", ".doc": "docx", ".wps": "docx"}  # what each is made from
 
 
+OLD_BINARY = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)  # an OLE file's start: .xls, .doc
+
+
 @pytest.fixture(scope="module")
 def built_forms(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every fixture of tests/data/forms built: the output folder."""
@@ -232,7 +235,7 @@ def test_a_conversion_that_does_not_finish_in_time_is_stopped(tmp_path, monkeypa
     monkeypatch.setattr(legacy, "FILE_SECONDS", 1)
     temp = own_temp(monkeypatch, tmp_path)
     path = tmp_path / "表.doc"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    path.write_bytes(OLD_BINARY)
     status, out, err = run(capsys, str(path))
     assert (status, out) == (1, "")
     assert err == (
@@ -261,7 +264,7 @@ def running(pid: int) -> bool:
 def test_a_libreoffice_that_cannot_start_is_a_problem_of_the_machine(tmp_path, monkeypatch, capsys):
     fake_office(monkeypatch, tmp_path, "#!/nonexistent/interpreter\n")
     path = tmp_path / "表.et"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    path.write_bytes(OLD_BINARY)
     status, out, err = run(capsys, str(path))
     program = tmp_path / "bin" / "soffice"
     assert (status, out) == (2, "")
@@ -288,7 +291,7 @@ def test_without_libreoffice_an_old_file_says_how_to_read_it(
 ):
     no_office(monkeypatch, tmp_path)
     path = tmp_path / f"申报表{suffix}"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    path.write_bytes(OLD_BINARY)
     status, out, err = run(capsys, str(path))
     assert (status, out) == (1, "")
     assert err == (
@@ -303,7 +306,7 @@ def test_without_libreoffice_every_old_file_of_a_folder_says_so_once(tmp_path, m
     folder = tmp_path / "收到的表"
     folder.mkdir()
     for name in ("a.xls", "b.doc"):
-        (folder / name).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+        (folder / name).write_bytes(OLD_BINARY)
     status, out, err = run(capsys, str(folder), "--into", str(tmp_path / "out"))
     assert status == 1
     assert [line.split(": E602 ")[0] for line in out.splitlines()] == [
@@ -319,7 +322,7 @@ def test_without_libreoffice_an_old_file_named_as_a_new_one_says_what_it_is(
 ):
     no_office(monkeypatch, tmp_path)
     path = tmp_path / f"申报表{suffix}"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    path.write_bytes(OLD_BINARY)
     status, out, err = run(capsys, str(path))
     assert (status, out) == (1, "")
     assert err == (
