@@ -244,17 +244,16 @@ def _large_run(
     """`declarations` declarations (departments with their projects) built by whole `build`
     commands: clean, then with nothing changed; the build process's peak RSS."""
     folder = root / "declarations" / str(seed.year)
-    per_department = 1 + (PROJECTS if project is not None else 0)
-    departments = -(-declarations // per_department)
-    paths = _corpus(folder, seed, project, departments, random.Random(10_000), declarations)
+    # as many departments as it takes (each with the projects that fit) to reach the count
+    paths = _corpus(folder, seed, project, declarations, random.Random(10_000), declarations)
     argv = [sys.executable, "-m", "generator", "build", str(root / "declarations")]
     argv += ["--out", str(root / "build")]
     clean = _median(lambda: subprocess.run(argv, capture_output=True, check=True), 1)
     # the largest process waited for so far: the clean build (the check runs are far smaller)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     unchanged = _command_median(argv, 3)
-    departments = sum(1 for path in paths if path.parent == folder)
-    return LargeRun(departments, len(paths), clean, unchanged, peak)
+    wholes = sum(1 for path in paths if path.parent == folder)
+    return LargeRun(wholes, len(paths), clean, unchanged, peak)
 
 
 def _template(
