@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -15,6 +14,7 @@ import pytest
 import yaml
 from conftest import DATA, MINIMAL, ROOT, edit, markdown_paragraphs, markdown_tables
 from openpyxl import load_workbook
+from test_diff_review import git
 
 from generator.authoring.json_schema import SCHEMA_PATH
 from generator.cli import main
@@ -205,17 +205,6 @@ def test_projects_of_a_department_renamed_in_its_file_follow_it(tmp_path):
         f"按文件名配对：{root.as_posix()}/2024/national-1.yaml 的“示例县教育局”改名为 "
         f"{folder.as_posix()}/national-1.yaml 的“示例县教育体育局”（若不是同一个部门，给其中一个文件改名）"
     ]
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
 
 
 def test_diff_between_revisions_reads_the_projects_in_department_folders(
