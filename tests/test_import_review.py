@@ -149,3 +149,16 @@ def test_a_project_value_with_a_label_word_is_its_value(capsys, tmp_path, old, n
     assert warnings == []
     assert f"\n{key}: {new}\n" in text
     assert "\n  年度资金总额: 1,200,000.00\n" in text
+
+
+def test_a_value_typed_as_a_labels_text_is_said_where_the_label_stands_twice(tmp_path, capsys):
+    """A value that is exactly another field's label (项目概况： as the 申报单位名称) makes that
+    label stand twice; the value after the first is read into its field: said (W616)."""
+    status, shown, _ = imported(capsys, tmp_path, "上海项目", {"示例区档案馆": "项目概况："})
+    assert status == 1  # written, and check finds 申报单位名称 missing (E102)
+    assert "{path}:3:1: W606 “申报单位名称”没有填写，留空待补" in shown
+    assert (
+        "{path}:3:2: W616 “项目概况”的栏目名在表中出现 2 次（第 3 行第 2 列、第 8 行第 1 列），"
+        "按第一处读取，其后的值可能读错了栏目"
+        "（提示：核对这几处；一处是填写的内容时，导入的 YAML 中这一栏要手工改正）"
+    ) in shown

@@ -138,6 +138,7 @@ class _FormReader:
         self.in_brackets: dict[str, tuple[str, int, int]] = {}  # path → value, row, col
         self.headers: set[tuple[int, int]] = set()  # labels in a header row: values below
         self.bottom = len(self.grid.rows)  # the row after the form's last
+        self.twice: set[tuple[int, int]] = set()  # labels said to stand more than once
         # every key (plain) → the fields it labels; a key of one field only is unique
         owners: dict[str, set[str]] = {}
         self.subtree: dict[str, frozenset[str]] = {}
@@ -165,11 +166,23 @@ class _FormReader:
         keys = self.keys(spec)
         if unique:
             keys &= self.unique
-        for r, c, cell in region.cells(self.grid):
-            text = plain(cell)
-            if any(is_label(text, key) for key in keys) and self.reading.is_label(cell):
-                return r, c
-        return -1, -1
+        found = [
+            (r, c)
+            for r, c, cell in region.cells(self.grid)
+            if any(is_label(plain(cell), key) for key in keys) and self.reading.is_label(cell)
+        ]
+        if len(found) > 1 and spec.type is not FieldType.GROUP and found[0] not in self.twice:
+            self.twice.add(found[0])  # a value typed as the label's text: which is it?
+            places = "、".join(f"第 {r + 1} 行第 {c + 1} 列" for r, c in found)
+            self.reading.warn(
+                found[0][0],
+                "W616",
+                f"“{spec.key}”的栏目名在表中出现 {len(found)} 次（{places}），"
+                "按第一处读取，其后的值可能读错了栏目",
+                col=found[0][1],
+                hint="核对这几处；一处是填写的内容时，导入的 YAML 中这一栏要手工改正",
+            )
+        return found[0] if found else (-1, -1)
 
     def block(
         self, path: str, at: tuple[int, int], siblings: list[tuple[int, int]], around: Region
