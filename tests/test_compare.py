@@ -65,7 +65,7 @@ def test_every_planted_change_is_reported_exactly_once():
     assert set(reported) == PLANTED
     details = {c.key: c.detail for c in diff.changes}
     assert details["部门整体预算总额"] == "Δ +582,752.00（+3.16 %）"
-    assert details["产出指标 / 数量指标 / 政协志总体编撰工作完成率"] == "↑ +30"
+    assert details["产出指标 / 数量指标 / 政协志总体编撰工作完成率"] == "↑ +30 个百分点"
     assert (
         details["部门职责"] == "增 18 字、删 0 字（相似度 96 %）：增「2024年继续推进专门协商机构…」"
     )
@@ -214,7 +214,7 @@ def test_diff_between_git_revisions_and_the_work_tree(tmp_path, capsys, monkeypa
     assert data["old_label"] == "HEAD" and data["new_label"] == "工作区"
     git(tmp_path, "commit", "-q", "-am", "40%")
     assert main(["diff", "--rev", "HEAD~1..HEAD", "--exit-code", "2023"]) == 1
-    assert "=30% | =40% | ↑ +10" in capsys.readouterr().out
+    assert "=30% | =40% | ↑ +10 个百分点" in capsys.readouterr().out
     assert main(["diff", "--rev", "HEAD..HEAD", "--exit-code", "2023"]) == 0
     assert main(["diff", "--rev", "no-such-revision", "2023"]) == 2
 
@@ -459,3 +459,23 @@ def test_a_changed_indicator_column_shows_its_values_when_short(write_declaratio
     )
     details = {c.key: c.detail for c in compare(old, new).changes}
     assert details == {"产出指标 / 数量指标 / 新建高标准农田面积": "计量单位 万亩 → 亩"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "detail"),
+    [
+        ("=60%", "=70%", "↑ +10 个百分点"),
+        (">=95%", ">=92.5%", "↓ −2.5 个百分点"),
+        ("<=3‰", "<=2‰", "↓ −1 个千分点"),
+        ("=4次", "=6次", "↑ +2"),
+        ("=60%", "=70‰", "单位 % → ‰；↑ +10"),
+    ],
+)
+def test_a_change_of_a_share_is_said_in_points(write_declaration, old, new, detail):
+    base = MINIMAL.read_text(encoding="utf-8")
+    sides = [
+        model(write_declaration(base.replace('"=4次"', f'"{v}"'), n))
+        for n, v in enumerate((old, new))
+    ]
+    changed = compare(*sides).changes
+    assert [(c.kind, c.detail) for c in changed] == [("changed", detail)]

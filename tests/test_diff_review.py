@@ -95,7 +95,7 @@ def test_pull_request_review_shows_exactly_the_change_made_on_the_branch(reposit
         (
             f"main:declarations/2024/{SEED_NAME}",
             f"HEAD:declarations/2024/{SEED_NAME}",
-            "changed", TARGET_30, "=60%", "=70%", "↑ +10",
+            "changed", TARGET_30, "=60%", "=70%", "↑ +10 个百分点",
         ),
         (
             f"main:declarations/2024/{BUREAU}",
@@ -121,7 +121,7 @@ def test_pull_request_review_shows_exactly_the_change_made_on_the_branch(reposit
     assert "## 教育局（2024 年度）" in lines
     assert f"main:declarations/2024/{BUREAU} → HEAD:declarations/2024/{BUREAU}" in lines
     assert f"| 修改 | {COUNT} | =4次 | =6次 | ↑ +2 |" in lines
-    assert f"| 修改 | {TARGET_30} | =60% | =70% | ↑ +10 |" in lines
+    assert f"| 修改 | {TARGET_30} | =60% | =70% | ↑ +10 个百分点 |" in lines
     assert sum(line.startswith("| 修改 |") for line in lines) == 3  # the summary row too
     assert "新增或删除的申报" not in captured.out
     assert markdown_tables(captured.out)[0][1:5] == [
@@ -149,7 +149,7 @@ def test_last_commit_against_the_work_tree_after_a_plain_commit(repository, caps
         (
             f"HEAD~1:declarations/2024/{SEED_NAME}",
             f"declarations/2024/{SEED_NAME}",
-            "changed", TARGET_30, "=60%", "=50%", "↓ −10",
+            "changed", TARGET_30, "=60%", "=50%", "↓ −10 个百分点",
         ),
     ]  # fmt: skip
     assert data["added"] == [] and data["removed"] == []
@@ -158,7 +158,7 @@ def test_last_commit_against_the_work_tree_after_a_plain_commit(repository, caps
     assert main(["diff", "--exit-code", "--rev", "HEAD", "declarations"]) == 0
     assert main(["diff", "--exit-code", "--rev", "HEAD~1..HEAD", "declarations/2024"]) == 1
     out = capsys.readouterr().out
-    assert f"| 修改 | {TARGET_30} | =60% | =50% | ↓ −10 |" in out.splitlines()
+    assert f"| 修改 | {TARGET_30} | =60% | =50% | ↓ −10 个百分点 |" in out.splitlines()
     assert "年末资产总额" not in out
 
 

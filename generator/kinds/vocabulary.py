@@ -97,6 +97,13 @@ def target_words() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def point_units() -> dict[str, str]:
+    """Units of targets.yaml whose changes are said in points (% → 个百分点)."""
+    raw = read_config(DATA / "targets.yaml")
+    return {unit: word.text() for unit, word in raw.get("point_units").mapping().items()}
+
+
+@cache
 def operator_words() -> tuple[dict[str, str], dict[str, str]]:
     """Operators written as words (targets.yaml): before the number (不低于 → >=), and after
     it (以上 → >=); each mapped to an operator of operators.yaml."""

@@ -18,7 +18,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, localcontext
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from math import floor
 
@@ -37,11 +37,11 @@ from generator.kinds.spec import FieldSpec, FieldType
 from generator.kinds.vocabulary import base_unit, in_unit
 from generator.render.context import _in_list, amounts_of
 from generator.review.pairing import Pairing, pair_declarations
+from generator.review.wording import EXACT as _EXACT
+from generator.review.wording import number_change
 
 RENAME_SIMILARITY = 0.6  # difflib ratio from which a removed and an added name look like one
 PERCENT_LIMIT = 999_999  # a larger change in % is printed as "> +999,999 %"
-# Sums, differences and products of decimals are exact in this context, whatever their digits.
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 @dataclass(frozen=True)
@@ -280,7 +280,7 @@ def _header_changes(before: dict[str, str], after: dict[str, str], names: set[st
             changes.append(Change("removed", "header", key, was, ""))
         else:
             numbers = re.fullmatch(r"\d+", was) and re.fullmatch(r"\d+", now)
-            detail = _number_detail(Decimal(was), Decimal(now)) if numbers else ""
+            detail = number_change(Decimal(was), Decimal(now)) if numbers else ""
             if key in names:
                 changes.append(Change("renamed", "header", key, was, now, "项目改名"))
             else:
@@ -418,15 +418,6 @@ def _percent(delta: Decimal, base: Decimal) -> str:
     return f"{sign}{Decimal(hundredths).scaleb(-2):,.2f} %"
 
 
-def _number_detail(old: Decimal, new: Decimal) -> str:
-    """The direction and size of a change of number: `↑ +30`."""
-    if new == old:
-        return ""
-    arrow = "↑" if new > old else "↓"
-    delta = _EXACT.subtract(new, old)
-    return f"{arrow} {'+' if delta > 0 else '−'}{delta.copy_abs():f}"
-
-
 def _target_detail(old: Target, new: Target) -> str:
     if old.qualitative or new.qualitative:
         if old.qualitative and new.qualitative:
@@ -439,7 +430,9 @@ def _target_detail(old: Target, new: Target) -> str:
     if old.unit != new.unit:
         parts.append(f"单位 {old.unit or '（无）'} → {new.unit or '（无）'}")
     if old.number != new.number:
-        parts.append(_number_detail(old.number, new.number))
+        parts.append(
+            number_change(old.number, new.number, new.unit if new.unit == old.unit else "")
+        )
     return "；".join(parts)
 
 
