@@ -269,16 +269,25 @@ def _framework(framework: Framework, kind: str) -> dict[str, Any]:
     for spec in framework.level1:
         children: dict[str, Any] = {}
         for name in spec.level2:
-            children[name] = {"$ref": f"#/$defs/level2 {kind}"}
+            level2 = {
+                "$ref": f"#/$defs/level2 {kind}",
+                "description": f"二级指标“{name}”（属“{spec.name}”），下列三级指标: 指标值",
+            }
+            children[name] = level2
             if name.endswith(SUFFIX) and canonical(name) != name:
-                children[canonical(name)] = {"$ref": f"#/$defs/level2 {kind}"}
+                children[canonical(name)] = level2
         if spec.note_only:
-            children = {NOTE_KEY: _scalar(FieldType.TEXT), **children}
+            note = {
+                **_scalar(FieldType.TEXT),
+                "description": f"“{spec.name}”的说明（本一级只写说明）",
+            }
+            children = {NOTE_KEY: note, **children}
         node = {
             "type": "object",
             "properties": children,
             "additionalProperties": False,
             "minProperties": 1,
+            "description": f"一级指标“{spec.name}”（{framework.name}），下列二级指标",
         }
         level1[spec.name] = node
         if canonical(spec.name) != spec.name:
