@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+import openpyxl
 from conftest import MINIMAL, ROOT, SEED_YAML, make_seed_tree
 from docx.oxml.ns import qn
 from projection import GridCell, docx_tables, office_text, paragraph_text, xlsx_cells
@@ -190,6 +191,11 @@ def test_index_xlsx_has_a_row_per_declaration_and_sum_formulas(tmp_path):
     assert sheet["B6"].value == "=SUM(B4:B5)" and sheet["K6"].value == "=SUM(K4:K5)"
     assert sheet["B6"].number_format == "#,##0.00"
     assert sheet.page_setup.orientation == "landscape"
+    # the totals' values are stored beside their formulas, for readers that do not calculate
+    # (openpyxl, file managers' and mail previews), and they are the sums Excel would compute
+    values = openpyxl.load_workbook(tmp_path / "out/2023/index.xlsx", data_only=True).active
+    totals = [values.cell(6, c).value for c in range(2, 12)]
+    assert totals == [sum(values.cell(r, c).value for r in (4, 5)) for c in range(2, 12)]
 
 
 def test_text_prints_exactly_as_written_in_docx_and_xlsx(write_declaration, tmp_path):

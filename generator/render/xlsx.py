@@ -412,7 +412,10 @@ class _Sheet:
             letter = get_column_letter(c)
             style = self.ids["cell", cell.label, kind, horizontal, False]
             total = f"SUM({letter}{data_rows[0]}:{letter}{data_rows[-1]})"
-            return f'<c r="{_ref(r, c)}" s="{style}"><f>{total}</f></c>'
+            # the value the layout computed is stored with the formula, so that readers which
+            # do not calculate (previews, openpyxl) show the total; Excel recalculates anyway
+            value = "" if cell.value is None else f"<v>{format(cell.value.normalize(), 'f')}</v>"
+            return f'<c r="{_ref(r, c)}" s="{style}"><f>{total}</f>{value}</c>'
         if cell.value is not None:
             style = self.ids["cell", cell.label, kind, horizontal, False]
             number = format(cell.value.normalize(), "f")  # 18417248, not 18417248.00
