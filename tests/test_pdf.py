@@ -330,3 +330,12 @@ def test_a_pdf_stamped_in_another_time_zone_keeps_its_length():
 def test_a_pdf_without_those_fields_is_left_as_it_is():
     bare = STAMPED.replace(b"/DocChecksum", b"/Other")
     assert stable_pdf(bare, datetime(2024, 1, 1, tzinfo=UTC)) == bare
+
+
+def test_import_finds_libreoffice_by_generator_soffice_too(fake, tmp_path, monkeypatch):
+    from generator.importing import legacy
+
+    empty = tmp_path / "no-office"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert legacy.office() == str(tmp_path / "bin" / "soffice")
