@@ -73,6 +73,7 @@ def test_help_lists_targets():
     targets = (
         "help",
         "build",
+        "pdf",
         "examples",
         "check",
         "test",
