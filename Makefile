@@ -31,6 +31,10 @@ $(READY): pyproject.toml constraints.txt
 build: $(READY)  ## validate and build every declaration into build/<year>/
 	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT)
 
+.PHONY: pdf
+pdf: $(READY)  ## build as make build does, and each form's PDF beside its DOCX (needs LibreOffice)
+	$(BIN)/python -m generator build $(DECLARATIONS) --out $(OUT) --pdf
+
 examples: $(READY)  ## build the invented examples (departments with project forms) → build/examples/
 	$(BIN)/python -m generator build examples --out $(OUT)/examples
 

@@ -237,6 +237,11 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
     )
     templates(build_cmd)
+    build_cmd.add_argument(
+        "--pdf",
+        action="store_true",
+        help="每份表格另生成可打印的 PDF（<名称>.pdf，与 DOCX 同一文件夹），由 LibreOffice 转换",
+    )
 
     diff_cmd = command(
         "diff",
@@ -494,6 +499,7 @@ def _build(args: argparse.Namespace) -> int:
         args.out,
         waiting=lambda message: print(message, file=sys.stderr),
         own_templates=_own_templates(args),
+        pdf=args.pdf,
     )
     _print_problems(args.format, report.errors, report.warnings)
     if not report.ok:

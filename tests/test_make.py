@@ -73,6 +73,7 @@ def test_help_lists_targets():
     targets = (
         "help",
         "build",
+        "pdf",
         "examples",
         "check",
         "test",
@@ -141,3 +142,23 @@ def test_a_python_older_than_3_11_is_refused_saying_what_to_do(tmp_path):
         "装一个新的 Python，再用 make build PYTHON=python3.11（或其路径）"
     ) in result.stdout
     assert not (tmp_path / "venv").exists()
+
+
+def test_make_pdf_builds_with_pdf(tmp_path):
+    """`make pdf` is `build --pdf`: each form's PDF beside its DOCX, here by a stand-in
+    LibreOffice (GENERATOR_SOFFICE) that copies the DOCX."""
+    folder = tmp_path / "declarations" / "2023"
+    folder.mkdir(parents=True)
+    shutil.copy(SEED_YAML, folder)
+    program = tmp_path / "soffice"
+    program.write_text(
+        '#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in --outdir) shift; out="$1" ;;\n'
+        '*.docx) mkdir -p "$out"; cp "$1" "$out/$(basename "$1" .docx).pdf" ;; esac; shift; done\n',
+        encoding="utf-8",
+    )
+    program.chmod(0o755)
+    out = [f"DECLARATIONS={tmp_path / 'declarations'}", f"OUT={tmp_path / 'build'}"]
+    result = make("pdf", *out, GENERATOR_SOFFICE=str(program))
+    assert "写入 8 个文件" in summary(result)
+    built = tmp_path / "build/2023/minhang-cppcc-office"
+    assert built.with_suffix(".pdf").read_bytes() == built.with_suffix(".docx").read_bytes()

@@ -43,6 +43,8 @@ from generator.build.cache import (
 from generator.build.lock import output_lock
 from generator.build.manifest import NAME as MANIFEST
 from generator.build.manifest import Made, Manifest, manifest_bytes, read_manifest
+from generator.build.pdf import SUFFIX as PDF
+from generator.build.pdf import Prints, office_program
 from generator.build.report import Report, check
 from generator.build.write import Artifact, Writer
 from generator.declaration.filing import Filing, filings
@@ -80,12 +82,15 @@ def build(
     templates: Path = TEMPLATES,
     waiting: Callable[[str], None] | None = None,
     own_templates: Path | None = None,
+    pdf: bool = False,
 ) -> Report:
     """Validate every declaration under `paths` and, when all are valid, write their outputs
     to `out/<year>/` with an index per year, and remove the outputs of declarations that are
     gone. `waiting` is told when another build holds `out` and this one waits for it.
-    `own_templates`: a folder whose files replace the templates of the same name."""
+    `own_templates`: a folder whose files replace the templates of the same name. `pdf`:
+    each form's PDF too, by LibreOffice (generator/build/pdf.py)."""
     paths = list(paths)
+    program = office_program() if pdf else None  # before anything is read: how to install it
     workers = worker_count()
     method = start_method()
     own = [] if own_templates is None else [own_templates]
@@ -95,10 +100,10 @@ def build(
     report = check(paths, cache, departments=True)
     if not report.ok:
         return report
-    with output_lock(out, waiting) as notes:
+    with output_lock(out, waiting) as notes, Prints(out, report, program) as prints:
         report.notes += notes
         renderer = OnDemand(templates, own_templates)
-        _build_locked(report, cache, paths, out, renderer, environment, (workers, method))
+        _build_locked(report, cache, paths, out, renderer, environment, (workers, method), prints)
     return report
 
 
@@ -110,13 +115,16 @@ def _build_locked(
     renderer: OnDemand,
     environment: str,
     workers: tuple[int, str],
+    prints: Prints,
 ) -> None:
-    """The rest of `build`, while it holds the output folder's lock."""
+    """The rest of `build`, while it holds the output folder's lock; `prints` keeps, converts
+    or removes the forms' PDFs."""
     previous = read_manifest(out)
     # Only files the manifest lists are replaced; the manifest itself and the cache are ours.
     writer = Writer(out, owns=lambda path: path in previous.files or not _is_output(path))
     _sweep_staging(writer)  # what a build killed before its commit left
     manifest, report.gone = _carried(previous, [p.resolve() for p in paths], report.checked)
+    prints.previous, prints.manifest = previous, manifest
     summaries: dict[str, Summary] = {}
     report.notes += _summaries_of_others(cache, manifest, summaries, out)
     if summaries:  # the checks across files, with the declarations built earlier
@@ -137,6 +145,7 @@ def _build_locked(
         if _up_to_date(out, previous, manifest, outputs, made.digest, report):
             report.skipped += 1
             cache.release(item)  # not rendered: its bytes are not needed
+            prints.kept(key)
         else:
             stale.append(item)
     # The models are read again one at a time as they are rendered, from the bytes read
@@ -161,6 +170,8 @@ def _build_locked(
             for decl, files in rendered:
                 for suffix in DECLARATION_SUFFIXES:
                     _stage_output(writer, manifest, f"{decl.year}/{decl.slug}{suffix}", files)
+                prints.rendered(f"{decl.year}/{decl.slug}", files[".docx"])
+        prints.stage(writer)  # one LibreOffice for every PDF to make (with --pdf)
         pages = _Pages(writer, renderer, environment, out, previous, manifest, report)
         _stage_indexes(pages, summaries)
         _stage_departments(pages, summaries)
@@ -211,7 +222,7 @@ def _carried(
             gone.append((_shown_source(made), key))
             continue
         manifest.declarations[key] = made
-        for suffix in DECLARATION_SUFFIXES:
+        for suffix in (*DECLARATION_SUFFIXES, PDF):
             if f"{key}{suffix}" in previous.files:
                 manifest.files[f"{key}{suffix}"] = previous.files[f"{key}{suffix}"]
                 if f"{key}{suffix}" in previous.sums:
@@ -483,12 +494,12 @@ def _sweep_staging(writer: Writer) -> None:
     if writer.root.is_dir():
         for folder in sorted(writer.root.iterdir()):
             if folder.name.isascii() and folder.name.isdigit() and folder.is_dir():
-                writer.sweep(folder.name, lambda name: name.endswith(DECLARATION_SUFFIXES))
+                writer.sweep(folder.name, lambda name: name.endswith((*DECLARATION_SUFFIXES, PDF)))
                 for department in sorted(folder.iterdir()):  # projects' outputs
                     if department.is_dir() and not department.is_symlink():
                         writer.sweep(
                             f"{folder.name}/{department.name}",
-                            lambda name: name.endswith(DECLARATION_SUFFIXES),
+                            lambda name: name.endswith((*DECLARATION_SUFFIXES, PDF)),
                         )
 
 

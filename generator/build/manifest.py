@@ -29,7 +29,7 @@ FORMAT = 3
 _FORMATS = {2: {"format", "declarations", "files"}, 3: {"format", "declarations", "files", "sums"}}
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 _DECLARATION = re.compile(r"\d+/[^/]+(?:/[^/]+)?")  # <年度>/<slug>, <年度>/<部门>/<项目>
-SUFFIXES = (".md", ".docx", ".xlsx", ".html")  # of every output the build writes
+SUFFIXES = (".md", ".docx", ".xlsx", ".html", ".pdf")  # of every output the build writes
 # The files a build writes: outputs in a year's folder (a project's in its department's
 # folder there), and cache entries.
 _OUTPUT = rf"\d+/[^/]+(?:/[^/]+)?(?:{'|'.join(map(re.escape, SUFFIXES))})"

@@ -18,19 +18,15 @@ under a numbered name first (two files called 表.xls and 表.et would otherwise
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from generator.importing.docx import SAVE_DOCX
 from generator.importing.ooxml import OLE_SIGNATURE
 from generator.importing.xlsx import SAVE_XLSX
+from generator.office import INSTALLED, Ran, find_office, run_office
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 START_SECONDS = 120  # LibreOffice's first start with a new profile, on a slow office PC
@@ -71,18 +67,6 @@ NEW: dict[str, Family] = {".xlsx": SPREADSHEET, ".xlsm": SPREADSHEET, ".docx": D
 INSTALL_HINT = (
     "安装 LibreOffice（https://zh-cn.libreoffice.org/）后再导入，导入时自动转换"
     "（装在别处的，把 soffice 所在的文件夹加入 PATH）"
-)
-# Where LibreOffice's installers put it, for a LibreOffice that is not on PATH (its Windows
-# installer does not add it there).
-INSTALLED: tuple[str, ...] = (
-    (
-        "%ProgramFiles%/LibreOffice/program/soffice.exe",
-        "%ProgramFiles(x86)%/LibreOffice/program/soffice.exe",
-    )
-    if sys.platform == "win32"
-    else ("/Applications/LibreOffice.app/Contents/MacOS/soffice",)
-    if sys.platform == "darwin"
-    else ()
 )
 
 
@@ -131,13 +115,9 @@ def family_of(path: Path) -> Family | None:
 
 
 def office() -> str | None:
-    """The LibreOffice program: on PATH (soffice, or libreoffice as some Linux packages call
-    it), else where its installer puts it (INSTALLED)."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    places = (Path(os.path.expandvars(place)) for place in INSTALLED)
-    return next((str(place) for place in places if place.is_file()), None)
+    """The LibreOffice program: GENERATOR_SOFFICE, else on PATH (soffice, or libreoffice as
+    some Linux packages call it), else where its installer puts it (INSTALLED)."""
+    return find_office(INSTALLED)
 
 
 def convert(files: dict[Path, Family], program: str) -> dict[Path, Converted]:
@@ -185,14 +165,14 @@ def _convert(
         str(outputs),
         *(str(copy) for copy in copies.values()),
     ]
-    ran, why_not = _run(command, seconds)
+    ran, why_not = run_office(command, seconds)
     for path, copy in copies.items():
         made = outputs / f"{copy.stem}{family.suffix}"
         suffix = path.suffix.lower()
-        if ran is _Ran.UNSTARTED:
+        if ran is Ran.UNSTARTED:
             why = f"无法启动 LibreOffice（{program}：{why_not}）来转换 {suffix} 文件；{family.save}"
             results[path] = Converted(family.suffix, problem=why, broken=True)
-        elif ran is _Ran.TIMED_OUT:
+        elif ran is Ran.TIMED_OUT:
             results[path] = Converted(
                 family.suffix,
                 problem=f"用 LibreOffice 转换 {suffix} 文件超时（{seconds} 秒内没有完成）",
@@ -211,43 +191,3 @@ def _convert(
                 hint=f"如设有打开密码，先取消密码；{family.save}",
             )
     return results
-
-
-class _Ran(Enum):
-    DONE = "done"  # LibreOffice ran and ended (each file converted or not)
-    UNSTARTED = "unstarted"
-    TIMED_OUT = "timed out"
-
-
-def _run(command: list[str], seconds: float) -> tuple[_Ran, str]:
-    """Run LibreOffice, at most `seconds` long; how it went, and why it could not start."""
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=sys.platform != "win32",  # its own process group: killed whole
-        )
-    except OSError as error:
-        return _Ran.UNSTARTED, error.strerror or str(error)
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        _kill(process)
-        return _Ran.TIMED_OUT, ""
-    return _Ran.DONE, ""
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """Stop LibreOffice and what it started (soffice starts soffice.bin)."""
-    if sys.platform == "win32":
-        subprocess.run(
-            ["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False
-        )
-    else:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except OSError:
-            process.kill()
-    process.wait()
