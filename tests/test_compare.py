@@ -870,3 +870,33 @@ def test_a_change_of_order_is_counted_and_reported_in_markdown_and_json(tmp_path
     assert [(c["kind"], c["section"], c["key"]) for c in data["pairs"][0]["changes"]] == [
         ("reordered", "list", "年度重点任务")
     ]
+
+
+def test_a_task_amount_from_zero_says_its_change(write_declaration):
+    diff = compare(
+        *edited(
+            write_declaration,
+            FORMS / "national-1.yaml",
+            (
+                "总额: 356.2500\n      财政拨款: 356.2500\n      其他资金: 0\n",
+                "总额: 400.0000\n      财政拨款: 356.2500\n      其他资金: 43.7500\n",
+            ),
+            (
+                "总额: 1,735.5150\n  财政拨款: 1,646.2500\n  其他资金: 89.2650",
+                "总额: 1,779.2650\n  财政拨款: 1,646.2500\n  其他资金: 133.0150",
+            ),
+            ("项目支出: 1,735.5150", "项目支出: 1,779.2650"),
+            ("基本支出: 664.4850", "基本支出: 620.7350"),
+            (
+                "金额: 2,310.7350\n      占比: 96.28%\n    其他资金: 89.2650",
+                "金额: 2,266.9850\n      占比: 94.46%\n    其他资金: 133.0150",
+            ),
+        )
+    )
+    assert [c.detail for c in diff.changes if c.section == "list"] == [
+        "预算金额：总额 356.2500 → 400.0000，Δ +43.75（+12.28 %）；"
+        "预算金额：其他资金 0.0000 → 43.7500，Δ +43.75"
+    ]
+    assert section(diff, "header") == [
+        ("changed", "收入构成：财政拨款：占比", "96.28%", "94.46%", "↓ −1.82 个百分点")
+    ]

@@ -369,7 +369,7 @@ def _text_changes(before: dict[str, _Shown], after: dict[str, _Shown]) -> list[C
             continue
         order = _texts_reordered(was, now)
         if order is not None:
-            changes.append(Change("reordered", "text", name, order.old, order.new, order.moves))
+            changes.append(_reordered("text", name, order))
             continue
         size = f"{len(old)} 字", f"{len(new)} 字"
         changes.append(Change("changed", "text", name, *size, _text_detail(old, new)))
@@ -470,11 +470,8 @@ def _list_changes(
             order = reorder(
                 [i.label for i in before.items], [i.label for i in after.items], matched
             )
-            if order is None:
-                return [], len(after.items)
-            return [Change("reordered", "list", name, order.old, order.new, order.moves, name)], (
-                len(after.items)
-            )
+            found = [] if order is None else [_reordered("list", name, order, name)]
+            return found, len(after.items)
     old_items = {item.name: item for item in before.items}
     new_items = {item.name: item for item in after.items}
     changes = []
@@ -513,10 +510,12 @@ def _list_changes(
             [(old_at[o], new_at[n]) for o, n in matched_names.items()],
         )
         if order is not None:
-            changes.append(
-                Change("reordered", "list", name, order.old, order.new, order.moves, name)
-            )
+            changes.append(_reordered("list", name, order, name))
     return changes, same
+
+
+def _reordered(section: str, key: str, order: Reorder, group: str = "") -> Change:
+    return Change("reordered", section, key, order.old, order.new, order.moves, group)
 
 
 def _permutation(
@@ -555,24 +554,29 @@ def _item_changes(old: _Item, new: _Item, sides: _Sides) -> tuple[str, str, str]
 
 def _field_change(was: _Shown | None, now: _Shown | None, sides: _Sides) -> tuple[str, str, str]:
     """A changed field's old and new value as printed ("（无）" where not written) and what
-    changed."""
-    spec = (now or was or _Shown("", FieldSpec("", FieldType.TEXT, ""))).spec
-    if spec.type in (FieldType.LONG_TEXT, FieldType.TEXTS):
-        old, new = (s.text if s else "" for s in (was, now))
-        return old or "（无）", new or "（无）", _text_detail(old, new)
-    unit = "" if sides.same_unit or spec.type is not FieldType.AMOUNT else " "
-    old = f"{was.text}{unit}{sides.old.amount_unit if unit else ''}" if was else "（无）"
-    new = f"{now.text}{unit}{sides.new.amount_unit if unit else ''}" if now else "（无）"
-    said = f"{old} → {new}"
-    if was is not None and now is not None:
-        if isinstance(was.value, Decimal) and isinstance(now.value, Decimal) and was.yuan:
-            amount = _amount_change(was.value, now.value, sides)
-            if amount is not None:
-                old, new, money = amount
-                return old, new, f"{old} → {new}，{money}"
-        number = _number_detail(was, now)
-        said += f"，{number}" if number else ""
-    return old, new, said
+    changed: an amount its Δ (each side with its unit across a change of 金额单位), a long text
+    its edit summary, a number its direction."""
+    field = now or was
+    assert field is not None
+    if field.spec.type in (FieldType.LONG_TEXT, FieldType.TEXTS):
+        old_text, new_text = (s.text if s else "" for s in (was, now))
+        return old_text or "（无）", new_text or "（无）", _text_detail(old_text, new_text)
+    if (
+        was is not None
+        and now is not None
+        and isinstance(was.value, Decimal)
+        and isinstance(now.value, Decimal)
+        and field.spec.type is FieldType.AMOUNT
+    ):
+        amount = _amount_change(was.value, now.value, sides)
+        assert amount is not None  # the fields differ
+        old, new, money = amount
+        return old, new, f"{old} → {new}，{money}"
+    amount_unit = field.spec.type is FieldType.AMOUNT and not sides.same_unit
+    old = (was.text + (f" {sides.old.amount_unit}" if amount_unit else "")) if was else "（无）"
+    new = (now.text + (f" {sides.new.amount_unit}" if amount_unit else "")) if now else "（无）"
+    number = _number_detail(was, now) if was is not None and now is not None else ""
+    return old, new, f"{old} → {new}" + (f"，{number}" if number else "")
 
 
 def _budget_changes(
@@ -832,7 +836,7 @@ def _indicator_orders(
 
     def add(key: str, order: Reorder | None) -> None:
         if order is not None:
-            changes.append(Change("reordered", "indicator", key, order.old, order.new, order.moves))
+            changes.append(_reordered("indicator", key, order))
 
     add(
         new.goals_key,
