@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DATA, MINIMAL, ROOT, SEED_YAML, make_seed_tree, markdown_tables
+from conftest import (
+    DATA,
+    MINIMAL,
+    ROOT,
+    SEED_YAML,
+    make_seed_tree,
+    markdown_paragraphs,
+    markdown_tables,
+)
 from projection import xlsx_cells
 
 from generator.build.build import build
@@ -69,7 +79,9 @@ def test_every_planted_change_is_reported_exactly_once():
     assert (
         details["部门职责"] == "增 18 字、删 0 字（相似度 96 %）：增「2024年继续推进专门协商机构…」"
     )
-    assert details["闵行政协网站升级改版(2024运维)"] == "名称相似，可能是改名，内容也有变化"
+    assert details["闵行政协网站升级改版(2024运维)"] == (
+        "名称相似，可能是改名；主要内容 增 1 字、删 1 字（相似度 94 %）：删「3」，增「4」"
+    )
     assert diff.unchanged == {"header": 6, "budget": 3, "text": 1, "list": 7, "indicator": 69}
 
 
@@ -112,11 +124,13 @@ def test_markdown_report_is_valid_and_starts_with_the_summary(tmp_path, capsys, 
         ["删除", "1"],
         ["修改", "5"],
         ["移动", "1"],
+        ["顺序调整", "0"],
         ["可能改名", "2"],
         ["新增申报", "0"],
         ["删除申报", "0"],
         ["文件改名", "0"],
         ["未变", "86"],
+        ["未变申报", "0"],
     ]
     rows = [row for table in tables[1:] for row in table[1:]]
     assert all(len(row) == 5 for table in tables[1:] for row in table)
@@ -128,7 +142,9 @@ def test_markdown_report_is_valid_and_starts_with_the_summary(tmp_path, capsys, 
         "产出指标 / 质量指标 / 系统重大故障发生数",
         "效益指标 / 社会效益指标 → 产出指标 / 质量指标",
     ] in rows
-    assert captured.err.strip() == "10 处变化：修改 5，新增 1，删除 1，移动 1，可能改名 2；未变 86"
+    assert captured.err.strip() == (
+        "10 处变化：修改 5，新增 1，删除 1，移动 1，顺序调整 0，可能改名 2；未变 86"
+    )
     assert root.is_dir()
 
 
@@ -145,11 +161,13 @@ def test_json_and_exit_code(tmp_path, capsys, monkeypatch):
         "removed": 1,
         "changed": 5,
         "moved": 1,
+        "reordered": 0,
         "renamed": 2,
         "unchanged": 86,
         "declarations_added": 0,
         "declarations_removed": 0,
         "files_renamed": 0,
+        "declarations_unchanged": 0,
     }
     assert {(c["kind"], c["key"]) for c in data["pairs"][0]["changes"]} == {
         (k, key) for k, _, key, _, _ in PLANTED
@@ -312,6 +330,10 @@ def test_amounts_in_different_units_are_compared_and_summed_in_yuan(tmp_path, ca
         "Δ +582,752.00（+3.16 %）（按元计；金额单位 元 → 万元）",
     )
     assert "年末资产总额" not in budget  # the same money, written in 万元: no change
+    assert "金额单位" not in {c.key for c in diff.changes}  # the switch itself is none
+    assert main(["diff", str(root / "2023"), str(root / "2024")]) == 0
+    paragraphs = markdown_paragraphs(capsys.readouterr().out)
+    assert "金额单位：元 → 万元（金额都按元比较，数额相同的不算变化）" in paragraphs
     assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
     table = markdown_tables((tmp_path / "trend/trend.md").read_text(encoding="utf-8"))[0]
     assert ["预算（元）", "预算情况：部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
@@ -479,3 +501,402 @@ def test_a_change_of_a_share_is_said_in_points(write_declaration, old, new, deta
     ]
     changed = compare(*sides).changes
     assert [(c.kind, c.detail) for c in changed] == [("changed", detail)]
+
+
+# -- what a change says: a task's fields, orders, units, points (issue 17) ---------------------
+
+FORMS = DATA / "forms" / "2024"
+TEACHERS = [
+    ("组织教师全员培训", "组织教师全员轮训"),
+    ("总额: 356.2500\n      财政拨款: 356.2500", "总额: 400.0000\n      财政拨款: 400.0000"),
+    ("总额: 1,735.5150\n  财政拨款: 1,646.2500", "总额: 1,779.2650\n  财政拨款: 1,690.0000"),
+    ("项目支出: 1,735.5150", "项目支出: 1,779.2650"),
+    ("基本支出: 664.4850", "基本支出: 620.7350"),
+]
+TEACHERS_FIELDS = (
+    "主要内容 增 1 字、删 1 字（相似度 97 %）：删「培」，增「轮」；"
+    "预算金额：总额 356.2500 → 400.0000，Δ +43.75（+12.28 %）；"
+    "预算金额：财政拨款 356.2500 → 400.0000，Δ +43.75（+12.28 %）"
+)
+
+
+def edited(write_declaration, source: Path, *edits: tuple[str, str]):
+    """The declaration at `source` and a copy with every `old` replaced by `new`."""
+    base = source.read_text(encoding="utf-8")
+    text = base
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    year = str(model(source).year)
+    return (
+        model(write_declaration(base, "old", year)),
+        model(write_declaration(text, "new", year)),
+    )
+
+
+def section(diff, name: str) -> list[tuple[str, str, str, str, str]]:
+    return [(c.kind, c.key, c.old, c.new, c.detail) for c in diff.changes if c.section == name]
+
+
+def test_a_changed_task_shows_each_changed_field(write_declaration):
+    diff = compare(*edited(write_declaration, FORMS / "national-1.yaml", *TEACHERS))
+    assert section(diff, "list") == [
+        (
+            "changed",
+            "教师队伍建设",
+            "主要内容 组织教师全员培训，实施骨干教师培养计划，完善教师交流轮岗。；"
+            "预算金额：总额 356.2500；预算金额：财政拨款 356.2500",
+            "主要内容 组织教师全员轮训，实施骨干教师培养计划，完善教师交流轮岗。；"
+            "预算金额：总额 400.0000；预算金额：财政拨款 400.0000",
+            TEACHERS_FIELDS,
+        )
+    ]
+
+
+def test_a_renamed_task_shows_what_changed_in_its_content(write_declaration):
+    renamed = ("任务名称: 教师队伍建设", "任务名称: 教师队伍建设工程")
+    diff = compare(*edited(write_declaration, FORMS / "national-1.yaml", renamed, *TEACHERS))
+    assert section(diff, "list") == [
+        (
+            "renamed",
+            "教师队伍建设工程",
+            "教师队伍建设",
+            "教师队伍建设工程",
+            "名称相似，可能是改名；" + TEACHERS_FIELDS,
+        )
+    ]
+    only_renamed = compare(*edited(write_declaration, FORMS / "national-1.yaml", renamed))
+    assert [c.detail for c in only_renamed.changes] == ["名称相似，可能是改名"]
+
+
+def test_a_renamed_indicator_shows_its_target_and_columns_change(write_declaration):
+    diff = compare(
+        *edited(
+            write_declaration,
+            FORMS / "national-1" / "校舍维修改造.yaml",
+            ("维修改造学校数:", "维修改造学校总数:"),
+            ('"=15所"\n        中期指标值: "=42所"', '"=16所"\n        中期指标值: "=45所"'),
+            ('工程验收合格率: "=100%"', '工程验收合格比率: "=98%"'),
+        )
+    )
+    assert section(diff, "indicator") == [
+        (
+            "renamed",
+            "产出指标 / 数量指标 / 维修改造学校总数",
+            "维修改造学校数",
+            "维修改造学校总数",
+            "名称相似，可能是改名；目标值 =15所 → =16所，↑ +1；中期指标值 =42所 → =45所，↑ +3",
+        ),
+        (
+            "renamed",
+            "产出指标 / 质量指标 / 工程验收合格比率",
+            "工程验收合格率",
+            "工程验收合格比率",
+            "名称相似，可能是改名；目标值 =100% → =98%，↓ −2 个百分点",
+        ),
+    ]
+
+
+def test_an_indicator_moved_to_another_level2_shows_its_target_change(write_declaration):
+    diff = compare(
+        *edited(
+            write_declaration,
+            FORMS / "national-1.yaml",
+            ('      义务教育巩固率: ">=99%"\n', ""),
+            (
+                '适龄儿童入学率: ">=99.5%"',
+                '适龄儿童入学率: ">=99.5%"\n      义务教育巩固率: ">=99.2%"',
+            ),
+        )
+    )
+    assert section(diff, "indicator") == [
+        (
+            "moved",
+            "效益指标 / 社会效益指标 / 义务教育巩固率",
+            "产出指标 / 质量指标 / 义务教育巩固率",
+            "效益指标 / 社会效益指标 / 义务教育巩固率",
+            "产出指标 / 质量指标 → 效益指标 / 社会效益指标；目标值 >=99% → >=99.2%，↑ +0.2 个百分点",
+        )
+    ]
+
+
+SEED_TASKS = (
+    "  - 任务名称: 专委会工作\n"
+    "    主要内容: |-\n"
+    "      1.界别工作；2.提案和反映社情民意；3.委员学习培训；4.专题视察；5.课题调研；6.专委会日常工作。\n"
+)
+SEED_PARTY = (
+    "  - 任务名称: 党建工作\n"
+    "    主要内容: 1.召开有关党建工作会议；2.开展有关党建工作调研；3.组织有关党建活动。\n"
+)
+
+
+def test_tasks_reordered_are_one_change_naming_the_new_order(write_declaration):
+    diff = compare(
+        *edited(write_declaration, SEED_YAML, (SEED_TASKS + SEED_PARTY, SEED_PARTY + SEED_TASKS))
+    )
+    assert [(c.kind, c.section, c.key, c.old, c.new, c.detail, c.group) for c in diff.changes] == [
+        (
+            "reordered",
+            "list",
+            "年度重点任务",
+            "专委会工作、党建工作、…",
+            "党建工作、专委会工作、…",
+            "“党建工作”从第 2 位移到第 1 位",
+            "年度重点任务",
+        )
+    ]
+    assert diff.unchanged["list"] == 8
+
+
+def test_a_task_added_or_removed_is_no_change_of_order(write_declaration):
+    diff = compare(*edited(write_declaration, SEED_YAML, (SEED_TASKS, "")))
+    assert [(c.kind, c.key) for c in diff.changes] == [("removed", "专委会工作")]
+
+
+def test_a_task_renamed_and_moved_is_a_rename_and_a_change_of_order(write_declaration):
+    moved = SEED_PARTY.replace("党建工作\n", "党建工作任务\n")
+    diff = compare(
+        *edited(write_declaration, SEED_YAML, (SEED_TASKS + SEED_PARTY, moved + SEED_TASKS))
+    )
+    assert [(c.kind, c.key, c.new) for c in diff.changes] == [
+        ("renamed", "党建工作任务", "党建工作任务"),
+        ("reordered", "年度重点任务", "党建工作任务、专委会工作、…"),
+    ]
+
+
+def test_indicators_reordered_within_their_level2_and_levels_reordered(write_declaration):
+    count = '      常委会调研参与人数: "=50人次"\n      团结联谊活动开展数: "=1次"\n'
+    swapped = '      团结联谊活动开展数: "=1次"\n      常委会调研参与人数: "=50人次"\n'
+    old, new = edited(write_declaration, SEED_YAML, (count, swapped))
+    assert section(compare(old, new), "indicator") == [
+        (
+            "reordered",
+            "产出指标 / 数量指标",
+            "常委会调研参与人数、团结联谊活动开展数、…",
+            "团结联谊活动开展数、常委会调研参与人数、…",
+            "“团结联谊活动开展数”从第 2 位移到第 1 位",
+        )
+    ]
+    social = '    社会效益指标:\n      适龄儿童入学率: ">=99.5%"\n'
+    lasting = "    可持续影响指标:\n      教育信息化应用水平: 逐年提高\n"
+    old, new = edited(
+        write_declaration, FORMS / "national-1.yaml", (social + lasting, lasting + social)
+    )
+    assert section(compare(old, new), "indicator") == [
+        (
+            "reordered",
+            "效益指标",
+            "…、社会效益指标、可持续影响指标",
+            "…、可持续影响指标、社会效益指标",
+            "“可持续影响指标”从第 3 位移到第 2 位",
+        )
+    ]
+    base = MINIMAL.read_text(encoding="utf-8")
+    output, satisfaction = base.split("  满意度指标:\n")
+    levels = output.split("分解目标:\n")
+    swapped_levels = levels[0] + "分解目标:\n  满意度指标:\n" + satisfaction + levels[1]
+    old = model(write_declaration(base, "old"))
+    new = model(write_declaration(swapped_levels, "new"))
+    assert section(compare(old, new), "indicator") == [
+        (
+            "reordered",
+            "分解目标",
+            "产出指标、满意度指标",
+            "满意度指标、产出指标",
+            "“满意度指标”从第 2 位移到第 1 位",
+        )
+    ]
+
+
+def test_list_items_reordered_are_one_change(write_declaration):
+    goals = (
+        "  - 巩固义务教育基本均衡成果，全县义务教育巩固率保持在 99% 以上。\n"
+        "  - 建设一支结构合理、素质优良的教师队伍。\n"
+    )
+    swapped = goals.split("\n")[1] + "\n" + goals.split("\n")[0] + "\n"
+    diff = compare(*edited(write_declaration, FORMS / "national-1.yaml", (goals, swapped)))
+    assert section(diff, "text") == [
+        (
+            "reordered",
+            "年度总体目标",
+            "巩固义务教育基本均衡成…、建设一支结构合理、素质…、…",
+            "建设一支结构合理、素质…、巩固义务教育基本均衡成…、…",
+            "“建设一支结构合理、素质…”从第 2 位移到第 1 位",
+        )
+    ]
+    first = "  - 部门职能: 组织实施基本公共卫生服务\n    年度目标任务: 居民健康档案规范化建档率达到 80%\n    支出项目名称: 基本公共卫生服务\n    预算金额: 512.345678\n"
+    second = "  - 部门职能: 卫生应急管理\n    年度目标任务: 完成突发公共卫生事件应急演练\n    支出项目名称: 卫生应急演练\n"
+    diff = compare(
+        *edited(write_declaration, FORMS / "national-3.yaml", (first + second, second + first))
+    )
+    assert [(c.kind, c.key, c.old, c.new, c.detail) for c in diff.changes] == [
+        (
+            "reordered",
+            "年度履职目标",
+            "组织实施基本公共卫生服务、卫生应急管理",
+            "卫生应急管理、组织实施基本公共卫生服务",
+            "“卫生应急管理”从第 2 位移到第 1 位",
+        )
+    ]
+
+
+def in_other_unit(path: Path, unit: str) -> str:
+    """The declaration at `path` with its 金额单位 made `unit` and every amount written in it:
+    the same money (18,417,248.00 元 is 1,841.7248 万元)."""
+    from generator.declaration.model import format_amount
+    from generator.kinds.spec import FieldType
+    from generator.kinds.vocabulary import amount_units
+
+    decl = model(path)
+    units = amount_units()
+    factor = Decimal(units[decl.amount_unit].in_yuan) / Decimal(units[unit].in_yuan)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for field_path, spec, value in decl.walk():
+        if spec.type is FieldType.AMOUNT:
+            where = decl.locations[field_path]
+            line = lines[where.line - 1]
+            written = re.match(r"[\d,.]+", line[where.col - 1 :])
+            assert written is not None, line
+            end = where.col - 1 + written.end()
+            converted = format_amount(value * factor, 2)
+            lines[where.line - 1] = line[: where.col - 1] + converted + line[end:]
+    text = "".join(lines)
+    key = decl.kind.role_path("amount_unit")
+    assert f"\n{key}: {decl.amount_unit}\n" in text
+    return text.replace(f"\n{key}: {decl.amount_unit}\n", f"\n{key}: {unit}\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "unit", "amount"),
+    [
+        (SEED_YAML, "万元", "部门整体预算总额: 1,841.7248"),
+        (FORMS / "national-1.yaml", "元", "总额: 3,562,500.00"),
+        (FORMS / "national-3.yaml", "元", "预算金额: 5,123,456.78"),
+    ],
+)
+def test_the_same_money_in_another_unit_is_no_change(tmp_path, capsys, source, unit, amount):
+    year = str(model(source).year)
+    for side in ("old", "new"):
+        (tmp_path / side / year).mkdir(parents=True)
+    shutil.copy(source, tmp_path / "old" / year / source.name)
+    converted = in_other_unit(source, unit)
+    assert amount in converted
+    (tmp_path / "new" / year / source.name).write_text(converted, encoding="utf-8")
+    old, new = str(tmp_path / "old" / year), str(tmp_path / "new" / year)
+    was = model(source).amount_unit
+
+    assert main(["diff", "--exit-code", "--format", "json", old, new]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert [(p["changes"], p["old_unit"], p["new_unit"]) for p in data["pairs"]] == [
+        ([], was, unit)
+    ]
+    assert data["summary"]["unchanged"] == sum(data["pairs"][0]["unchanged"].values())
+    assert captured.err.startswith("0 处变化：")
+
+    assert main(["diff", "--exit-code", old, new]) == 0
+    report = capsys.readouterr().out
+    assert markdown_paragraphs(report)[-2:] == [
+        f"{model(source).department}（{year} 年度；金额单位 {was} → {unit}）",
+        "金额单位改了的申报，金额都按元比较，数额相同的不算变化。",
+    ]
+    assert len(markdown_tables(report)) == 1  # the summary, and no change
+
+
+def test_a_change_of_a_share_on_the_form_is_said_in_points(write_declaration):
+    diff = compare(
+        *edited(
+            write_declaration,
+            FORMS / "national-1.yaml",
+            (
+                "金额: 2,310.7350\n      占比: 96.28%\n    其他资金: 89.2650",
+                "金额: 2,300.0000\n      占比: 95.83%\n    其他资金: 100.0000",
+            ),
+        )
+    )
+    assert section(diff, "header") == [
+        ("changed", "收入构成：财政拨款：占比", "96.28%", "95.83%", "↓ −0.45 个百分点")
+    ]
+
+
+def test_a_target_whose_unit_is_in_its_own_column_is_said_in_points(write_declaration):
+    diff = compare(
+        *edited(write_declaration, FORMS / "landscape-3.yaml", ('指标值: ">=85"', '指标值: ">=90"'))
+    )
+    assert [c.detail for c in diff.changes] == ["↑ +5 个百分点"]
+
+
+def test_a_column_target_in_percent_is_said_in_points(write_declaration):
+    base = FORMS / "national-1" / "校舍维修改造.yaml"
+    text = base.read_text(encoding="utf-8").replace(
+        '工程验收合格率: "=100%"',
+        '工程验收合格率:\n        年度指标值: "=100%"\n        中期指标值: "=95%"',
+    )
+    path = write_declaration(text, "base", "2024")
+    diff = compare(*edited(write_declaration, path, ('中期指标值: "=95%"', '中期指标值: "=98%"')))
+    assert [c.detail for c in diff.changes] == ["中期指标值 =95% → =98%，↑ +3 个百分点"]
+
+
+def test_a_change_of_order_is_counted_and_reported_in_markdown_and_json(tmp_path, capsys):
+    root = make_seed_tree(tmp_path)
+    (root / "2024").mkdir()
+    text = SEED_YAML.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024")
+    assert SEED_TASKS + SEED_PARTY in text
+    (root / "2024" / SEED_YAML.name).write_text(
+        text.replace(SEED_TASKS + SEED_PARTY, SEED_PARTY + SEED_TASKS), encoding="utf-8"
+    )
+    old, new = str(root / "2023"), str(root / "2024")
+    assert main(["diff", "--exit-code", old, new]) == 1
+    captured = capsys.readouterr()
+    summary = markdown_tables(captured.out)[0]
+    assert summary[4:6] == [["移动", "0"], ["顺序调整", "1"]]
+    assert markdown_tables(captured.out)[1] == [
+        ["变化", "项目", "原", "新", "说明"],
+        [
+            "顺序调整",
+            "年度重点任务",
+            "专委会工作、党建工作、…",
+            "党建工作、专委会工作、…",
+            "“党建工作”从第 2 位移到第 1 位",
+        ],
+    ]
+    assert captured.err == (
+        "1 处变化：修改 0，新增 0，删除 0，移动 0，顺序调整 1，可能改名 0；未变 95\n"
+    )
+    assert main(["diff", "--format", "json", old, new]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["reordered"] == 1 and data["summary"]["moved"] == 0
+    assert [(c["kind"], c["section"], c["key"]) for c in data["pairs"][0]["changes"]] == [
+        ("reordered", "list", "年度重点任务")
+    ]
+
+
+def test_a_task_amount_from_zero_says_its_change(write_declaration):
+    diff = compare(
+        *edited(
+            write_declaration,
+            FORMS / "national-1.yaml",
+            (
+                "总额: 356.2500\n      财政拨款: 356.2500\n      其他资金: 0\n",
+                "总额: 400.0000\n      财政拨款: 356.2500\n      其他资金: 43.7500\n",
+            ),
+            (
+                "总额: 1,735.5150\n  财政拨款: 1,646.2500\n  其他资金: 89.2650",
+                "总额: 1,779.2650\n  财政拨款: 1,646.2500\n  其他资金: 133.0150",
+            ),
+            ("项目支出: 1,735.5150", "项目支出: 1,779.2650"),
+            ("基本支出: 664.4850", "基本支出: 620.7350"),
+            (
+                "金额: 2,310.7350\n      占比: 96.28%\n    其他资金: 89.2650",
+                "金额: 2,266.9850\n      占比: 94.46%\n    其他资金: 133.0150",
+            ),
+        )
+    )
+    assert [c.detail for c in diff.changes if c.section == "list"] == [
+        "预算金额：总额 356.2500 → 400.0000，Δ +43.75（+12.28 %）；"
+        "预算金额：其他资金 0.0000 → 43.7500，Δ +43.75"
+    ]
+    assert section(diff, "header") == [
+        ("changed", "收入构成：财政拨款：占比", "96.28%", "94.46%", "↓ −1.82 个百分点")
+    ]

@@ -19,7 +19,7 @@ SEED_NAME = SEED_YAML.name
 COUNT = "产出指标 / 数量指标 / 会议次数"
 TARGET_30 = "产出指标 / 数量指标 / 政协志总体编撰工作完成率"
 NOTHING = {
-    "added": 0, "removed": 0, "changed": 0, "moved": 0, "renamed": 0,
+    "added": 0, "removed": 0, "changed": 0, "moved": 0, "reordered": 0, "renamed": 0,
     "declarations_added": 0, "declarations_removed": 0, "files_renamed": 0,
 }  # fmt: skip
 
@@ -104,7 +104,9 @@ def test_pull_request_review_shows_exactly_the_change_made_on_the_branch(reposit
         ),
     ]  # fmt: skip
     assert data["added"] == [] and data["removed"] == []
-    assert data["summary"] == {**NOTHING, "changed": 2, "unchanged": 95 + 94 + 17 + 16}
+    assert data["summary"] == {
+        **NOTHING, "changed": 2, "unchanged": 95 + 94 + 17 + 16, "declarations_unchanged": 2
+    }  # fmt: skip
     assert [(p["new_source"], p["old_year"], p["new_year"]) for p in data["pairs"]] == [
         (f"HEAD:declarations/2023/{SEED_NAME}", 2023, 2023),
         (f"HEAD:declarations/2023/{BUREAU}", 2023, 2023),
@@ -127,7 +129,9 @@ def test_pull_request_review_shows_exactly_the_change_made_on_the_branch(reposit
     assert markdown_tables(captured.out)[0][1:5] == [
         ["新增", "0"], ["删除", "0"], ["修改", "2"], ["移动", "0"]
     ]  # fmt: skip
-    assert captured.err == "2 处变化：修改 2，新增 0，删除 0，移动 0，可能改名 0；未变 222\n"
+    assert captured.err == (
+        "2 处变化：修改 2，新增 0，删除 0，移动 0，顺序调整 0，可能改名 0；未变 222\n"
+    )
 
     assert main(["diff", "--exit-code", "--rev", "HEAD..HEAD", "declarations"]) == 0
     assert main(["diff", "--exit-code", "--rev", "main..main", "declarations"]) == 0
@@ -175,7 +179,8 @@ def test_declarations_added_and_removed_in_one_year_only(repository, capsys):
     assert data["removed"] == ["教育局（HEAD~1:declarations/2024/教育局.yaml）"]
     assert changes(data) == []
     assert data["summary"] == {
-        **NOTHING, "declarations_added": 1, "declarations_removed": 1, "unchanged": 207
+        **NOTHING, "declarations_added": 1, "declarations_removed": 1, "unchanged": 207,
+        "declarations_unchanged": 3,
     }  # fmt: skip
 
 
@@ -191,9 +196,9 @@ def test_the_summary_table_counts_declarations_added_and_removed(repository, cap
     args = ["diff", "--exit-code", "--rev", "HEAD", "declarations/2024", "--out", str(report)]
     assert main(args) == 1
     counted = [["新增申报", "2"], ["删除申报", "1"], ["文件改名", "0"], ["未变", "95"]]
-    assert markdown_tables(report.read_text(encoding="utf-8"))[0][6:] == counted
+    assert markdown_tables(report.read_text(encoding="utf-8"))[0][7:11] == counted
     assert capsys.readouterr().err == (
-        f"3 处变化：修改 0，新增 0，删除 0，移动 0，可能改名 0；未变 95；申报新增 2 份、删除 1 份 → {report}\n"
+        f"3 处变化：修改 0，新增 0，删除 0，移动 0，顺序调整 0，可能改名 0；未变 95；申报新增 2 份、删除 1 份 → {report}\n"
     )
     assert main(["preview", "--out", str(repository / "out")]) == 0
     page = (repository / "out/diff/2024.html").read_text(encoding="utf-8")
@@ -211,11 +216,13 @@ def test_a_file_renamed_and_nothing_else_is_a_change(repository, capsys):
     assert paragraphs[paragraphs.index(renamed) + 1] == "内容没有变化。"
     assert ["文件改名", "1"] in markdown_tables(captured.out)[0]
     assert captured.err == (
-        "1 处变化：修改 0，新增 0，删除 0，移动 0，可能改名 0；未变 224；文件改名 1 个\n"
+        "1 处变化：修改 0，新增 0，删除 0，移动 0，顺序调整 0，可能改名 0；未变 224；文件改名 1 个\n"
     )
     code, data = diff_json(capsys, "--exit-code", "--rev", "HEAD~1..HEAD", "declarations")
     assert code == 1
-    assert data["summary"] == {**NOTHING, "files_renamed": 1, "unchanged": 224}
+    assert data["summary"] == {
+        **NOTHING, "files_renamed": 1, "unchanged": 224, "declarations_unchanged": 3
+    }  # fmt: skip
     assert main(["diff", "--exit-code", "--rev", "HEAD..HEAD", "declarations"]) == 0
 
 
@@ -246,10 +253,47 @@ def test_make_diff_year_over_year_in_the_repository(repository):
     titles = headings(report)
     assert titles[0] == f"申报变更：2023 → 2024 年度（{root}/2023 → {root}/2024）"
     assert titles[1] == "中国人民政治协商会议闵行区委员会办公室（2023 → 2024 年度）"
-    assert titles[-1] == "教育局（2023 → 2024 年度）"
+    assert titles[-1] == "没有变化的申报（1 份）"
     paragraphs = markdown_paragraphs(report)
-    assert paragraphs[-3:-1] == [f"{root}/2023/{BUREAU} → {root}/2024/{BUREAU}", "没有变化。"]
+    assert paragraphs[-1] == "教育局"  # unchanged: named at the end, without a section
     assert "| 修改 | 年度 |" not in report
     assert "新增或删除的申报" not in report
     assert markdown_tables(report)[0][1:4] == [["新增", "1"], ["删除", "1"], ["修改", "5"]]
     assert "10 处变化" in result.stderr
+
+
+def test_unchanged_declarations_are_named_in_one_line_at_the_end(repository, capsys):
+    for year in (2023, 2024):
+        for name in ("文化局", "体育局"):
+            path = repository / f"declarations/{year}/{name}.yaml"
+            path.write_text(bureau(year).replace("教育局", name), encoding="utf-8")
+    git(repository, "add", ".")
+    git(repository, "commit", "-q", "-m", "two more departments")
+    assert main(["diff", "declarations/2023", "declarations/2024"]) == 0
+    report = capsys.readouterr().out
+    assert headings(report) == [
+        "申报变更：2023 → 2024 年度（declarations/2023 → declarations/2024）",
+        "中国人民政治协商会议闵行区委员会办公室（2023 → 2024 年度）",
+        "预算情况",
+        "文字内容",
+        "年度重点任务",
+        "绩效指标",
+        "没有变化的申报（3 份）",
+    ]
+    assert markdown_paragraphs(report)[-1] == "体育局、教育局、文化局"
+    assert "没有变化。" not in markdown_paragraphs(report)
+    assert markdown_tables(report)[0][-1] == ["未变申报", "3"]
+    code, data = diff_json(capsys, "declarations/2023", "declarations/2024")
+    assert code == 0 and data["summary"]["declarations_unchanged"] == 3
+    assert [p["name"] for p in data["pairs"] if not p["changes"]] == ["体育局", "教育局", "文化局"]
+
+    # over several years each is named with its year; a file renamed still has its section
+    git(repository, "mv", f"declarations/2024/{BUREAU}", "declarations/2024/education.yaml")
+    assert main(["diff", "--rev", "HEAD", "declarations"]) == 0
+    report = capsys.readouterr().out
+    assert headings(report)[1:] == ["教育局（2024 年度）", "没有变化的申报（7 份）"]
+    assert markdown_paragraphs(report)[-1] == (
+        "中国人民政治协商会议闵行区委员会办公室（2023 年度）、体育局（2023 年度）、"
+        "教育局（2023 年度）、文化局（2023 年度）、中国人民政治协商会议闵行区委员会办公室（2024 年度）、"
+        "体育局（2024 年度）、文化局（2024 年度）"
+    )

@@ -106,17 +106,18 @@ def test_diff_year_over_year_matches_projects_by_name_within_their_department(tm
     assert changes(data, "national-1/校舍维修改造.yaml") == [
         ("changed", "budget", "年度资金总额：总额", "800.0000", "900.0000", "Δ +100.00（+12.50 %）"),
         ("changed", "budget", "年度资金总额：财政拨款", "730.0000", "830.0000", "Δ +100.00（+13.70 %）"),
-        ("changed", "indicator", SCHOOLS, "=15所", "=15所", "中期指标值 =42所 → =45所"),
+        ("changed", "indicator", SCHOOLS, "=15所", "=15所", "中期指标值 =42所 → =45所，↑ +3"),
     ]  # fmt: skip
     assert err.splitlines()[-1] == (
-        "6 处变化：修改 3，新增 0，删除 0，移动 0，可能改名 0；未变 70；申报新增 1 份、删除 1 份；"
+        "6 处变化：修改 3，新增 0，删除 0，移动 0，顺序调整 0，可能改名 0；未变 70；申报新增 1 份、删除 1 份；"
         "文件改名 1 个"
     )
 
     assert main(["diff", str(root / "2024"), str(root / "2025")]) == 0
     report = capsys.readouterr().out
     lines = report.splitlines()
-    assert "## 示例县教育局（2024 → 2025 年度）" in lines
+    assert "## 示例县教育局（2024 → 2025 年度）" not in lines  # unchanged: named at the end
+    assert markdown_paragraphs(report)[-1] == EDUCATION
     assert "## 示例县教育局：项目“农村义务教育学校校舍维修改造”（2024 → 2025 年度）" in lines
     assert "## 示例县教育局：项目“学生资助”（2024 → 2025 年度）" in lines
     listed = [line.partition("（")[0] for line in lines if line.startswith("- ")]
@@ -124,7 +125,7 @@ def test_diff_year_over_year_matches_projects_by_name_within_their_department(tm
         f"- 新增：{EDUCATION}：项目“营养改善计划”",
         f"- 删除：{EDUCATION}：项目“教师队伍建设”",
     ]
-    assert f"| 修改 | {SCHOOLS} | =15所 | =15所 | 中期指标值 =42所 → =45所 |" in lines
+    assert f"| 修改 | {SCHOOLS} | =15所 | =15所 | 中期指标值 =42所 → =45所，↑ +3 |" in lines
 
 
 def test_diff_reports_a_project_renamed_in_its_file_as_a_rename(tmp_path, capsys):

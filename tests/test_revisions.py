@@ -43,12 +43,14 @@ def test_non_ascii_file_names_are_read_at_a_revision(repository, capsys):
         ("HEAD:declarations/2023/教育局.yaml", "declarations/2023/教育局.yaml"),
     ]
     assert data["added"] == [] and data["removed"] == []
-    assert (
-        main(["diff", "--exit-code", "--rev", "HEAD..HEAD", "declarations/2023/教育局.yaml"]) == 0
-    )
-    assert "HEAD:declarations/2023/教育局.yaml → HEAD:declarations/2023/教育局.yaml" in (
-        capsys.readouterr().out.splitlines()
-    )
+    one = ["diff", "--exit-code", "--rev", "HEAD..HEAD", "declarations/2023/教育局.yaml"]
+    assert main([*one, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(p["old_source"], p["new_source"]) for p in data["pairs"]] == [
+        ("HEAD:declarations/2023/教育局.yaml", "HEAD:declarations/2023/教育局.yaml")
+    ]
+    assert main(one) == 0  # unchanged: named in the report's last line
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == "教育局（2023 年度）"
 
 
 def test_a_file_not_in_utf8_at_a_revision_is_reported_like_one_on_disk(repository, capsys):

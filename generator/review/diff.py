@@ -82,9 +82,10 @@ def summary_line(comparison: Comparison) -> str:
     """What changed, counted: items, then declarations added or removed and files renamed
     (each one change too)."""
     s = comparison.summary
-    changed = sum(v for k, v in s.items() if k != "unchanged")
+    changed = sum(v for k, v in s.items() if k not in ("unchanged", "declarations_unchanged"))
     counted = f"{changed} 处变化：修改 {s['changed']}，新增 {s['added']}，删除 {s['removed']}，"
-    counted += f"移动 {s['moved']}，可能改名 {s['renamed']}；未变 {s['unchanged']}"
+    counted += f"移动 {s['moved']}，顺序调整 {s['reordered']}，可能改名 {s['renamed']}；"
+    counted += f"未变 {s['unchanged']}"
     if comparison.added or comparison.removed:
         counted += f"；申报新增 {len(comparison.added)} 份、删除 {len(comparison.removed)} 份"
     if s["files_renamed"]:
