@@ -418,6 +418,12 @@ def _percent(delta: Decimal, base: Decimal) -> str:
     return f"{sign}{Decimal(hundredths).scaleb(-2):,.2f} %"
 
 
+def target_change(old: Target, new: Target) -> str:
+    """How a target changed, as `diff` says it (`↑ +30 个百分点`, `运算符 = → >=；↓ −1`,
+    `定性 → 定量`); "" when it did not."""
+    return "" if old == new else _target_detail(old, new)
+
+
 def _target_detail(old: Target, new: Target) -> str:
     if old.qualitative or new.qualitative:
         if old.qualitative and new.qualitative:
@@ -559,37 +565,54 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
                 detail,
             )
         )
-    removed = [k for k in before if k not in after]
-    added = [k for k in after if k not in before]
-    # The same 三级 name under another 二级: moved (and perhaps given a new target).
-    for key in list(added):
-        origin = next((k for k in removed if k[2] == key[2]), None)
-        if origin is not None:
-            removed.remove(origin)
-            added.remove(key)
+    matched = matched_indicators(list(before), list(after))
+    for origin, key, kind in matched:
+        if kind == "moved":
             detail = f"{origin[0]} / {origin[1]} → {key[0]} / {key[1]}"
-            if before[origin].target != after[key].target:
-                detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
-            changes.append(
-                Change("moved", "indicator", names[key], names[origin], names[key], detail)
-            )
-    # Within one 一级, a similar name that replaces another: a likely rename.
-    for level1 in dict.fromkeys(k[0] for k in added):
-        gone = [k for k in removed if k[0] == level1]
-        new_keys = [k for k in added if k[0] == level1]
-        for i, j in _likely_renames([k[2] for k in gone], [k[2] for k in new_keys]):
-            origin, key = gone[i], new_keys[j]
-            removed.remove(origin)
-            added.remove(key)
+        else:
             detail = "名称相似，可能是改名"
-            if before[origin].target != after[key].target:
-                detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
-            changes.append(Change("renamed", "indicator", names[key], origin[2], key[2], detail))
+        if before[origin].target != after[key].target:
+            detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
+        old = names[origin] if kind == "moved" else origin[2]
+        new_name = names[key] if kind == "moved" else key[2]
+        changes.append(Change(kind, "indicator", names[key], old, new_name, detail))
+    found_old, found_new = {m[0] for m in matched}, {m[1] for m in matched}
+    removed = [k for k in before if k not in after and k not in found_old]
+    added = [k for k in after if k not in before and k not in found_new]
     changes += [
         Change("removed", "indicator", names[k], before[k].target.text, "") for k in removed
     ]
     changes += [Change("added", "indicator", names[k], "", after[k].target.text) for k in added]
     return changes, same
+
+
+IndicatorKey = tuple[str, str, str]  # (一级, 二级) as the framework spells them, 三级 name
+
+
+def matched_indicators(
+    before: list[IndicatorKey], after: list[IndicatorKey]
+) -> list[tuple[IndicatorKey, IndicatorKey, str]]:
+    """The indicators of `before` found again in `after` under another key, as (old key, new
+    key, "moved" or "renamed"): first the same 三级 name under another 二级 (moved), then,
+    within one 一级, a similar name that replaces another (a likely rename). `diff` reports
+    them; `trend` joins their rows."""
+    removed = [k for k in before if k not in after]
+    added = [k for k in after if k not in before]
+    found: list[tuple[IndicatorKey, IndicatorKey, str]] = []
+    for key in list(added):
+        origin = next((k for k in removed if k[2] == key[2]), None)
+        if origin is not None:
+            removed.remove(origin)
+            added.remove(key)
+            found.append((origin, key, "moved"))
+    for level1 in dict.fromkeys(k[0] for k in added):
+        gone = [k for k in removed if k[0] == level1]
+        new_keys = [k for k in added if k[0] == level1]
+        for i, j in _likely_renames([k[2] for k in gone], [k[2] for k in new_keys]):
+            removed.remove(gone[i])
+            added.remove(new_keys[j])
+            found.append((gone[i], new_keys[j], "renamed"))
+    return found
 
 
 def _columns(indicator: Indicator) -> dict[str, str]:
