@@ -205,10 +205,11 @@ def _target(indicator: Indicator | None, column: str) -> Target | None:
 
 
 def _target_row(group: str, label: str, targets: tuple[Target | None, ...], note: str) -> TrendRow:
-    """A target's row: its numbers held as numbers where written with the operator and unit of
-    its latest quantitative year (a year written otherwise is shown as written, as text)."""
-    quantitative = [t for t in targets if t is not None and not t.qualitative]
-    operator, unit = (quantitative[-1].operator or "", quantitative[-1].unit) if quantitative else ("", "")
+    """A target's row: its numbers held as numbers where written with the operator and unit
+    most of its quantitative years share (of equally many, the latest's); a year written
+    otherwise is shown as written, as text."""
+    written = [(t.operator or "", t.unit) for t in targets if t is not None and not t.qualitative]
+    operator, unit = max(reversed(written), key=written.count) if written else ("", "")
     numbers = tuple(
         t.number
         if t is not None and not t.qualitative and (t.operator, t.unit) == (operator, unit)
@@ -226,7 +227,7 @@ def _target_row(group: str, label: str, targets: tuple[Target | None, ...], note
         numbers,
         changes,
         (None,) * len(changes),
-        operator=operator if quantitative else "",
+        operator=operator,
         unit=unit,
         note=note,
     )
@@ -268,7 +269,9 @@ def _in_form_order(chains: list[_Chain], versions: dict[int, Declaration]) -> li
             (l1.canonical, l2.canonical, i.name): n
             for n, (l1, l2, i) in enumerate(versions[year].indicators())
         }
-        sequence = sorted((c for c in chains if year in c.keys), key=lambda c: position[c.keys[year]])
+        sequence = sorted(
+            (c for c in chains if year in c.keys), key=lambda c: position[c.keys[year]]
+        )
         for at, chain in enumerate(sequence):
             if chain in order:
                 continue
@@ -288,8 +291,11 @@ def _in_form_order(chains: list[_Chain], versions: dict[int, Declaration]) -> li
         spec = framework.find(level1)
         known = spec.find(level2) if spec is not None else None
         if spec is None or known is None:  # a 二级 of the form's own: after the framework's
-            return framework.rank(level1), len(spec.level2) if spec else 0, first_met[level1, level2]
+            return (
+                framework.rank(level1),
+                len(spec.level2) if spec else 0,
+                first_met[level1, level2],
+            )
         return framework.rank(level1), spec.level2.index(known), first_met[level1, level2]
 
     return sorted(order, key=rank)
-
