@@ -105,6 +105,7 @@ _ALL_FORMATS: list[_Format] = [
 
 _CHART_WIDTH = 24.0  # cm
 _CHART_HEIGHT = 10.0
+_CHARACTERS_PER_CM = 5.4  # Excel's column width unit (a digit of the 11-point font) per cm
 _CHART_ROWS = 22  # rows of the default height (15 points) a chart and the gap below it take
 
 
@@ -162,6 +163,8 @@ class XlsxWriter:
             measures = self.style.measures(layout.name, columns)
             landscape = measures.landscape if layout.landscape is None else layout.landscape
             widths = [round(measures.xlsx_width * f, 2) for f in measures.fractions()]
+            if page.charts and not page.columns:  # its headings as wide as the charts below
+                widths = [round(_CHART_WIDTH * _CHARACTERS_PER_CM, 2)]
             sheet = _Sheet(base.style_ids, widths, self.style)
             for block in page.blocks:
                 if isinstance(block, Heading):
@@ -578,8 +581,9 @@ class _Sheet:
             out += [f'<mergeCell ref="{m}"/>' for m in self.merges]
             out.append("</mergeCells>")
         inch = 25.4
+        # centred, LibreOffice prints a drawing off its cells: a sheet of charts is not
+        out.append("" if drawing else '<printOptions horizontalCentered="1"/>')
         out.append(
-            '<printOptions horizontalCentered="1"/>'
             f'<pageMargins left="{style.margin_left / inch}" right="{style.margin_right / inch}" '
             f'top="{style.margin_top / inch}" bottom="{style.margin_bottom / inch}" '
             'header="0.3" footer="0.3"/>'
