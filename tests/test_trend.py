@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from conftest import DATA, MINIMAL, ROOT, SEED_YAML, make_seed_tree, markdown_tables
 from lxml import etree
 from openpyxl import load_workbook
 
 from generator.cli import main
+from generator.render.layout import LayoutError, parse_layout
 
 NEXT_YEAR = DATA / "2024" / SEED_YAML.name
 SEED_NAME = "中国人民政治协商会议闵行区委员会办公室"
@@ -56,7 +58,9 @@ def test_indicators_are_grouped_in_form_order_and_a_new_one_stands_in_its_group(
     quality = [row[1] for row in indicators if row[0] == "产出指标 / 质量指标"]
     assert quality[quality.index("党建活动覆盖率") + 1] == "出版号匹配率"
     assert rows[0][:2] == ["预算（元）", "预算情况：部门整体预算总额"]  # budget first, then counts
-    assert [row[0] for row in rows[: rows.index(indicators[0])]] == ["预算（元）"] * 6 + ["概况"] * 4
+    assert [row[0] for row in rows[: rows.index(indicators[0])]] == ["预算（元）"] * 6 + [
+        "概况"
+    ] * 4
 
 
 def test_a_renamed_and_a_moved_indicator_each_keep_one_row_with_a_note(tmp_path):
@@ -159,10 +163,8 @@ def test_changes_over_three_years_in_points_and_exact_amounts(tmp_path):
     ] in table
     sheet = load_workbook(workbook_path)["测试局"]
     header = [c.value for c in sheet[3]]
-    assert header == ["类别", "项目", "说明", "运算符", "单位", "2022", "2023", "2024"] + [
-        "2022→2023",
-        "2023→2024",
-    ]
+    years = ["2022", "2023", "2024", "2022→2023", "2023→2024"]
+    assert header == ["类别", "项目", "说明", "运算符", "单位", *years]
     found = {row[1].value: row for row in sheet.iter_rows(min_row=4)}
     assets = found["年末资产总额"]
     assert [c.value for c in assets[3:]] == [None, "元", 10, 12.34, 12.3, 2.34, -0.04]
@@ -238,7 +240,16 @@ def test_a_project_over_the_years_has_its_changes_and_renames(tmp_path):
     report = (tmp_path / "trend" / "trend.md").read_text(encoding="utf-8")
     assert "### 项目“大气污染防治”" in report
     department = next(t for t in tables if any(r[1] == "年度预算安排：资金总额" for r in t))
-    assert department[0] == ["类别", "项目", "2022", "2023", "2024", "2022→2023", "2023→2024", "说明"]
+    assert department[0] == [
+        "类别",
+        "项目",
+        "2022",
+        "2023",
+        "2024",
+        "2022→2023",
+        "2023→2024",
+        "说明",
+    ]
     assert [
         "预算（万元）",
         "年度预算安排：资金总额",
@@ -292,3 +303,52 @@ def test_a_project_over_the_years_has_its_changes_and_renames(tmp_path):
     ] in air
     workbook = load_workbook(workbook_path)
     assert workbook.sheetnames[-1] == "图表"
+
+
+CHARTED = (
+    '<table><tr><th>项目</th><th class="chart-x">2023</th><th class="chart-x">2024</th></tr>'
+    '<tr class="chart"><td class="chart-name">总额</td><td class="amount">1.00</td>'
+    '<td class="amount">2.00</td></tr></table>'
+)
+
+UNMARKED = CHARTED.replace(' class="chart-x"', "")  # no header cell says where the years are
+
+
+@pytest.mark.parametrize(
+    ("html", "message"),
+    [
+        (
+            f'<section title="a" chart="图">{CHARTED}</section>',
+            '有 class="chart" 的行，却没有放图表的 <section class="charts">',
+        ),
+        (
+            f'<section title="a">{CHARTED}</section><section title="图表" class="charts"/>',
+            '“a”有 class="chart" 的行，其 <section> 却没有 chart="图表标题"',
+        ),
+        (
+            f'<section title="a" chart="图">{UNMARKED}</section>'
+            '<section title="图表" class="charts"/>',
+            '图表的行所在的表格须有一行连续的 class="chart-x" 表头单元格',
+        ),
+    ],
+)
+def test_a_layout_whose_chart_cannot_be_drawn_is_refused(html, message):
+    with pytest.raises(LayoutError) as error:
+        parse_layout(html, "trend")
+    assert str(error.value) == message
+
+
+def test_a_layout_chart_is_drawn_from_its_rows_cells(tmp_path):
+    from generator.render.templates import Renderer
+
+    html = (
+        f'<section title="a" chart="图">{CHARTED}</section><section title="图表" class="charts"/>'
+    )
+    renderer = Renderer()
+    data = renderer.xlsx.write(parse_layout(html, "trend"), datetime(2024, 1, 1, tzinfo=UTC))
+    (tmp_path / "x.xlsx").write_bytes(data)
+    chart = sheet_xml(tmp_path / "x.xlsx", "xl/charts/chart1.xml")
+    assert chart.findtext(".//c:ser/c:val/c:numRef/c:f", namespaces=CHART) == "'a'!$B$2:$C$2"
+    assert chart.findtext(".//c:ser/c:tx/c:strRef/c:f", namespaces=CHART) == "'a'!$A$2"
+    assert chart.findtext(".//c:ser/c:cat/c:strRef/c:f", namespaces=CHART) == "'a'!$B$1:$C$1"
+    assert load_workbook(tmp_path / "x.xlsx").sheetnames == ["a", "图表"]

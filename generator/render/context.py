@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from generator.declaration.checks import derived_values
@@ -22,7 +22,6 @@ from generator.declaration.model import (
     Declaration,
     Level1,
     Record,
-    Target,
     Value,
     format_amount,
 )

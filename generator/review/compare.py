@@ -573,9 +573,9 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
             detail = "名称相似，可能是改名"
         if before[origin].target != after[key].target:
             detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
-        old = names[origin] if kind == "moved" else origin[2]
-        new_name = names[key] if kind == "moved" else key[2]
-        changes.append(Change(kind, "indicator", names[key], old, new_name, detail))
+        was = names[origin] if kind == "moved" else origin[2]
+        now = names[key] if kind == "moved" else key[2]
+        changes.append(Change(kind, "indicator", names[key], was, now, detail))
     found_old, found_new = {m[0] for m in matched}, {m[1] for m in matched}
     removed = [k for k in before if k not in after and k not in found_old]
     added = [k for k in after if k not in before and k not in found_new]
