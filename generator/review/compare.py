@@ -573,9 +573,17 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
             detail = "名称相似，可能是改名"
         if before[origin].target != after[key].target:
             detail += f"；目标值 {before[origin].target.text} → {after[key].target.text}"
-        was = names[origin] if kind == "moved" else origin[2]
-        now = names[key] if kind == "moved" else key[2]
-        changes.append(Change(kind, "indicator", names[key], was, now, detail))
+        moved = kind == "moved"  # a move shows the whole path, a rename the names
+        changes.append(
+            Change(
+                kind,
+                "indicator",
+                names[key],
+                names[origin] if moved else origin[2],
+                names[key] if moved else key[2],
+                detail,
+            )
+        )
     found_old, found_new = {m[0] for m in matched}, {m[1] for m in matched}
     removed = [k for k in before if k not in after and k not in found_old]
     added = [k for k in after if k not in before and k not in found_new]
