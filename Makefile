@@ -7,7 +7,7 @@ OUT    := build
 DECLARATIONS ?= declarations
 
 .DEFAULT_GOAL := build
-.PHONY: build check test diff trend new-year lint-declarations fmt schema preview bench golden reference lint clean help examples constraints
+.PHONY: build check test diff trend docs-pictures new-year lint-declarations fmt schema preview bench golden reference lint clean help examples constraints
 
 help:  ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,6 +50,18 @@ diff: $(READY)  ## what changed between two years: make diff FROM=2022 TO=2023
 
 trend: $(READY)  ## one column per year for every figure and target → build/trend/
 	$(BIN)/python -m generator trend $(DECLARATIONS) --out $(OUT)/trend
+
+# The README's picture of a trend chart: the invented department of examples/ that has three
+# years, its trend.xlsx printed by LibreOffice, the sheet 图表 (the last page) cut to its chart.
+PICTURES := $(OUT)/docs-pictures
+docs-pictures: $(READY)  ## remake docs/trend.png (a chart of trend.xlsx over examples/; needs soffice, pdftoppm)
+	rm -rf $(PICTURES)
+	$(BIN)/python -m generator trend $(wildcard examples/*/示例市生态环境局.yaml) --out $(PICTURES)
+	soffice -env:UserInstallation=file://$(abspath $(PICTURES))/profile --headless \
+	  --convert-to pdf --outdir $(PICTURES) $(PICTURES)/trend.xlsx >/dev/null
+	pages=$$(pdfinfo $(PICTURES)/trend.pdf | awk '/^Pages:/ {print $$2}') && \
+	  pdftoppm -png -r 110 -f $$pages -l $$pages -x 70 -y 150 -W 1075 -H 450 -singlefile \
+	  $(PICTURES)/trend.pdf docs/trend
 
 new-year: $(READY)  ## start a year from the last: make new-year FROM=2023 TO=2024
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make new-year FROM=2023 TO=2024"; exit 2; }

@@ -241,16 +241,17 @@ def test_trend_has_a_column_per_year(tmp_path, capsys):
     root = year_folders(tmp_path)
     assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
     table = markdown_tables((tmp_path / "trend/trend.md").read_text(encoding="utf-8"))[0]
-    assert table[0] == ["类别", "项目", "2023", "2024"]
-    assert ["预算（元）", "预算情况：部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
-    assert ["产出指标 / 数量指标", "政协志总体编撰工作完成率", "=30%", "=60%"] in table
-    assert ["产出指标 / 质量指标", "出版号匹配率", "=100%", ""] in table
-    assert ["产出指标 / 数量指标", "专题协商会召开数", "", "=2次"] in table
+    assert table[0] == ["类别", "项目", "2023", "2024", "2023→2024", "说明"]
+    rows = [row[:4] for row in table]
+    assert ["预算（元）", "预算情况：部门整体预算总额", "18,417,248.00", "19,000,000.00"] in rows
+    assert ["产出指标 / 数量指标", "政协志总体编撰工作完成率", "=30%", "=60%"] in rows
+    assert ["产出指标 / 质量指标", "出版号匹配率", "=100%", ""] in rows
+    assert ["产出指标 / 数量指标", "专题协商会召开数", "", "=2次"] in rows
     workbook, cells = xlsx_cells(tmp_path / "trend/trend.xlsx")
     sheet = workbook.active
     total = next(c for c in cells if c.text == "预算情况：部门整体预算总额")
-    assert [sheet.cell(total.row, col).value for col in (3, 4)] == [18417248, 19000000]
-    assert sheet.cell(total.row, 3).number_format == "#,##0.00"
+    assert [sheet.cell(total.row, col).value for col in (6, 7)] == [18417248, 19000000]
+    assert sheet.cell(total.row, 6).number_format == "#,##0.00"
 
 
 def test_new_year_copies_forward_keeping_comments_and_refuses_to_overwrite(tmp_path, capsys):
@@ -336,7 +337,14 @@ def test_amounts_in_different_units_are_compared_and_summed_in_yuan(tmp_path, ca
     assert "金额单位：元 → 万元（金额都按元比较，数额相同的不算变化）" in paragraphs
     assert main(["trend", str(root), "--out", str(tmp_path / "trend")]) == 0
     table = markdown_tables((tmp_path / "trend/trend.md").read_text(encoding="utf-8"))[0]
-    assert ["预算（元）", "预算情况：部门整体预算总额", "18,417,248.00", "19,000,000.00"] in table
+    assert [
+        "预算（元）",
+        "预算情况：部门整体预算总额",
+        "18,417,248.00",
+        "19,000,000.00",
+        "+582,752.00",
+        "",
+    ] in table
     (root / "2024" / "other.yaml").write_text(
         MINIMAL.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024"), encoding="utf-8"
     )
@@ -446,8 +454,8 @@ def test_trend_xlsx_gives_each_department_a_sheet_whose_header_repeats_alone(tmp
     from openpyxl import load_workbook
 
     workbook = load_workbook(tmp_path / "trend/trend.xlsx")
-    assert workbook.sheetnames == ["测试局", "中国人民政治协商会议闵行区委员会办公室"]
-    for sheet in workbook.worksheets:
+    assert workbook.sheetnames == ["测试局", "中国人民政治协商会议闵行区委员会办公室", "图表"]
+    for sheet in workbook.worksheets[:2]:
         # only the table's own header row repeats on every printed page
         assert sheet.print_title_rows == "$3:$3"
         assert [c.value for c in sheet[3]][:2] == ["类别", "项目"]

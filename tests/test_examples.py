@@ -13,7 +13,7 @@ EXAMPLES = ROOT / "examples"
 
 def test_the_examples_are_valid_and_marked_as_examples():
     paths = find_declarations([EXAMPLES])
-    assert len(paths) == 8
+    assert len(paths) == 11
     for path in paths:
         checked = read_checked(path)
         assert checked.ok and checked.diagnostics == (), path

@@ -79,6 +79,7 @@ def test_help_lists_targets():
         "test",
         "diff",
         "trend",
+        "docs-pictures",
         "new-year",
         "lint-declarations",
         "fmt",

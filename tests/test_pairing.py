@@ -35,13 +35,13 @@ def tree(root: Path, *files: tuple[int, str, str, int]) -> Path:
 
 
 def trend_sections(root: Path, capsys) -> tuple[dict[str, list[list[str]]], list[str], str]:
-    """Run trend; each department's heading with its 年末在职人数 row, the paragraphs of
-    trend.md, and what was printed on standard error."""
+    """Run trend; each department's heading with its 年末在职人数 row (label and years), the
+    paragraphs of trend.md, and what was printed on standard error."""
     assert main(["trend", str(root), "--out", str(root.parent / "trend")]) == 0
     report = (root.parent / "trend/trend.md").read_text(encoding="utf-8")
     headings = [line[3:] for line in report.splitlines() if line.startswith("## ")]
     staff = [
-        [row for row in table if row[1] == "年末在职人数"] for table in markdown_tables(report)
+        [row[:4] for row in table if row[1] == "年末在职人数"] for table in markdown_tables(report)
     ]
     return (
         dict(zip(headings, staff, strict=True)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from generator.declaration.checks import derived_values
@@ -22,7 +22,6 @@ from generator.declaration.model import (
     Declaration,
     Level1,
     Record,
-    Target,
     Value,
     format_amount,
 )
@@ -572,17 +571,30 @@ def _index_cell(value: Decimal | int | None, places: int) -> Shown:
 
 
 # -- the multi-year trend ---------------------------------------------------------------------
+# Built by generator/review/trend_table.py (which follows indicators renamed or moved with
+# diff's matching); these are the records the trend's templates see.
 
 
 @dataclass(frozen=True)
 class TrendRow:
     """One line of a department's trend: its group (预算 or the indicator's 一级 / 二级), label,
-    and per year the value as printed ("" where the year lacks it) and the number, if any."""
+    and per year the value as printed ("" where the year lacks it) and the number a workbook
+    holds (an amount, a count, a quantitative target's number written with the row's operator
+    and unit; None otherwise); per year step the change as printed, and for amounts and counts
+    as a number. `kind`: amount, count or target; `operator` and `unit`: a target's, where its
+    numbers are held as numbers (`unit` is the amount unit of an amount); `note`: an
+    indicator's renames and moves over the years."""
 
     group: str
     label: str
     values: tuple[str, ...]
     numbers: tuple[Decimal | None, ...]
+    changes: tuple[str, ...] = ()
+    change_numbers: tuple[Decimal | None, ...] = ()
+    kind: str = "target"
+    operator: str = ""
+    unit: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -609,52 +621,11 @@ class DepartmentYears:
 
 @dataclass(frozen=True)
 class TrendContext:
+    """The years compared, each step between two of them (2023→2024), and the departments."""
+
     years: tuple[int, ...]
+    steps: tuple[str, ...]
     departments: tuple[DepartmentTrend, ...]
-
-
-def trend_context(departments: Sequence[DepartmentYears]) -> TrendContext:
-    """Departments of several years lined up by year, named as their latest year names them,
-    in the order of their latest file names; under each its projects, likewise. A 整体 form
-    and a project are never in one table."""
-    years = tuple(
-        sorted({year for d in departments for part in (d, *d.projects) for year in part.versions})
-    )
-    trends = []
-    for department in departments:
-        projects = tuple(
-            sorted(
-                (_trend(project, years, _project_name) for project in department.projects),
-                key=lambda t: (t.slug, t.name),
-            )
-        )
-        if department.versions:
-            trends.append(replace(_trend(department, years, _department_name), projects=projects))
-            continue
-        # Only its projects were compared: the department as its latest project names it.
-        latest = max(
-            (decl for p in department.projects for decl in p.versions.values()),
-            key=lambda decl: (decl.year, decl.slug),
-        )
-        slug = latest.slug.partition("/")[0]
-        trends.append(DepartmentTrend(latest.department, slug, (), (), projects))
-    return TrendContext(years, tuple(sorted(trends, key=lambda t: (t.slug, t.name))))
-
-
-def _department_name(decl: Declaration) -> str:
-    return decl.department
-
-
-def _project_name(decl: Declaration) -> str:
-    return decl.project_name
-
-
-def _trend(
-    years_of: DepartmentYears, years: tuple[int, ...], name: Callable[[Declaration], str]
-) -> DepartmentTrend:
-    versions = dict(years_of.versions)
-    latest = versions[max(versions)]
-    return DepartmentTrend(name(latest), latest.slug, _rows(versions, years), years_of.notes)
 
 
 def amounts_of(decl: Declaration, label: Callable[[str], str] | None = None) -> dict[str, Decimal]:
@@ -684,71 +655,3 @@ def _in_list(kind: FormKind, path: str) -> bool:
 def _amount_label(path: str) -> str:
     parts = path.split(".")
     return "：".join(parts[1:]) if len(parts) > 1 else parts[0]
-
-
-def _trend_label(path: str) -> str:
-    """An amount's row in the trend, where nothing titles its group: an amount directly in a
-    top-level group with the group's key (金额合计：总额, 年度预算安排：资金总额; a bare 总额
-    could be any of several), a deeper one as _amount_label names it (资金来源：财政拨款)."""
-    parts = path.split(".")
-    return "：".join(parts) if len(parts) == 2 else _amount_label(path)
-
-
-def _rows(versions: dict[int, Declaration], years: tuple[int, ...]) -> tuple[TrendRow, ...]:
-    rows = []
-    units = {decl.amount_unit for decl in versions.values()}
-    unit = amount_units()[units.pop()] if len(units) == 1 else base_unit()
-    amounts = {year: amounts_of(decl, _trend_label) for year, decl in versions.items()}
-    labels: dict[str, None] = {}
-    for year in years:
-        labels.update(dict.fromkeys(amounts.get(year, {})))
-    places = max(amount_places(d) for d in versions.values())
-    for label in labels:
-        numbers = [
-            in_unit(amounts[y][label], versions[y].amount_unit, unit)
-            if y in versions and label in amounts[y]
-            else None
-            for y in years
-        ]
-        rows.append(
-            TrendRow(
-                f"预算{unit.label}",
-                label,
-                _printed(numbers, lambda n: format_amount(n, places)),
-                tuple(numbers),
-            )
-        )
-    counts: dict[str, dict[int, Decimal]] = {}
-    for year, decl in versions.items():
-        for path, spec, value in decl.walk():
-            if spec.type is FieldType.INTEGER and "[" not in path and isinstance(value, int):
-                counts.setdefault(path, {})[year] = Decimal(value)
-        counts.setdefault("三级指标数", {})[year] = Decimal(sum(1 for _ in decl.indicators()))
-    for label, by_year in counts.items():
-        numbers = [by_year.get(y) for y in years]
-        rows.append(TrendRow("概况", label, _printed(numbers, str), tuple(numbers)))
-    # Each indicator's target by year, then its other targets (a project's 中期指标值).
-    fields: dict[tuple[str, str, str], dict[str, None]] = {}
-    targets: dict[int, dict[tuple[str, str, str, str], Target]] = {}
-    for year in years:
-        if year not in versions:
-            continue
-        for a, b, indicator in versions[year].indicators():
-            key = (a.canonical, b.canonical, indicator.name)
-            written = fields.setdefault(key, {"": None})
-            targets.setdefault(year, {})[(*key, "")] = indicator.target
-            for field, value in indicator.values.items():
-                if isinstance(value, Target) and value is not indicator.target:
-                    written[field] = None
-                    targets[year][(*key, field)] = value
-    for key, written in fields.items():
-        for field in written:
-            found = [targets.get(y, {}).get((*key, field)) for y in years]
-            values = tuple(t.text if t else "" for t in found)
-            label = f"{key[2]}（{field}）" if field else key[2]
-            rows.append(TrendRow(f"{key[0]} / {key[1]}", label, values, (None,) * len(years)))
-    return tuple(rows)
-
-
-def _printed(numbers: list[Decimal | None], show_number: object) -> tuple[str, ...]:
-    return tuple("" if n is None else show_number(n) for n in numbers)  # type: ignore[operator]

@@ -16,6 +16,10 @@ and the XLSX writers both draw this `Layout`, so the two can never disagree. The
   column's `data` rows), `words` (a line that does not fit is broken only at white space, by
   the writers, who know the cell's width: check boxes, whose options must not be cut);
   row class `data` marks rows a `sum` adds up.
+- charts (XLSX only): in a `<section chart="title">`, rows of class `chart` are the lines of
+  the page's chart, each named by its `chart-name` cell, with its values in the columns of
+  the header's `chart-x` cells (the chart's categories: the years); the charts of all pages
+  are drawn on the page `<section class="charts">`, one under the other.
 
 Text is taken exactly as rendered (entities decoded, line breaks kept): escaping is the template
 engine's job, decoding is the parser's, so user text survives both unchanged.
@@ -64,6 +68,7 @@ class Row:
     cells: tuple[Cell, ...]
     header: bool  # repeats on every page
     data: bool  # a row that `sum` cells add up
+    chart: bool = False  # a line of the page's chart
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,8 @@ class Page:
 
     title: str
     blocks: tuple[Block, ...]
+    chart: str = ""  # the title of the chart of its `chart` rows
+    charts: bool = False  # the page the charts are drawn on
 
     @property
     def columns(self) -> int:
@@ -123,12 +130,50 @@ def parse_layout(html: str, name: str, landscape: bool | None = None) -> Layout:
     sections = [element for element in root if element.tag == "section"]
     if sections and len(sections) != len(root):
         raise LayoutError("<section> 之外不能有别的内容：要么全部分节，要么都不分")
-    pages = [_page(section, section.get("title", "")) for section in sections] or [_page(root, "")]
+    pages = [
+        _page(section, section.get("title", ""), section.get("chart", ""), _charts(section))
+        for section in sections
+    ] or [_page(root, "")]
     _no_loose_text(root.text)
+    _check_charts(pages)
     return Layout(name, tuple(pages), landscape)
 
 
-def _page(parent: etree._Element, title: str) -> Page:
+def _check_charts(pages: list[Page]) -> None:
+    """Chart rows only where the page names its chart and a page takes the charts; each
+    chart's categories in one header row, side by side."""
+    charted = [
+        p for p in pages if any(r.chart for b in p.blocks if isinstance(b, Table) for r in b.rows)
+    ]
+    if charted and not any(p.charts for p in pages):
+        raise LayoutError('有 class="chart" 的行，却没有放图表的 <section class="charts">')
+    for page in charted:
+        if not page.chart:
+            raise LayoutError(
+                f'“{page.title}”有 class="chart" 的行，其 <section> 却没有 chart="图表标题"'
+            )
+        for table in (b for b in page.blocks if isinstance(b, Table)):
+            columns = chart_columns(table)
+            if any(r.chart for r in table.rows) and (
+                not columns or columns != list(range(columns[0], columns[-1] + 1))
+            ):
+                raise LayoutError('图表的行所在的表格须有一行连续的 class="chart-x" 表头单元格')
+
+
+def chart_columns(table: Table) -> list[int]:
+    """The grid columns of `table`'s first row with `chart-x` cells: its chart's categories."""
+    for row in table.rows:
+        columns = [c.col for c in row.cells if "chart-x" in c.classes]
+        if columns:
+            return columns
+    return []
+
+
+def _charts(section: etree._Element) -> bool:
+    return "charts" in section.get("class", "").split()
+
+
+def _page(parent: etree._Element, title: str, chart: str = "", charts: bool = False) -> Page:
     blocks: list[Block] = []
     _no_loose_text(parent.text)
     for element in parent:
@@ -142,7 +187,7 @@ def _page(parent: etree._Element, title: str) -> Page:
         else:
             raise LayoutError(f"布局模板不支持 <{element.tag}>")
         _no_loose_text(element.tail)
-    page = Page(title, tuple(blocks))
+    page = Page(title, tuple(blocks), chart, charts)
     tables = [b for b in page.blocks if isinstance(b, Table)]
     if tables and not page.columns:
         widths = sorted({t.columns for t in tables})
@@ -160,7 +205,7 @@ class _RawCell:
     text: str
 
 
-_RawRow = tuple[list[_RawCell], bool, bool]  # cells, header, data
+_RawRow = tuple[list[_RawCell], bool, bool, bool]  # cells, header, data, chart
 
 
 def _rows(table: etree._Element) -> list[_RawRow]:
@@ -194,7 +239,8 @@ def _row(tr: etree._Element, header: bool) -> _RawRow:
             raise LayoutError(f"<tr> 里不支持 <{cell.tag}>")
         _no_loose_text(cell.tail)
         cells.append(_RawCell(cell.tag == "th", dict(cell.attrib), _text(cell)))
-    return cells, header, "data" in tr.get("class", "").split()
+    classes = tr.get("class", "").split()
+    return cells, header, "data" in classes, "chart" in classes
 
 
 def _text(element: etree._Element) -> str:
@@ -219,7 +265,7 @@ def _grid(raw_rows: list[_RawRow]) -> Table:
     rows: list[Row] = []
     width = 0
     shared: dict[str, frozenset[str]] = {}  # one set per class attribute, for all its cells
-    for r, (raw_cells, header, data) in enumerate(raw_rows):
+    for r, (raw_cells, header, data, chart) in enumerate(raw_rows):
         col = 0
         cells = []
         for raw in raw_cells:
@@ -238,7 +284,7 @@ def _grid(raw_rows: list[_RawRow]) -> Table:
         while (r, col) in covered:
             col += 1
         width = max(width, col)
-        rows.append(Row(tuple(cells), header, data))
+        rows.append(Row(tuple(cells), header, data, chart))
     for r in range(len(rows)):
         missing = [c for c in range(width) if (r, c) not in covered]
         if missing:

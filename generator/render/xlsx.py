@@ -28,6 +28,10 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 from openpyxl import Workbook
+from openpyxl.chart import LineChart
+from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.series import Series, SeriesLabel
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -40,6 +44,7 @@ from generator.render.layout import (
     Row,
     Table,
     break_between_words,
+    chart_columns,
 )
 from generator.render.package import write_package
 from generator.render.style import Font as StyleFont
@@ -98,6 +103,22 @@ _ALL_FORMATS: list[_Format] = [
 ]
 
 
+_CHART_WIDTH = 24.0  # cm
+_CHART_HEIGHT = 10.0
+_CHARACTERS_PER_CM = 5.4  # Excel's column width unit (a digit of the 11-point font) per cm
+_CHART_ROWS = 22  # rows of the default height (15 points) a chart and the gap below it take
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """A line chart: its title, its categories (a range of header cells: the years) and its
+    lines, each (the cell naming it, the range of its values); ranges with their sheet."""
+
+    title: str
+    categories: str
+    lines: tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class _Base:
     entries: list[tuple[str, bytes]]
@@ -112,28 +133,47 @@ class XlsxWriter:
 
     style: FormStyle
     sheet_title: str = "申报表"
-    _bases: dict[tuple[datetime, tuple[str, ...]], _Base] = field(default_factory=dict)
+    _bases: dict[tuple[datetime, tuple[str, ...], tuple[_Chart, ...], tuple[int, int]], _Base] = (
+        field(default_factory=dict)
+    )
+
+    def _base(
+        self,
+        when: datetime,
+        titles: tuple[str, ...],
+        charts: tuple[_Chart, ...] = (),
+        at: tuple[int, int] = (0, 1),
+    ) -> _Base:
+        base = self._bases.get((when, titles, charts, at))
+        if base is None:
+            base = self._bases[when, titles, charts, at] = self._make_base(when, titles, charts, at)
+        return base
 
     def write(self, layout: Layout, when: datetime) -> bytes:
-        """The XLSX of `layout` (a sheet per page), stamped `when`."""
+        """The XLSX of `layout` (a sheet per page), stamped `when`; with the charts of its
+        pages, if any, on its `charts` page."""
         titles = sheet_titles([page.title or self.sheet_title for page in layout.pages])
-        base = self._bases.get((when, titles))
-        if base is None:
-            base = self._bases[when, titles] = self._make_base(when, titles)
+        base = self._base(when, titles)
         parts: dict[str, bytes] = {}
         names = []
+        sheets: list[tuple[_Sheet, bool]] = []
+        charts: list[_Chart] = []
         for index, page in enumerate(layout.pages):
             columns = page.columns or 1
             measures = self.style.measures(layout.name, columns)
             landscape = measures.landscape if layout.landscape is None else layout.landscape
             widths = [round(measures.xlsx_width * f, 2) for f in measures.fractions()]
+            if page.charts and not page.columns:  # its headings as wide as the charts below
+                widths = [round(_CHART_WIDTH * _CHARACTERS_PER_CM, 2)]
             sheet = _Sheet(base.style_ids, widths, self.style)
             for block in page.blocks:
                 if isinstance(block, Heading):
                     sheet.heading(block, columns)
                 else:
                     sheet.table(block)
-            parts[f"xl/worksheets/sheet{index + 1}.xml"] = sheet.xml(landscape).encode()
+            sheets.append((sheet, landscape))
+            if sheet.lines and sheet.categories:
+                charts.append(sheet.chart(page.chart, titles[index]))
             if sheet.header_rows:
                 quoted = titles[index].replace("'", "''")
                 rows = f"'{quoted}'!${sheet.header_rows[0]}:${sheet.header_rows[-1]}"
@@ -141,6 +181,15 @@ class XlsxWriter:
                     f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
                     f"{escape(rows)}</definedName>"
                 )
+        holder = next((i for i, page in enumerate(layout.pages) if page.charts), None)
+        drawing = ""
+        if charts and holder is not None:
+            # below what the page itself holds, a row between
+            base = self._base(when, titles, tuple(charts), (holder, sheets[holder][0].top + 1))
+            drawing = _drawing_id(dict(base.entries), holder)
+        for index, (sheet, landscape) in enumerate(sheets):
+            here = drawing if index == holder else ""
+            parts[f"xl/worksheets/sheet{index + 1}.xml"] = sheet.xml(landscape, here).encode()
         workbook = base.workbook
         if names:
             defined = "<definedNames>" + "".join(names) + "</definedNames>"
@@ -150,7 +199,15 @@ class XlsxWriter:
         parts[_WORKBOOK] = workbook.encode()
         return write_package([(n, parts.get(n, data)) for n, data in base.entries], when)
 
-    def _make_base(self, when: datetime, titles: tuple[str, ...]) -> _Base:
+    def _make_base(
+        self,
+        when: datetime,
+        titles: tuple[str, ...],
+        charts: tuple[_Chart, ...],
+        at: tuple[int, int],
+    ) -> _Base:
+        """The package every file of these sheet titles shares; with `charts`, drawn one under
+        the other on sheet number at[0] (from 0) from row at[1] down."""
         style = self.style
         side = Side(style="thin", color=style.border)
         border = Border(left=side, right=side, top=side, bottom=side)
@@ -191,6 +248,10 @@ class XlsxWriter:
                 )
                 cell.quotePrefix = bool(quote)  # Excel keeps such text as text when edited
             ids[key] = cell.style_id
+        for number, chart in enumerate(charts):
+            workbook.worksheets[at[0]].add_chart(
+                _line_chart(chart), f"A{at[1] + number * _CHART_ROWS}"
+            )
         workbook.properties.creator = ""
         workbook.properties.lastModifiedBy = ""
         workbook.properties.created = workbook.properties.modified = when.replace(tzinfo=None)
@@ -208,6 +269,36 @@ class XlsxWriter:
             dict(entries)[_WORKBOOK].decode(),
         )
         return _Base(entries, book, ids)
+
+
+def _line_chart(chart: _Chart) -> LineChart:
+    """A line per `chart` line over its categories, each named by its cell, with markers (a
+    year alone still shows), the legend below, amounts on the axis with thousands separators."""
+    drawn = LineChart()
+    drawn.title = chart.title
+    drawn.width, drawn.height = _CHART_WIDTH, _CHART_HEIGHT
+    drawn.legend.position = "b"
+    drawn.y_axis.number_format = "#,##0"
+    drawn.x_axis.delete = drawn.y_axis.delete = False  # openpyxl's default hides both axes
+    for number, (name, values) in enumerate(chart.lines):
+        drawn.series.append(
+            Series(
+                idx=number,
+                order=number,
+                tx=SeriesLabel(strRef=StrRef(f=name)),
+                cat=AxDataSource(strRef=StrRef(f=chart.categories)),
+                val=NumDataSource(numRef=NumRef(f=values)),
+                marker=Marker(symbol="circle", size=7),
+                smooth=False,
+            )
+        )
+    return drawn
+
+
+def _drawing_id(entries: dict[str, bytes], sheet: int) -> str:
+    """The relationship id by which sheet number `sheet` (from 0) names its drawing."""
+    rels = etree.fromstring(entries[f"xl/worksheets/_rels/sheet{sheet + 1}.xml.rels"])
+    return next(str(r.get("Id")) for r in rels if str(r.get("Type", "")).endswith("/drawing"))
 
 
 def _fonts_in_order(styles: bytes) -> bytes:
@@ -249,6 +340,10 @@ class _Sheet:
         self.merges: list[str] = []
         self.header_rows: list[int] = []
         self.top = 1
+        # the page's chart: its categories (row, first and last column) and its lines, each
+        # (row, column) of the cell naming it and the row of its values
+        self.categories: tuple[int, int, int] | None = None
+        self.lines: list[tuple[int, int, int]] = []
 
     def put(self, row: int, col: int, xml: str) -> None:
         self.cells.setdefault(row, {})[col] = xml
@@ -301,7 +396,34 @@ class _Sheet:
                 for r in rows:
                     self.heights[r] = self.heights.get(r, 0.0) + extra
         self.header_rows += [top + i for i, row in enumerate(table.rows) if row.header]
+        self._chart_rows(table, top)
         self.top += len(table.rows)
+
+    def _chart_rows(self, table: Table, top: int) -> None:
+        """Note where `table`'s `chart` rows and its categories are (the first table that has
+        them gives the categories)."""
+        columns = chart_columns(table)
+        if not columns:
+            return
+        if self.categories is None:
+            header = next(r for r in table.rows for c in r.cells if "chart-x" in c.classes)
+            self.categories = (top + header.cells[0].row, columns[0] + 1, columns[-1] + 1)
+        for row in table.rows:
+            if row.chart:
+                name = next(c for c in row.cells if "chart-name" in c.classes)
+                self.lines.append((top + name.row, name.col + 1, top + row.cells[0].row))
+
+    def chart(self, title: str, sheet: str) -> _Chart:
+        """The chart of this sheet's chart rows, its ranges on sheet `sheet`."""
+        assert self.categories is not None
+        quoted = "'" + sheet.replace("'", "''") + "'!"
+        row, first, last = self.categories
+        span = f"${get_column_letter(first)}${{}}:${get_column_letter(last)}${{}}"
+        lines = tuple(
+            (f"{quoted}${get_column_letter(col)}${name_row}", quoted + span.format(at, at))
+            for name_row, col, at in self.lines
+        )
+        return _Chart(title, quoted + span.format(row, row), lines)
 
     def _needed(self, cell: Cell, text: str) -> float:
         """The height in points `text` needs in `cell`'s columns (a number: one line, as it
@@ -336,7 +458,7 @@ class _Sheet:
 
                     cell = dataclasses.replace(cell, text=break_between_words(cell.text, fits))
                 cells.append(cell)
-            rows.append(Row(tuple(cells), row.header, row.data))
+            rows.append(Row(tuple(cells), row.header, row.data, row.chart))
         return Table(tuple(rows), table.columns)
 
     def _fit_rows(self, table: Table) -> Table:
@@ -357,7 +479,9 @@ class _Sheet:
             shift = len(rows) - index
             tall = [c for c in row.cells if self._needed(c, c.text) > MAX_ROW_HEIGHT]
             if len(tall) != 1 or index in crossed:
-                rows.append(Row(tuple(_moved(c, shift) for c in row.cells), row.header, row.data))
+                rows.append(
+                    Row(tuple(_moved(c, shift) for c in row.cells), row.header, row.data, row.chart)
+                )
                 continue
             chunks = self._chunks(tall[0])
             for n, chunk in enumerate(chunks):
@@ -369,7 +493,9 @@ class _Sheet:
                         if c is not tall[0]
                     ]
                 cells.sort(key=lambda c: c.col)
-                rows.append(Row(tuple(cells), row.header, row.data and n == 0))
+                rows.append(
+                    Row(tuple(cells), row.header, row.data and n == 0, row.chart and n == 0)
+                )
         return Table(tuple(rows), table.columns)
 
     def _chunks(self, cell: Cell) -> list[str]:
@@ -426,7 +552,8 @@ class _Sheet:
         quote = cell.text.startswith(_FORMULA_STARTS)
         return _text_cell(r, c, self.ids["cell", cell.label, kind, horizontal, quote], cell.text)
 
-    def xml(self, landscape: bool) -> str:
+    def xml(self, landscape: bool, drawing: str = "") -> str:
+        """The sheet's XML; `drawing`: the relationship id of the drawing it shows, if any."""
         style = self.style
         last_row = max(self.cells, default=1)
         last_col = max((max(row) for row in self.cells.values()), default=1)
@@ -457,13 +584,16 @@ class _Sheet:
             out += [f'<mergeCell ref="{m}"/>' for m in self.merges]
             out.append("</mergeCells>")
         inch = 25.4
+        # centred, LibreOffice prints a drawing off its cells: a sheet of charts is not
+        out.append("" if drawing else '<printOptions horizontalCentered="1"/>')
         out.append(
-            '<printOptions horizontalCentered="1"/>'
             f'<pageMargins left="{style.margin_left / inch}" right="{style.margin_right / inch}" '
             f'top="{style.margin_top / inch}" bottom="{style.margin_bottom / inch}" '
             'header="0.3" footer="0.3"/>'
             f'<pageSetup orientation="{"landscape" if landscape else "portrait"}" '
-            'paperSize="9" fitToHeight="0" fitToWidth="1"/></worksheet>'
+            'paperSize="9" fitToHeight="0" fitToWidth="1"/>'
+            + (f'<drawing r:id="{drawing}"/>' if drawing else "")
+            + "</worksheet>"
         )
         return "".join(out)
 

@@ -651,6 +651,12 @@ def _percent(delta: Decimal, base: Decimal) -> str:
     return f"{sign}{Decimal(hundredths).scaleb(-2):,.2f} %"
 
 
+def target_change(old: Target, new: Target) -> str:
+    """How a target changed, as `diff` says it (`↑ +30 个百分点`, `运算符 = → >=；↓ −1`,
+    `定性 → 定量`); "" when it did not."""
+    return "" if old == new else _target_detail(old, new)
+
+
 def _target_detail(old: Target, new: Target, units: tuple[str, str] = ("", "")) -> str:
     """What changed in a target: its kind, operator, unit, number. `units` are each side's
     unit where the target's number has none of its own (its row's 计量单位), so that a share
@@ -714,17 +720,17 @@ def _likely_renames(removed: list[str], added: list[str]) -> list[tuple[int, int
     return pairs
 
 
-_Key = tuple[str, str, str]  # an indicator by (一级, 二级, 三级), the framework's 一级 and 二级
+IndicatorKey = tuple[str, str, str]  # (一级, 二级) as the framework spells them, 三级 name
 
 
 def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change], int]:
     """Indicators matched by (一级, 二级, 三级), the framework's spelling of 一级 and 二级 (so
     经济效益 and 经济效益指标 are one), shown as the new side writes them."""
 
-    def keyed(decl: Declaration) -> dict[_Key, Indicator]:
+    def keyed(decl: Declaration) -> dict[IndicatorKey, Indicator]:
         return {(l1.canonical, l2.canonical, i.name): i for l1, l2, i in decl.indicators()}
 
-    def shown(decl: Declaration) -> dict[_Key, str]:
+    def shown(decl: Declaration) -> dict[IndicatorKey, str]:
         return {
             (l1.canonical, l2.canonical, i.name): " / ".join((l1.name, l2.name, i.name))
             for l1, l2, i in decl.indicators()
@@ -759,46 +765,24 @@ def _indicator_changes(old: Declaration, new: Declaration) -> tuple[list[Change]
                 detail,
             )
         )
-    removed = [k for k in before if k not in after]
-    added = [k for k in after if k not in before]
     matched = {k: k for k in after if k in before}
-    # The same 三级 name under another 二级: moved (and perhaps given a new target).
-    for key in list(added):
-        origin = next((k for k in removed if k[2] == key[2]), None)
-        if origin is not None:
-            removed.remove(origin)
-            added.remove(key)
-            detail = "；".join(
-                filter(
-                    None,
-                    (
-                        f"{origin[0]} / {origin[1]} → {key[0]} / {key[1]}",
-                        _indicator_detail(old, new, before[origin], after[key]),
-                    ),
-                )
-            )
-            changes.append(
-                Change("moved", "indicator", names[key], names[origin], names[key], detail)
-            )
-    # Within one 一级, a similar name that replaces another: a likely rename.
-    for level1 in dict.fromkeys(k[0] for k in added):
-        gone = [k for k in removed if k[0] == level1]
-        new_keys = [k for k in added if k[0] == level1]
-        for i, j in _likely_renames([k[2] for k in gone], [k[2] for k in new_keys]):
-            origin, key = gone[i], new_keys[j]
-            removed.remove(origin)
-            added.remove(key)
+    found = matched_indicators(list(before), list(after))
+    for origin, key, kind in found:
+        moved = kind == "moved"  # a move shows the whole path, a rename the names
+        said = (
+            f"{origin[0]} / {origin[1]} → {key[0]} / {key[1]}" if moved else "名称相似，可能是改名"
+        )
+        detail = "；".join(
+            filter(None, (said, _indicator_detail(old, new, before[origin], after[key])))
+        )
+        if moved:
+            changes.append(Change(kind, "indicator", names[key], names[origin], names[key], detail))
+        else:
             matched[origin] = key
-            detail = "；".join(
-                filter(
-                    None,
-                    (
-                        "名称相似，可能是改名",
-                        _indicator_detail(old, new, before[origin], after[key]),
-                    ),
-                )
-            )
-            changes.append(Change("renamed", "indicator", names[key], origin[2], key[2], detail))
+            changes.append(Change(kind, "indicator", names[key], origin[2], key[2], detail))
+    found_old, found_new = {m[0] for m in found}, {m[1] for m in found}
+    removed = [k for k in before if k not in after and k not in found_old]
+    added = [k for k in after if k not in before and k not in found_new]
     changes += [
         Change("removed", "indicator", names[k], before[k].target.text, "") for k in removed
     ]
@@ -819,6 +803,32 @@ def _indicator_detail(
     return "；".join(filter(None, (target, _column_detail(old_decl, new_decl, old, new))))
 
 
+def matched_indicators(
+    before: list[IndicatorKey], after: list[IndicatorKey]
+) -> list[tuple[IndicatorKey, IndicatorKey, str]]:
+    """The indicators of `before` found again in `after` under another key, as (old key, new
+    key, "moved" or "renamed"): first the same 三级 name under another 二级 (moved), then,
+    within one 一级, a similar name that replaces another (a likely rename). `diff` reports
+    them; `trend` joins their rows."""
+    removed = [k for k in before if k not in after]
+    added = [k for k in after if k not in before]
+    found: list[tuple[IndicatorKey, IndicatorKey, str]] = []
+    for key in list(added):
+        origin = next((k for k in removed if k[2] == key[2]), None)
+        if origin is not None:
+            removed.remove(origin)
+            added.remove(key)
+            found.append((origin, key, "moved"))
+    for level1 in dict.fromkeys(k[0] for k in added):
+        gone = [k for k in removed if k[0] == level1]
+        new_keys = [k for k in added if k[0] == level1]
+        for i, j in _likely_renames([k[2] for k in gone], [k[2] for k in new_keys]):
+            removed.remove(gone[i])
+            added.remove(new_keys[j])
+            found.append((gone[i], new_keys[j], "renamed"))
+    return found
+
+
 def _unit(decl: Declaration, indicator: Indicator) -> str:
     """The unit of an indicator's row (its 计量单位 column), if the kind has one."""
     field = decl.kind.role_field("unit", decl.kind.indicator)
@@ -827,7 +837,7 @@ def _unit(decl: Declaration, indicator: Indicator) -> str:
 
 
 def _indicator_orders(
-    old: Declaration, new: Declaration, matched: dict[_Key, _Key]
+    old: Declaration, new: Declaration, matched: dict[IndicatorKey, IndicatorKey]
 ) -> list[Change]:
     """Changes of the order the form prints the indicator tree in: its 一级, the 二级 of each
     一级, the 三级 of each 二级 (those `matched` on both sides: the same, or renamed within

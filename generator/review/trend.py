@@ -20,9 +20,10 @@ from generator.declaration.model import Declaration
 from generator.declaration.places import WHOLE
 from generator.errors import Diagnostic
 from generator.render import TEMPLATES
-from generator.render.context import DepartmentYears, trend_context
+from generator.render.context import DepartmentYears
 from generator.render.templates import Renderer
 from generator.review.pairing import fold, pair_declarations
+from generator.review.trend_table import trend_context
 
 
 @dataclass
