@@ -17,7 +17,6 @@ pages read the same wherever the output folder is, opened from disk (file://) or
 from __future__ import annotations
 
 import json
-import posixpath
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -214,8 +213,15 @@ class Site:
 
 
 def _href(target: str, page: str) -> str:
-    """`target` (relative to the output folder) as a link from `page` (likewise)."""
-    return quote(posixpath.relpath(target, posixpath.dirname(page) or "."))
+    """`target` (relative to the output folder) as a link from `page` (likewise). Both are
+    names the build made (no "." or ".." in them); worked out on the names alone, as
+    posixpath.relpath would but without asking for the current folder each time."""
+    folders = page.split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    while common < min(len(folders), len(parts) - 1) and folders[common] == parts[common]:
+        common += 1
+    return quote("/".join([".."] * (len(folders) - common) + parts[common:]))
 
 
 def _neighbours(summaries: Mapping[str, Summary]) -> dict[str, tuple[str | None, str | None]]:
@@ -227,6 +233,9 @@ def _neighbours(summaries: Mapping[str, Summary]) -> dict[str, tuple[str | None,
     for year in sorted({form.year for form in forms.values()}):
         latest = {chain[max(chain)]: number for number, chain in enumerate(chains)}
         this_year = {key: form for key, form in forms.items() if form.year == year}
+        if not chains:  # the first year: each starts one
+            chains = [{year: key} for key in this_year]
+            continue
         pairing = pair_declarations({k: forms[k] for k in latest}, this_year, across_years=True)
         for pair in pairing.pairs:
             chains[latest[pair.old]][year] = pair.new
