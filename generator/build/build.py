@@ -73,7 +73,9 @@ START_METHOD = "GENERATOR_START_METHOD"  # …and the one that says how they sta
 PACKAGE = Path(__file__).resolve().parents[1]  # the generator: its code, data and kinds
 
 
-# The files made for each declaration and for each year's index (see Renderer).
+# The files made for each declaration and for each year's index (see Renderer). A
+# declaration's page links those of its files the manifest lists when the links are worked
+# out (render/navigation.py FILE_LABELS): `build --pdf` adds its .pdf to them there.
 DECLARATION_SUFFIXES = (".md", ".docx", ".xlsx", ".html")
 INDEX_SUFFIXES = (".md", ".xlsx", ".html")
 DEPARTMENT_SUFFIXES = (".md", ".html")  # a department's page, beside its projects' outputs
