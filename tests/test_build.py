@@ -40,6 +40,7 @@ def test_seed_summary_has_every_indicator_budget_figure_and_task(seed_tree, tmp_
         "2023/minhang-cppcc-office.html",
         "2023/minhang-cppcc-office.md",
         "2023/minhang-cppcc-office.xlsx",
+        "index.html",
     ]
     text = (tmp_path / "out/2023/minhang-cppcc-office.md").read_text(encoding="utf-8")
     tables = markdown_tables(text)
@@ -89,7 +90,7 @@ def test_second_build_does_nothing_and_one_change_rebuilds_only_its_outputs(seed
     )
     out = tmp_path / "out"
     first = build([seed_tree], out)
-    assert len(first.written) == 11 and first.skipped == 0
+    assert len(first.written) == 12 and first.skipped == 0
     again = build([seed_tree], out)
     assert (again.written, again.unchanged, again.skipped) == ([], [], 2)
     edited = seed_tree / "2023" / "test-bureau.yaml"
@@ -105,6 +106,7 @@ def test_second_build_does_nothing_and_one_change_rebuilds_only_its_outputs(seed
         "2023/test-bureau.html",
         "2023/test-bureau.md",
         "2023/test-bureau.xlsx",
+        "index.html",  # the page of every year: the department's new name
     ]
     assert third.skipped == 1
     (out / "2023/test-bureau.md").unlink()  # a deleted output is made again
@@ -336,7 +338,7 @@ def test_deleting_a_declaration_removes_its_outputs_and_its_index_row(tmp_path, 
     assert main(["build", str(tree), "--out", str(out)]) == 0
     assert capsys.readouterr().err == (
         f"{tree / '2023/b.yaml'} 已不存在（删除、改名或移走了）：删除它的输出 {out / '2023/b'}.*\n"
-        f"1 份申报：写入 3 个文件，4 个文件没有变化，删除 4 个过时文件；输出在 {out}\n"
+        f"1 份申报：写入 4 个文件，4 个文件没有变化，删除 4 个过时文件；输出在 {out}\n"
     )
     assert sorted(p.name for p in (out / "2023").iterdir()) == [
         "a.docx", "a.html", "a.md", "a.xlsx", "index.html", "index.md", "index.xlsx",
@@ -545,7 +547,7 @@ def test_building_a_renamed_file_alone_drops_the_old_record(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err == [
         f"{tree / '2023/a.yaml'} 已不存在（删除、改名或移走了）：删除它的输出 {out / '2023/a'}.*",
-        f"1 份申报：写入 7 个文件，0 个文件没有变化，删除 4 个过时文件；输出在 {out}",
+        f"1 份申报：写入 8 个文件，0 个文件没有变化，删除 4 个过时文件；输出在 {out}",
     ]
     assert index_departments(out) == ["测试二局", "测试局"]  # once each, not twice
     table = markdown_tables((out / "2023/index.md").read_text(encoding="utf-8"))[0]
@@ -612,12 +614,12 @@ def test_an_output_changed_by_hand_is_made_again_and_said_so(tmp_path, capsys):
         "已按申报重新生成；要改内容请改申报的 YAML 文件",
         f"警告：{same_size} 在上次构建之后被改过（例如在 Excel、WPS 或 Word 中保存过），"
         "已按申报重新生成；要改内容请改申报的 YAML 文件",
-        f"2 份申报：写入 2 个文件，9 个文件没有变化，删除 0 个过时文件；输出在 {out}",
+        f"2 份申报：写入 2 个文件，10 个文件没有变化，删除 0 个过时文件；输出在 {out}",
     ]
     assert {p: p.read_bytes() for p in (out / "2023").iterdir()} == made
     assert main(["build", str(tree), "--out", str(out)]) == 0
     assert capsys.readouterr().err == (
-        f"2 份申报：写入 0 个文件，11 个文件没有变化，删除 0 个过时文件；输出在 {out}\n"
+        f"2 份申报：写入 0 个文件，12 个文件没有变化，删除 0 个过时文件；输出在 {out}\n"
     )
 
 

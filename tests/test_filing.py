@@ -194,7 +194,10 @@ def test_outputs_mirror_the_folders_and_go_with_their_projects(department, tmp_p
         for suffix in ((".html", ".md") if name == "index" else (".docx", ".html", ".md", ".xlsx"))
     ]
     page = (out / "2024/shanghai-1/档案数字化.html").read_text(encoding="utf-8")
-    assert '<a href="../index.html">年度汇总</a><a href="index.html">本部门及其项目</a>' in page
+    assert (
+        '<a href="../../index.html">全部年度</a><a href="../index.html">2024年度汇总</a>'
+        '<a href="index.html">本部门及其项目</a>'
+    ) in page
     shutil.rmtree(department / "shanghai-1")
     report = build([department], out)
     assert report.ok

@@ -40,7 +40,7 @@ def test_build_twice_does_no_work_the_second_time(tmp_path):
     assert (tmp_path / "build/2023/minhang-cppcc-office.md").is_file()
     assert (tmp_path / "build/2023/minhang-cppcc-office.html").is_file()  # pages are built too
     times = {p: p.stat().st_mtime_ns for p in (tmp_path / "build/2023").iterdir()}
-    assert "写入 0 个文件，7 个文件没有变化" in summary(make("build", *out))
+    assert "写入 0 个文件，8 个文件没有变化" in summary(make("build", *out))
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "build/2023").iterdir()} == times
     # Outputs are stamped with SOURCE_DATE_EPOCH: a new value is a change to build (of the DOCX,
     # the XLSX and the index's XLSX).
@@ -63,7 +63,7 @@ def test_a_changed_declaration_with_an_old_time_is_built(tmp_path):
         MINIMAL.read_text(encoding="utf-8").replace("测试局", "测试二局"), encoding="utf-8"
     )
     os.utime(source, ns=(old, old))
-    assert "写入 7 个文件" in summary(make("build", *where))
+    assert "写入 8 个文件" in summary(make("build", *where))
     assert "测试二局" in (tmp_path / "build/2023/index.md").read_text(encoding="utf-8")
 
 
@@ -126,7 +126,7 @@ def test_chinese_file_names_build_and_stay_up_to_date(tmp_path):
     assert (tmp_path / "build/2023/测试局.docx").is_file()
     assert "写入 0 个文件" in summary(make("build", *where))
     source.unlink()
-    assert "删除 7 个过时文件" in summary(make("build", *where))
+    assert "删除 8 个过时文件" in summary(make("build", *where))
     assert not (tmp_path / "build/2023").exists()
 
 
@@ -160,6 +160,6 @@ def test_make_pdf_builds_with_pdf(tmp_path):
     program.chmod(0o755)
     out = [f"DECLARATIONS={tmp_path / 'declarations'}", f"OUT={tmp_path / 'build'}"]
     result = make("pdf", *out, GENERATOR_SOFFICE=str(program))
-    assert "写入 8 个文件" in summary(result)
+    assert "写入 9 个文件" in summary(result)
     built = tmp_path / "build/2023/minhang-cppcc-office"
     assert built.with_suffix(".pdf").read_bytes() == built.with_suffix(".docx").read_bytes()

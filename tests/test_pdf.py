@@ -14,6 +14,7 @@ import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import DATA
@@ -119,7 +120,7 @@ def test_every_form_gets_its_pdf_beside_its_docx_from_one_libreoffice(
         docx = hashlib.sha256((out / f"2024/{name}.docx").read_bytes()).hexdigest()
         assert manifest["files"][f"2024/{name}.pdf"] == docx  # made from that DOCX
         assert manifest["sums"][f"2024/{name}.pdf"] == docx  # (the stand-in's PDF is a copy)
-    assert f"写入 {len(FORMS) * 5 + 3 + 2 * 2} 个文件" in err
+    assert f"写入 {len(FORMS) * 5 + 3 + 2 * 2 + 1} 个文件" in err  # and the page of every year
 
 
 def test_only_a_form_whose_docx_changed_or_whose_pdf_is_missing_is_converted_again(
@@ -339,3 +340,23 @@ def test_import_finds_libreoffice_by_generator_soffice_too(fake, tmp_path, monke
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     assert legacy.office() == str(tmp_path / "bin" / "soffice")
+
+
+def _links_pdf(page: Path) -> bool:
+    return f'href="{quote(page.stem)}.pdf"' in page.read_text(encoding="utf-8")
+
+
+def test_each_page_links_its_pdf_exactly_when_the_pdf_is_there(fake, forms, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert build(capsys, str(forms), "--out", str(out))[0] == 0
+    assert not any(_links_pdf(out / f"2024/{name}.html") for name in FORMS)  # none made
+    assert build(capsys, str(forms), "--out", str(out), "--pdf")[0] == 0
+    assert all(_links_pdf(out / f"2024/{name}.html") for name in FORMS)
+    # a form changed and built without --pdf loses its PDF, and its page the link; the others
+    # keep both
+    source = forms / "2024" / "national-2.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("示例", "样例"), encoding="utf-8")
+    assert build(capsys, str(forms), "--out", str(out))[0] == 0
+    for name in FORMS:
+        page, there = out / f"2024/{name}.html", (out / f"2024/{name}.pdf").is_file()
+        assert there == (name != "national-2") == _links_pdf(page), name

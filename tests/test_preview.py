@@ -54,7 +54,7 @@ def test_preview_renders_the_change_reports_and_leaves_the_build_alone(tmp_path,
     out = built(tmp_path)
     pages = {p: p.read_bytes() for p in out.rglob("*.html")}
     assert {p.relative_to(out).as_posix() for p in pages} == {
-        "2023/a.html", "2023/index.html", "2024/a.html", "2024/index.html",
+        "2023/a.html", "2023/index.html", "2024/a.html", "2024/index.html", "index.html",
     }  # fmt: skip
     report = out / "diff/2023-2024.md"
     assert (

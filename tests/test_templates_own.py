@@ -104,5 +104,5 @@ def test_a_file_in_the_own_folder_that_replaces_nothing_is_said(tmp_path, monkey
     assert capsys.readouterr().err.splitlines()[:2] == [
         "警告：templates 中的 README.txt、form-style.yaml 不是任何模板的名字，未使用"
         "（模板的名字见 generator/templates/，例如 form.style.yaml、summary.md.j2）",
-        "1 份申报：写入 7 个文件，0 个文件没有变化，删除 0 个过时文件；输出在 out",
+        "1 份申报：写入 8 个文件，0 个文件没有变化，删除 0 个过时文件；输出在 out",
     ]

@@ -12,7 +12,10 @@ The build owns the output folder's files that its manifest lists, and only those
 someone else's at an output's name is never replaced. A build over PATHs answers for the
 declarations under them: the outputs of one that is gone (deleted, renamed, moved to another
 year) are removed; declarations built earlier from elsewhere keep their outputs while their
-files exist, and each year's index lists every declaration the manifest knows in that year.
+files exist, and each year's index lists every declaration the manifest knows in that year,
+as OUT/index.html lists every year. The pages link to each other (generator/render/
+navigation.py): when what a page links to changes, the page is made again, a declaration's
+built earlier from elsewhere too (read again from its file, when that is as it was built).
 The checks across files (one department, one file name per year) cover those too. An output
 changed since it was written (saved in Excel) is made again. One build at a time writes into
 an output folder (generator/build/lock.py).
@@ -25,7 +28,7 @@ import dataclasses
 import hashlib
 import os
 from collections import defaultdict, deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
@@ -53,11 +56,13 @@ from generator.declaration.sources import (
     Checked,
     UsageError,
     check_across_files,
+    read_checked,
     shown_path,
 )
 from generator.declaration.summary import Summary
 from generator.errors import Diagnostic, sort_diagnostics
 from generator.render import TEMPLATES
+from generator.render.navigation import INDEX, PageLinks, Site
 
 if TYPE_CHECKING:
     from generator.render.context import DeclarationContext
@@ -70,10 +75,14 @@ START_METHOD = "GENERATOR_START_METHOD"  # …and the one that says how they sta
 PACKAGE = Path(__file__).resolve().parents[1]  # the generator: its code, data and kinds
 
 
-# The files made for each declaration and for each year's index (see Renderer).
+# The files made for each declaration and for each year's index (see Renderer). A
+# declaration's page links those of its files the manifest lists when the links are worked
+# out (render/navigation.py FILE_LABELS); the PDF it will have is recorded there before
+# (Prints.expect), so a page links its PDF exactly when the build leaves one beside it.
 DECLARATION_SUFFIXES = (".md", ".docx", ".xlsx", ".html")
 INDEX_SUFFIXES = (".md", ".xlsx", ".html")
 DEPARTMENT_SUFFIXES = (".md", ".html")  # a department's page, beside its projects' outputs
+PAGE = ".html"  # of a declaration's outputs, the one that links the others (and other pages)
 
 
 def build(
@@ -133,6 +142,7 @@ def _build_locked(
             report.gone = []
             return
     stale: list[Checked] = []
+    built: dict[str, Checked] = {}
     for item in report.checked:
         summary = item.summary
         assert summary is not None
@@ -140,14 +150,21 @@ def _build_locked(
         made = Made(summary.source, item.path.resolve().as_posix(), cache.digests[summary.source])
         manifest.declarations[key] = made
         summaries[key] = summary
-        outputs = [f"{key}{suffix}" for suffix in DECLARATION_SUFFIXES]
-        manifest.files.update(dict.fromkeys(outputs, made.digest))
-        if _up_to_date(out, previous, manifest, outputs, made.digest, report):
+        manifest.files.update(dict.fromkeys(_outputs(key), made.digest))
+        built[key] = item
+        prints.expect(key)
+    # Every page's links, from every declaration of the folder and the files made for each;
+    # a declaration's page is made from its declaration and its links.
+    site = Site(summaries, manifest.files)
+    links = {key: _linked(site, manifest, key) for key in summaries if key in built}
+    for key, item in built.items():
+        if _up_to_date(out, previous, manifest, _outputs(key), report):
             report.skipped += 1
             cache.release(item)  # not rendered: its bytes are not needed
             prints.kept(key)
         else:
             stale.append(item)
+    stale += _relinked(site, previous, manifest, built, links, report, (out, environment))
     # The models are read again one at a time as they are rendered, from the bytes read
     # then (never from the file as it is now), so that memory does not grow with the corpus;
     # a cache hit's diagnostics count like any other, and one with errors stops the build.
@@ -165,7 +182,7 @@ def _build_locked(
     # the end: a template error or an interrupt half-way leaves the earlier build as it was.
     try:
         count = len(stale)
-        rendering = render_many(renderer.get() if count else None, models(), *workers, count)
+        rendering = render_many(renderer.get() if count else None, models(), *workers, count, links)
         with closing(rendering) as rendered:
             for decl, files in rendered:
                 for suffix in DECLARATION_SUFFIXES:
@@ -173,8 +190,9 @@ def _build_locked(
                 prints.rendered(f"{decl.year}/{decl.slug}", files[".docx"])
         prints.stage(writer)  # one LibreOffice for every PDF to make (with --pdf)
         pages = _Pages(writer, renderer, environment, out, previous, manifest, report)
-        _stage_indexes(pages, summaries)
-        _stage_departments(pages, summaries)
+        _stage_indexes(pages, summaries, site)
+        _stage_departments(pages, summaries, site)
+        _stage_years_page(pages, summaries, site)
         _stage_cache(writer, cache, previous, manifest)
         for path in sorted(previous.files.keys() - manifest.files.keys()):
             writer.stage_removal(path)  # made by an earlier build, and made no longer
@@ -194,6 +212,68 @@ def _build_locked(
     report.written = [p for p in writer.written if _is_output(p)]
     report.unchanged = [p for p in writer.unchanged if _is_output(p)]
     report.removed = [p for p in writer.removed if _is_output(p)]
+
+
+def _outputs(key: str) -> list[str]:
+    """The outputs of the declaration `key` (<年度>/<slug>)."""
+    return [f"{key}{suffix}" for suffix in DECLARATION_SUFFIXES]
+
+
+def _linked(site: Site, manifest: Manifest, key: str) -> PageLinks:
+    """The links of the page of declaration `key`, recorded in what its page is made from."""
+    links = site.declaration(key)
+    manifest.files[f"{key}{PAGE}"] = digest(manifest.declarations[key].digest, links.text())
+    return links
+
+
+def _relinked(
+    site: Site,
+    previous: Manifest,
+    manifest: Manifest,
+    built: Mapping[str, Checked],
+    links: dict[str, PageLinks],
+    report: Report,
+    where: tuple[Path, str],
+) -> list[Checked]:
+    """The declarations built earlier from elsewhere whose pages' links changed (a year or a
+    department built now that they link to): read again from their files, to be made again
+    with the others, when those are as they were built; else their pages stay as they are,
+    and are said to."""
+    out, environment = where
+    again = []
+    for key, made in sorted(manifest.declarations.items()):
+        page = f"{key}{PAGE}"
+        if key in built or key not in site.summaries or page not in manifest.files:
+            continue
+        links[key] = _linked(site, manifest, key)
+        if previous.files.get(page) == manifest.files[page]:
+            continue
+        item = _read_again(made, environment)
+        if item is None:
+            manifest.files[page] = previous.files[page]  # made again by the next build
+            report.notes.append(
+                f"{out / page}：其他申报有变，此页的链接未能更新（这次没有构建 "
+                f"{_shown_source(made)}，它或生成器在上次构建之后有变）；"
+                "完整构建一次即可：make build"
+            )
+        else:
+            again.append(item)
+    return again
+
+
+def _read_again(made: Made, environment: str) -> Checked | None:
+    """The declaration `made` read from its file, if that holds what it was built from (the
+    same bytes, in the same environment) and is valid; else None."""
+    try:
+        data = Path(made.path).read_bytes()
+    except OSError:
+        return None
+    if digest(environment, made.source, data) != made.digest:
+        return None
+    checked = read_checked(Path(made.source), data)
+    if not checked.ok or checked.declaration is None:
+        return None
+    return dataclasses.replace(checked, diagnostics=())  # said when it was built
 
 
 def _stage_output(writer: Writer, manifest: Manifest, path: str, files: dict[str, bytes]) -> None:
@@ -314,14 +394,19 @@ class _Pages:
         outputs: list[str],
         members: list[tuple[Summary, str]],
         files: Callable[[Renderer], Iterator[tuple[str, bytes]]],
+        links: PageLinks | None = None,
     ) -> None:
         """Stage `outputs`, made by `files` from `members` (each summary with the digest of
-        its declaration), unless they are up to date. `files` gives them (suffix, bytes) one
-        at a time, in the order of `outputs`: each is staged, and let go, before the next is
-        made."""
-        made_from = digest(self.environment, *(f"{s.slug}:{h}".encode() for s, h in members))
+        its declaration) and the `links` of its page, unless they are up to date. `files`
+        gives them (suffix, bytes) one at a time, in the order of `outputs`: each is staged,
+        and let go, before the next is made."""
+        made_from = digest(
+            self.environment,
+            *(f"{s.slug}:{h}".encode() for s, h in members),
+            links.text() if links is not None else "",
+        )
         self.manifest.files.update(dict.fromkeys(outputs, made_from))
-        if _up_to_date(self.out, self.previous, self.manifest, outputs, made_from, self.report):
+        if _up_to_date(self.out, self.previous, self.manifest, outputs, self.report):
             return
         rendered = files(self.renderer.get())
         for path in outputs:
@@ -331,7 +416,7 @@ class _Pages:
             del content
 
 
-def _stage_indexes(pages: _Pages, summaries: dict[str, Summary]) -> None:
+def _stage_indexes(pages: _Pages, summaries: dict[str, Summary], site: Site) -> None:
     """Stage the index of every year the manifest knows, from the summaries of all of its
     declarations (not only those of this build)."""
     by_year: dict[int, list[tuple[Summary, str]]] = defaultdict(list)
@@ -340,10 +425,12 @@ def _stage_indexes(pages: _Pages, summaries: dict[str, Summary]) -> None:
     for year, members in sorted(by_year.items()):
         members.sort(key=lambda pair: pair[0].slug)
         outputs = [f"{year}/index{suffix}" for suffix in INDEX_SUFFIXES]
-        pages.stage(outputs, members, partial(_index_files, year, [s for s, _ in members]))
+        links = site.index(year)
+        files = partial(_index_files, year, [s for s, _ in members], links)
+        pages.stage(outputs, members, files, links)
 
 
-def _stage_departments(pages: _Pages, summaries: dict[str, Summary]) -> None:
+def _stage_departments(pages: _Pages, summaries: dict[str, Summary], site: Site) -> None:
     """Stage the page of every department with project forms (build/<年度>/<部门>/index.md),
     made from the summaries of its 整体 form and its projects."""
     made = {s.source: pages.manifest.declarations[key].digest for key, s in summaries.items()}
@@ -353,29 +440,47 @@ def _stage_departments(pages: _Pages, summaries: dict[str, Summary]) -> None:
         forms = [filing.whole] if filing.whole is not None else []
         members = [(s, made[s.source]) for s in [*forms, *filing.projects]]
         outputs = [f"{filing.year}/{filing.slug}/index{suffix}" for suffix in DEPARTMENT_SUFFIXES]
-        pages.stage(outputs, members, partial(_department_files, filing))
+        links = site.department(filing.year, filing.slug)
+        pages.stage(outputs, members, partial(_department_files, filing, links), links)
+
+
+def _stage_years_page(pages: _Pages, summaries: dict[str, Summary], site: Site) -> None:
+    """Stage OUT/index.html, the page of every year, when there are declarations (else the
+    one made earlier is removed with the other outputs made no longer)."""
+    if summaries:
+        members = [
+            (s, pages.manifest.declarations[key].digest) for key, s in site.summaries.items()
+        ]
+        pages.stage([INDEX], members, partial(_years_files, site))
 
 
 def _index_files(
-    year: int, summaries: list[Summary], renderer: Renderer
+    year: int, summaries: list[Summary], links: PageLinks, renderer: Renderer
 ) -> Iterator[tuple[str, bytes]]:
     from generator.render.context import index_context
 
-    yield from renderer.index_outputs(index_context(year, summaries))
+    yield from renderer.index_outputs(index_context(year, summaries), links)
 
 
-def _department_files(filing: Filing, renderer: Renderer) -> Iterator[tuple[str, bytes]]:
+def _department_files(
+    filing: Filing, links: PageLinks, renderer: Renderer
+) -> Iterator[tuple[str, bytes]]:
     from generator.render.department import department_context
 
-    yield from renderer.department_outputs(department_context(filing))
+    yield from renderer.department_outputs(department_context(filing), links)
+
+
+def _years_files(site: Site, renderer: Renderer) -> Iterator[tuple[str, bytes]]:
+    yield PAGE, renderer.years_page(site.context())
 
 
 def _up_to_date(
-    out: Path, previous: Manifest, manifest: Manifest, paths: list[str], digest: str, report: Report
+    out: Path, previous: Manifest, manifest: Manifest, paths: list[str], report: Report
 ) -> bool:
-    """Whether the outputs `paths` were made from `digest` and are still as they were written
-    (their bytes', not their times'); counts them as kept, or notes each one changed by hand."""
-    if not all(previous.files.get(p) == digest for p in paths):
+    """Whether the outputs `paths` were made from what the manifest says they are made from
+    now and are still as they were written (their bytes', not their times'); counts them as
+    kept, or notes each one changed by hand."""
+    if not all(previous.files.get(p) == manifest.files[p] for p in paths):
         return False
     current = True
     for path in paths:
@@ -452,28 +557,34 @@ def render_many(
     workers: int,
     method: str = "",
     count: int = 0,
+    links: Mapping[str, PageLinks] | None = None,
 ) -> Generator[tuple[Declaration, dict[str, bytes]], None, None]:
     """Each declaration with its outputs, in order, a few at a time (so that memory does not
     grow with the corpus: `declarations` is read as it goes; `count` says how many there
     are); on `workers` processes started by `method` (default: the platform's) when there
-    are enough declarations to pay for starting them (generator/pool.py)."""
+    are enough declarations to pay for starting them (generator/pool.py). `links`: the links
+    of each one's page, by its key (<年度>/<slug>)."""
     if renderer is None or not count:
         return
     from generator.build import pool
     from generator.render.context import declaration_context
     from generator.render.templates import render_declaration
 
+    def context(decl: Declaration) -> DeclarationContext:
+        linked = (links or {}).get(f"{decl.year}/{decl.slug}")
+        return dataclasses.replace(declaration_context(decl), links=linked)
+
     method = method or pool.default_method()
     if workers < 2 or count < PARALLEL_FROM or not pool.available(method):
         for decl in declarations:
-            yield decl, render_declaration(renderer, declaration_context(decl))
+            yield decl, render_declaration(renderer, context(decl))
         return
     pending: deque[Declaration] = deque()  # sent to the workers, outputs not yet back
 
     def contexts() -> Iterator[DeclarationContext]:
         for decl in declarations:
             pending.append(decl)
-            yield declaration_context(decl)
+            yield context(decl)
 
     if method == "fork":
         # The writers (and the libraries they load) are made before the workers are forked,
@@ -489,7 +600,7 @@ def render_many(
 def _sweep_staging(writer: Writer) -> None:
     """Remove staging files of our own names from the output folder and its year and cache
     folders (never below, never any other name)."""
-    writer.sweep(".", lambda name: name == MANIFEST)
+    writer.sweep(".", lambda name: name in (MANIFEST, INDEX))
     writer.sweep(FOLDER, lambda name: ENTRY.fullmatch(name) is not None)
     if writer.root.is_dir():
         for folder in sorted(writer.root.iterdir()):

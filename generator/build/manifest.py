@@ -2,10 +2,11 @@
 
 For every declaration it built (by the name of its outputs, `<年度>/<slug>`): the source it was
 read from and the digest of what its outputs were made from; for every file it wrote (outputs,
-indexes, cache entries): the digest that file was made from, and for each output the SHA-256
-of its bytes, so that an output changed by hand (saved in Excel) is noticed and made again. A
-build skips what is up to date by these digests, and deletes only files this record lists,
-only inside the output folder: never anything it did not make itself. A source's resolved path
+indexes, the page of every year OUT/index.html, cache entries): the digest that file was made
+from, and for each output the SHA-256 of its bytes, so that an output changed by hand (saved
+in Excel) is noticed and made again. A build skips what is up to date by these digests, and
+deletes only files this record lists, only inside the output folder: never anything it did
+not make itself. A source's resolved path
 is kept relative to the output folder where it can be, so that a project copied or moved as a
 whole (its build/ with it) still knows its declarations.
 
@@ -31,9 +32,9 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 _DECLARATION = re.compile(r"\d+/[^/]+(?:/[^/]+)?")  # <年度>/<slug>, <年度>/<部门>/<项目>
 SUFFIXES = (".md", ".docx", ".xlsx", ".html", ".pdf")  # of every output the build writes
 # The files a build writes: outputs in a year's folder (a project's in its department's
-# folder there), and cache entries.
+# folder there), the page of every year, and cache entries.
 _OUTPUT = rf"\d+/[^/]+(?:/[^/]+)?(?:{'|'.join(map(re.escape, SUFFIXES))})"
-_FILE = re.compile(rf"{_OUTPUT}|{re.escape(FOLDER)}/{ENTRY.pattern}")
+_FILE = re.compile(rf"{_OUTPUT}|index\.html|{re.escape(FOLDER)}/{ENTRY.pattern}")
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,18 @@ class Prints:
         if self._folder is not None:
             self._folder.cleanup()
 
+    def expect(self, key: str) -> None:
+        """Record in the manifest, before any page's links are made from it, the PDF the form
+        `key` will have after this build: with --pdf, every form has one (kept or converted);
+        without, one that is there and made from the DOCX this build makes again the same (the
+        declaration and everything else the DOCX is made from unchanged, by its digest)."""
+        path, docx = f"{key}{SUFFIX}", f"{key}.docx"
+        same = path in self.previous.files and (
+            self.previous.files.get(docx) == self.manifest.files[docx]
+        )
+        if self.program is not None or (same and (self.out / path).is_file()):
+            self.manifest.files[path] = self.previous.files.get(path, "")  # set by _form
+
     def kept(self, key: str) -> None:
         """The form `key` (<年度>/<slug>) was not rendered again: its DOCX in `out` is as built."""
         self._form(key, None)
@@ -114,6 +126,7 @@ class Prints:
                 "要改内容请改申报的 YAML 文件"
             )
         if self.program is None:
+            self.manifest.files.pop(path, None)
             if path in self.previous.files and target.is_file():
                 self.report.notes.append(
                     f"{target} 已删除：{key}.docx 已重新生成，旧的 PDF 与它不符"

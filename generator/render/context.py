@@ -31,6 +31,7 @@ from generator.declaration.summary import Count, Summary, count_indicators, sum_
 from generator.kinds.spec import FieldSpec, FieldType, FormKind, SharesRule, SumRule
 from generator.kinds.vocabulary import amount_units, base_unit, in_unit
 from generator.render.department import DepartmentRow, department_rows
+from generator.render.navigation import PageLinks
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class DeclarationContext:
     indicator_columns: tuple[str, ...]  # other indicator fields some indicator has (summary)
     goals: tuple[Level1Row, ...]
     counts: Count
+    links: PageLinks | None = None  # its page's (render/navigation.py); None: only its year's
 
 
 def share(part: Decimal, total: Decimal) -> str:

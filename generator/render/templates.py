@@ -10,6 +10,8 @@ Per declaration: its kind's summary (`summary.md.j2`) → .md, `summary.html.j2`
 page); its kind's layout → one Layout → .docx and .xlsx.
 Per year: `index.md.j2` → index.md; `index.html.j2` → index.xlsx; `index-page.html.j2` →
 index.html.
+Over all years: `years-page.html.j2` → OUT/index.html. Every page's links
+(generator/render/navigation.py) are given with its context.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from generator.render import TEMPLATES, TemplateError
 from generator.render.context import DeclarationContext, IndexContext, TrendContext
 from generator.render.department import DepartmentContext
 from generator.render.layout import Layout, LayoutError, parse_layout
+from generator.render.navigation import PageLinks, SiteContext
 from generator.render.package import build_time
 from generator.render.style import STYLE_FILE, FormStyle, StyleError, load_style
 
@@ -40,6 +43,8 @@ SUMMARY_PAGE = "summary.html.j2"  # a declaration's summary as a web page
 DEPARTMENT_PAGE = "department-page.html.j2"
 DEPARTMENT_PAGE = "department-page.html.j2"  # a department with its projects, as a web page
 INDEX_PAGE = "index-page.html.j2"  # a year's index as a web page
+YEARS_PAGE = "years-page.html.j2"  # the page of every year, OUT/index.html
+NO_LINKS = PageLinks()
 INDEX_LAYOUT = "index.html.j2"  # a year's index as a workbook
 TREND_LAYOUT = "trend.html.j2"  # the trend as a workbook
 
@@ -139,22 +144,26 @@ class Renderer:
         form = self.render_layout(d.kind.layout, landscape=d.kind.landscape, d=d)
         when = build_time(d.year)
         title = f"{d.display} {d.year}年度 {d.kind.title}"
-        # the year's index (which links the pages of departments with projects)
-        links = [("年度汇总", "index.html")]
-        if "/" in d.slug:  # a project, in its department's folder beside the department's page
-            links = [("年度汇总", "../index.html"), ("本部门及其项目", "index.html")]
+        links = d.links
+        if links is None:  # outside a build: the year's index (and the department's page)
+            links = PageLinks((("年度汇总", "index.html"),))
+            if "/" in d.slug:  # a project, in its department's folder beside its page
+                links = PageLinks((("年度汇总", "../index.html"), ("本部门及其项目", "index.html")))
+        page = self.render_html(SUMMARY_PAGE, d=d, title=title, **_links(links))
         return {
             ".md": self.render_markdown(d.kind.summary, d=d).encode(),
             ".docx": self.docx.write(form, when),
             ".xlsx": self.xlsx.write(form, when),
-            ".html": self.render_html(SUMMARY_PAGE, d=d, title=title, links=links).encode(),
+            ".html": page.encode(),
         }
 
     def index_files(self, index: IndexContext) -> dict[str, bytes]:
         """The outputs of one year's index, by suffix."""
         return dict(self.index_outputs(index))
 
-    def index_outputs(self, index: IndexContext) -> Iterator[tuple[str, bytes]]:
+    def index_outputs(
+        self, index: IndexContext, links: PageLinks | None = None
+    ) -> Iterator[tuple[str, bytes]]:
         """The outputs of one year's index, (suffix, bytes), made one at a time as they are
         asked for: a year's index of thousands of rows is large in each of its forms, and
         its caller can store one before the next is made."""
@@ -162,18 +171,26 @@ class Renderer:
         title = f"{index.year}年度 绩效目标申报汇总"
         yield ".md", self.render_markdown("index.md.j2", index=index).encode()
         yield ".xlsx", self.xlsx.write(self.render_layout(INDEX_LAYOUT, index=index), when)
-        yield ".html", self.render_html(INDEX_PAGE, index=index, title=title, links=[]).encode()
+        page = self.render_html(INDEX_PAGE, index=index, title=title, **_links(links or NO_LINKS))
+        yield ".html", page.encode()
 
     def department_files(self, p: DepartmentContext) -> dict[str, bytes]:
         """The outputs of one department's page, by suffix."""
         return dict(self.department_outputs(p))
 
-    def department_outputs(self, p: DepartmentContext) -> Iterator[tuple[str, bytes]]:
+    def department_outputs(
+        self, p: DepartmentContext, links: PageLinks | None = None
+    ) -> Iterator[tuple[str, bytes]]:
         """The outputs of one department's page, (suffix, bytes), one at a time."""
         title = f"{p.name} {p.year}年度 绩效目标申报"
-        links = [("年度汇总", "../index.html")]
+        links = links or PageLinks((("年度汇总", "../index.html"),))
         yield ".md", self.render_markdown("department.md.j2", p=p).encode()
-        yield ".html", self.render_html(DEPARTMENT_PAGE, p=p, title=title, links=links).encode()
+        yield ".html", self.render_html(DEPARTMENT_PAGE, p=p, title=title, **_links(links)).encode()
+
+    def years_page(self, site: SiteContext) -> bytes:
+        """The page of every year, OUT/index.html."""
+        title = "绩效目标申报（全部年度）"
+        return self.render_html(YEARS_PAGE, site=site, title=title, links=[]).encode()
 
     def trend_files(self, trend: TrendContext) -> dict[str, bytes]:
         """The multi-year trend as Markdown and XLSX, by suffix."""
@@ -221,6 +238,11 @@ def render_declaration(renderer: Renderer, context: DeclarationContext) -> dict[
     """The files of one declaration, by suffix: what a build's worker processes compute (a
     function of this module, so that a worker started by spawn imports only this module)."""
     return renderer.declaration_files(context)
+
+
+def _links(links: PageLinks) -> dict[str, list[tuple[str, str]]]:
+    """A page's links as page.html.j2 takes them."""
+    return {"links": list(links.nav), "files": list(links.files), "years": list(links.years)}
 
 
 def layout_names() -> set[str]:

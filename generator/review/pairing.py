@@ -23,14 +23,35 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Protocol
 
-from generator.declaration.model import Declaration
 from generator.declaration.places import PROJECT, WHOLE
 
 BY_DEPARTMENT = "department"  # the same 部门名称 (a project: and the same 项目名称)
 BY_FOLDED = "folded"  # the same names but for full-width forms or spaces
 BY_FILE_NAME = "file_name"  # the same file name (a project: in its department's folder)
 GIVEN = "given"  # two files named on the command line: compared whatever they hold
+
+
+class _Kind(Protocol):
+    @property
+    def category(self) -> str: ...
+
+
+class Declaration(Protocol):
+    """What pairing reads of a declaration: a model's Declaration, or what a build knows of
+    one it does not read again (its summary, generator/render/navigation.py)."""
+
+    @property
+    def kind(self) -> _Kind: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def department(self) -> str: ...
+    @property
+    def project_name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
 
 
 @dataclass(frozen=True)
