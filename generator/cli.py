@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from generator.build.report import check
 from generator.build.write import Artifact, Writer
 from generator.declaration.sources import UsageError
-from generator.errors import Diagnostic, EnvironmentProblem, ExitCode
+from generator.errors import (
+    Diagnostic,
+    EnvironmentProblem,
+    ExitCode,
+    count_by_code,
+    without_repeated_hints,
+)
 
 if TYPE_CHECKING:
     from generator.build.report import Report
@@ -792,9 +798,12 @@ def _lint(args: argparse.Namespace) -> int:
     warnings = report.warnings + [
         w for item in report.checked if item.declaration for w in lint(item.declaration)
     ]
-    _print_problems(args.format, (), warnings)
-    if args.format == "text":
-        print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示", file=sys.stderr)
+    if args.format == "json":  # for tools: each warning whole
+        _print_problems(args.format, (), warnings)
+    else:  # for a reader: a rule's long hint once, and the count of each code at the end
+        _print_problems(args.format, (), without_repeated_hints(warnings))
+        counts = f"：{count_by_code(warnings)}" if warnings else ""
+        print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示{counts}", file=sys.stderr)
     return ExitCode.INVALID if warnings and args.strict else ExitCode.OK
 
 
