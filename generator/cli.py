@@ -751,7 +751,7 @@ def _new_year(args: argparse.Namespace) -> int:
         return ExitCode.INVALID
     for path in report.created:
         print(f"新建 {path}", file=sys.stderr)
-    for warning in report.review:
+    for warning in without_repeated_hints(report.review):  # said as lint says them
         print(warning)
     if report.review:
         print(review_summary(report.review), file=sys.stderr)
