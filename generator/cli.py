@@ -139,7 +139,7 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
-# Marks a line does not start with, and marks a line does not end with.
+# A wrapped line never starts with a closing mark, nor ends with an opening one.
 _CLOSING = frozenset("，。、；：？！）」』】〕”’》")
 _OPENING = frozenset("（「『【〔“‘《")
 
@@ -151,7 +151,7 @@ def _columns(text: str) -> int:
 
 def _wrapped(text: str, width: int) -> list[str]:
     """`text`, its white space collapsed, in lines of at most `width` columns (a word longer
-    than that alone on its line): broken at a space, or before a Chinese character, never
+    than that alone on its line): broken at a space or beside a Chinese character, never
     inside a word of Latin letters, before a closing mark or after an opening one."""
     pieces: list[str] = []  # the unbreakable parts and the spaces between them
     for char in " ".join(text.split()):
@@ -751,7 +751,7 @@ def _new_year(args: argparse.Namespace) -> int:
         return ExitCode.INVALID
     for path in report.created:
         print(f"新建 {path}", file=sys.stderr)
-    for warning in without_repeated_hints(report.review):  # said as lint says them
+    for warning in report.review:
         print(warning)
     if report.review:
         print(review_summary(report.review), file=sys.stderr)

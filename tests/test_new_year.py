@@ -83,10 +83,9 @@ def test_comments_that_name_the_old_year_are_reported_for_review(tmp_path, capsy
     hint = "（提示：若是沿用往年的文字，改为本年度的内容；确指那一年的可不改）"
     assert captured.out.splitlines() == [
         f"{name}:1:1: L008 注释中的 2023 不是本年度 2024：“2023年度申报，办公室填写”{hint}",
-        # the rule's hint is said once, as lint says it
-        f"{name}:6:13: L008 注释中的 2023 不是本年度 2024：“依据２０２３年的三定方案”",
-        f"{name}:7:9: L008 年度履职目标中的 2023 不是本年度 2024：“# 这是文字，不是注释：2023 测试目标”",
-        f"{name}:31:1: L008 注释中的 2023 不是本年度 2024：“末尾：20230 与 2023 年”",
+        f"{name}:6:13: L008 注释中的 2023 不是本年度 2024：“依据２０２３年的三定方案”{hint}",
+        f"{name}:7:9: L008 年度履职目标中的 2023 不是本年度 2024：“# 这是文字，不是注释：2023 测试目标”{hint}",
+        f"{name}:31:1: L008 注释中的 2023 不是本年度 2024：“末尾：20230 与 2023 年”{hint}",
     ]
     assert captured.err.splitlines()[-1] == "以上 4 处写的不是本年度的年份，请逐一核对"
 
