@@ -7,7 +7,7 @@ OUT    := build
 DECLARATIONS ?= declarations
 
 .DEFAULT_GOAL := build
-.PHONY: build check test diff trend docs-pictures new-year lint-declarations fmt schema preview bench golden reference lint clean help examples constraints
+.PHONY: build check test diff trend docs-pictures new-year review lint-declarations fmt schema preview bench golden reference lint clean help examples constraints
 
 help:  ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,7 +46,7 @@ test: $(READY)  ## run the test suite
 
 diff: $(READY)  ## what changed between two years: make diff FROM=2022 TO=2023
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make diff FROM=2022 TO=2023"; exit 2; }
-	$(BIN)/python -m generator diff $(DECLARATIONS)/$(FROM) $(DECLARATIONS)/$(TO) --out $(OUT)/diff/$(FROM)-$(TO).md
+	$(BIN)/python -m generator diff $(DECLARATIONS)/$(FROM) $(DECLARATIONS)/$(TO) -o $(OUT)/diff/$(FROM)-$(TO).md
 
 trend: $(READY)  ## one column per year for every figure and target → build/trend/
 	$(BIN)/python -m generator trend $(DECLARATIONS) --out $(OUT)/trend
@@ -67,15 +67,20 @@ new-year: $(READY)  ## start a year from the last: make new-year FROM=2023 TO=20
 	@test -n "$(FROM)" -a -n "$(TO)" || { echo "usage: make new-year FROM=2023 TO=2024"; exit 2; }
 	$(BIN)/python -m generator new-year $(FROM) $(TO) --root $(DECLARATIONS)
 
-lint-declarations: $(READY)  ## review warnings for every declaration (add STRICT=1 to fail on them)
+review: $(READY)  ## review warnings (lint) for every declaration (add STRICT=1 to fail on them)
 	$(BIN)/python -m generator lint $(DECLARATIONS) $(if $(STRICT),--strict)
+
+# The old name of review, kept for one release; make lint is the code's linter, not this.
+lint-declarations:
+	@echo "注意：make lint-declarations 已改名为 make review，请改用 make review（make lint 检查的是程序代码，不是申报）；旧名称将在下一版本停用" >&2
+	@$(MAKE) --no-print-directory review
 
 fmt: $(READY)  ## rewrite declarations in the canonical style, comments kept
 	$(BIN)/python -m generator fmt $(DECLARATIONS)
 
 schema: $(READY)  ## regenerate schema/declaration.schema.json (for editors) and docs/kinds.md
-	$(BIN)/python -m generator schema --out schema/declaration.schema.json
-	$(BIN)/python -m generator kinds --out docs/kinds.md
+	$(BIN)/python -m generator schema -o schema/declaration.schema.json
+	$(BIN)/python -m generator kinds -o docs/kinds.md
 
 preview: build  ## HTML pages of the change reports → build/diff/ (build writes the others)
 	$(BIN)/python -m generator preview --out $(OUT)
@@ -89,7 +94,7 @@ golden: $(READY)  ## regenerate tests/golden/ from the seed after a deliberate o
 reference: $(READY)  ## remake generator/templates/reference.docx (the trimmed package every DOCX starts from) from python-docx's default
 	$(BIN)/python -c "import pathlib, generator.render.reference as r; pathlib.Path('generator/templates/reference.docx').write_bytes(r.reference_docx())"
 
-lint: $(READY)  ## ruff (lint, format) and mypy --strict over the Python code
+lint: $(READY)  ## for developers: ruff (lint, format) and mypy --strict over the Python code (declarations: make review)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy

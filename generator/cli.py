@@ -12,16 +12,23 @@ import re
 import signal
 import sys
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from generator.build.report import check
 from generator.build.write import Artifact, Writer
 from generator.declaration.sources import UsageError
-from generator.errors import Diagnostic, EnvironmentProblem, ExitCode
+from generator.errors import (
+    Diagnostic,
+    EnvironmentProblem,
+    ExitCode,
+    count_by_code,
+    without_repeated_hints,
+)
 
 if TYPE_CHECKING:
     from generator.build.report import Report
@@ -36,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, unknown = parser.parse_known_args(argv)
         if unknown:  # shown under the usage of the command that does not know them
             args.parser.error(f"无法识别的参数：{' '.join(unknown)}")
+        _take_renamed(args)
     except SystemExit as exit_:  # argparse exits on --help (0)
         return int(exit_.code or 0)
     except ArgumentsError as error:
@@ -92,14 +100,35 @@ def _usage_error(error: ArgumentsError) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, whose errors are raised (for main to print under the usage of the command
-    they concern), in Chinese."""
+    """argparse in Chinese: its headings and -h, and its errors, which are raised (for main to
+    print under the usage of the command they concern). Every command's parser is one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False  # our own -h, with its help in Chinese
+        super().__init__(*args, **kwargs)
+        # The headings argparse gives its two default groups, which every argument without a
+        # group of its own is in (attributes of every Python since 3.2; a translation catalogue
+        # would be global and chosen by the user's locale).
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
     def error(self, message: str) -> NoReturn:
         raise ArgumentsError(self, _in_chinese(message))
 
 
 class _Formatter(argparse.HelpFormatter):
+    """argparse's help in Chinese: 用法： for usage:, and texts wrapped to the terminal's width
+    in columns, where a Chinese character takes two (argparse counts characters). The two
+    methods wrapping are those the standard library's own formatters override."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _wrapped(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in _wrapped(text, width - len(indent)))
+
     def add_usage(
         self,
         usage: str | None,
@@ -110,12 +139,46 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
+# A wrapped line never starts with a closing mark, nor ends with an opening one.
+_CLOSING = frozenset("，。、；：？！）」』】〕”’》")
+_OPENING = frozenset("（「『【〔“‘《")
+
+
+def _columns(text: str) -> int:
+    """How many columns of a terminal `text` takes: two for a wide (Chinese) character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text`, its white space collapsed, in lines of at most `width` columns (a word longer
+    than that alone on its line): broken at a space or beside a Chinese character, never
+    inside a word of Latin letters, before a closing mark or after an opening one."""
+    pieces: list[str] = []  # the unbreakable parts and the spaces between them
+    for char in " ".join(text.split()):
+        last = pieces[-1][-1] if pieces else " "
+        narrow_word = char != " " and last != " " and _columns(char + last) == 2
+        if pieces and (char in _CLOSING or last in _OPENING or narrow_word):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    lines = [""]
+    for piece in pieces:
+        if piece != " " and lines[-1].strip() and _columns(lines[-1] + piece) > width:
+            lines[-1] = lines[-1].rstrip()
+            lines.append("")
+        if piece != " " or lines[-1]:
+            lines[-1] += piece
+    return [line.rstrip() for line in lines if line.strip()]
+
+
 def _in_chinese(message: str) -> str:
     """argparse's messages (Python 3.11 and later) in Chinese; ours are in Chinese already."""
     if found := re.fullmatch(r"the following arguments are required: (.+)", message):
         return f"缺少参数：{found[1].replace(', ', '、')}"
     if found := re.fullmatch(r"ambiguous option: (\S+) could match (.+)", message):
         return f"选项 {found[1]} 不明确，可能是：{found[2]}"
+    if found := re.fullmatch(r"one of the arguments (.+) is required", message):
+        return f"缺少参数：{found[1].replace(' ', '、')} 中要写一个"
     found = re.fullmatch(r"argument (.+?): (.+)", message, re.DOTALL)
     if found is None:
         return message
@@ -130,7 +193,96 @@ def _in_chinese(message: str) -> str:
         return f"参数 {name} 后面要写一个值"
     if problem == "expected at least one argument":
         return f"参数 {name} 后面至少要写一个值"
+    if problem == "expected at most one argument":
+        return f"参数 {name} 后面最多写一个值"
+    if found := re.fullmatch(r"ignored explicit argument (.+)", problem):
+        return f"参数 {name} 后面不写值，而这里写了“{_unquoted(found[1])}”"
+    if found := re.fullmatch(r"not allowed with argument (.+)", problem):
+        return f"参数 {name} 不能与 {found[1]} 同时使用"
     return f"参数 {name}：{problem}"
+
+
+PACKAGE = "budget-declarations"
+
+
+class _Version(argparse.Action):
+    """--version: prints the installed package's version and exits (its metadata read only
+    when asked, so that no other command waits for it)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        import importlib.metadata
+
+        try:
+            version = importlib.metadata.version(PACKAGE)
+        except importlib.metadata.PackageNotFoundError:
+            parser.exit(
+                ExitCode.USAGE,
+                f"错误：找不到 {PACKAGE} 的安装信息，不知道版本号"
+                "（在项目文件夹中运行 make，或 pip install . 安装后再试）\n",
+            )
+        print(f"{PACKAGE} {version}")
+        parser.exit()
+
+
+class _Renamed(argparse.Action):
+    """An option's old spelling, kept working for one release: hidden from --help, its value
+    is taken for the new option (`renames`, its dest) by main, which says the new name on
+    stderr, so that a user's script or Makefile does not break silently."""
+
+    def __init__(
+        self,
+        option_strings: Sequence[str],
+        dest: str,
+        new: str,
+        renames: str,
+        type: Callable[[str], object] | None = None,
+        metavar: str | None = None,
+    ) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            type=type,
+            metavar=metavar,
+            help=argparse.SUPPRESS,
+        )
+        self.new = new
+        self.renames = renames
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        given = (option_string or self.option_strings[0], self.new, self.renames, values)
+        namespace.renamed = [*getattr(namespace, "renamed", []), given]
+
+
+def _take_renamed(args: argparse.Namespace) -> None:
+    """The values given under old spellings of options, for their new ones, each said on
+    stderr; both spellings at once are refused rather than one of them dropped."""
+    renamed = getattr(args, "renamed", [])
+    given = {dest for _, _, dest, _ in renamed if getattr(args, dest) is not None}
+    for old, new, dest, value in renamed:
+        if dest in given:
+            raise ArgumentsError(args.parser, f"{old} 是 {new} 的旧写法，两者只能写一个：写 {new}")
+        setattr(args, dest, value)  # given twice, the last one, as argparse does
+        print(
+            f"警告：{old} 已改名为 {new}，请改用 {new}（{old} 将在下一版本停用）", file=sys.stderr
+        )
 
 
 def _unquoted(text: str) -> str:
@@ -173,17 +325,20 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m generator",
         description="部门（单位）整体支出绩效目标申报表：校验 YAML 申报并生成表格。",
-        formatter_class=_Formatter,
     )
     parser.set_defaults(parser=parser)
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    parser.add_argument("--version", action=_Version, help="显示版本号并退出")
+    commands = parser.add_subparsers(
+        required=True,
+        metavar="COMMAND",
+        title="命令",
+        help="要运行的命令；各命令的用法：python -m generator COMMAND --help",
+    )
 
     def command(
         name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str = ""
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(
-            name, help=summary, description=description or summary, formatter_class=_Formatter
-        )
+        sub = commands.add_parser(name, help=summary, description=description or summary)
         sub.set_defaults(command=run, parser=sub)
         return sub
 
@@ -194,7 +349,7 @@ def _parser() -> argparse.ArgumentParser:
             type=Path,
             default=DEFAULT_SOURCES,
             metavar="PATH",
-            help="declaration files or folders (default: declarations/)",
+            help="申报文件或文件夹（默认：declarations/）",
         )
 
     def templates(sub: argparse.ArgumentParser) -> None:
@@ -202,24 +357,31 @@ def _parser() -> argparse.ArgumentParser:
             "--templates",
             type=Path,
             metavar="DIR",
-            help="a folder of templates that replace the shipped ones of the same name "
-            "(default: templates/ in the current folder, if there is one)",
+            help="自定义模板所在的文件夹，其中的模板替换同名的内置模板"
+            "（默认：当前文件夹中的 templates/，如果有）",
         )
+
+    def output_file(sub: argparse.ArgumentParser, help: str) -> None:
+        """-o/--output FILE, the option of every command that writes one file (--out names a
+        folder); --out, its old spelling there, still taken for one release."""
+        sub.add_argument("-o", "--output", type=Path, metavar="FILE", help=help)
+        sub.add_argument("--out", action=_Renamed, type=Path, new="-o", renames="output")
 
     def problem_format(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--format",
             choices=("text", "json"),
             default="text",
-            help="how to print problems: text lines file:line:col: CODE message, or one JSON "
-            "list of objects with a severity (error, warning)",
+            help="问题的输出格式：text 每条一行 file:line:col: CODE message；"
+            "json 输出一个 JSON 列表，每项带 severity（error 或 warning）",
         )
 
     check_cmd = command(
         "check",
         _check,
-        summary="validate declarations, write nothing",
-        description="Validate declarations.",
+        summary="校验申报，不写入任何文件",
+        description="校验申报（每份申报本身，及同一年度、同一部门的各份申报之间），"
+        "不写入任何文件。有错误时退出状态为 1。",
     )
     sources(check_cmd)
     problem_format(check_cmd)
@@ -227,14 +389,14 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = command(
         "build",
         _build,
-        summary="validate and build the forms (DOCX, XLSX) and summaries into OUT/<year>/",
-        description="Validate declarations and, when all are valid, write OUT/<year>/<slug>.* "
-        "and OUT/<year>/index.*. Only declarations whose inputs changed are rendered again.",
+        summary="校验并生成申报表（DOCX、XLSX）和汇总，写入 OUT/<年度>/",
+        description="校验申报；全部有效时写入 OUT/<年度>/<slug>.* 和 OUT/<年度>/index.*。"
+        "只重新生成输入有变化的申报。",
     )
     sources(build_cmd)
     problem_format(build_cmd)
     build_cmd.add_argument(
-        "--out", type=Path, default=Path("build"), help="output folder (default: build/)"
+        "--out", type=Path, default=Path("build"), help="输出文件夹（默认：build/）"
     )
     templates(build_cmd)
     build_cmd.add_argument(
@@ -246,173 +408,188 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd = command(
         "diff",
         _diff,
-        summary="what changed between two years, folders, files or git revisions",
-        description="Compare declarations as models (keyed by name, not by position) and print "
-        "a change report. Either OLD NEW (files or year folders), or --rev A[..B] [PATH...] to "
-        "compare PATHs (default declarations/) at git revision A with revision B (default: the "
-        "work tree).",
+        summary="比较两个年度、文件夹、文件或 git 版本之间的变化",
+        description="按内容比较申报（按名称对应，不按位置），输出变更报告。写两个路径 OLD NEW"
+        "（文件或年度文件夹），或写 --rev A[..B] [PATH...]：比较 PATH（默认 declarations/）"
+        "在 git 版本 A 与版本 B（默认：工作区）之间的变化。",
     )
-    diff_cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    diff_cmd.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="要比较的两个文件或年度文件夹（OLD NEW）；与 --rev 一起用时，要比较的路径"
+        "（默认：declarations/）",
+    )
     diff_cmd.add_argument(
         "--rev",
         metavar="A[..B]",
-        help="compare git revisions A and B; A...B: B with where it forked from A",
+        help="比较 git 版本 A 与 B；A...B：比较 B 与它从 A 分出的那个版本",
     )
-    diff_cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    diff_cmd.add_argument("--out", type=Path, help="write the report to this file")
     diff_cmd.add_argument(
-        "--exit-code", action="store_true", help="exit 1 when there are differences"
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="报告的格式：markdown（默认）或 json",
     )
+    output_file(diff_cmd, "把报告写入此文件（默认：输出到屏幕）")
+    diff_cmd.add_argument("--exit-code", action="store_true", help="有差异时退出状态为 1")
     templates(diff_cmd)
 
     trend_cmd = command(
         "trend",
         _trend,
-        summary="one column per year for every budget figure and indicator target",
-        description="Line up the declarations of several years per department (by 部门名称, "
-        "then by file name) and write OUT/trend.md and OUT/trend.xlsx.",
+        summary="每个预算数字和指标目标值按年度各占一列",
+        description="按部门（先按部门名称，再按文件名）把多个年度的申报排在一起，"
+        "写入 OUT/trend.md 和 OUT/trend.xlsx。",
     )
     sources(trend_cmd)
     trend_cmd.add_argument(
-        "--out", type=Path, default=Path("build/trend"), help="output folder (default: build/trend)"
+        "--out", type=Path, default=Path("build/trend"), help="输出文件夹（默认：build/trend）"
     )
     templates(trend_cmd)
 
     new_year_cmd = command(
         "new-year",
         _new_year,
-        summary="copy a year's declarations forward with 年度 updated",
-        description="Copy ROOT/FROM/*.yaml to ROOT/TO/ with 年度 set to TO, keeping comments, "
-        "order and line endings, then list the texts and comments that still name another "
-        "year. Existing files are never overwritten.",
+        summary="把一个年度的申报复制到新的年度，年度随之更新",
+        description="把 ROOT/FROM/*.yaml 复制到 ROOT/TO/，年度改为 TO，保留注释、顺序和换行符，"
+        "然后列出仍提到其他年度的文字和注释。从不覆盖已有的文件。",
     )
-    new_year_cmd.add_argument("old_year", type=int, metavar="FROM")
-    new_year_cmd.add_argument("new_year", type=int, metavar="TO")
+    new_year_cmd.add_argument("old_year", type=int, metavar="FROM", help="从哪个年度复制，如 2023")
+    new_year_cmd.add_argument("new_year", type=int, metavar="TO", help="复制到哪个年度，如 2024")
     new_year_cmd.add_argument(
-        "--root", type=Path, default=Path("declarations"), help="default: declarations/"
+        "--root",
+        type=Path,
+        default=Path("declarations"),
+        help="各年度文件夹所在的文件夹（默认：declarations/）",
     )
 
     import_cmd = command(
         "import",
         _import,
-        summary="existing forms (XLSX, DOCX, tab-separated text) → declaration YAML",
-        description="Read filled-in forms and write them as declarations. Without -o or "
-        "--into the YAML goes to standard output. Inferences are printed as warnings and "
-        "marked by comments in the YAML.",
+        summary="已有的申报表（XLSX、DOCX、制表符分隔的文本）→ 申报 YAML",
+        description="读取已填好的申报表，写成申报 YAML。不写 -o 或 --into 时，YAML 输出到屏幕"
+        "（标准输出）。推断出的内容作为警告打印，并在 YAML 中用注释标出。",
     )
     import_cmd.add_argument(
-        "files", nargs="+", type=Path, metavar="FILE", help="forms, or folders of forms"
+        "files", nargs="+", type=Path, metavar="FILE", help="申报表文件，或装有申报表的文件夹"
     )
-    import_cmd.add_argument("-o", "--output", type=Path, help="write the YAML to this file")
+    import_cmd.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="把 YAML 写入此文件（.yaml 或 .yml）"
+    )
     import_cmd.add_argument(
         "--into",
         type=Path,
-        help="write each form as INTO/<部门名称>.yaml, a project form as "
-        "INTO/<its department's file name>/<项目名称>.yaml",
+        help="把每份申报表写成 INTO/<部门名称>.yaml，项目申报表写成 "
+        "INTO/<所属部门的文件名>/<项目名称>.yaml",
     )
-    import_cmd.add_argument("--force", action="store_true", help="overwrite existing files")
+    import_cmd.add_argument("--force", action="store_true", help="覆盖已有的文件")
     import_cmd.add_argument(
         "--kind",
         metavar="表样",
-        help="the form kind to read the files as (default: the kind whose title and labels "
-        "fit best)",
+        help="按此表样读取文件（默认：标题和栏目最相符的表样）",
     )
 
     lint_cmd = command(
         "lint",
         _lint,
-        summary="review warnings: targets that are not specific and measurable",
-        description="Check, then warn about what a finance reviewer flags (codes in docs/lint.md).",
+        summary="审核提示：不具体、不可衡量的绩效目标等",
+        description="先像 check 一样校验，再提示财政审核会指出的问题（代码见 docs/lint.md）。"
+        "同一代码的同一提示只在第一次出现时写出，最后按代码统计条数。",
     )
     sources(lint_cmd)
     problem_format(lint_cmd)
-    lint_cmd.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    lint_cmd.add_argument("--strict", action="store_true", help="有审核提示时退出状态为 1")
 
     fmt_cmd = command(
         "fmt",
         _fmt,
-        summary="rewrite declarations in the canonical style, comments kept",
-        description="Rewrite declarations in the canonical style (key order, quoting, long "
-        "texts as blocks), keeping comments and each file's line endings. --check only reports "
-        "files that would change, with a unified diff of the change.",
+        summary="按统一的格式重写申报，保留注释",
+        description="按统一的格式重写申报（键的顺序、引号、长文本写成块），保留注释和每个文件的"
+        "换行符。--check 只报告会改动的文件，并给出改动（unified diff）。",
     )
     sources(fmt_cmd)
     fmt_cmd.add_argument(
-        "--check", action="store_true", help="print the diff and exit 1 if a file would change"
+        "--check", action="store_true", help="只打印改动，不写入；有文件要改动时退出状态为 1"
     )
 
     schema_cmd = command(
         "schema",
         _schema,
-        summary="print the JSON Schema of the declaration format (for editors)",
-        description="Print the JSON Schema generated from the format and taxonomy; "
-        "--out writes it (the committed copy is schema/declaration.schema.json).",
+        summary="输出申报格式的 JSON Schema（供编辑器使用）",
+        description="输出由申报格式和指标体系生成的 JSON Schema；-o 把它写入文件"
+        "（仓库中提交的是 schema/declaration.schema.json）。",
     )
-    schema_cmd.add_argument("--out", type=Path, help="write the schema to this file")
+    output_file(schema_cmd, "把 schema 写入此文件（默认：输出到屏幕）")
 
     kinds_cmd = command(
         "kinds",
         _kinds,
-        summary="list the form kinds (表样) and the fields each one has",
-        description="Print the reference of the form kinds a declaration may name in 表样: "
-        "their fields, checks and frameworks (the committed copy is docs/kinds.md).",
+        summary="列出各种表样及其栏目",
+        description="输出申报可在“表样:”中写的各种表样的说明：栏目、校验和指标体系"
+        "（仓库中提交的是 docs/kinds.md）。",
     )
-    kinds_cmd.add_argument("--out", type=Path, help="write the reference to this file")
+    output_file(kinds_cmd, "把说明写入此文件（默认：输出到屏幕）")
 
     preview_cmd = command(
         "preview",
         _preview,
-        summary="HTML pages of the change reports, readable offline",
-        description="Turn the change reports OUT/diff/*.md into HTML, with OUT/diff/index.html "
-        "listing them (build writes the pages of the declarations and indexes itself).",
+        summary="把变更报告写成可离线阅读的 HTML 页面",
+        description="把变更报告 OUT/diff/*.md 写成 HTML，并写 OUT/diff/index.html 列出它们"
+        "（申报和汇总的页面由 build 写入）。",
     )
-    preview_cmd.add_argument("--out", type=Path, default=Path("build"), help="default: build/")
+    preview_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build"),
+        help="输出文件夹，变更报告在其中的 diff/ 里（默认：build/）",
+    )
     templates(preview_cmd)
 
     bench_cmd = command(
         "bench",
         _bench,
-        summary="time every stage on a synthetic corpus, against plain baselines",
-        description="Generate a synthetic corpus in a temporary folder and report per-stage "
-        "medians, build throughput, peak memory and scaling, against plain baselines.",
+        summary="在合成的申报上为每个阶段计时，并与简单的基准对比",
+        description="在临时文件夹中生成合成的申报，报告各阶段耗时的中位数、生成的吞吐量、"
+        "内存峰值和随规模的变化，并与简单的基准对比。",
     )
     bench_cmd.add_argument(
         "--corpus",
         type=_count,
         default=200,
-        help="departments, each with up to two project forms (default 200)",
+        help="部门数，每个部门最多有两份项目申报表（默认：200）",
     )
     bench_cmd.add_argument(
         "--sizes",
         type=_count,
         nargs="*",
         default=[100, 500, 2000],
-        help="indicator counts to scale",
+        help="测试规模时用的指标数（默认：100 500 2000）",
     )
     bench_cmd.add_argument(
         "--work",
         type=Path,
-        help="generate the corpus here and keep it: a new or empty folder, or one bench made "
-        "(default: a temporary folder)",
+        help="在此生成并保留合成的申报：新的或空的文件夹，或 bench 以前生成的文件夹"
+        "（默认：临时文件夹）",
     )
     bench_cmd.add_argument(
         "--shape",
         type=Path,
-        help="the 整体 declaration the corpus copies (default: the first under declarations/)",
+        help="合成的申报所仿照的整体申报（默认：declarations/ 下的第一份）",
     )
     bench_cmd.add_argument(
         "--large",
         type=int,
         default=0,
         metavar="N",
-        help="also build a corpus of N declarations (departments with their projects) as "
-        "whole commands, clean and with nothing changed (make bench: 10000)",
+        help="另外生成 N 份申报（部门及其项目），为整条命令计时：从头生成，及没有改动时"
+        "（make bench：10000）",
     )
     bench_cmd.add_argument(
         "--project-shape",
         type=Path,
-        help="the project form each department's projects copy "
-        "(default: the first example project of the same year under examples/)",
+        help="各部门的项目所仿照的项目申报表（默认：examples/ 下同一年度的第一份示例项目）",
     )
     return parser
 
@@ -540,13 +717,13 @@ def _diff(args: argparse.Namespace) -> int:
         print("比较的申报中有错误，先修正（见上）", file=sys.stderr)
         return ExitCode.INVALID
     report = render_report(result.comparison, args.format, own_templates=_own_templates(args))
-    if args.out:
-        Writer(args.out.parent).write(Artifact(args.out.name, report.encode()))
+    if args.output:
+        Writer(args.output.parent).write(Artifact(args.output.name, report.encode()))
     else:
         print(report, end="")
     for note in result.comparison.notes:
         print(note, file=sys.stderr)
-    written = f" → {args.out}" if args.out else ""
+    written = f" → {args.output}" if args.output else ""
     print(summary_line(result.comparison) + written, file=sys.stderr)
     if args.exit_code and result.comparison.different:
         return ExitCode.INVALID
@@ -627,9 +804,12 @@ def _lint(args: argparse.Namespace) -> int:
     warnings = report.warnings + [
         w for item in report.checked if item.declaration for w in lint(item.declaration)
     ]
-    _print_problems(args.format, (), warnings)
-    if args.format == "text":
-        print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示", file=sys.stderr)
+    if args.format == "json":  # for tools: each warning whole
+        _print_problems(args.format, (), warnings)
+    else:  # for a reader: a rule's long hint once, and the count of each code at the end
+        _print_problems(args.format, (), without_repeated_hints(warnings))
+        counts = f"：{count_by_code(warnings)}" if warnings else ""
+        print(f"{len(report.checked)} 份申报，{len(warnings)} 条审核提示{counts}", file=sys.stderr)
     return ExitCode.INVALID if warnings and args.strict else ExitCode.OK
 
 
@@ -654,20 +834,20 @@ def _fmt(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from generator.authoring.json_schema import schema_text
 
-    return _write_or_print(args.out, schema_text(), "declaration.schema.json")
+    return _write_or_print(args.output, schema_text(), "declaration.schema.json")
 
 
 def _kinds(args: argparse.Namespace) -> int:
     from generator.authoring.kind_docs import kinds_reference
 
-    return _write_or_print(args.out, kinds_reference(), "kinds.md")
+    return _write_or_print(args.output, kinds_reference(), "kinds.md")
 
 
 def _write_or_print(out: Path | None, text: str, example_name: str) -> int:
     """`text` into file `out`, or to standard output."""
     if out:
         if out.is_dir():
-            raise UsageError(f"{out}：是一个文件夹；--out 要写文件名，例如 {out / example_name}")
+            raise UsageError(f"{out}：是一个文件夹；-o 要写文件名，例如 {out / example_name}")
         blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
         if blocker is not None:
             raise UsageError(f"{blocker}：是一个文件，不能在其中写入 {out}")

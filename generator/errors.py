@@ -6,7 +6,9 @@ stable code, so documentation, tests and tools can refer to it, and a location e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 
@@ -80,3 +82,21 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def is_error(diagnostic: Diagnostic) -> bool:
     """Errors (E…) make a declaration invalid; warnings (W…, review L…) do not."""
     return diagnostic.code.startswith("E")
+
+
+def without_repeated_hints(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """`diagnostics` with a hint left out where a diagnostic of the same code had the same
+    hint before it (`lint` says a rule's long hint once, not on each of its lines)."""
+    said: set[tuple[str, str]] = set()
+    shown = []
+    for diagnostic in diagnostics:
+        key = (diagnostic.code, diagnostic.hint)
+        shown.append(replace(diagnostic, hint="") if key in said else diagnostic)
+        said.add(key)
+    return shown
+
+
+def count_by_code(diagnostics: Iterable[Diagnostic]) -> str:
+    """How many there are of each code, in code order: `L001 ×14，L006 ×7`."""
+    counts = Counter(d.code for d in diagnostics)
+    return "，".join(f"{code} ×{counts[code]}" for code in sorted(counts))

@@ -94,9 +94,8 @@ def test_bench_may_run_again_in_a_work_folder_it_made(tmp_path):
     assert len(list((work / "build/2023").glob("*.docx"))) == 2
 
 
-def test_help_says_corpus_counts_departments(capsys):
+def test_help_says_corpus_counts_departments(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
     assert main(["bench", "--help"]) == 0
     help_text = " ".join(capsys.readouterr().out.split())
-    assert (
-        "--corpus CORPUS departments, each with up to two project forms (default 200)" in help_text
-    )
+    assert "--corpus CORPUS 部门数，每个部门最多有两份项目申报表（默认：200）" in help_text

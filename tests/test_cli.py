@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
+import importlib.metadata
 import json
+import re
 import subprocess
 import sys
 
 import pytest
-from conftest import MINIMAL, ROOT
+from conftest import MINIMAL, ROOT, SEED_YAML
 
+from generator import cli
 from generator.cli import main
 
 
@@ -185,7 +189,7 @@ def test_bench_refuses_counts_below_one(argv, message, capsys):
 def test_schema_out_under_a_file_is_a_usage_error(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert main(["schema", "--out", str(blocker / "sub" / "x.json")]) == 2
+    assert main(["schema", "-o", str(blocker / "sub" / "x.json")]) == 2
     assert (
         capsys.readouterr().err
         == f"错误：{blocker}：是一个文件，不能在其中写入 {blocker / 'sub' / 'x.json'}\n"
@@ -194,16 +198,55 @@ def test_schema_out_under_a_file_is_a_usage_error(tmp_path, capsys):
 
 
 def test_schema_out_a_folder_is_a_usage_error(tmp_path, capsys):
-    assert main(["schema", "--out", str(tmp_path)]) == 2
+    assert main(["schema", "-o", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        f"错误：{tmp_path}：是一个文件夹；--out 要写文件名，例如 {tmp_path / 'declaration.schema.json'}\n"
+        f"错误：{tmp_path}：是一个文件夹；-o 要写文件名，例如 {tmp_path / 'declaration.schema.json'}\n"
     )
 
 
-def test_schema_out_writes_the_schema(tmp_path, capsys):
+@pytest.mark.parametrize("option", ["-o", "--output"])
+def test_schema_output_writes_the_schema(option, tmp_path, capsys):
     target = tmp_path / "new" / "x.json"
-    assert main(["schema", "--out", str(target)]) == 0
+    assert main(["schema", option, str(target)]) == 0
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "绩效目标申报"
+    assert capsys.readouterr() == ("", "")
+
+
+SEED = SEED_YAML.as_posix()
+RENAMED = "警告：--out 已改名为 -o，请改用 -o（--out 将在下一版本停用）\n"
+
+
+@pytest.mark.parametrize("command", [["schema"], ["kinds"], ["diff", str(SEED), str(SEED)]])
+def test_out_of_a_command_writing_one_file_still_works_and_says_its_new_name(
+    command, tmp_path, capsys
+):
+    assert main([*command, "-o", str(tmp_path / "new.txt")]) == 0
+    capsys.readouterr()
+    assert main([*command, "--out", str(tmp_path / "old.txt")]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(RENAMED)
+    assert (tmp_path / "old.txt").read_bytes() == (tmp_path / "new.txt").read_bytes()
+
+
+def test_out_and_output_at_once_is_a_usage_error(tmp_path, capsys):
+    err = usage_error(["schema", "--out", str(tmp_path / "a"), "-o", str(tmp_path / "b")], capsys)
+    assert err == [
+        "用法：python -m generator schema [-h] [-o FILE]",
+        "错误：--out 是 -o 的旧写法，两者只能写一个：写 -o",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_given_twice_the_last_one_counts(tmp_path, capsys):
+    assert main(["kinds", "--out", str(tmp_path / "a"), "--out", str(tmp_path / "b")]) == 0
+    assert capsys.readouterr().err == RENAMED * 2
+    assert [p.name for p in tmp_path.iterdir()] == ["b"]
+
+
+@pytest.mark.parametrize("command", ["build", "trend", "preview"])
+def test_commands_writing_a_folder_take_out_and_not_output(command, tmp_path, capsys):
+    err = usage_error([command, "-o", str(tmp_path / "x")], capsys)
+    assert err[-1].startswith("错误：无法识别的参数：-o")
 
 
 @pytest.mark.parametrize(
@@ -250,6 +293,7 @@ def test_diff_with_four_paths_shows_the_usage_of_diff(capsys):
         (["lint", "--format", "yaml"], "错误：参数 --format：不能是“yaml”（可选：text、json）"),
         (["new-year", "2023", "next"], "错误：参数 TO：“next”不是整数"),
         (["build", "--out"], "错误：参数 --out 后面要写一个值"),
+        (["lint", "--strict=yes"], "错误：参数 --strict 后面不写值，而这里写了“yes”"),
     ],
 )
 def test_argument_errors_are_in_chinese_under_the_usage_of_their_command(argv, message, capsys):
@@ -260,5 +304,132 @@ def test_argument_errors_are_in_chinese_under_the_usage_of_their_command(argv, m
 
 def test_an_unknown_command_shows_the_commands(capsys):
     err = usage_error(["frobnicate"], capsys)
-    assert err[0] == "用法：python -m generator [-h] COMMAND ..."
+    assert err[0] == "用法：python -m generator [-h] [--version] COMMAND ..."
     assert err[-1].startswith("错误：参数 COMMAND：不能是“frobnicate”（可选：check、build、diff、")
+
+
+def parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every parser of the command line with its command path: the top level, then each
+    command's."""
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from parsers(sub, (*path, name))
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+COMMANDS = [path for path, _ in parsers(cli._parser())]
+
+
+def test_every_argument_and_command_has_a_help_in_chinese():
+    missing = []
+    for path, parser in parsers(cli._parser()):
+        where = " ".join(["python -m generator", *path])
+        if not CHINESE.search(parser.description or ""):
+            missing.append(f"{where}: description {parser.description!r}")
+        for action in parser._actions:
+            if isinstance(action, cli._Renamed):  # an old spelling, hidden, says its new name
+                assert action.help == argparse.SUPPRESS
+                continue
+            name = "/".join(action.option_strings) or action.metavar or action.dest
+            if action.help == argparse.SUPPRESS or not CHINESE.search(action.help or ""):
+                missing.append(f"{where} {name}: {action.help!r}")
+            if isinstance(action, argparse._SubParsersAction):
+                for command in action._get_subactions():
+                    if not CHINESE.search(command.help or ""):
+                        missing.append(f"{where} {command.dest}: {command.help!r}")
+    assert missing == []
+
+
+# what argparse writes in English unless told otherwise
+ARGPARSE_WORDS = (
+    "usage",
+    "positional arguments",
+    "optional arguments",
+    "options:",
+    "show this help message",
+    "show program's version",
+    "error:",
+    "default",
+)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda path: " ".join(path) or "top")
+def test_help_of_every_command_is_in_chinese(command, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main([*command, "--help"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.startswith(f"用法：{' '.join(['python -m generator', *command])} [-h]")
+    assert "  -h, --help" in captured.out and "显示本帮助并退出" in captured.out
+    assert [word for word in ARGPARSE_WORDS if word in captured.out.lower()] == []
+    # argparse counts 用法： as 3 columns, not 6: only the usage is wrapped by characters
+    text = captured.out.split("\n\n", 1)[1]
+    assert [line for line in text.splitlines() if cli._columns(line) > 98] == []
+
+
+def test_help_of_check_in_full(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["check", "--help"]) == 0
+    assert capsys.readouterr().out == (
+        "用法：python -m generator check [-h] [--format {text,json}] [PATH ...]\n"
+        "\n"
+        # 98 columns, a Chinese character taking two
+        "校验申报（每份申报本身，及同一年度、同一部门的各份申报之间），不写入任何文件。有错误时退出状态为\n"
+        "1。\n"
+        "\n"
+        "位置参数:\n"
+        "  PATH                  申报文件或文件夹（默认：declarations/）\n"
+        "\n"
+        "选项:\n"
+        "  -h, --help            显示本帮助并退出\n"
+        "  --format {text,json}  问题的输出格式：text 每条一行 file:line:col: CODE message；json 输出一个\n"
+        "                        JSON 列表，每项带 severity（error 或 warning）\n"
+    )
+
+
+def test_top_level_help_lists_the_commands_in_chinese(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：python -m generator [-h] [--version] COMMAND ...\n")
+    assert (
+        "\n命令:\n  COMMAND     要运行的命令；各命令的用法：python -m generator COMMAND --help\n"
+        in out
+    )
+    assert "\n    check     校验申报，不写入任何文件\n" in out
+    assert "  --version   显示版本号并退出\n" in out
+
+
+def test_version_prints_the_installed_version(capsys):
+    assert main(["--version"]) == 0
+    captured = capsys.readouterr()
+    assert (
+        captured.out == f"budget-declarations {importlib.metadata.version('budget-declarations')}\n"
+    )
+    assert captured.err == ""
+
+
+def test_version_of_a_copy_that_is_not_installed_is_a_usage_error(capsys, monkeypatch):
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert main(["--version"]) == 2
+    assert capsys.readouterr().err == (
+        "错误：找不到 budget-declarations 的安装信息，不知道版本号"
+        "（在项目文件夹中运行 make，或 pip install . 安装后再试）\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("argument --a: not allowed with argument --b", "参数 --a 不能与 --b 同时使用"),
+        ("one of the arguments --a --b is required", "缺少参数：--a、--b 中要写一个"),
+        ("argument --n: expected at most one argument", "参数 --n 后面最多写一个值"),
+    ],
+)
+def test_argparse_messages_of_options_no_command_has_yet_are_in_chinese(english, chinese):
+    assert cli._in_chinese(english) == chinese

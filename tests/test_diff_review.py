@@ -193,7 +193,7 @@ def test_the_summary_table_counts_declarations_added_and_removed(repository, cap
         bureau(2024).replace("教育局", "体育局"), encoding="utf-8"
     )
     report = repository / "out/diff/2024.md"
-    args = ["diff", "--exit-code", "--rev", "HEAD", "declarations/2024", "--out", str(report)]
+    args = ["diff", "--exit-code", "--rev", "HEAD", "declarations/2024", "-o", str(report)]
     assert main(args) == 1
     counted = [["新增申报", "2"], ["删除申报", "1"], ["文件改名", "0"], ["未变", "95"]]
     assert markdown_tables(report.read_text(encoding="utf-8"))[0][7:11] == counted

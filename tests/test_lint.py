@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from conftest import MINIMAL
 
+from generator.cli import main
 from generator.declaration.sources import read_checked
+from generator.errors import Diagnostic, Location, count_by_code, without_repeated_hints
 from generator.review.lint import lint
 
 HINT_YEAR = "若是沿用往年的文字，改为本年度的内容；确指那一年的可不改"
@@ -158,3 +161,61 @@ def test_a_number_whose_unit_is_in_its_unit_column_has_a_unit():
     decl = read_checked(DATA / "forms" / "2024" / "landscape-1.yaml").declaration
     assert decl is not None
     assert [d.message for d in lint(decl) if d.code == "L002"] == []
+
+
+def test_the_cli_says_a_hint_once_per_code_and_counts_the_warnings_per_code(
+    write_declaration, capsys
+):
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        '会议次数: "=4次"',
+        '会议次数: "=4"\n      会议及时率: "=120%"\n      办结率: "=150%"\n      发文数: "=6"',
+    )
+    source = write_declaration(text)
+    assert main(["lint", str(source)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.replace(source.as_posix(), "x.yaml").splitlines() == [
+        f"x.yaml:21:1: L010 分解目标中没有一级目标“效益指标”（沪财绩〔2022〕13号的一级目标）（提示：{HINT_LEVEL1}）",
+        'x.yaml:24:7: L002 “会议次数”的目标值“=4”没有单位（提示：写明单位，例如 "=4次"、"=4起" 或 "=4%"）',
+        f"x.yaml:25:7: L009 “会议及时率”的目标值“=120%”超过 100%：名称以“率”结尾，是一个比率（提示：{HINT_RATE}）",
+        "x.yaml:26:7: L009 “办结率”的目标值“=150%”超过 100%：名称以“率”结尾，是一个比率",
+        'x.yaml:27:7: L002 “发文数”的目标值“=6”没有单位（提示：写明单位，例如 "=6次"、"=6起" 或 "=6%"）',
+    ]
+    # L002's hint names the value: each is a hint of its own, and is said
+    assert captured.err == "1 份申报，5 条审核提示：L002 ×2，L009 ×2，L010 ×1\n"
+
+
+def test_json_keeps_every_warning_s_hint(write_declaration, capsys):
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        '会议次数: "=4次"', '会议及时率: "=120%"\n      办结率: "=150%"'
+    )
+    assert main(["lint", "--format", "json", str(write_declaration(text))]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [(w["code"], w["hint"]) for w in found] == [
+        ("L010", HINT_LEVEL1),
+        ("L009", HINT_RATE),
+        ("L009", HINT_RATE),
+    ]
+
+
+def test_a_hint_is_left_out_only_where_the_same_code_had_the_same_one():
+    def at(line: int, code: str, hint: str) -> Diagnostic:
+        return Diagnostic(Location("x.yaml", line, 1), code, "消息", hint)
+
+    found = [at(1, "L001", "甲"), at(2, "L002", "甲"), at(3, "L001", "乙"), at(4, "L001", "甲")]
+    assert without_repeated_hints(found) == [
+        at(1, "L001", "甲"),
+        at(2, "L002", "甲"),
+        at(3, "L001", "乙"),
+        at(4, "L001", ""),
+    ]
+    assert count_by_code(found) == "L001 ×3，L002 ×1"
+    assert count_by_code([]) == ""
+
+
+def test_lint_with_nothing_to_say_says_no_counts(write_declaration, capsys):
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "  满意度指标:\n",
+        '  效益指标:\n    社会效益指标:\n      提案采纳数: ">=20件"\n  满意度指标:\n',
+    )
+    assert main(["lint", str(write_declaration(text))]) == 0
+    assert capsys.readouterr() == ("", "1 份申报，0 条审核提示\n")

@@ -81,7 +81,7 @@ def test_help_lists_targets():
         "trend",
         "docs-pictures",
         "new-year",
-        "lint-declarations",
+        "review",
         "fmt",
         "schema",
         "preview",
@@ -96,6 +96,38 @@ def test_help_lists_targets():
     assert listed == list(targets)
     for target in targets:
         assert f"{target} " in result.stdout
+
+
+def test_review_lints_the_declarations_and_its_old_name_says_the_new_one(tmp_path):
+    folder = tmp_path / "declarations" / "2023"
+    folder.mkdir(parents=True)
+    # the minimal declaration has no 效益指标: one review warning, L010
+    (folder / "x.yaml").write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    where = f"DECLARATIONS={tmp_path / 'declarations'}"
+    review = make("review", where)
+    assert review.returncode == 0, review.stderr
+    assert f"{folder.as_posix()}/x.yaml:21:1: L010 " in review.stdout
+    assert review.stderr.splitlines()[-1].startswith("1 份申报，1 条审核提示")
+    old = make("lint-declarations", where)
+    assert old.returncode == 0, old.stderr
+    assert f"{folder.as_posix()}/x.yaml:21:1: L010 " in old.stdout
+    assert old.stderr.splitlines()[0] == (
+        "注意：make lint-declarations 已改名为 make review，请改用 make review"
+        "（make lint 检查的是程序代码，不是申报）；旧名称将在下一版本停用"
+    )
+    strict = make("lint-declarations", where, "STRICT=1")
+    assert strict.returncode != 0
+    assert re.search(
+        r"make(\[\d+\])?: \*\*\* \[Makefile:\d+: review\] Error 1$", strict.stderr, re.M
+    )
+
+
+def test_the_commands_writing_one_file_are_given_it_with_o():
+    diff = make("-n", "diff", "FROM=2022", "TO=2023")
+    assert " -o build/diff/2022-2023.md" in diff.stdout and " --out " not in diff.stdout
+    schema = make("-n", "schema")
+    assert "generator schema -o schema/declaration.schema.json" in schema.stdout
+    assert "generator kinds -o docs/kinds.md" in schema.stdout
 
 
 @pytest.mark.parametrize("name", ["a b.yaml", "a:b.yaml", "a#b.yaml", "a$(x)b.yaml"])

@@ -16,8 +16,6 @@ import pytest
 from browser import CHROMIUM, Browser
 from conftest import MINIMAL, ROOT
 
-import generator.build.build as build_module
-import generator.render.templates as templates_module
 from generator.authoring.new_year import carry_forward
 from generator.build.build import build
 from generator.cli import main

@@ -47,7 +47,7 @@ def kinds_reference() -> str:
     lines = [
         "# 表样 (form kinds)",
         "",
-        "<!-- Written by `python -m generator kinds --out docs/kinds.md` (`make schema`) from",
+        "<!-- Written by `python -m generator kinds -o docs/kinds.md` (`make schema`) from",
         "     generator/data/kinds/; a test keeps this copy in sync. Do not edit by hand. -->",
         "",
         "A declaration names its kind in its first key, `表样: …`. The kinds and what each holds:",
