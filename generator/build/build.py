@@ -156,7 +156,8 @@ def _build_locked(
     # Every page's links, from every declaration of the folder and the files made for each;
     # a declaration's page is made from its declaration and its links.
     site = Site(summaries, manifest.files)
-    links = {key: _linked(site, manifest, key) for key in summaries if key in built}
+    for key in built:  # the links are worked out again when the page is made (few are)
+        _linked(site, manifest, key)
     for key, item in built.items():
         if _up_to_date(out, previous, manifest, _outputs(key), report):
             report.skipped += 1
@@ -164,7 +165,7 @@ def _build_locked(
             prints.kept(key)
         else:
             stale.append(item)
-    stale += _relinked(site, previous, manifest, built, links, report, (out, environment))
+    stale += _relinked(site, previous, manifest, built, report, (out, environment))
     # The models are read again one at a time as they are rendered, from the bytes read
     # then (never from the file as it is now), so that memory does not grow with the corpus;
     # a cache hit's diagnostics count like any other, and one with errors stops the build.
@@ -182,7 +183,8 @@ def _build_locked(
     # the end: a template error or an interrupt half-way leaves the earlier build as it was.
     try:
         count = len(stale)
-        rendering = render_many(renderer.get() if count else None, models(), *workers, count, links)
+        drawing = renderer.get() if count else None
+        rendering = render_many(drawing, models(), *workers, count, site.declaration)
         with closing(rendering) as rendered:
             for decl, files in rendered:
                 for suffix in DECLARATION_SUFFIXES:
@@ -231,7 +233,6 @@ def _relinked(
     previous: Manifest,
     manifest: Manifest,
     built: Mapping[str, Checked],
-    links: dict[str, PageLinks],
     report: Report,
     where: tuple[Path, str],
 ) -> list[Checked]:
@@ -245,7 +246,7 @@ def _relinked(
         page = f"{key}{PAGE}"
         if key in built or key not in site.summaries or page not in manifest.files:
             continue
-        links[key] = _linked(site, manifest, key)
+        _linked(site, manifest, key)
         if previous.files.get(page) == manifest.files[page]:
             continue
         item = _read_again(made, environment)
@@ -557,7 +558,7 @@ def render_many(
     workers: int,
     method: str = "",
     count: int = 0,
-    links: Mapping[str, PageLinks] | None = None,
+    links: Callable[[str], PageLinks] | None = None,
 ) -> Generator[tuple[Declaration, dict[str, bytes]], None, None]:
     """Each declaration with its outputs, in order, a few at a time (so that memory does not
     grow with the corpus: `declarations` is read as it goes; `count` says how many there
@@ -571,7 +572,7 @@ def render_many(
     from generator.render.templates import render_declaration
 
     def context(decl: Declaration) -> DeclarationContext:
-        linked = (links or {}).get(f"{decl.year}/{decl.slug}")
+        linked = links(f"{decl.year}/{decl.slug}") if links is not None else None
         return dataclasses.replace(declaration_context(decl), links=linked)
 
     method = method or pool.default_method()
