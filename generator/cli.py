@@ -6,6 +6,7 @@ The only module that prints. `main(argv)` returns the exit status; tests call it
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from generator.build.report import check
 from generator.build.write import Artifact, Writer
-from generator.declaration.sources import UsageError
+from generator.declaration.sources import SUFFIXES, UsageError
 from generator.errors import (
     Diagnostic,
     EnvironmentProblem,
@@ -38,6 +39,7 @@ DEFAULT_SOURCES = [Path("declarations")]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]); return the exit status."""
+    _utf8_output()
     parser = _parser()
     try:
         args, unknown = parser.parse_known_args(argv)
@@ -71,6 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
 
 
+def _utf8_output() -> None:
+    """Write standard output and error in UTF-8 whatever the system's code page: Windows
+    writes a redirected output in it (GBK, cp1252), and `import form.docx > x.yaml` must give
+    a file that check reads (and a character the code page lacks must not stop a command)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower() not in UTF8:
+            stream.reconfigure(encoding="utf-8")
+
+
+UTF8 = ("utf-8", "utf8")
 # As a shell reports a process that a closed pipe killed (128 + SIGPIPE, which Windows lacks).
 BROKEN_PIPE = 128 + 13
 
@@ -703,6 +715,11 @@ def _build(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
 
+    if args.output and args.output.name.rstrip(". ").lower().endswith(SUFFIXES):
+        raise UsageError(
+            f"{args.output}：-o 写的是报告（Markdown 或 JSON），不能写进 .yaml/.yml 文件；"
+            f"请换个名字，例如 {args.output.with_suffix('.md')}"
+        )
     if args.rev:
         result = diff_revisions(args.rev, args.paths or DEFAULT_SOURCES)
     elif len(args.paths) == 2:

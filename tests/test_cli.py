@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import os
 import re
 import subprocess
 import sys
@@ -433,3 +434,22 @@ def test_version_of_a_copy_that_is_not_installed_is_a_usage_error(capsys, monkey
 )
 def test_argparse_messages_of_options_no_command_has_yet_are_in_chinese(english, chinese):
     assert cli._in_chinese(english) == chinese
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "gbk"])
+def test_output_redirected_on_a_system_of_another_code_page_is_utf8(encoding, tmp_path):
+    # Windows writes a redirected standard output in the system's code page (GBK on a
+    # Chinese Windows, cp1252 on an English one): `import form.docx > x.yaml` must still give
+    # a UTF-8 file that check reads, and never fail on a character the code page lacks.
+    environment = {**os.environ, "PYTHONIOENCODING": encoding}
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "kinds"], capture_output=True, env=environment
+    )
+    assert run.returncode == 0, run.stderr
+    assert "表样" in run.stdout.decode("utf-8")
+    bad = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(tmp_path / "无.yaml")],
+        capture_output=True,
+        env=environment,
+    )
+    assert bad.returncode == 2 and bad.stderr.decode("utf-8").startswith("错误：")

@@ -501,7 +501,7 @@ def test_a_changed_indicator_column_shows_its_values_when_short(write_declaratio
         (">=95%", ">=92.5%", "↓ −2.5 个百分点"),
         ("<=3‰", "<=2‰", "↓ −1 个千分点"),
         ("=4次", "=6次", "↑ +2"),
-        ("=60%", "=70‰", "单位 % → ‰；↑ +10"),
+        ("=60%", "=70‰", "单位 % → ‰"),
     ],
 )
 def test_a_change_of_a_share_is_said_in_points(write_declaration, old, new, detail):
@@ -911,3 +911,53 @@ def test_a_task_amount_from_zero_says_its_change(write_declaration):
     assert section(diff, "header") == [
         ("changed", "收入构成：财政拨款：占比", "96.28%", "94.46%", "↓ −1.82 个百分点")
     ]
+
+
+def test_diff_never_writes_its_report_over_a_declaration(tmp_path, capsys):
+    old, new = tmp_path / "2023" / "a.yaml", tmp_path / "2024" / "a.yaml"
+    for path, year in ((old, "2023"), (new, "2024")):
+        path.parent.mkdir()
+        path.write_text(MINIMAL.read_text(encoding="utf-8").replace("2023", year), "utf-8")
+    before = old.read_bytes()
+    for target in (old, tmp_path / "report.YML"):
+        assert main(["diff", str(old.parent), str(new.parent), "-o", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            f"错误：{target}：-o 写的是报告（Markdown 或 JSON），不能写进 .yaml/.yml 文件；"
+            f"请换个名字，例如 {target.with_suffix('.md')}\n"
+        )
+    assert old.read_bytes() == before and not (tmp_path / "report.YML").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "detail"),
+    [
+        (">=85%", ">=0.9", "单位 % → （无）"),  # numbers in two units: no arrow, no size
+        (">=95%", ">=95.00%", "写法改变，数值相同"),
+    ],
+)
+def test_a_target_in_another_unit_or_spelling_says_only_that(write_declaration, old, new, detail):
+    base = MINIMAL.read_text(encoding="utf-8")
+    sides = [
+        model(write_declaration(base.replace('"=4次"', f'"{v}"'), n))
+        for n, v in enumerate((old, new))
+    ]
+    assert [(c.kind, c.detail) for c in compare(*sides).changes] == [("changed", detail)]
+
+
+def test_trend_never_writes_over_a_file_it_did_not_make(tmp_path, capsys):
+    root, out = year_folders(tmp_path), tmp_path / "trend"
+    out.mkdir()
+    (out / "trend.md").write_text("我的笔记\n", encoding="utf-8")
+    assert main(["trend", str(root), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"错误：{out / 'trend.md'}：不是 trend 生成的文件（记录 .trend.json 中没有它），"
+        "不会覆盖；请把它移走或删除，再运行 trend\n"
+    )
+    assert (out / "trend.md").read_text(encoding="utf-8") == "我的笔记\n"
+    assert not (out / "trend.xlsx").exists()
+    (out / "trend.md").unlink()
+    assert main(["trend", str(root), "--out", str(out)]) == 0  # its own files: made again
+    (out / "trend.md").write_text("改过\n", encoding="utf-8")
+    assert main(["trend", str(root), "--out", str(out)]) == 0
+    assert (out / "trend.md").read_text(encoding="utf-8").startswith("#")

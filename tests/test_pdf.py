@@ -360,3 +360,15 @@ def test_each_page_links_its_pdf_exactly_when_the_pdf_is_there(fake, forms, tmp_
     for name in FORMS:
         page, there = out / f"2024/{name}.html", (out / f"2024/{name}.pdf").is_file()
         assert there == (name != "national-2") == _links_pdf(page), name
+
+
+def test_a_page_and_its_pdf_agree_when_the_same_tree_is_named_another_way(
+    fake, forms, tmp_path, capsys, monkeypatch
+):
+    out = tmp_path / "out"
+    monkeypatch.chdir(tmp_path)
+    assert build(capsys, "forms", "--out", str(out), "--pdf")[0] == 0
+    assert build(capsys, str(forms), "--out", str(out))[0] == 0  # the same files, named whole
+    for name in FORMS:
+        page, there = out / f"2024/{name}.html", (out / f"2024/{name}.pdf").is_file()
+        assert there == _links_pdf(page), name

@@ -105,15 +105,19 @@ def build(
     own = [] if own_templates is None else [own_templates]
     environment = environment_digest([PACKAGE, templates, *own])
     cache = ModelCache(out, environment)
-    # a department is built whole: its page and coverage come from all its forms as they are
-    report = check(paths, cache, departments=True)
-    if not report.ok:
+    try:
+        # a department is built whole: its page and coverage come from all its forms as they are
+        report = check(paths, cache, departments=True)
+        if not report.ok:
+            return report
+        with output_lock(out, waiting) as notes, Prints(out, report, program) as prints:
+            report.notes += notes
+            renderer = OnDemand(templates, own_templates)
+            locked = (workers, method), prints
+            _build_locked(report, cache, paths, out, renderer, environment, *locked)
         return report
-    with output_lock(out, waiting) as notes, Prints(out, report, program) as prints:
-        report.notes += notes
-        renderer = OnDemand(templates, own_templates)
-        _build_locked(report, cache, paths, out, renderer, environment, (workers, method), prints)
-    return report
+    finally:
+        cache.close()
 
 
 def _build_locked(

@@ -25,12 +25,13 @@ import json
 import os
 import platform
 import re
+import tempfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from generator.declaration.places import output_slug, year_folder
 from generator.declaration.sources import Checked, read_checked, read_source
@@ -113,7 +114,7 @@ class ModelCache:
     digests: dict[str, str] = field(default_factory=dict)  # source → digest of what was read
     fresh: dict[str, Summary] = field(default_factory=dict)  # digest → summary to store
     hits: set[str] = field(default_factory=set)  # digests whose summary came from the cache
-    _bytes: dict[str, bytes] = field(default_factory=dict)  # source → bytes read, compressed
+    _kept_bytes: _Spill = field(default_factory=lambda: _Spill())  # source → bytes read
     _kept: int = 0  # models kept whole
 
     def checked(self, path: Path) -> Checked:
@@ -128,13 +129,13 @@ class ModelCache:
         summary = self.summary(key, source)
         if summary is not None and _names(summary, path):
             self.hits.add(key)
-            self._bytes[source] = zlib.compress(data, 1)
+            self._kept_bytes.put(source, data)
             return Checked(path, None, (), summary)
         checked = read_checked(path, data)
         if checked.summary is not None:
             self.fresh[key] = checked.summary
         if checked.ok and self._kept >= MODELS_KEPT:
-            self._bytes[source] = zlib.compress(data, 1)
+            self._kept_bytes.put(source, data)
             return Checked(path, None, checked.diagnostics, checked.summary)
         self._kept += checked.ok
         return checked
@@ -145,16 +146,20 @@ class ModelCache:
         bytes are let go: a declaration is rendered once per build."""
         if item.declaration is not None:
             return item
-        return read_checked(item.path, zlib.decompress(self._bytes.pop(item.path.as_posix())))
+        return read_checked(item.path, self._kept_bytes.take(item.path.as_posix()))
 
     def release(self, item: Checked) -> None:
         """Let go of the bytes kept of `item` (its outputs are up to date: it is not
         rendered, and never read again in this build)."""
-        self._bytes.pop(item.path.as_posix(), None)
+        self._kept_bytes.drop(item.path.as_posix())
+
+    def close(self) -> None:
+        """Let go of every source's bytes kept (the end of the build)."""
+        self._kept_bytes.close()
 
     def held(self) -> list[str]:
         """The sources whose bytes are kept to be read again, sorted."""
-        return sorted(self._bytes)
+        return sorted(self._kept_bytes.places)
 
     def summary(self, key: str, source: str) -> Summary | None:
         """The cached summary of digest `key` for `source`, or None if there is no usable one."""
@@ -185,6 +190,41 @@ class ModelCache:
                 continue
             document = {"format": FORMAT, "digest": key, "summary": summary_to_json(summary)}
             yield key, json.dumps(document, ensure_ascii=False).encode()
+
+
+class _Spill:
+    """Bytes put aside until they are taken again, compressed, in a temporary file (deleted
+    when it is closed or let go of): the sources of a province's corpus are not held in
+    memory between their check and their rendering."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, tuple[int, int]] = {}  # name → (offset, length)
+        self._file: IO[bytes] | None = None
+
+    def put(self, name: str, data: bytes) -> None:
+        if self._file is None:
+            # closed by close(), at the end of the build, or when let go of
+            self._file = tempfile.TemporaryFile(prefix="budget-build-")  # noqa: SIM115
+        packed = zlib.compress(data, 1)
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(packed)
+        self.places[name] = (offset, len(packed))
+
+    def take(self, name: str) -> bytes:
+        """The bytes put as `name`, forgotten here."""
+        offset, length = self.places.pop(name)
+        assert self._file is not None
+        self._file.seek(offset)
+        return zlib.decompress(self._file.read(length))
+
+    def drop(self, name: str) -> None:
+        self.places.pop(name, None)
+
+    def close(self) -> None:
+        self.places.clear()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 def _names(summary: Summary, path: Path) -> bool:

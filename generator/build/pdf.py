@@ -92,14 +92,18 @@ class Prints:
     def expect(self, key: str) -> None:
         """Record in the manifest, before any page's links are made from it, the PDF the form
         `key` will have after this build: with --pdf, every form has one (kept or converted);
-        without, one that is there and made from the DOCX this build makes again the same (the
-        declaration and everything else the DOCX is made from unchanged, by its digest)."""
-        path, docx = f"{key}{SUFFIX}", f"{key}.docx"
-        same = path in self.previous.files and (
-            self.previous.files.get(docx) == self.manifest.files[docx]
-        )
-        if self.program is not None or (same and (self.out / path).is_file()):
+        without, one that is there and made from the DOCX this build makes again the same."""
+        path = f"{key}{SUFFIX}"
+        if self.program is not None or (self._same_docx(key) and (self.out / path).is_file()):
             self.manifest.files[path] = self.previous.files.get(path, "")  # set by _form
+
+    def _same_docx(self, key: str) -> bool:
+        """Whether the form `key` had a PDF made from a DOCX made from what its DOCX is made
+        from now (the declaration as named, and everything else, by its digest)."""
+        path, docx = f"{key}{SUFFIX}", f"{key}.docx"
+        return path in self.previous.files and (
+            self.previous.files.get(docx) == self.manifest.files.get(docx)
+        )
 
     def kept(self, key: str) -> None:
         """The form `key` (<年度>/<slug>) was not rendered again: its DOCX in `out` is as built."""
@@ -114,7 +118,7 @@ class Prints:
         made_from = self.manifest.sums[f"{key}.docx"]
         recorded = self.previous.files.get(path) == made_from
         target = self.out / path
-        if recorded and target.is_file():
+        if recorded and target.is_file() and self._same_docx(key):
             if self.program is None or _sum(target) == self.previous.sums.get(path):
                 self.manifest.files[path] = made_from
                 if path in self.previous.sums:

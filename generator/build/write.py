@@ -57,12 +57,15 @@ class Writer:
     # The paths (relative to the root) whose files this writer may replace; None: any. A file
     # at another path is refused (WriteError) unless it holds the bytes to be written already.
     owns: Callable[[str], bool] | None = None
+    # Who keeps the record `owns` reads, as a refusal names them: (command, its record).
+    maker: tuple[str, str] = ("构建", "构建记录 .manifest.json ")
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     _claimed: set[str] = field(default_factory=set)
-    # In commit order: (relative, staging file or None for a removal, target).
-    _staged: list[tuple[str, str | None, Path]] = field(default_factory=list)
+    # In commit order: (relative, staging file or None for a removal, target), as texts: a
+    # province's build stages tens of thousands, and a Path holds each of its parts.
+    _staged: list[tuple[str, str | None, str]] = field(default_factory=list)
 
     def target(self, relative: str) -> Path:
         """The absolute path of `relative`, which must stay inside the root."""
@@ -103,9 +106,12 @@ class Writer:
                 self.unchanged.append(artifact.path)
                 return
             if self.owns is not None and path.exists() and not self.owns(artifact.path):
+                command, record = self.maker
+                named = f" {command} " if command.isascii() else command  # 不是 trend 生成的
+                again = f"运行 {command}" if command.isascii() else command
                 raise WriteError(
-                    f"{path}：不是构建生成的文件（构建记录 .manifest.json 中没有它），不会覆盖；"
-                    "请把它移走或删除，再构建"
+                    f"{path}：不是{named}生成的文件（{record}中没有它），不会覆盖；"
+                    f"请把它移走或删除，再{again}"
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
             self._stage_copy(artifact.path, path, artifact.content)
@@ -121,13 +127,14 @@ class Writer:
         folder = path.parent.resolve()
         if not folder.is_relative_to(self.root.resolve()) or path.name in ("", ".", ".."):
             raise WriteError(f"{relative}: 输出路径不在输出目录 {self.root} 之内")
-        self._staged.append((relative, None, folder / path.name))
+        self._staged.append((relative, None, str(folder / path.name)))
 
     def commit(self) -> None:
         """Rename every staged file into place and make the staged removals, in order."""
         done = 0
         try:
-            for relative, staging, path in self._staged:
+            for relative, staging, target in self._staged:
+                path = Path(target)
                 if staging is not None:
                     _refuse_special(path)  # one may have appeared since it was staged
                     os.replace(staging, path)
@@ -176,7 +183,7 @@ class Writer:
         while True:
             random = "".join(secrets.choice(_RANDOM) for _ in range(8))
             staging = str(path.parent / f"{PREFIX}{path.name}.{random}.tmp")
-            self._staged.append((relative, staging, path))
+            self._staged.append((relative, staging, str(path)))
             try:
                 descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:  # someone else's file: not ours to remove

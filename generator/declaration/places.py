@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from generator.declaration.model import Declaration
@@ -23,12 +24,24 @@ def full_path(source: str) -> PurePosixPath:
     """`source` as a whole path, whatever way it was named: from the working folder when
     relative (`check x.yaml` inside 2023/), `..` and `.` resolved (`../部门/x.yaml`), links
     kept (a linked folder is where the user put it)."""
-    return PurePosixPath(Path(os.path.normpath(Path(source).absolute())).as_posix())
+    return _full_path(source, os.getcwd())
+
+
+@lru_cache(maxsize=4096)  # a name only, never the disk: asked many times of every file
+def _full_path(source: str, working: str) -> PurePosixPath:
+    path = Path(source)
+    whole = path if path.is_absolute() else Path(working) / path
+    return PurePosixPath(Path(os.path.normpath(whole)).as_posix())
 
 
 def year_folder(source: str) -> str:
     """The name of the nearest folder of `source` named by a year (declarations/2023/), or ""."""
-    folders = full_path(source).parent.parts
+    return _year_folder(source, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _year_folder(source: str, working: str) -> str:
+    folders = _full_path(source, working).parent.parts
     return next((p for p in reversed(folders) if _is_year(p)), "")
 
 

@@ -50,7 +50,7 @@ _NAME_RULE = (
 _CHARACTER_NAMES = {" ": "空格", "\u3000": "全角空格", "\n": "换行", "\t": "Tab"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slotted: a build keeps one of every declaration
 class Checked:
     """A declaration file after loading and validation; `declaration` is usable only when
     `diagnostics` is empty. A valid one always has its `summary`; a build's cache may give the

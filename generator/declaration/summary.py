@@ -18,7 +18,7 @@ from generator.kinds.spec import FieldType
 from generator.kinds.vocabulary import amount_units
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slotted, like Summary: one per 二级 of every declaration
 class Count:
     """Indicator counts of one 一级 or 二级 (or of a whole declaration when name is "")."""
 
@@ -51,7 +51,7 @@ def sum_counts(name: str, parts: Sequence[Count]) -> Count:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slotted: a build keeps one of every declaration
 class Summary:
     """A declaration as the index and the cross-file checks see it."""
 

@@ -27,10 +27,13 @@ engine's job, decoding is the parser's, so user text survives both unchanged.
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from lxml import etree
 
@@ -120,10 +123,23 @@ class Layout:
         return self.pages[0].columns if self.pages else 0
 
 
-def parse_layout(html: str, name: str, landscape: bool | None = None) -> Layout:
-    """Read a rendered layout template into a Layout, checking the grid."""
+def parse_layout(html: str | Iterable[str], name: str, landscape: bool | None = None) -> Layout:
+    """Read a rendered layout template into a Layout, checking the grid. Each table row is
+    placed on its grid as soon as it is read, and its cells then let go of: a year's index of
+    thousands of rows is never held as a whole document tree."""
+    grids: dict[etree._Element, _Grid] = {}
     try:
-        root = etree.fromstring(f"<layout>{html}</layout>", _PARSER)
+        reading = etree.iterparse(
+            _Encoded(html),
+            events=("end",),
+            tag="tr",
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=True,
+        )
+        for _, tr in reading:
+            _place(tr, grids)
+        root = reading.root
     except etree.XMLSyntaxError as error:
         raise LayoutError(f"标记不完整或不合法（第 {error.lineno} 行）：{error.msg}") from None
     _no_loose_text(root.text)
@@ -131,12 +147,64 @@ def parse_layout(html: str, name: str, landscape: bool | None = None) -> Layout:
     if sections and len(sections) != len(root):
         raise LayoutError("<section> 之外不能有别的内容：要么全部分节，要么都不分")
     pages = [
-        _page(section, section.get("title", ""), section.get("chart", ""), _charts(section))
+        _page(section, grids, section.get("title", ""), section.get("chart", ""), _charts(section))
         for section in sections
-    ] or [_page(root, "")]
+    ] or [_page(root, grids, "")]
     _no_loose_text(root.text)
     _check_charts(pages)
     return Layout(name, tuple(pages), landscape)
+
+
+class _Encoded(io.RawIOBase):
+    """`<layout>{html}</layout>` as UTF-8, read a piece at a time (`html` as one text or as
+    the pieces a template renders): the layout of a year's index is never held whole, as a
+    text or as its bytes."""
+
+    def __init__(self, html: str | Iterable[str]) -> None:
+        given = (
+            (html[at : at + _PIECE] for at in range(0, len(html), _PIECE))
+            if isinstance(html, str)
+            else html
+        )
+        self._pieces = itertools.chain(["<layout>"], given, ["</layout>"])
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._left:
+            pieces, size = [], 0
+            for piece in self._pieces:  # a template's many small pieces, some together
+                pieces.append(piece)
+                size += len(piece)
+                if size >= _PIECE:
+                    break
+            self._left = "".join(pieces).encode()
+            if not self._left:
+                return 0
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
+
+
+_PIECE = 1 << 16  # characters encoded at a time
+
+
+def _place(tr: etree._Element, grids: dict[etree._Element, _Grid]) -> None:
+    """Place the row `tr`, just read, on the grid of its table, and let go of its cells; a
+    row outside a table is left to be refused where it stands (_page, _rows)."""
+    parent = tr.getparent()
+    section = parent.tag if parent is not None else ""
+    table = parent.getparent() if section in ("thead", "tbody") else parent
+    if table is None or table.tag != "table":
+        return
+    grid = grids.setdefault(table, _Grid())
+    grid.add(_row(tr, header=section == "thead"))
+    grid.read.add(tr)
+    for cell in list(tr):
+        tr.remove(cell)
 
 
 def _check_charts(pages: list[Page]) -> None:
@@ -173,7 +241,13 @@ def _charts(section: etree._Element) -> bool:
     return "charts" in section.get("class", "").split()
 
 
-def _page(parent: etree._Element, title: str, chart: str = "", charts: bool = False) -> Page:
+def _page(
+    parent: etree._Element,
+    grids: dict[etree._Element, _Grid],
+    title: str,
+    chart: str = "",
+    charts: bool = False,
+) -> Page:
     blocks: list[Block] = []
     _no_loose_text(parent.text)
     for element in parent:
@@ -183,7 +257,9 @@ def _page(parent: etree._Element, title: str, chart: str = "", charts: bool = Fa
             note = "note" in element.get("class", "").split()
             blocks.append(Heading(_text(element), "note" if note else "subtitle"))
         elif element.tag == "table":
-            blocks.append(_grid(_rows(element)))
+            grid = grids.get(element, _Grid())
+            _rows(element, grid.read)
+            blocks.append(grid.table())
         else:
             raise LayoutError(f"布局模板不支持 <{element.tag}>")
         _no_loose_text(element.tail)
@@ -208,8 +284,8 @@ class _RawCell:
 _RawRow = tuple[list[_RawCell], bool, bool, bool]  # cells, header, data, chart
 
 
-def _rows(table: etree._Element) -> list[_RawRow]:
-    rows: list[_RawRow] = []
+def _rows(table: etree._Element, read: set[etree._Element]) -> None:
+    """Check what `table` holds besides its rows (placed as they were `read`)."""
     _no_loose_text(table.text)
     for child in table:
         _no_loose_text(child.tail)
@@ -217,14 +293,14 @@ def _rows(table: etree._Element) -> list[_RawRow]:
             _no_loose_text(child.text)
             for tr in child:
                 _no_loose_text(tr.tail)
-                rows.append(_row(tr, header=child.tag == "thead"))
+                if tr not in read:
+                    _row(tr, header=child.tag == "thead")  # not a row: says what it is
         elif child.tag == "tr":
-            rows.append(_row(child, header=False))
+            pass
         elif child.tag in ("td", "th"):
             raise LayoutError(f"<{child.tag}> 不在 <tr> 之内")
         elif child.tag not in ("col", "colgroup"):
             raise LayoutError(f"<table> 里不支持 <{child.tag}>")
-    return rows
 
 
 def _row(tr: etree._Element, header: bool) -> _RawRow:
@@ -258,40 +334,52 @@ def _no_loose_text(text: str | None) -> None:
         raise LayoutError(f"单元格之外的文字：{text.strip()[:30]}")
 
 
-def _grid(raw_rows: list[_RawRow]) -> Table:
-    """Place cells on a grid, HTML-style: each cell takes the next column not covered by a
-    rowspan from above."""
-    covered: set[tuple[int, int]] = set()
-    rows: list[Row] = []
-    width = 0
-    shared: dict[str, frozenset[str]] = {}  # one set per class attribute, for all its cells
-    for r, (raw_cells, header, data, chart) in enumerate(raw_rows):
+@dataclass
+class _Grid:
+    """A table's rows placed on its grid as they come, HTML-style: each cell takes the next
+    column not covered by a rowspan from above. Only the cells covered in the rows still to
+    come are remembered, and of each row placed, the first column it leaves empty."""
+
+    rows: list[Row] = field(default_factory=list)
+    read: set[etree._Element] = field(default_factory=set)  # the <tr> placed
+    _covered: dict[int, set[int]] = field(default_factory=dict)  # row → columns from above
+    _ends: list[int] = field(default_factory=list)  # of each row: its first empty column
+    _shared: dict[str, frozenset[str]] = field(default_factory=dict)  # one set per class
+
+    def add(self, raw_row: _RawRow) -> None:
+        raw_cells, header, data, chart = raw_row
+        r = len(self.rows)
+        covered = self._covered.pop(r, set())
         col = 0
         cells = []
         for raw in raw_cells:
-            while (r, col) in covered:
+            while col in covered:
                 col += 1
             rowspan = _span(raw.attrs, "rowspan")
             colspan = _span(raw.attrs, "colspan")
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    covered.add((r + dr, col + dc))
+            covered.update(range(col, col + colspan))
+            for dr in range(1, rowspan):
+                self._covered.setdefault(r + dr, set()).update(range(col, col + colspan))
             attribute = raw.attrs.get("class", "")
-            classes = shared.setdefault(attribute, frozenset(attribute.split()))
+            classes = self._shared.setdefault(attribute, frozenset(attribute.split()))
             value = _number(raw, classes, raw.text)
             cells.append(Cell(raw.text, r, col, rowspan, colspan, raw.label, classes, value))
             col += colspan
-        while (r, col) in covered:
+        while col in covered:
             col += 1
-        width = max(width, col)
-        rows.append(Row(tuple(cells), header, data, chart))
-    for r in range(len(rows)):
-        missing = [c for c in range(width) if (r, c) not in covered]
-        if missing:
-            raise LayoutError(f"表格第 {r + 1} 行缺少第 {missing[0] + 1} 列的单元格")
-    if any(r >= len(rows) for r, _ in covered):
-        raise LayoutError("rowspan 超出了表格的最后一行")
-    return Table(tuple(rows), width)
+        self._ends.append(col)
+        self.rows.append(Row(tuple(cells), header, data, chart))
+
+    def table(self) -> Table:
+        """The table, once every row is placed; LayoutError when a row leaves a column of the
+        grid empty or a rowspan reaches beyond the last row."""
+        width = max(self._ends, default=0)
+        for r, end in enumerate(self._ends):
+            if end < width:
+                raise LayoutError(f"表格第 {r + 1} 行缺少第 {end + 1} 列的单元格")
+        if self._covered:
+            raise LayoutError("rowspan 超出了表格的最后一行")
+        return Table(tuple(self.rows), width)
 
 
 def _span(attrs: dict[str, str], name: str) -> int:

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -203,7 +204,7 @@ class Renderer:
     def render_layout(self, name: str, landscape: bool | None = None, **context: Any) -> Layout:
         """Render layout template `name` and read it into a Layout (`landscape`: the form
         kind's orientation; None: the style file's for this layout)."""
-        html = self._render(self.html, name, context)
+        html = self._render(self.html, name, context, pieces=True)  # read as it is made
         try:
             layout = parse_layout(html, _layout_name(name), landscape)
         except LayoutError as error:
@@ -219,9 +220,45 @@ class Renderer:
         """Render Markdown template `name` with `context`."""
         return self._render(self.markdown, name, context)
 
-    def _render(self, environment: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    @overload
+    def _render(
+        self, environment: jinja2.Environment, name: str, context: dict[str, Any]
+    ) -> str: ...
+
+    @overload
+    def _render(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        context: dict[str, Any],
+        pieces: Literal[True],
+    ) -> Iterator[str]: ...
+
+    def _render(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        context: dict[str, Any],
+        pieces: bool = False,
+    ) -> str | Iterator[str]:
+        """Template `name` rendered with `context`: as one text, or (`pieces`) as the pieces
+        it is made of, made as they are read. Template errors as TemplateError, either way."""
+        with self._template_errors(name):
+            template = environment.get_template(name)
+            if not pieces:
+                return template.render(**context)
+        return self._generated(template, name, context)
+
+    def _generated(
+        self, template: jinja2.Template, name: str, context: dict[str, Any]
+    ) -> Iterator[str]:
+        with self._template_errors(name):
+            yield from template.generate(**context)
+
+    @contextmanager
+    def _template_errors(self, name: str) -> Iterator[None]:
         try:
-            return environment.get_template(name).render(**context)
+            yield
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(
                 f"{error.filename or name}:{error.lineno}: {error.message}"

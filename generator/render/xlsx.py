@@ -189,7 +189,7 @@ class XlsxWriter:
             drawing = _drawing_id(dict(base.entries), holder)
         for index, (sheet, landscape) in enumerate(sheets):
             here = drawing if index == holder else ""
-            parts[f"xl/worksheets/sheet{index + 1}.xml"] = sheet.xml(landscape, here).encode()
+            parts[f"xl/worksheets/sheet{index + 1}.xml"] = sheet.xml(landscape, here)
         workbook = base.workbook
         if names:
             defined = "<definedNames>" + "".join(names) + "</definedNames>"
@@ -552,7 +552,7 @@ class _Sheet:
         quote = cell.text.startswith(_FORMULA_STARTS)
         return _text_cell(r, c, self.ids["cell", cell.label, kind, horizontal, quote], cell.text)
 
-    def xml(self, landscape: bool, drawing: str = "") -> str:
+    def xml(self, landscape: bool, drawing: str = "") -> bytes:
         """The sheet's XML; `drawing`: the relationship id of the drawing it shows, if any."""
         style = self.style
         last_row = max(self.cells, default=1)
@@ -595,7 +595,9 @@ class _Sheet:
             + (f'<drawing r:id="{drawing}"/>' if drawing else "")
             + "</worksheet>"
         )
-        return "".join(out)
+        # encoded piece by piece: a year's index is a sheet of tens of thousands of cells, and
+        # its text joined (Chinese takes two bytes a character there) would be held twice
+        return b"".join(part.encode() for part in out)
 
 
 def _ref(row: int, col: int) -> str:

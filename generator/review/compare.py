@@ -671,12 +671,10 @@ def _target_detail(old: Target, new: Target, units: tuple[str, str] = ("", "")) 
         parts.append(f"运算符 {old.operator} → {new.operator}")
     if old.unit != new.unit:
         parts.append(f"单位 {old.unit or '（无）'} → {new.unit or '（无）'}")
-    if old.number != new.number:
-        old_unit, new_unit = old.unit or units[0], new.unit or units[1]
-        parts.append(
-            number_change(old.number, new.number, new_unit if new_unit == old_unit else "")
-        )
-    return "；".join(parts)
+    old_unit, new_unit = old.unit or units[0], new.unit or units[1]
+    if old.number != new.number and old_unit == new_unit:  # numbers in two units: no size
+        parts.append(number_change(old.number, new.number, new_unit))
+    return "；".join(parts) or "写法改变，数值相同"
 
 
 def _text_detail(old: str, new: str) -> str:

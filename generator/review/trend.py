@@ -10,6 +10,7 @@ is one section, under its department), and is never lined up with a 整体 form.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -45,16 +46,35 @@ def trend(
         return TrendReport(report.diagnostics, [], [])
     departments = departments_over_years([c.declaration for c in report.checked if c.declaration])
     files = Renderer(templates, own_templates).trend_files(trend_context(departments))
-    writer = Writer(out)
+    made = _made(out)  # a file of the user's at one of its names is never written over
+    writer = Writer(out, owns=made.__contains__, maker=("trend", f"记录 {RECORD} "))
     for suffix, content in files.items():
         writer.write(Artifact(f"trend{suffix}", content))
+    writer.write(Artifact(RECORD, _record(made | {f"trend{suffix}" for suffix in files})))
     notes = [
         note
         for department in departments
         for part in (department, *department.projects)
         for note in part.notes
     ]
-    return TrendReport([], writer.written + writer.unchanged, notes)
+    written = [path for path in writer.written + writer.unchanged if path != RECORD]
+    return TrendReport([], written, notes)
+
+
+RECORD = ".trend.json"  # the files trend made in its folder: the only ones it writes over
+
+
+def _made(out: Path) -> set[str]:
+    """The files the record in `out` says trend made there (none when it is unreadable)."""
+    try:
+        listed = json.loads((out / RECORD).read_text(encoding="utf-8"))["made"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    return {name for name in listed if isinstance(name, str)} if isinstance(listed, list) else set()
+
+
+def _record(made: set[str]) -> bytes:
+    return (json.dumps({"made": sorted(made)}, ensure_ascii=False) + "\n").encode()
 
 
 def departments_over_years(declarations: Sequence[Declaration]) -> list[DepartmentYears]:
