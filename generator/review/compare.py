@@ -31,6 +31,8 @@ from generator.declaration.model import (
     KIND_KEY,
     Declaration,
     Indicator,
+    Level1,
+    Level2,
     Record,
     Target,
     Value,
@@ -846,29 +848,13 @@ def _indicator_orders(
         if order is not None:
             changes.append(_reordered("indicator", key, order))
 
-    add(
-        new.goals_key,
-        _order_by_name(
-            [l1.canonical for l1 in old.goals],
-            [l1.canonical for l1 in new.goals],
-            [l1.name for l1 in old.goals],
-            [l1.name for l1 in new.goals],
-        ),
-    )
+    add(new.goals_key, _order_by_name(old.goals, new.goals))
     old_levels = {l1.canonical: l1 for l1 in old.goals}
     for level1 in new.goals:
         was = old_levels.get(level1.canonical)
         if was is None:
             continue
-        add(
-            level1.name,
-            _order_by_name(
-                [l2.canonical for l2 in was.children],
-                [l2.canonical for l2 in level1.children],
-                [l2.name for l2 in was.children],
-                [l2.name for l2 in level1.children],
-            ),
-        )
+        add(level1.name, _order_by_name(was.children, level1.children))
         old_children = {l2.canonical: l2 for l2 in was.children}
         for level2 in level1.children:
             origin = old_children.get(level2.canonical)
@@ -890,18 +876,18 @@ def _indicator_orders(
 
 
 def _order_by_name(
-    old_ids: list[str], new_ids: list[str], old_names: list[str], new_names: list[str]
+    old: Sequence[Level1 | Level2], new: Sequence[Level1 | Level2]
 ) -> Reorder | None:
-    """The change of order of the items named alike on both sides (by `…_ids`; shown by
-    `…_names`)."""
+    """The change of order of the 一级 (or 二级) named alike on both sides (by the framework's
+    spelling; shown as written)."""
     new_at: dict[str, int] = {}
-    for n, name in enumerate(new_ids):
-        new_at.setdefault(name, n)
+    for n, level in enumerate(new):
+        new_at.setdefault(level.canonical, n)
     old_at: dict[str, int] = {}
-    for n, name in enumerate(old_ids):
-        old_at.setdefault(name, n)
+    for n, level in enumerate(old):
+        old_at.setdefault(level.canonical, n)
     pairs = [(old_at[name], new_at[name]) for name in old_at if name in new_at]
-    return reorder(old_names, new_names, pairs)
+    return reorder([x.name for x in old], [x.name for x in new], pairs)
 
 
 def _columns(indicator: Indicator) -> dict[str, Value]:
