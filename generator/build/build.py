@@ -186,6 +186,12 @@ def _build_locked(
     # Every file is staged (written beside its target) and all take their places together at
     # the end: a template error or an interrupt half-way leaves the earlier build as it was.
     try:
+        # The pages made from summaries first, while the build holds least (a year's index
+        # of thousands of rows is the largest thing a build makes at once).
+        pages = _Pages(writer, renderer, environment, out, previous, manifest, report)
+        _stage_indexes(pages, summaries, site)
+        _stage_departments(pages, summaries, site)
+        _stage_years_page(pages, summaries, site)
         count = len(stale)
         drawing = renderer.get() if count else None
         rendering = render_many(drawing, models(), *workers, count, site.declaration)
@@ -195,10 +201,6 @@ def _build_locked(
                     _stage_output(writer, manifest, f"{decl.year}/{decl.slug}{suffix}", files)
                 prints.rendered(f"{decl.year}/{decl.slug}", files[".docx"])
         prints.stage(writer)  # one LibreOffice for every PDF to make (with --pdf)
-        pages = _Pages(writer, renderer, environment, out, previous, manifest, report)
-        _stage_indexes(pages, summaries, site)
-        _stage_departments(pages, summaries, site)
-        _stage_years_page(pages, summaries, site)
         _stage_cache(writer, cache, previous, manifest)
         for path in sorted(previous.files.keys() - manifest.files.keys()):
             writer.stage_removal(path)  # made by an earlier build, and made no longer

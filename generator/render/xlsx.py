@@ -372,12 +372,20 @@ class _Sheet:
     def table(self, table: Table) -> None:
         table = self._fit_rows(self._words_broken(table))
         top = self.top
-        starts = {(c.row, c.col) for row in table.rows for c in row.cells}
+        starts: dict[int, set[int]] = {}  # by row: the columns where a cell starts
+        for row in table.rows:
+            for cell in row.cells:
+                starts.setdefault(cell.row, set()).add(cell.col)
         for r in range(len(table.rows)):  # borders on the grid positions a merge covers, too
+            starting = starts.get(r, set())
             for c in range(table.columns):
-                if (r, c) not in starts:
+                if c not in starting:
                     self.styled(top + r, c + 1, _COVERED)
+        del starts
         data_rows = [top + i for i, row in enumerate(table.rows) if row.data]
+        # Single-row cells set their rows' heights (as they come: a year's index has tens of
+        # thousands); a taller merged cell then spreads what is still missing evenly over the
+        # rows it covers.
         spans: list[tuple[Cell, float]] = []
         for row in table.rows:
             for cell in row.cells:
@@ -385,9 +393,11 @@ class _Sheet:
                 self.put(r, c, self._cell(r, c, cell, data_rows))
                 if cell.rowspan > 1 or cell.colspan > 1:
                     self.merge(r, c, cell.rowspan, cell.colspan)
-                spans.append((cell, self._needed(cell, cell.text)))
-        # Single-row cells set their rows' heights; a taller merged cell then spreads what is
-        # still missing evenly over the rows it covers.
+                needed = self._needed(cell, cell.text)
+                if cell.rowspan > 1:
+                    spans.append((cell, needed))
+                elif needed > self.heights.get(r, 0.0):
+                    self.heights[r] = needed
         for cell, needed in sorted(spans, key=lambda item: item[0].rowspan):
             rows = range(top + cell.row, top + cell.row + cell.rowspan)
             have = sum(self.heights.get(r, 0.0) for r in rows)
