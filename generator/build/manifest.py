@@ -17,6 +17,7 @@ and nothing is deleted.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -80,7 +81,13 @@ def manifest_bytes(manifest: Manifest, out: Path) -> bytes:
         "files": dict(sorted(manifest.files.items())),
         "sums": dict(sorted(manifest.sums.items())),
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+    # written piece by piece: a province's manifest lists tens of thousands of files, and
+    # json.dumps would hold every piece, then their text, then its bytes
+    written = io.BytesIO()
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(document):
+        written.write(piece.encode())
+    written.write(b"\n")
+    return written.getvalue()
 
 
 def _relative(path: str, root: Path) -> str:
