@@ -48,7 +48,21 @@ def test_a_staged_file_is_named_after_its_target(tmp_path):
     assert staged.startswith(".budget-build-a.md.") and staged.endswith(".tmp")
     assert STAGING.fullmatch(staged) and STAGING.fullmatch(staged).group(1) == "a.md"
     writer.abort()
-    assert os.listdir(tmp_path / "2023") == []
+    assert not (tmp_path / "2023").exists()  # made for the staged file: gone with it
+
+
+def test_abort_removes_only_the_folders_it_made_and_left_empty(tmp_path):
+    (tmp_path / "2023").mkdir()
+    writer = Writer(tmp_path)
+    writer.stage(Artifact("2023/a.md", b"new"))
+    writer.stage(Artifact("2024/部门/b.md", b"new"))
+    (tmp_path / "2024" / "mine.txt").write_text("x")  # someone else's file in a folder it made
+    writer.abort()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "2023",
+        "2024",
+        "2024/mine.txt",
+    ]
 
 
 def test_sweep_removes_only_our_own_staging_files(tmp_path):

@@ -63,6 +63,7 @@ class Writer:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     _claimed: set[str] = field(default_factory=set)
+    _folders: list[Path] = field(default_factory=list)  # made for staged files, in order
     # In commit order: (relative, staging file or None for a removal, target), as texts: a
     # province's build stages tens of thousands, and a Path holds each of its parts.
     _staged: list[tuple[str, str | None, str]] = field(default_factory=list)
@@ -113,7 +114,7 @@ class Writer:
                     f"{path}：不是{named}生成的文件（{record}中没有它），不会覆盖；"
                     f"请把它移走或删除，再{again}"
                 )
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_folder(path.parent)
             self._stage_copy(artifact.path, path, artifact.content)
         except OSError as error:
             self.abort()
@@ -150,13 +151,31 @@ class Writer:
                 raise WriteError(f"{failed}: 无法写入：{error.strerror or error}") from None
             raise
         self._staged.clear()
+        self._folders.clear()
 
     def abort(self) -> None:
-        """Remove every staging file; the targets stay as they were."""
+        """Remove every staging file, and the folders made for them; the targets stay as they
+        were."""
         for _, staging, _ in self._staged:
             if staging is not None:
                 Path(staging).unlink(missing_ok=True)
         self._staged.clear()
+        for folder in reversed(self._folders):  # the deepest first; only if left empty
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        self._folders.clear()
+
+    def _make_folder(self, folder: Path) -> None:
+        """Make `folder` and the folders above it that are missing, noting them for abort."""
+        missing = []
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for made in reversed(missing):
+            made.mkdir(exist_ok=True)
+            self._folders.append(made)
 
     def sweep(self, folder: str, ours: Callable[[str], bool]) -> list[str]:
         """Remove the staging files in `folder` (relative to the root, not below it) whose
