@@ -20,6 +20,7 @@ build stages, is refused.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -161,10 +162,8 @@ class Writer:
                 Path(staging).unlink(missing_ok=True)
         self._staged.clear()
         for folder in reversed(self._folders):  # the deepest first; only if left empty
-            try:
+            with contextlib.suppress(OSError):
                 folder.rmdir()
-            except OSError:
-                pass
         self._folders.clear()
 
     def _make_folder(self, folder: Path) -> None:
