@@ -54,8 +54,10 @@ trend: $(READY)  ## one column per year for every figure and target → build/tr
 # The README's picture of a trend chart: the invented department of examples/ that has three
 # years, its trend.xlsx printed by LibreOffice, the sheet 图表 (the last page) cut to its chart.
 PICTURES := $(OUT)/docs-pictures
-docs-pictures: $(READY)  ## remake docs/trend.png (a chart of trend.xlsx over examples/; needs soffice, pdftoppm)
+docs-pictures: $(READY)  ## remake docs/trend.png (a chart of trend.xlsx over examples/) and docs/form-page.png (a printed form); needs soffice, pdftoppm
 	rm -rf $(PICTURES)
+	$(BIN)/python -m generator build $(firstword $(wildcard examples/2024/*.yaml)) --out $(PICTURES)/forms --pdf
+	pdftoppm -png -r 60 -f 1 -l 1 -singlefile $$(ls $(PICTURES)/forms/2024/*.pdf | head -1) docs/form-page
 	$(BIN)/python -m generator trend $(wildcard examples/*/示例市生态环境局.yaml) --out $(PICTURES)
 	soffice -env:UserInstallation=file://$(abspath $(PICTURES))/profile --headless \
 	  --convert-to pdf --outdir $(PICTURES) $(PICTURES)/trend.xlsx >/dev/null
