@@ -57,6 +57,7 @@ from generator.declaration.sources import (
     UsageError,
     check_across_files,
     read_checked,
+    resolved,
     shown_path,
 )
 from generator.declaration.summary import Summary
@@ -151,7 +152,7 @@ def _build_locked(
         summary = item.summary
         assert summary is not None
         key = f"{summary.year}/{summary.slug}"
-        made = Made(summary.source, item.path.resolve().as_posix(), cache.digests[summary.source])
+        made = Made(summary.source, resolved(item.path).as_posix(), cache.digests[summary.source])
         manifest.declarations[key] = made
         summaries[key] = summary
         manifest.files.update(dict.fromkeys(_outputs(key), made.digest))
@@ -299,7 +300,7 @@ def _carried(
     longer there is gone too."""
     manifest = Manifest()
     gone = []
-    built = {item.path.resolve() for item in checked}
+    built = {resolved(item.path) for item in checked}
     for key, made in previous.declarations.items():
         if Path(made.path) in built:
             continue

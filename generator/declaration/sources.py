@@ -81,6 +81,7 @@ def find_declarations(paths: Iterable[Path]) -> list[Path]:
     each file once, however often and however it is named (`/abs/x.yaml` and `x.yaml`,
     `2023/../2023/x.yaml`, a path through a symbolic link): by its first spelling."""
     found: dict[Path, Path] = {}  # the real file → how it was first named
+    _RESOLVED.clear()  # a command of its own: links may have changed since the last
     for path in paths:
         if path.is_dir():
             named = sorted(p for p in _files_below(path) if is_declaration_name(p.name))
@@ -89,12 +90,24 @@ def find_declarations(paths: Iterable[Path]) -> list[Path]:
         else:
             raise UsageError(f"{shown_path(path)}: 文件或目录不存在")
         for file in named:
-            real = file.resolve()
+            real = resolved(file)
             # a file reached through a link and where it really is: where it is (its folder
             # says which department it belongs to)
             if real not in found or (not _is_real(found[real]) and _is_real(file)):
                 found[real] = file
     return sorted(found.values())
+
+
+_RESOLVED: dict[Path, Path] = {}
+
+
+def resolved(path: Path) -> Path:
+    """`path` resolved, once for each command (find_declarations starts a command afresh): a
+    build asks it of every file several times."""
+    real = _RESOLVED.get(path)
+    if real is None:
+        real = _RESOLVED[path] = path.resolve()
+    return real
 
 
 def _files_below(folder: Path) -> Iterator[Path]:
@@ -116,7 +129,7 @@ def _files_below(folder: Path) -> Iterator[Path]:
 
 def _is_real(path: Path) -> bool:
     """Whether `path` names a file where it is, through no link."""
-    return path.resolve() == Path(os.path.normpath(path.absolute()))
+    return resolved(path) == Path(os.path.normpath(path.absolute()))
 
 
 def with_departments(files: list[Path]) -> list[Path]:
@@ -126,7 +139,7 @@ def with_departments(files: list[Path]) -> list[Path]:
     then made from its forms as `check` sees them, never from some built earlier."""
     listed = _Listings()
     found = dict.fromkeys(files)
-    seen = {path.resolve() for path in files}  # one file named two ways is one file
+    seen = {resolved(path) for path in files}  # one file named two ways is one file
     for path in files:
         whole = Path(full_path(path.as_posix()))
         if _is_year_name(whole.parent.name):  # a 整体 form: its projects' folder
@@ -136,9 +149,9 @@ def with_departments(files: list[Path]) -> list[Path]:
         else:
             continue
         for other in _department_files(folder, listed):
-            resolved = other.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
+            real = resolved(other)
+            if real not in seen:
+                seen.add(real)
                 found[other] = None
     return list(found)
 
@@ -344,12 +357,7 @@ def _check_filings(checked: list[Checked]) -> list[Diagnostic]:
     from where they lie: the 整体 form beside its projects' folder, the projects in it. A
     department with a form there that is not valid is left out: that form's own errors say
     what to fix first."""
-    resolved: dict[Path, Path] = {}
-
-    def real(path: Path) -> Path:  # each path resolved once (thousands of files)
-        if path not in resolved:
-            resolved[path] = path.resolve()
-        return resolved[path]
+    real = resolved  # each path resolved once (thousands of files)
 
     summaries = {real(item.path): item.summary for item in checked if item.summary}
     given = {real(item.path) for item in checked}
@@ -411,7 +419,7 @@ def _wholes_beside(
     found = []
     for year in sorted(years):
         for path in listed.files(year):
-            if path.resolve() not in known:
+            if resolved(path) not in known:
                 other = read_checked(path)
                 if other.ok and other.summary is not None and other.summary.category == WHOLE:
                     found.append(other.summary)
