@@ -52,7 +52,15 @@ def find_office(installed: Iterable[str]) -> str | None:
     if named:
         path = Path(os.path.expandvars(named))
         if path.is_dir():  # the program's folder: the program in it
-            path = next((p for p in _programs(path) if p.is_file()), path)
+            program = next((p for p in _programs(path) if p.is_file()), None)
+            if program is None:
+                raise OfficeSetting(
+                    f"环境变量 {VARIABLE} 的值“{named}”是一个文件夹，其中没有 soffice "
+                    "（soffice.exe、soffice 或 libreoffice）：应为 LibreOffice 的 program 文件夹"
+                    "或 soffice 的完整路径，例如 C:\\Program Files\\LibreOffice\\program；"
+                    "改正它，或删除它以在 PATH 中查找 soffice"
+                )
+            path = program
         if not path.is_file():
             raise OfficeSetting(
                 f"环境变量 {VARIABLE} 的值“{named}”不是 LibreOffice 程序（没有这个文件）："

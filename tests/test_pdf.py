@@ -372,3 +372,17 @@ def test_a_page_and_its_pdf_agree_when_the_same_tree_is_named_another_way(
     for name in FORMS:
         page, there = out / f"2024/{name}.html", (out / f"2024/{name}.pdf").is_file()
         assert there == _links_pdf(page), name
+
+
+def test_generator_soffice_naming_a_folder_without_the_program_says_so(
+    forms, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv(office.VARIABLE, str(tmp_path))
+    status, _, err = build(capsys, str(forms), "--out", str(tmp_path / "out"), "--pdf")
+    assert status == 2
+    assert err == (
+        f"错误：环境变量 GENERATOR_SOFFICE 的值“{tmp_path}”是一个文件夹，其中没有 soffice "
+        "（soffice.exe、soffice 或 libreoffice）：应为 LibreOffice 的 program 文件夹或 soffice 的"
+        "完整路径，例如 C:\\Program Files\\LibreOffice\\program；改正它，或删除它以在 PATH 中查找 "
+        "soffice\n"
+    )
