@@ -715,7 +715,10 @@ def _build(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from generator.review.diff import diff_paths, diff_revisions, render_report, summary_line
 
-    if args.output and args.output.name.rstrip(". ").lower().endswith(SUFFIXES):
+    if args.output and any(
+        name.rstrip(". ").lower().endswith(SUFFIXES)
+        for name in (args.output.name, args.output.resolve().name)  # a link: where it leads
+    ):
         raise UsageError(
             f"{args.output}：-o 写的是报告（Markdown 或 JSON），不能写进 .yaml/.yml 文件；"
             f"请换个名字，例如 {args.output.with_suffix('.md')}"

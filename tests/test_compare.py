@@ -927,6 +927,11 @@ def test_diff_never_writes_its_report_over_a_declaration(tmp_path, capsys):
             f"请换个名字，例如 {target.with_suffix('.md')}\n"
         )
     assert old.read_bytes() == before and not (tmp_path / "report.YML").exists()
+    link = tmp_path / "report.md"  # a link to a declaration: its target is what is written
+    link.symlink_to(old)
+    assert main(["diff", str(old.parent), str(new.parent), "-o", str(link)]) == 2
+    assert "不能写进 .yaml/.yml 文件" in capsys.readouterr().err
+    assert old.read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -961,3 +966,13 @@ def test_trend_never_writes_over_a_file_it_did_not_make(tmp_path, capsys):
     (out / "trend.md").write_text("改过\n", encoding="utf-8")
     assert main(["trend", str(root), "--out", str(out)]) == 0
     assert (out / "trend.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_trend_refused_writes_nothing_at_all(tmp_path, capsys):
+    root, out = year_folders(tmp_path), tmp_path / "trend"
+    out.mkdir()
+    (out / "trend.xlsx").write_bytes(b"mine")
+    assert main(["trend", str(root), "--out", str(out)]) == 2
+    assert "不是 trend 生成的文件" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["trend.xlsx"]
+    assert (out / "trend.xlsx").read_bytes() == b"mine"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from conftest import SEED_YAML, make_seed_tree
 
 from generator.cli import main
@@ -106,3 +107,27 @@ def test_a_file_in_the_own_folder_that_replaces_nothing_is_said(tmp_path, monkey
         "（模板的名字见 generator/templates/，例如 form.style.yaml、summary.md.j2）",
         "1 份申报：写入 8 个文件，0 个文件没有变化，删除 0 个过时文件；输出在 out",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "said"),
+    [
+        ("summary.md.j2", "{{ 1/0 }}", "ZeroDivisionError: division by zero"),
+        ("form-shanghai-department.html.j2", '{{ "x" + 1 }}', "TypeError: "),
+        ("index.html.j2", "{{ 1/0 }}", "ZeroDivisionError: division by zero"),
+    ],
+)
+def test_any_error_a_template_raises_is_exit_2_naming_its_line(
+    tmp_path, monkeypatch, capsys, name, line, said
+):
+    make_seed_tree(tmp_path)
+    (tmp_path / "templates").mkdir()
+    text = (TEMPLATES / name).read_text(encoding="utf-8") + line + "\n"
+    (tmp_path / "templates" / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--out", "out"]) == 2
+    err = capsys.readouterr().err
+    number = len(text.splitlines())
+    assert f"错误：templates/{name}:{number}: {said}" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()

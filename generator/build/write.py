@@ -76,12 +76,16 @@ class Writer:
             raise WriteError(f"{relative}: 输出路径不在输出目录 {self.root} 之内")
         return path
 
+    def streams(self, relative: str) -> bool:
+        """Whether `relative` is a character device or a FIFO that `write` writes into."""
+        return _file_type(self.target(relative)) in (stat.S_IFCHR, stat.S_IFIFO)
+
     def write(self, artifact: Artifact) -> None:
         """Write `artifact` now, atomically (stage and commit it alone); into a character
         device or a FIFO that is there already, directly, as a shell's `>` would (`--out
         /dev/null`)."""
         path = self.target(artifact.path)
-        if _file_type(path) in (stat.S_IFCHR, stat.S_IFIFO):
+        if self.streams(artifact.path):
             self._claim(artifact.path)
             try:
                 with open(path, "wb") as stream:

@@ -269,6 +269,12 @@ class Renderer:
             raise TemplateError(
                 f"{self.path(name)}:{_template_line(error, name)}: {error}"
             ) from None
+        except TemplateError:
+            raise
+        except Exception as error:  # what an expression raised: {{ 1/0 }}, {{ "x" + 1 }}
+            raise TemplateError(
+                f"{self.path(name)}:{_template_line(error, name)}: {type(error).__name__}: {error}"
+            ) from None
 
 
 def render_declaration(renderer: Renderer, context: DeclarationContext) -> dict[str, bytes]:

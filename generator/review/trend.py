@@ -48,9 +48,15 @@ def trend(
     files = Renderer(templates, own_templates).trend_files(trend_context(departments))
     made = _made(out)  # a file of the user's at one of its names is never written over
     writer = Writer(out, owns=made.__contains__, maker=("trend", f"记录 {RECORD} "))
-    for suffix, content in files.items():
-        writer.write(Artifact(f"trend{suffix}", content))
-    writer.write(Artifact(RECORD, _record(made | {f"trend{suffix}" for suffix in files})))
+    try:  # all or nothing: a file of the user's at either name stops both
+        for suffix, content in files.items():  # into a FIFO (`--out` of a pipe) at once
+            name = f"trend{suffix}"
+            (writer.write if writer.streams(name) else writer.stage)(Artifact(name, content))
+        writer.stage(Artifact(RECORD, _record(made | {f"trend{suffix}" for suffix in files})))
+    except BaseException:
+        writer.abort()
+        raise
+    writer.commit()
     notes = [
         note
         for department in departments
