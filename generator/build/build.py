@@ -162,7 +162,7 @@ def _build_locked(
     # a declaration's page is made from its declaration and its links.
     site = Site(summaries, manifest.files)
     for key in built:  # the links are worked out again when the page is made (few are)
-        _linked(site, manifest, key)
+        _record_links(site, manifest, key)
     for key, item in built.items():
         if _up_to_date(out, previous, manifest, _outputs(key), report):
             report.skipped += 1
@@ -228,11 +228,11 @@ def _outputs(key: str) -> list[str]:
     return [f"{key}{suffix}" for suffix in DECLARATION_SUFFIXES]
 
 
-def _linked(site: Site, manifest: Manifest, key: str) -> PageLinks:
-    """The links of the page of declaration `key`, recorded in what its page is made from."""
+def _record_links(site: Site, manifest: Manifest, key: str) -> None:
+    """Record the links of the page of declaration `key` in what its page is made from (they
+    are worked out again when the page is made, from the same manifest)."""
     links = site.declaration(key)
     manifest.files[f"{key}{PAGE}"] = digest(manifest.declarations[key].digest, links.text())
-    return links
 
 
 def _relinked(
@@ -253,7 +253,7 @@ def _relinked(
         page = f"{key}{PAGE}"
         if key in built or key not in site.summaries or page not in manifest.files:
             continue
-        _linked(site, manifest, key)
+        _record_links(site, manifest, key)
         if previous.files.get(page) == manifest.files[page]:
             continue
         item = _read_again(made, environment)

@@ -78,14 +78,14 @@ class Writer:
 
     def streams(self, relative: str) -> bool:
         """Whether `relative` is a character device or a FIFO that `write` writes into."""
-        return _file_type(self.target(relative)) in (stat.S_IFCHR, stat.S_IFIFO)
+        return _file_type(self.target(relative)) in _STREAMS
 
     def write(self, artifact: Artifact) -> None:
         """Write `artifact` now, atomically (stage and commit it alone); into a character
         device or a FIFO that is there already, directly, as a shell's `>` would (`--out
         /dev/null`)."""
         path = self.target(artifact.path)
-        if self.streams(artifact.path):
+        if _file_type(path) in _STREAMS:
             self._claim(artifact.path)
             try:
                 with open(path, "wb") as stream:
@@ -218,6 +218,8 @@ class Writer:
             os.fsync(stream.fileno())
         os.chmod(staging, 0o644)
 
+
+_STREAMS = (stat.S_IFCHR, stat.S_IFIFO)  # written into, never replaced
 
 # What an output path may be besides a regular file, as the messages name it.
 _FILE_TYPES = {

@@ -27,13 +27,10 @@ engine's job, decoding is the parser's, so user text survives both unchanged.
 
 from __future__ import annotations
 
-import io
-import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from lxml import etree
 
@@ -128,18 +125,15 @@ def parse_layout(html: str | Iterable[str], name: str, landscape: bool | None = 
     placed on its grid as soon as it is read, and its cells then let go of: a year's index of
     thousands of rows is never held as a whole document tree."""
     grids: dict[etree._Element, _Grid] = {}
+    parser = etree.XMLPullParser(
+        events=("end",), tag="tr", resolve_entities=False, no_network=True, huge_tree=True
+    )
     try:
-        reading = etree.iterparse(
-            _Encoded(html),
-            events=("end",),
-            tag="tr",
-            resolve_entities=False,
-            no_network=True,
-            huge_tree=True,
-        )
-        for _, tr in reading:
-            _place(tr, grids)
-        root = reading.root
+        for text in _batches(html):
+            parser.feed(text)
+            for _, tr in parser.read_events():
+                _place(tr, grids)
+        root = parser.close()
     except etree.XMLSyntaxError as error:
         raise LayoutError(f"标记不完整或不合法（第 {error.lineno} 行）：{error.msg}") from None
     _no_loose_text(root.text)
@@ -155,41 +149,26 @@ def parse_layout(html: str | Iterable[str], name: str, landscape: bool | None = 
     return Layout(name, tuple(pages), landscape)
 
 
-class _Encoded(io.RawIOBase):
-    """`<layout>{html}</layout>` as UTF-8, read a piece at a time (`html` as one text or as
-    the pieces a template renders): the layout of a year's index is never held whole, as a
-    text or as its bytes."""
-
-    def __init__(self, html: str | Iterable[str]) -> None:
-        given = (
-            (html[at : at + _PIECE] for at in range(0, len(html), _PIECE))
-            if isinstance(html, str)
-            else html
-        )
-        self._pieces = itertools.chain(["<layout>"], given, ["</layout>"])
-        self._left = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if not self._left:
-            pieces, size = [], 0
-            for piece in self._pieces:  # a template's many small pieces, some together
-                pieces.append(piece)
-                size += len(piece)
-                if size >= _PIECE:
-                    break
-            self._left = "".join(pieces).encode()
-            if not self._left:
-                return 0
-        size = min(len(buffer), len(self._left))
-        buffer[:size] = self._left[:size]
-        self._left = self._left[size:]
-        return size
+def _batches(html: str | Iterable[str]) -> Iterator[str]:
+    """`<layout>{html}</layout>` in texts of about _PIECE characters: `html` as one text, or
+    as the many small pieces a template renders, taken as they come."""
+    pieces = (
+        (html[at : at + _PIECE] for at in range(0, len(html), _PIECE))
+        if isinstance(html, str)
+        else html
+    )
+    batch, size = ["<layout>"], 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= _PIECE:
+            yield "".join(batch)
+            batch, size = [], 0
+    batch.append("</layout>")
+    yield "".join(batch)
 
 
-_PIECE = 1 << 16  # characters encoded at a time
+_PIECE = 1 << 16  # characters fed to the parser at a time
 
 
 def _place(tr: etree._Element, grids: dict[etree._Element, _Grid]) -> None:
