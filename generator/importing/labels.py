@@ -49,11 +49,6 @@ def only_labels(cell: str, labels: list[str]) -> bool:
     return not any(ch.isalpha() and ch not in _NUMERALS for ch in rest)
 
 
-def strip_brackets(text: str) -> str:
-    """`text` without its remarks in brackets."""
-    return _BRACKETED.sub("", text)
-
-
 def visible(text: str) -> str:
     """`text` with its line breaks, control and invisible characters written as escapes (\\n,
     \\x01, \\u2028): cell texts quoted in a message or a YAML comment stay on one line, and a

@@ -158,10 +158,6 @@ class Renderer:
             ".html": page.encode(),
         }
 
-    def index_files(self, index: IndexContext) -> dict[str, bytes]:
-        """The outputs of one year's index, by suffix."""
-        return dict(self.index_outputs(index))
-
     def index_outputs(
         self, index: IndexContext, links: PageLinks | None = None
     ) -> Iterator[tuple[str, bytes]]:
@@ -174,10 +170,6 @@ class Renderer:
         yield ".xlsx", self.xlsx.write(self.render_layout(INDEX_LAYOUT, index=index), when)
         page = self.render_html(INDEX_PAGE, index=index, title=title, **_links(links or NO_LINKS))
         yield ".html", page.encode()
-
-    def department_files(self, p: DepartmentContext) -> dict[str, bytes]:
-        """The outputs of one department's page, by suffix."""
-        return dict(self.department_outputs(p))
 
     def department_outputs(
         self, p: DepartmentContext, links: PageLinks | None = None

@@ -934,7 +934,3 @@ SHORT_VALUE = 20  # characters: a changed column value up to this long is shown,
 
 def _short(text: str) -> bool:
     return len(text) <= SHORT_VALUE and "\n" not in text
-
-
-def _path(key: tuple[str, str, str]) -> str:
-    return " / ".join(key)
