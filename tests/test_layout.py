@@ -55,6 +55,10 @@ def test_cells_take_the_next_free_column_under_rowspans():
         ("<table><td>a</td></table>", "<td> 不在 <tr> 之内"),
         ("<table><tr><td>a</td></tr>", "标记不完整或不合法"),
         ('<table><tr><td colspan="0">a</td></tr></table>', "不是正整数"),
+        # a span no sheet can hold is refused as it is read, never laid out cell by cell
+        ('<table><tr><td rowspan="999999999">a</td></tr></table>', "rowspan=999999999 超过"),
+        ('<table><tr><td colspan="999999999">a</td></tr></table>', "colspan=999999999 超过"),
+        ('<table><tr><td rowspan="1048576">a</td></tr></table>', "rowspan 超出"),
         ("<table>文字<tr><td>a</td></tr></table>", "单元格之外的文字"),
     ],
 )

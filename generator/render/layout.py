@@ -317,28 +317,30 @@ def _no_loose_text(text: str | None) -> None:
 class _Grid:
     """A table's rows placed on its grid as they come, HTML-style: each cell takes the next
     column not covered by a rowspan from above. Only the cells covered in the rows still to
-    come are remembered, and of each row placed, the first column it leaves empty."""
+    come are remembered (each rowspan as the rows and columns it reaches), and of each row
+    placed, the first column it leaves empty."""
 
     rows: list[Row] = field(default_factory=list)
     read: set[etree._Element] = field(default_factory=set)  # the <tr> placed
-    _covered: dict[int, set[int]] = field(default_factory=dict)  # row → columns from above
+    _above: list[tuple[int, range]] = field(default_factory=list)  # (last row, columns)
     _ends: list[int] = field(default_factory=list)  # of each row: its first empty column
     _shared: dict[str, frozenset[str]] = field(default_factory=dict)  # one set per class
 
     def add(self, raw_row: _RawRow) -> None:
         raw_cells, header, data, chart = raw_row
         r = len(self.rows)
-        covered = self._covered.pop(r, set())
+        self._above = [(last, columns) for last, columns in self._above if last >= r]
+        covered = {c for _, columns in self._above for c in columns}
         col = 0
         cells = []
         for raw in raw_cells:
             while col in covered:
                 col += 1
-            rowspan = _span(raw.attrs, "rowspan")
-            colspan = _span(raw.attrs, "colspan")
+            rowspan = _span(raw.attrs, "rowspan", MAX_ROWS)
+            colspan = _span(raw.attrs, "colspan", MAX_COLUMNS)
             covered.update(range(col, col + colspan))
-            for dr in range(1, rowspan):
-                self._covered.setdefault(r + dr, set()).update(range(col, col + colspan))
+            if rowspan > 1:
+                self._above.append((r + rowspan - 1, range(col, col + colspan)))
             attribute = raw.attrs.get("class", "")
             classes = self._shared.setdefault(attribute, frozenset(attribute.split()))
             value = _number(raw, classes, raw.text)
@@ -356,16 +358,22 @@ class _Grid:
         for r, end in enumerate(self._ends):
             if end < width:
                 raise LayoutError(f"表格第 {r + 1} 行缺少第 {end + 1} 列的单元格")
-        if self._covered:
+        if any(last >= len(self.rows) for last, _ in self._above):
             raise LayoutError("rowspan 超出了表格的最后一行")
         return Table(tuple(self.rows), width)
 
 
-def _span(attrs: dict[str, str], name: str) -> int:
+def _span(attrs: dict[str, str], name: str, most: int) -> int:
     text = attrs.get(name, "1") or "1"
-    if not text.isdigit() or int(text) < 1:
-        raise LayoutError(f"{name}={text!r} 不是正整数")
+    if not (text.isascii() and text.isdigit()) or not text.strip("0"):
+        raise LayoutError(f"{name}={text[:12]!r} 不是正整数")
+    if len(text.lstrip("0")) > len(str(most)) or int(text) > most:  # never int() of 5,000 digits
+        shown = "行" if name == "rowspan" else "列"
+        raise LayoutError(f"{name}={text[:12]} 超过了一张工作表的 {most:,} {shown}")
     return int(text)
+
+
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # of a worksheet: no span may be larger
 
 
 NUMERIC_CLASSES = frozenset({"amount", "integer", "number", "percent"})
